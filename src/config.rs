@@ -1,0 +1,101 @@
+//! Everything the box can be told at start-up, parsed once.
+//!
+//! Each flag has an environment twin (`DT_*`), so a systemd unit or a
+//! container can configure the box without a command line.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Parser;
+
+/// Largest request body the box reads. Every seed body is a few dozen bytes;
+/// 16 KiB leaves room for growth and keeps a hostile client from making the
+/// box buffer megabytes.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// Longest display name a guest may pick (characters, after trimming).
+pub const MAX_DISPLAY_NAME_CHARS: usize = 64;
+
+/// Longest room name (characters, after trimming).
+pub const MAX_ROOM_NAME_CHARS: usize = 80;
+
+/// Longest search query (characters). Longer input is a 422, not a slow scan.
+pub const MAX_SEARCH_CHARS: usize = 200;
+
+/// Most tracks one search returns.
+pub const SEARCH_LIMIT: usize = 50;
+
+/// Read connections in the pool. Reads are short; a few connections keep the
+/// two cores busy without starving the writer.
+pub const READ_CONNECTIONS: usize = 4;
+
+/// Most writes grouped into one transaction (one fsync) by the writer thread.
+pub const MAX_WRITE_BATCH: usize = 128;
+
+/// How long a guest's `uid` cookie lives: a long weekend of partying.
+pub const COOKIE_MAX_AGE_SECS: i64 = 30 * 24 * 60 * 60;
+
+/// Democratic Tunes: a democratic jukebox for house parties.
+///
+/// Guests join from their phones, add songs and vote; the crowd decides what
+/// plays next.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "democratic-tunes", version, about, long_about = None)]
+pub struct Config {
+    /// Address and port to listen on.
+    #[arg(long, env = "DT_BIND", default_value = "0.0.0.0:8000")]
+    pub bind: SocketAddr,
+
+    /// SQLite database file (created if missing).
+    #[arg(long, env = "DT_DB", default_value = "democratic-tunes.db")]
+    pub db: PathBuf,
+
+    /// Do not advertise the box on the LAN with mDNS.
+    #[arg(long, env = "DT_NO_MDNS", value_parser = clap::builder::BoolishValueParser::new())]
+    pub no_mdns: bool,
+}
+
+impl Config {
+    /// A configuration for tests and tools: loopback on a free port, mDNS off.
+    pub fn for_tests(db: PathBuf) -> Self {
+        Config {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            db,
+            no_mdns: true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_the_readme() {
+        let c = Config::try_parse_from(["democratic-tunes"]).unwrap();
+        assert_eq!(c.bind, "0.0.0.0:8000".parse().unwrap());
+        assert_eq!(c.db, PathBuf::from("democratic-tunes.db"));
+        assert!(!c.no_mdns);
+    }
+
+    #[test]
+    fn flags_override_defaults() {
+        let c = Config::try_parse_from([
+            "democratic-tunes",
+            "--bind",
+            "127.0.0.1:9000",
+            "--db",
+            "/tmp/x.db",
+            "--no-mdns",
+        ])
+        .unwrap();
+        assert_eq!(c.bind.port(), 9000);
+        assert_eq!(c.db, PathBuf::from("/tmp/x.db"));
+        assert!(c.no_mdns);
+    }
+
+    #[test]
+    fn bad_bind_address_is_refused() {
+        assert!(Config::try_parse_from(["democratic-tunes", "--bind", "nope"]).is_err());
+    }
+}

@@ -1,0 +1,55 @@
+//! Extractors shared by every resource: who is asking, and JSON bodies that
+//! fail with the box's own error shape.
+
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::request::Parts;
+use axum_extra::extract::CookieJar;
+use uuid::Uuid;
+
+use crate::error::Error;
+
+/// The `uid` cookie the box sets for a guest.
+pub const UID_COOKIE: &str = "uid";
+/// The header the seed's web client falls back to when cookies are blocked.
+pub const UID_HEADER: &str = "x-user-id";
+
+/// The id the request claims: the `X-User-ID` header if present, else the
+/// `uid` cookie. Only its shape is checked here (401 if missing or
+/// malformed); the store checks the box knows it.
+#[derive(Debug, Clone, Copy)]
+pub struct Identity(pub Uuid);
+
+impl<S: Send + Sync> FromRequestParts<S> for Identity {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(UID_HEADER)
+            .map(|v| v.to_str().unwrap_or_default().to_string());
+        let raw = match header {
+            Some(h) => h,
+            None => {
+                let jar = CookieJar::from_request_parts(parts, state)
+                    .await
+                    .unwrap_or_default();
+                jar.get(UID_COOKIE)
+                    .map(|c| c.value().to_string())
+                    .ok_or_else(|| {
+                        Error::Unauthorized(
+                            "Not signed in: join as a guest first (POST /auth/guest).".into(),
+                        )
+                    })?
+            }
+        };
+        Uuid::try_parse(raw.trim()).map(Identity).map_err(|_| {
+            Error::Unauthorized("That user id is not valid. Join again as a guest.".into())
+        })
+    }
+}
+
+/// `axum::Json`, but a bad body becomes the box's `{"detail"}` error
+/// (422 for malformed or mistyped JSON, 413 too large, 415 not JSON).
+#[derive(Debug, Clone, Copy, Default, FromRequest)]
+#[from_request(via(axum::Json), rejection(Error))]
+pub struct JsonBody<T>(pub T);

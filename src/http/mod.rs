@@ -1,0 +1,180 @@
+//! The HTTP face of the box: state, router assembly, layers, serving and
+//! graceful shutdown. Each resource module owns its routes.
+
+mod auth;
+mod extract;
+mod health;
+mod rooms;
+mod tracks;
+mod votes;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use tokio::net::TcpListener;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::{Config, MAX_BODY_BYTES};
+use crate::error::Error;
+use crate::store::Store;
+
+pub use extract::{UID_COOKIE, UID_HEADER};
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub store: Store,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Democratic Tunes",
+        description = "A democratic jukebox for house parties: guests add songs and vote, the crowd decides what plays next.\n\nIdentity: the `uid` cookie set by `POST /auth/guest`, or the same id in an `X-User-ID` header. Errors are `{\"detail\": \"...\"}`."
+    ),
+    tags(
+        (name = "health"), (name = "auth", description = "Guests"),
+        (name = "rooms"), (name = "tracks", description = "Catalog and queue"),
+        (name = "votes"),
+    )
+)]
+struct ApiDoc;
+
+/// The whole API and its OpenAPI document, generated from the handlers.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(health::router())
+        .merge(auth::router())
+        .merge(rooms::router())
+        .merge(tracks::router())
+        .merge(votes::router())
+        .split_for_parts()
+}
+
+/// The complete router: API, docs, fallbacks and layers.
+pub fn router(state: AppState) -> Router {
+    let (api, openapi) = api();
+    api.merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
+        .fallback(|| async {
+            Error::Client {
+                status: StatusCode::NOT_FOUND,
+                detail: "Not Found".into(),
+            }
+        })
+        .method_not_allowed_fallback(|| async {
+            Error::Client {
+                status: StatusCode::METHOD_NOT_ALLOWED,
+                detail: "Method Not Allowed".into(),
+            }
+        })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// A box with its database open and its port bound, ready to serve.
+pub struct Server {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Server {
+    /// Opens the store (migrating it) and binds the listener.
+    pub async fn bind(config: Config) -> anyhow::Result<Server> {
+        let db = config.db.clone();
+        let store = tokio::task::spawn_blocking(move || Store::open(&db)).await??;
+        let listener = TcpListener::bind(config.bind)
+            .await
+            .with_context(|| format!("cannot listen on {}", config.bind))?;
+        Ok(Server {
+            listener,
+            state: AppState {
+                config: Arc::new(config),
+                store,
+            },
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    pub fn store(&self) -> Store {
+        self.state.store.clone()
+    }
+
+    /// Serves until `shutdown` resolves, then lets in-flight requests finish
+    /// and checkpoints the database.
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let store = self.state.store.clone();
+        axum::serve(self.listener, router(self.state))
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        if let Err(e) = store.checkpoint().await {
+            tracing::warn!(error = %e, "checkpoint at shutdown failed");
+        }
+        Ok(())
+    }
+}
+
+/// The address a guest's phone should open: the LAN address when the box
+/// listens on all interfaces, else the address it is bound to.
+pub fn url_to_open(addr: SocketAddr) -> String {
+    let ip = if addr.ip().is_unspecified() {
+        lan_ip().unwrap_or(addr.ip())
+    } else {
+        addr.ip()
+    };
+    format!("http://{}", SocketAddr::new(ip, addr.port()))
+}
+
+fn lan_ip() -> Option<std::net::IpAddr> {
+    if_addrs::get_if_addrs()
+        .ok()?
+        .into_iter()
+        .find(|i| !i.is_loopback() && i.ip().is_ipv4())
+        .map(|i| i.ip())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

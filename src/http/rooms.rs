@@ -1,0 +1,98 @@
+//! Rooms: create, join, now playing, advance.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::AppState;
+use super::extract::{Identity, JsonBody};
+use crate::error::Result;
+use crate::model::{Advanced, Joined, QueueItem, Room};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_room))
+        .routes(routes!(join_room))
+        .routes(routes!(now_playing))
+        .routes(routes!(advance))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateRoom {
+    /// Trimmed; blank or missing becomes "<your name>'s party".
+    #[schema(max_length = 80, example = "My Party")]
+    name: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct JoinRoom {
+    /// The room's code, in any case.
+    #[schema(example = "UZ8293")]
+    code: String,
+}
+
+/// Create a room; you are its host.
+#[utoipa::path(post, path = "/rooms", tag = "rooms", request_body = CreateRoom,
+    responses(
+        (status = 201, body = Room),
+        (status = 401, description = "Not signed in"),
+        (status = 422, description = "Name too long or body invalid"),
+    ))]
+async fn create_room(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    JsonBody(body): JsonBody<CreateRoom>,
+) -> Result<(StatusCode, Json<Room>)> {
+    let room = state.store.create_room(user, body.name).await?;
+    Ok((StatusCode::CREATED, Json(room)))
+}
+
+/// Join a room by its code. Joining twice is fine.
+#[utoipa::path(post, path = "/rooms/join", tag = "rooms", request_body = JoinRoom,
+    responses(
+        (status = 200, body = Joined),
+        (status = 401, description = "Not signed in"),
+        (status = 404, description = "No room with that code"),
+    ))]
+async fn join_room(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    JsonBody(body): JsonBody<JoinRoom>,
+) -> Result<Json<Joined>> {
+    Ok(Json(state.store.join_room(user, body.code).await?))
+}
+
+/// What is playing in the room, or `null`.
+#[utoipa::path(get, path = "/rooms/{code}/now-playing", tag = "rooms",
+    params(("code" = String, Path, description = "Room code")),
+    responses(
+        (status = 200, body = Option<QueueItem>),
+        (status = 404, description = "No room with that code"),
+    ))]
+async fn now_playing(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    Path(code): Path<String>,
+) -> Result<Json<Option<QueueItem>>> {
+    Ok(Json(state.store.now_playing(user, code).await?))
+}
+
+/// Host only: finish the playing track and start the best queued one.
+#[utoipa::path(post, path = "/rooms/{code}/advance", tag = "rooms",
+    params(("code" = String, Path, description = "Room code")),
+    responses(
+        (status = 200, body = Advanced),
+        (status = 403, description = "Only the host can advance"),
+        (status = 404, description = "No room with that code"),
+    ))]
+async fn advance(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    Path(code): Path<String>,
+) -> Result<Json<Advanced>> {
+    Ok(Json(state.store.advance(user, code).await?))
+}

@@ -1,0 +1,92 @@
+//! The catalog and a room's queue: search, list, add.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::AppState;
+use super::extract::{Identity, JsonBody};
+use crate::config::MAX_SEARCH_CHARS;
+use crate::error::{Error, Result};
+use crate::model::{QueueItem, Track};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(queue))
+        .routes(routes!(search))
+        .routes(routes!(add_track))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AddTrack {
+    /// A track id from search.
+    track_id: String,
+}
+
+/// The room's queue, best first.
+#[utoipa::path(get, path = "/tracks/rooms/{code}/queue", tag = "tracks",
+    params(("code" = String, Path, description = "Room code")),
+    responses(
+        (status = 200, body = Vec<QueueItem>),
+        (status = 404, description = "No room with that code"),
+    ))]
+async fn queue(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    Path(code): Path<String>,
+) -> Result<Json<Vec<QueueItem>>> {
+    Ok(Json(state.store.queue(user, code).await?))
+}
+
+/// Search the catalog by artist or title: words match word starts, in any
+/// case, with or without accents. Up to 50 tracks, best matches first.
+#[utoipa::path(get, path = "/tracks/search", tag = "tracks",
+    params(("artist_or_title" = String, Query, description = "What to look for", example = "bad bunny")),
+    responses(
+        (status = 200, body = Vec<Track>),
+        (status = 422, description = "Missing, blank or too long query"),
+    ))]
+async fn search(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    // A map, not a struct: a missing parameter is our 422, not axum's 400.
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<Vec<Track>>> {
+    let query = params
+        .get("artist_or_title")
+        .map(|q| q.trim())
+        .filter(|q| !q.is_empty())
+        .ok_or_else(|| Error::unprocessable("Type an artist or a title to search for."))?;
+    if query.chars().count() > MAX_SEARCH_CHARS {
+        return Err(Error::unprocessable(format!(
+            "That search is too long: at most {MAX_SEARCH_CHARS} characters."
+        )));
+    }
+    Ok(Json(state.store.search(user, query.to_string()).await?))
+}
+
+/// Add a track to the room's queue (once: adding a queued track again
+/// changes nothing). Answers the queue.
+#[utoipa::path(post, path = "/tracks/rooms/{code}/tracks", tag = "tracks",
+    params(("code" = String, Path, description = "Room code")),
+    request_body = AddTrack,
+    responses(
+        (status = 200, body = Vec<QueueItem>),
+        (status = 403, description = "Not a member of the room"),
+        (status = 404, description = "No such room or track"),
+    ))]
+async fn add_track(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    Path(code): Path<String>,
+    JsonBody(body): JsonBody<AddTrack>,
+) -> Result<Json<Vec<QueueItem>>> {
+    Ok(Json(
+        state.store.add_track(user, code, body.track_id).await?,
+    ))
+}

@@ -1,0 +1,53 @@
+//! Votes on queued tracks.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::AppState;
+use super::extract::{Identity, JsonBody};
+use crate::domain::vote::Vote;
+use crate::error::Result;
+use crate::model::QueueItem;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(vote))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct VoteRequest {
+    room_track_id: String,
+    /// 1 (up) or -1 (down).
+    #[schema(example = 1)]
+    value: i64,
+}
+
+/// Vote a queued track up or down; voting again replaces your vote.
+/// Answers the queue.
+#[utoipa::path(post, path = "/votes/rooms/{code}/votes", tag = "votes",
+    params(("code" = String, Path, description = "Room code")),
+    request_body = VoteRequest,
+    responses(
+        (status = 200, body = Vec<QueueItem>),
+        (status = 403, description = "Not a member of the room"),
+        (status = 404, description = "No such room or queue item"),
+        (status = 409, description = "The item is playing or has played"),
+        (status = 422, description = "Value other than 1 or -1"),
+    ))]
+async fn vote(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    Path(code): Path<String>,
+    JsonBody(body): JsonBody<VoteRequest>,
+) -> Result<Json<Vec<QueueItem>>> {
+    let vote = Vote::parse(body.value)?;
+    Ok(Json(
+        state
+            .store
+            .vote(user, code, body.room_track_id, vote)
+            .await?,
+    ))
+}

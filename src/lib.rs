@@ -1,0 +1,21 @@
+//! Democratic Tunes: a democratic jukebox for house parties, in one binary.
+//!
+//! `main.rs` only wires these together; tests and tools link the library.
+
+/// The built-in catalog: where tracks come from.
+pub mod catalog;
+/// Command line and environment, parsed once.
+pub mod config;
+/// The party's rules as pure functions.
+pub mod domain;
+/// The one error type, and how it becomes an HTTP answer.
+pub mod error;
+/// Routes, handlers, serving.
+pub mod http;
+/// The API's response shapes.
+pub mod model;
+/// The only code that touches SQLite.
+pub mod store;
+
+pub use config::Config;
+pub use http::Server;

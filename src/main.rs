@@ -1,0 +1,21 @@
+use clap::Parser;
+use democratic_tunes::{Config, Server, http};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    let config = Config::parse();
+    let server = Server::bind(config.clone()).await?;
+    let addr = server.local_addr();
+    tracing::info!(
+        db = %config.db.display(),
+        "🎶 Democratic Tunes is up: open {} (listening on {addr})",
+        http::url_to_open(addr)
+    );
+    server.run(http::shutdown_signal()).await
+}
