@@ -55,6 +55,12 @@ async fn create_guest(
 #[utoipa::path(post, path = "/auth/logout", tag = "auth",
     responses((status = 204, description = "Cookie cleared")))]
 async fn logout(jar: CookieJar) -> (StatusCode, CookieJar) {
-    let cookie = Cookie::build((UID_COOKIE, "")).path("/");
-    (StatusCode::NO_CONTENT, jar.remove(cookie))
+    // Always send the expired cookie: the browser may hold one the request
+    // did not carry.
+    let cookie = Cookie::build((UID_COOKIE, ""))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .path("/")
+        .max_age(time::Duration::ZERO);
+    (StatusCode::NO_CONTENT, jar.add(cookie))
 }

@@ -121,7 +121,7 @@ impl Server {
     }
 
     /// Serves until `shutdown` resolves, then lets in-flight requests finish
-    /// and checkpoints the database.
+    /// and closes the database (checkpointed).
     pub async fn run(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -130,9 +130,7 @@ impl Server {
         axum::serve(self.listener, router(self.state))
             .with_graceful_shutdown(shutdown)
             .await?;
-        if let Err(e) = store.checkpoint().await {
-            tracing::warn!(error = %e, "checkpoint at shutdown failed");
-        }
+        store.close().await;
         Ok(())
     }
 }

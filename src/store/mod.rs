@@ -33,18 +33,30 @@ type ReadJob = Box<dyn FnOnce(&Connection) + Send>;
 
 /// A write: runs inside the batch's transaction (or is told why it cannot)
 /// and hands back how to deliver its result once the batch has committed.
-type WriteJob =
-    Box<dyn FnOnce(std::result::Result<&Connection, &rusqlite::Error>) -> Completion + Send>;
+type WriteJob = Box<dyn FnOnce(Outcome<&Connection>) -> Completion + Send>;
+
+/// How the batch went for a job: its connection or its transaction, or the
+/// SQLite error that stopped it.
+type Outcome<'a, T> = std::result::Result<T, &'a rusqlite::Error>;
+
+/// Sends a job's result to its caller, once the batch's commit is known.
+type Deliver = Box<dyn FnOnce(Outcome<()>) + Send>;
 
 struct Completion {
     ok: bool,
-    deliver: Box<dyn FnOnce(std::result::Result<(), &rusqlite::Error>) + Send>,
+    deliver: Deliver,
+}
+
+enum WriterMsg {
+    Job(WriteJob),
+    /// Checkpoint, close the connection, and say so.
+    Close(oneshot::Sender<()>),
 }
 
 /// A cheap handle to the store; clone it freely.
 #[derive(Clone)]
 pub struct Store {
-    writer: flume::Sender<WriteJob>,
+    writer: flume::Sender<WriterMsg>,
     readers: flume::Sender<ReadJob>,
 }
 
@@ -58,7 +70,7 @@ impl Store {
         migrations::run(&mut conn)?;
         catalog::load_builtin(&mut conn)?;
 
-        let (writer, write_jobs) = flume::unbounded::<WriteJob>();
+        let (writer, write_jobs) = flume::unbounded::<WriterMsg>();
         thread::Builder::new()
             .name("sqlite-writer".into())
             .spawn(move || write_loop(conn, write_jobs))?;
@@ -118,18 +130,21 @@ impl Store {
                 }),
             }
         });
-        self.writer.send_async(job).await.map_err(|_| stopped())?;
+        self.writer
+            .send_async(WriterMsg::Job(job))
+            .await
+            .map_err(|_| stopped())?;
         rx.await.map_err(|_| stopped())?
     }
 
-    /// Checkpoints the WAL into the main file; used at shutdown so the file
-    /// can be copied alone.
-    pub async fn checkpoint(&self) -> Result<()> {
-        self.write(|conn| {
-            conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
-            Ok(())
-        })
-        .await
+    /// Finishes the writes already sent, checkpoints the WAL into the main
+    /// file (so the file can be copied alone) and closes the write
+    /// connection. Later writes fail with 503.
+    pub async fn close(&self) {
+        let (tx, rx) = oneshot::channel();
+        if self.writer.send_async(WriterMsg::Close(tx)).await.is_ok() {
+            let _ = rx.await;
+        }
     }
 }
 
@@ -152,20 +167,37 @@ fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
     Ok(conn)
 }
 
-fn write_loop(conn: Connection, jobs: flume::Receiver<WriteJob>) {
-    while let Ok(first) = jobs.recv() {
-        let mut batch = vec![first];
-        while batch.len() < MAX_WRITE_BATCH {
-            match jobs.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
+fn write_loop(conn: Connection, messages: flume::Receiver<WriterMsg>) {
+    let mut closed_by = None;
+    while let Ok(first) = messages.recv() {
+        let mut batch = Vec::new();
+        let mut next = Some(first);
+        while let Some(message) = next.take() {
+            match message {
+                WriterMsg::Job(job) => batch.push(job),
+                WriterMsg::Close(ack) => {
+                    closed_by = Some(ack);
+                    break;
+                }
+            }
+            if batch.len() < MAX_WRITE_BATCH {
+                next = messages.try_recv().ok();
             }
         }
-        run_batch(&conn, batch);
+        if !batch.is_empty() {
+            run_batch(&conn, batch);
+        }
+        if closed_by.is_some() {
+            break;
+        }
     }
-    // Every sender is gone: the box is shutting down.
+    // Closing, or every handle is gone: leave a tidy file behind.
     if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())) {
         tracing::warn!(error = %e, "final checkpoint failed");
+    }
+    drop(conn);
+    if let Some(ack) = closed_by {
+        let _ = ack.send(());
     }
 }
 
@@ -213,4 +245,86 @@ pub fn now() -> String {
     time::OffsetDateTime::now_utc()
         .format(&format)
         .expect("a UTC timestamp always formats")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.db")).unwrap();
+        (dir, store)
+    }
+
+    async fn count_users(store: &Store) -> i64 {
+        store
+            .read(|c| Ok(c.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?))
+            .await
+            .unwrap()
+    }
+
+    /// Many writes at once share transactions; each that fails after
+    /// writing leaves no trace, each that succeeds is kept.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failing_write_rolls_back_alone_within_a_batch() {
+        let (_dir, store) = temp_store();
+        let writes = (0..200).map(|i| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .write(move |c| {
+                        c.execute(
+                            "INSERT INTO users (id, display_name, created_at) VALUES (?1, 'x', ?2)",
+                            rusqlite::params![format!("u{i}"), now()],
+                        )?;
+                        if i % 3 == 0 {
+                            return Err(Error::unprocessable("no"));
+                        }
+                        Ok(i)
+                    })
+                    .await
+            })
+        });
+        let results = futures_util::future::join_all(writes).await;
+        let ok = results
+            .iter()
+            .filter(|r| r.as_ref().unwrap().is_ok())
+            .count();
+        assert_eq!(ok, 133);
+        assert_eq!(count_users(&store).await, 133);
+    }
+
+    #[tokio::test]
+    async fn a_panicking_job_does_not_kill_the_writer() {
+        let (_dir, store) = temp_store();
+        let res: Result<()> = store.write(|_| panic!("boom")).await;
+        assert!(matches!(res, Err(Error::Other(_))));
+        store
+            .write(|c| {
+                c.execute(
+                    "INSERT INTO users (id, display_name, created_at) VALUES ('a', 'x', 'y')",
+                    [],
+                )?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+        assert_eq!(count_users(&store).await, 1);
+    }
+
+    #[tokio::test]
+    async fn after_close_writes_are_refused_as_unavailable() {
+        let (_dir, store) = temp_store();
+        store.close().await;
+        let res = store.write(|_| Ok(())).await;
+        assert!(matches!(res, Err(Error::Unavailable(_))));
+    }
+
+    #[test]
+    fn timestamps_have_a_fixed_width() {
+        let t = now();
+        assert_eq!(t.len(), "2026-11-24T21:18:06.123456Z".len(), "{t}");
+        assert!(t.ends_with('Z'));
+    }
 }

@@ -1,0 +1,148 @@
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn health_is_ok() {
+    let app = spawn_app().await;
+    let res = app.get("/health", None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.json::<Value>().await.unwrap(), json!({ "ok": true }));
+}
+
+#[tokio::test]
+async fn guest_gets_a_trimmed_name_and_an_http_only_cookie() {
+    let app = spawn_app().await;
+    let res = app
+        .post("/auth/guest", None, json!({ "display_name": "  Anto  " }))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["display_name"], "Anto");
+    let id = body["user_id"].as_str().unwrap();
+    assert_eq!(uuid::Uuid::parse_str(id).unwrap().get_version_num(), 4);
+    assert!(cookie.starts_with(&format!("uid={id}")), "{cookie}");
+    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(
+            cookie.contains(attribute),
+            "{attribute} missing in {cookie}"
+        );
+    }
+    assert_eq!(body.as_object().unwrap().len(), 2, "{body}");
+}
+
+#[tokio::test]
+async fn blank_or_missing_names_get_generated_ones() {
+    let app = spawn_app().await;
+    for body in [
+        json!({}),
+        json!({ "display_name": "   " }),
+        json!({ "display_name": null }),
+    ] {
+        let res = app.post("/auth/guest", None, body.clone()).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "{body}");
+        let guest: Value = res.json().await.unwrap();
+        let name = guest["display_name"].as_str().unwrap();
+        assert_eq!(name.split(' ').count(), 3, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn names_over_64_characters_are_refused() {
+    let app = spawn_app().await;
+    let ok = app
+        .post(
+            "/auth/guest",
+            None,
+            json!({ "display_name": "ñ".repeat(64) }),
+        )
+        .await;
+    assert_eq!(ok.status(), StatusCode::CREATED);
+    let res = app
+        .post(
+            "/auth/guest",
+            None,
+            json!({ "display_name": "ñ".repeat(65) }),
+        )
+        .await;
+    let detail = assert_error(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(detail.contains("64"), "{detail}");
+}
+
+#[tokio::test]
+async fn logout_clears_the_cookie() {
+    let app = spawn_app().await;
+    let res = app.post("/auth/logout", None, json!({})).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let cookie = res.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("uid="), "{cookie}");
+    assert!(cookie.contains("Max-Age=0"), "{cookie}");
+}
+
+#[tokio::test]
+async fn the_cookie_alone_is_an_identity() {
+    let app = spawn_app().await;
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let res = browser
+        .post(app.url("/auth/guest"))
+        .json(&json!({ "display_name": "Bea" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let res = browser
+        .post(app.url("/rooms"))
+        .json(&json!({ "name": "Cookie party" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+
+    // After logout the same browser is nobody again.
+    browser.post(app.url("/auth/logout")).send().await.unwrap();
+    let res = browser
+        .post(app.url("/rooms"))
+        .json(&json!({ "name": "Again" }))
+        .send()
+        .await
+        .unwrap();
+    assert_error(res, StatusCode::UNAUTHORIZED).await;
+}
+
+#[tokio::test]
+async fn missing_malformed_or_unknown_identities_are_401() {
+    let app = spawn_app().await;
+    let nobody = Guest {
+        id: uuid::Uuid::new_v4().to_string(),
+        name: "ghost".into(),
+    };
+    let malformed = Guest {
+        id: "'; DROP TABLE users; --".into(),
+        name: "x".into(),
+    };
+    for user in [None, Some(&nobody), Some(&malformed)] {
+        for (path, body) in [
+            ("/rooms", json!({ "name": "x" })),
+            ("/rooms/join", json!({ "code": "ABCDEF" })),
+        ] {
+            let res = app.post(path, user, body).await;
+            assert_error(res, StatusCode::UNAUTHORIZED).await;
+        }
+        let res = app.get("/tracks/search?artist_or_title=queen", user).await;
+        assert_error(res, StatusCode::UNAUTHORIZED).await;
+    }
+    // A malformed cookie is no identity either.
+    let res = app
+        .client
+        .get(app.url("/tracks/search?artist_or_title=queen"))
+        .header("cookie", "uid=not-a-uuid")
+        .send()
+        .await
+        .unwrap();
+    assert_error(res, StatusCode::UNAUTHORIZED).await;
+}

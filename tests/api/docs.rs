@@ -1,0 +1,53 @@
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn openapi_documents_every_route_of_the_tour() {
+    let app = spawn_app().await;
+    let res = app.get("/openapi.json", None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let doc: Value = res.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().unwrap();
+    for (path, method) in [
+        ("/health", "get"),
+        ("/auth/guest", "post"),
+        ("/auth/logout", "post"),
+        ("/rooms", "post"),
+        ("/rooms/join", "post"),
+        ("/rooms/{code}/now-playing", "get"),
+        ("/rooms/{code}/advance", "post"),
+        ("/tracks/rooms/{code}/queue", "get"),
+        ("/tracks/search", "get"),
+        ("/tracks/rooms/{code}/tracks", "post"),
+        ("/votes/rooms/{code}/votes", "post"),
+    ] {
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} undocumented"
+        );
+    }
+    assert!(doc["components"]["schemas"]["QueueItem"].is_object());
+}
+
+#[tokio::test]
+async fn docs_serve_an_interactive_page_offline() {
+    let app = spawn_app().await;
+    let res = app.get("/docs/", None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("swagger-ui"), "{html}");
+    // The page's scripts come from the box itself, not a CDN.
+    assert!(!html.contains("https://"), "{html}");
+    let res = app.get("/docs/swagger-ui-bundle.js", None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let init = app
+        .get("/docs/swagger-initializer.js", None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(init.contains("/openapi.json"), "{init}");
+}

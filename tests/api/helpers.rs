@@ -1,0 +1,175 @@
+use std::net::SocketAddr;
+use std::path::Path;
+
+use democratic_tunes::{Config, Server};
+use reqwest::{Response, StatusCode};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+    _dir: Option<tempfile::TempDir>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+/// A box on a fresh database file.
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("party.db");
+    let mut app = spawn_app_on(&db).await;
+    app._dir = Some(dir);
+    app
+}
+
+/// A box on the given database file (for restart tests).
+pub async fn spawn_app_on(db: &Path) -> TestApp {
+    if std::env::var_os("TEST_LOG").is_some() {
+        let _ = tracing_subscriber::fmt().with_env_filter("info").try_init();
+    }
+    let server = Server::bind(Config::for_tests(db.to_path_buf()))
+        .await
+        .expect("the box starts");
+    let addr = server.local_addr();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(server.run(async {
+        let _ = stopped.await;
+    }));
+    TestApp {
+        addr,
+        client: reqwest::Client::new(),
+        _dir: None,
+        stop: Some(stop),
+        task: Some(task),
+    }
+}
+
+/// A guest as the tests see them: their credential and name.
+#[derive(Debug, Clone)]
+pub struct Guest {
+    pub id: String,
+    pub name: String,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// Graceful shutdown, waiting until the server has stopped.
+    pub async fn stop(mut self) {
+        let _ = self.stop.take().unwrap().send(());
+        self.task.take().unwrap().await.unwrap().unwrap();
+    }
+
+    pub async fn get(&self, path: &str, user: Option<&Guest>) -> Response {
+        let mut req = self.client.get(self.url(path));
+        if let Some(u) = user {
+            req = req.header("X-User-ID", &u.id);
+        }
+        req.send().await.unwrap()
+    }
+
+    pub async fn post(&self, path: &str, user: Option<&Guest>, body: Value) -> Response {
+        let mut req = self.client.post(self.url(path)).json(&body);
+        if let Some(u) = user {
+            req = req.header("X-User-ID", &u.id);
+        }
+        req.send().await.unwrap()
+    }
+
+    pub async fn guest(&self, name: &str) -> Guest {
+        let res = self
+            .post("/auth/guest", None, json!({ "display_name": name }))
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let body: Value = res.json().await.unwrap();
+        Guest {
+            id: body["user_id"].as_str().unwrap().to_string(),
+            name: body["display_name"].as_str().unwrap().to_string(),
+        }
+    }
+
+    /// Creates a room hosted by `host`; returns its code.
+    pub async fn room(&self, host: &Guest) -> String {
+        let res = self
+            .post("/rooms", Some(host), json!({ "name": "Test party" }))
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let body: Value = res.json().await.unwrap();
+        body["code"].as_str().unwrap().to_string()
+    }
+
+    pub async fn join(&self, user: &Guest, code: &str) {
+        let res = self
+            .post("/rooms/join", Some(user), json!({ "code": code }))
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+
+    /// The first search hit's track id.
+    pub async fn track_id(&self, user: &Guest, query: &str) -> String {
+        let hits = self.search(user, query).await;
+        hits[0]["id"].as_str().unwrap().to_string()
+    }
+
+    pub async fn search(&self, user: &Guest, query: &str) -> Vec<Value> {
+        let res = self
+            .client
+            .get(self.url("/tracks/search"))
+            .query(&[("artist_or_title", query)])
+            .header("X-User-ID", &user.id)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "search {query:?}");
+        res.json().await.unwrap()
+    }
+
+    /// Adds the first hit for `query`; returns the queue.
+    pub async fn add(&self, user: &Guest, code: &str, query: &str) -> Vec<Value> {
+        let track_id = self.track_id(user, query).await;
+        let res = self
+            .post(
+                &format!("/tracks/rooms/{code}/tracks"),
+                Some(user),
+                json!({ "track_id": track_id }),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        res.json().await.unwrap()
+    }
+
+    pub async fn queue(&self, user: &Guest, code: &str) -> Vec<Value> {
+        let res = self
+            .get(&format!("/tracks/rooms/{code}/queue"), Some(user))
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        res.json().await.unwrap()
+    }
+
+    pub async fn vote(&self, user: &Guest, code: &str, item: &str, value: i64) -> Response {
+        self.post(
+            &format!("/votes/rooms/{code}/votes"),
+            Some(user),
+            json!({ "room_track_id": item, "value": value }),
+        )
+        .await
+    }
+}
+
+/// Asserts the FastAPI error shape and status; returns the detail.
+pub async fn assert_error(res: Response, status: StatusCode) -> String {
+    assert_eq!(res.status(), status);
+    let body: Value = res.json().await.unwrap();
+    body["detail"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no string detail in {body}"))
+        .to_string()
+}
+
+pub fn titles(queue: &[Value]) -> Vec<&str> {
+    queue.iter().map(|i| i["title"].as_str().unwrap()).collect()
+}

@@ -1,0 +1,13 @@
+//! Black-box tests: each starts the real server on 127.0.0.1:0 with a fresh
+//! SQLite file and talks HTTP to it.
+
+mod helpers;
+
+mod auth;
+mod binary;
+mod docs;
+mod errors;
+mod restart;
+mod rooms;
+mod tracks;
+mod votes;

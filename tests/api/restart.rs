@@ -1,0 +1,48 @@
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn a_party_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("party.db");
+
+    let app = spawn_app_on(&db).await;
+    let host = app.guest("Anto").await;
+    let bea = app.guest("Bea").await;
+    let code = app.room(&host).await;
+    app.join(&bea, &code).await;
+    app.add(&host, &code, "bohemian rhapsody").await;
+    app.add(&bea, &code, "dancing queen").await;
+    let queue = app.add(&bea, &code, "superstition").await;
+    let superstition =
+        queue.iter().find(|i| i["title"] == "Superstition").unwrap()["room_track_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    app.vote(&bea, &code, &superstition, 1).await;
+    app.post(&format!("/rooms/{code}/advance"), Some(&host), json!(null))
+        .await;
+    let before = app.queue(&bea, &code).await;
+    app.stop().await;
+
+    let app = spawn_app_on(&db).await;
+    // Same identities, same room, same queue and votes.
+    assert_eq!(app.queue(&bea, &code).await, before);
+    let playing: Value = app
+        .get(&format!("/rooms/{code}/now-playing"), Some(&bea))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(playing["title"], "Superstition");
+    assert_eq!(playing["votes"], 1);
+    // The host is still the host.
+    let res = app
+        .post(&format!("/rooms/{code}/advance"), Some(&host), json!(null))
+        .await;
+    assert_eq!(res.status(), reqwest::StatusCode::OK);
+    // And the catalog was not loaded twice.
+    assert_eq!(app.search(&bea, "bohemian rhapsody").await.len(), 1);
+    app.stop().await;
+}

@@ -1,0 +1,192 @@
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn creating_a_room_answers_the_seed_shape() {
+    let app = spawn_app().await;
+    let host = app.guest("Anto").await;
+    let res = app
+        .post("/rooms", Some(&host), json!({ "name": " My Party " }))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let room: Value = res.json().await.unwrap();
+    assert_eq!(room["name"], "My Party");
+    assert_eq!(room["host_user_id"], host.id.as_str());
+    assert_eq!(room["is_active"], true);
+    assert!(room["id"].is_string() && room["created_at"].is_string());
+    let code = room["code"].as_str().unwrap();
+    assert_eq!(code.len(), 6);
+    assert!(
+        code.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    );
+    assert!(!code.contains(['0', 'O', '1', 'I']), "{code}");
+}
+
+#[tokio::test]
+async fn a_blank_room_name_becomes_the_hosts_party() {
+    let app = spawn_app().await;
+    let host = app.guest("Anto").await;
+    let res = app.post("/rooms", Some(&host), json!({})).await;
+    let room: Value = res.json().await.unwrap();
+    assert_eq!(room["name"], "Anto's party");
+    let res = app
+        .post("/rooms", Some(&host), json!({ "name": "x".repeat(81) }))
+        .await;
+    assert_error(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+}
+
+#[tokio::test]
+async fn room_codes_are_unique() {
+    let app = spawn_app().await;
+    let host = app.guest("Anto").await;
+    let mut codes = std::collections::HashSet::new();
+    for _ in 0..50 {
+        assert!(codes.insert(app.room(&host).await));
+    }
+}
+
+#[tokio::test]
+async fn joining_works_in_any_case_and_twice() {
+    let app = spawn_app().await;
+    let host = app.guest("Anto").await;
+    let guest = app.guest("Bea").await;
+    let code = app.room(&host).await;
+    for typed in [code.to_lowercase(), format!("  {code} ")] {
+        let res = app
+            .post("/rooms/join", Some(&guest), json!({ "code": typed }))
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["user_id"], guest.id.as_str());
+        assert!(body["room_id"].is_string());
+        assert_eq!(body.as_object().unwrap().len(), 2);
+    }
+}
+
+#[tokio::test]
+async fn joining_an_unknown_room_is_404() {
+    let app = spawn_app().await;
+    let guest = app.guest("Bea").await;
+    for code in ["ZZZZZZ", "", "not a code!", &"A".repeat(5000)] {
+        let res = app
+            .post("/rooms/join", Some(&guest), json!({ "code": code }))
+            .await;
+        assert_error(res, StatusCode::NOT_FOUND).await;
+    }
+    let res = app.post("/rooms/join", Some(&guest), json!({})).await;
+    assert_error(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+}
+
+#[tokio::test]
+async fn now_playing_is_null_until_the_host_advances() {
+    let app = spawn_app().await;
+    let host = app.guest("Anto").await;
+    let code = app.room(&host).await;
+    let res = app
+        .get(&format!("/rooms/{code}/now-playing"), Some(&host))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.json::<Value>().await.unwrap(), Value::Null);
+
+    app.add(&host, &code, "bohemian rhapsody").await;
+    app.add(&host, &code, "dancing queen").await;
+    let res = app
+        .post(&format!("/rooms/{code}/advance"), Some(&host), json!(null))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let advanced: Value = res.json().await.unwrap();
+    assert_eq!(advanced["now_playing"]["title"], "Bohemian Rhapsody");
+    assert_eq!(advanced["now_playing"]["status"], "playing");
+    assert!(advanced["now_playing"]["started_at"].is_string());
+    assert_eq!(
+        titles(advanced["queue"].as_array().unwrap()),
+        ["Dancing Queen"]
+    );
+
+    let res = app
+        .get(&format!("/rooms/{code}/now-playing"), Some(&host))
+        .await;
+    let playing: Value = res.json().await.unwrap();
+    assert_eq!(playing["title"], "Bohemian Rhapsody");
+    assert_eq!(
+        playing["room_track_id"],
+        advanced["now_playing"]["room_track_id"]
+    );
+
+    // The playing item is no longer in the queue.
+    assert_eq!(titles(&app.queue(&host, &code).await), ["Dancing Queen"]);
+}
+
+#[tokio::test]
+async fn advancing_past_the_end_empties_the_room() {
+    let app = spawn_app().await;
+    let host = app.guest("Anto").await;
+    let code = app.room(&host).await;
+    app.add(&host, &code, "bohemian rhapsody").await;
+    let path = format!("/rooms/{code}/advance");
+    app.post(&path, Some(&host), json!(null)).await;
+    let res = app.post(&path, Some(&host), json!(null)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.json::<Value>().await.unwrap(),
+        json!({ "now_playing": null, "queue": [] })
+    );
+    let res = app
+        .get(&format!("/rooms/{code}/now-playing"), Some(&host))
+        .await;
+    assert_eq!(res.json::<Value>().await.unwrap(), Value::Null);
+}
+
+#[tokio::test]
+async fn only_the_host_may_advance() {
+    let app = spawn_app().await;
+    let host = app.guest("Anto").await;
+    let guest = app.guest("Bea").await;
+    let stranger = app.guest("Cy").await;
+    let code = app.room(&host).await;
+    app.join(&guest, &code).await;
+    app.add(&host, &code, "bohemian rhapsody").await;
+    for user in [&guest, &stranger] {
+        let res = app
+            .post(&format!("/rooms/{code}/advance"), Some(user), json!(null))
+            .await;
+        let detail = assert_error(res, StatusCode::FORBIDDEN).await;
+        assert!(detail.contains("Only the host"), "{detail}");
+    }
+    // Nothing changed.
+    let res = app
+        .get(&format!("/rooms/{code}/now-playing"), Some(&host))
+        .await;
+    assert_eq!(res.json::<Value>().await.unwrap(), Value::Null);
+    assert_eq!(app.queue(&host, &code).await.len(), 1);
+}
+
+#[tokio::test]
+async fn unknown_rooms_are_404_everywhere() {
+    let app = spawn_app().await;
+    let user = app.guest("Anto").await;
+    let track_id = app.track_id(&user, "queen").await;
+    for res in [
+        app.get("/rooms/ZZZZZZ/now-playing", Some(&user)).await,
+        app.post("/rooms/ZZZZZZ/advance", Some(&user), json!(null))
+            .await,
+        app.get("/tracks/rooms/ZZZZZZ/queue", Some(&user)).await,
+        app.post(
+            "/tracks/rooms/ZZZZZZ/tracks",
+            Some(&user),
+            json!({ "track_id": track_id }),
+        )
+        .await,
+        app.post(
+            "/votes/rooms/ZZZZZZ/votes",
+            Some(&user),
+            json!({ "room_track_id": "x", "value": 1 }),
+        )
+        .await,
+    ] {
+        assert_error(res, StatusCode::NOT_FOUND).await;
+    }
+}

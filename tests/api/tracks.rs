@@ -1,0 +1,204 @@
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn search_finds_bad_bunny_by_word_prefixes() {
+    let app = spawn_app().await;
+    let user = app.guest("Anto").await;
+    for query in ["bad bunny", "bad bun", "BAD BUNNY", "bunny bad"] {
+        let hits = app.search(&user, query).await;
+        assert!(hits.len() >= 10, "{query}: {} hits", hits.len());
+        assert!(
+            hits[0]["artist"].as_str().unwrap().contains("Bad Bunny"),
+            "{query}: {}",
+            hits[0]
+        );
+        for key in ["id", "title", "artist", "duration_ms"] {
+            assert!(!hits[0][key].is_null(), "{key}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn search_ignores_case_and_accents_both_ways() {
+    let app = spawn_app().await;
+    let user = app.guest("Anto").await;
+    let artist_of_first = |hits: Vec<Value>| hits[0]["artist"].as_str().unwrap().to_string();
+    assert_eq!(
+        artist_of_first(app.search(&user, "beyonce").await),
+        "Beyoncé"
+    );
+    assert_eq!(
+        artist_of_first(app.search(&user, "BEYONCÉ").await),
+        "Beyoncé"
+    );
+    assert_eq!(
+        artist_of_first(app.search(&user, "motorhead").await),
+        "Motörhead"
+    );
+    let hits = app.search(&user, "titi me pregunto").await;
+    assert_eq!(hits[0]["title"], "Tití Me Preguntó");
+}
+
+#[tokio::test]
+async fn search_matches_title_or_artist_and_ranks_better_matches_first() {
+    let app = spawn_app().await;
+    let user = app.guest("Anto").await;
+    let hits = app.search(&user, "bohemian").await;
+    assert_eq!(hits[0]["title"], "Bohemian Rhapsody");
+    // Words may come from both fields.
+    let hits = app.search(&user, "queen rhapsody").await;
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0]["artist"], "Queen");
+    // Prefixes start words; they do not match inside them.
+    assert!(app.search(&user, "hapsody").await.is_empty());
+}
+
+#[tokio::test]
+async fn search_returns_at_most_fifty() {
+    let app = spawn_app().await;
+    let user = app.guest("Anto").await;
+    assert_eq!(app.search(&user, "a").await.len(), 50);
+}
+
+#[tokio::test]
+async fn search_needs_a_query() {
+    let app = spawn_app().await;
+    let user = app.guest("Anto").await;
+    for path in [
+        "/tracks/search",
+        "/tracks/search?artist_or_title=",
+        "/tracks/search?artist_or_title=%20%20",
+    ] {
+        let res = app.get(path, Some(&user)).await;
+        assert_error(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let long = "a".repeat(201);
+    let res = app
+        .get(
+            &format!("/tracks/search?artist_or_title={long}"),
+            Some(&user),
+        )
+        .await;
+    assert_error(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+}
+
+#[tokio::test]
+async fn search_treats_query_syntax_as_text() {
+    let app = spawn_app().await;
+    let user = app.guest("Anto").await;
+    for query in [
+        "\"",
+        "*",
+        "NEAR(a b)",
+        "title:queen",
+        "a OR b AND NOT c",
+        "'; --",
+        "^%$#@!",
+    ] {
+        let res = app
+            .client
+            .get(app.url("/tracks/search"))
+            .query(&[("artist_or_title", query)])
+            .header("X-User-ID", &user.id)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{query}");
+    }
+}
+
+#[tokio::test]
+async fn adding_answers_the_queue_and_never_duplicates() {
+    let app = spawn_app().await;
+    let host = app.guest("Anto").await;
+    let code = app.room(&host).await;
+    let queue = app.add(&host, &code, "bohemian rhapsody").await;
+    assert_eq!(queue.len(), 1);
+    let item = &queue[0];
+    for key in [
+        "room_track_id",
+        "track_id",
+        "title",
+        "artist",
+        "duration_ms",
+        "votes",
+        "score",
+        "status",
+        "created_at",
+        "added_by",
+    ] {
+        assert!(!item[key].is_null(), "{key} missing in {item}");
+    }
+    assert_eq!(item["status"], "queued");
+    assert_eq!(item["added_by"], "Anto");
+    assert_eq!(item["votes"], 0);
+
+    let queue = app.add(&host, &code, "bohemian rhapsody").await;
+    assert_eq!(queue.len(), 1);
+    // Also while it plays.
+    app.post(&format!("/rooms/{code}/advance"), Some(&host), json!(null))
+        .await;
+    let queue = app.add(&host, &code, "bohemian rhapsody").await;
+    assert!(queue.is_empty());
+}
+
+#[tokio::test]
+async fn a_played_track_can_be_queued_again() {
+    let app = spawn_app().await;
+    let host = app.guest("Anto").await;
+    let code = app.room(&host).await;
+    app.add(&host, &code, "bohemian rhapsody").await;
+    let advance = format!("/rooms/{code}/advance");
+    app.post(&advance, Some(&host), json!(null)).await;
+    app.post(&advance, Some(&host), json!(null)).await;
+    assert_eq!(app.add(&host, &code, "bohemian rhapsody").await.len(), 1);
+}
+
+#[tokio::test]
+async fn adding_needs_membership_and_a_real_track() {
+    let app = spawn_app().await;
+    let host = app.guest("Anto").await;
+    let stranger = app.guest("Cy").await;
+    let code = app.room(&host).await;
+    let track_id = app.track_id(&host, "queen").await;
+    let path = format!("/tracks/rooms/{code}/tracks");
+
+    let res = app
+        .post(&path, Some(&stranger), json!({ "track_id": track_id }))
+        .await;
+    assert_error(res, StatusCode::FORBIDDEN).await;
+
+    let res = app
+        .post(&path, Some(&host), json!({ "track_id": "no-such-track" }))
+        .await;
+    assert_error(res, StatusCode::NOT_FOUND).await;
+
+    let res = app
+        .post(&path, Some(&host), json!({ "track_id": 42 }))
+        .await;
+    assert_error(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+
+    assert!(app.queue(&host, &code).await.is_empty());
+}
+
+#[tokio::test]
+async fn the_queue_names_adders_and_never_shows_other_users_ids() {
+    let app = spawn_app().await;
+    let host = app.guest("Anto").await;
+    let guest = app.guest("Bea").await;
+    let code = app.room(&host).await;
+    app.join(&guest, &code).await;
+    app.add(&guest, &code, "dancing queen").await;
+    let res = app
+        .get(&format!("/tracks/rooms/{code}/queue"), Some(&host))
+        .await;
+    let text = res.text().await.unwrap();
+    assert!(!text.contains(&guest.id), "the guest's id leaked: {text}");
+    let queue: Vec<Value> = serde_json::from_str(&text).unwrap();
+    assert_eq!(queue[0]["added_by"], guest.name.as_str());
+    assert_eq!(queue[0]["added_by_me"], false);
+    assert_eq!(app.queue(&guest, &code).await[0]["added_by_me"], true);
+}
