@@ -48,7 +48,8 @@ pub enum ItemStatus {
     Played,
 }
 
-/// A track in a room: queued, or the one playing.
+/// A track in a room: queued, or the one playing. The same for every
+/// viewer; what is yours (your votes, your additions) is in `Me`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct QueueItem {
     pub room_track_id: String,
@@ -67,14 +68,29 @@ pub struct QueueItem {
     pub started_at: Option<String>,
     /// Display name of the guest who added it.
     pub added_by: String,
-    /// True when the asking user added it.
-    pub added_by_me: bool,
-    /// The asking user's vote on it: 1, -1, or 0 for none.
-    pub my_vote: i64,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Advanced {
     pub now_playing: Option<QueueItem>,
     pub queue: Vec<QueueItem>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Host,
+    Guest,
+}
+
+/// The asking user's own side of a room.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Me {
+    pub display_name: String,
+    /// `null` when not a member (joining makes you a guest).
+    pub role: Option<Role>,
+    /// Your votes on items still queued or playing: `room_track_id` to 1 or -1.
+    pub votes: std::collections::BTreeMap<String, i64>,
+    /// The `room_track_id`s you added that are still queued or playing.
+    pub added: Vec<String>,
 }

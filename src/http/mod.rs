@@ -30,6 +30,20 @@ use crate::store::Store;
 
 pub use extract::{UID_COOKIE, UID_HEADER};
 
+/// A JSON body serialized ahead of time (the room snapshots' queue and
+/// now-playing), sent as is.
+pub struct JsonBytes(pub axum::body::Bytes);
+
+impl axum::response::IntoResponse for JsonBytes {
+    fn into_response(self) -> axum::response::Response {
+        (
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            self.0,
+        )
+            .into_response()
+    }
+}
+
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {

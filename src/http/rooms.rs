@@ -8,10 +8,10 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::AppState;
 use super::extract::{Identity, JsonBody};
+use super::{AppState, JsonBytes};
 use crate::error::Result;
-use crate::model::{Advanced, Joined, QueueItem, Room};
+use crate::model::{Advanced, Joined, Me, QueueItem, Room};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -19,6 +19,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(join_room))
         .routes(routes!(now_playing))
         .routes(routes!(advance))
+        .routes(routes!(me))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -77,8 +78,9 @@ async fn now_playing(
     State(state): State<AppState>,
     Identity(user): Identity,
     Path(code): Path<String>,
-) -> Result<Json<Option<QueueItem>>> {
-    Ok(Json(state.store.now_playing(user, code).await?))
+) -> Result<JsonBytes> {
+    let room = state.store.room_for(user, &code).await?;
+    Ok(JsonBytes(room.now_playing_json.clone()))
 }
 
 /// Host only: finish the playing track and start the best queued one.
@@ -93,6 +95,22 @@ async fn advance(
     State(state): State<AppState>,
     Identity(user): Identity,
     Path(code): Path<String>,
-) -> Result<Json<Advanced>> {
-    Ok(Json(state.store.advance(user, code).await?))
+) -> Result<JsonBytes> {
+    let room = state.store.advance(user, code).await?;
+    Ok(JsonBytes(room.advanced_json()))
+}
+
+/// Your own side of the room: your role, your votes, what you added.
+#[utoipa::path(get, path = "/rooms/{code}/me", tag = "rooms",
+    params(("code" = String, Path, description = "Room code")),
+    responses(
+        (status = 200, body = Me),
+        (status = 404, description = "No room with that code"),
+    ))]
+async fn me(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    Path(code): Path<String>,
+) -> Result<Json<Me>> {
+    Ok(Json(state.store.me(user, code).await?))
 }

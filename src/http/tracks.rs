@@ -9,8 +9,8 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::AppState;
 use super::extract::{Identity, JsonBody};
+use super::{AppState, JsonBytes};
 use crate::config::MAX_SEARCH_CHARS;
 use crate::error::{Error, Result};
 use crate::model::{QueueItem, Track};
@@ -39,8 +39,9 @@ async fn queue(
     State(state): State<AppState>,
     Identity(user): Identity,
     Path(code): Path<String>,
-) -> Result<Json<Vec<QueueItem>>> {
-    Ok(Json(state.store.queue(user, code).await?))
+) -> Result<JsonBytes> {
+    let room = state.store.room_for(user, &code).await?;
+    Ok(JsonBytes(room.queue_json.clone()))
 }
 
 /// Search the catalog by artist or title: words match word starts, in any
@@ -85,8 +86,7 @@ async fn add_track(
     Identity(user): Identity,
     Path(code): Path<String>,
     JsonBody(body): JsonBody<AddTrack>,
-) -> Result<Json<Vec<QueueItem>>> {
-    Ok(Json(
-        state.store.add_track(user, code, body.track_id).await?,
-    ))
+) -> Result<JsonBytes> {
+    let room = state.store.add_track(user, code, body.track_id).await?;
+    Ok(JsonBytes(room.queue_json.clone()))
 }

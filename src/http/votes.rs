@@ -1,14 +1,13 @@
 //! Votes on queued tracks.
 
-use axum::Json;
 use axum::extract::{Path, State};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::AppState;
 use super::extract::{Identity, JsonBody};
+use super::{AppState, JsonBytes};
 use crate::domain::vote::Vote;
 use crate::error::Result;
 use crate::model::QueueItem;
@@ -42,12 +41,11 @@ async fn vote(
     Identity(user): Identity,
     Path(code): Path<String>,
     JsonBody(body): JsonBody<VoteRequest>,
-) -> Result<Json<Vec<QueueItem>>> {
+) -> Result<JsonBytes> {
     let vote = Vote::parse(body.value)?;
-    Ok(Json(
-        state
-            .store
-            .vote(user, code, body.room_track_id, vote)
-            .await?,
-    ))
+    let room = state
+        .store
+        .vote(user, code, body.room_track_id, vote)
+        .await?;
+    Ok(JsonBytes(room.queue_json.clone()))
 }

@@ -1,7 +1,7 @@
 use rusqlite::{Connection, params};
 use uuid::Uuid;
 
-use super::{Store, users};
+use super::Store;
 use crate::catalog::{self, CatalogTrack};
 use crate::config::SEARCH_LIMIT;
 use crate::error::Result;
@@ -44,11 +44,8 @@ pub fn load_builtin(conn: &mut Connection) -> Result<()> {
 
 impl Store {
     pub async fn search(&self, user: Uuid, query: String) -> Result<Vec<Track>> {
-        self.read(move |conn| {
-            users::require(conn, user)?;
-            search(conn, &query)
-        })
-        .await
+        self.user(user).await?;
+        self.read(move |conn| search(conn, &query)).await
     }
 }
 

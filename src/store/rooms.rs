@@ -1,10 +1,13 @@
+use std::sync::Arc;
+
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
+use super::snapshot::{self, RoomSnapshot};
 use super::{Store, now, users};
 use crate::domain::{room_code, room_name};
 use crate::error::{Error, Result};
-use crate::model::{Joined, Room};
+use crate::model::{Joined, Role, Room};
 
 /// A room, as the other store modules need it.
 #[derive(Debug, Clone)]
@@ -12,17 +15,11 @@ pub struct RoomRef {
     pub id: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Host,
-    Guest,
-}
-
 impl Store {
     pub async fn create_room(&self, user: Uuid, name: Option<String>) -> Result<Room> {
-        self.write(move |conn| {
-            let host = users::require(conn, user)?;
-            let host_name = users::display_name(conn, &host)?;
+        self.write(move |tx| {
+            let host = users::require(tx, user)?;
+            let host_name = users::display_name(tx, &host)?;
             let name = room_name::parse(name.as_deref(), &host_name)?;
             let id = Uuid::new_v4().to_string();
             let created_at = now();
@@ -30,7 +27,7 @@ impl Store {
             // Codes are random; on the rare collision, draw again.
             let code = loop {
                 let code = room_code::generate(&mut rng);
-                let taken = conn
+                let taken = tx
                     .prepare_cached("SELECT 1 FROM rooms WHERE code = ?1")?
                     .query_row([&code], |_| Ok(()))
                     .optional()?
@@ -39,16 +36,17 @@ impl Store {
                     break code;
                 }
             };
-            conn.execute(
+            tx.execute(
                 "INSERT INTO rooms (id, code, name, host_user_id, is_active, created_at)
                  VALUES (?1, ?2, ?3, ?4, 1, ?5)",
                 params![id, code, name, host.id, created_at],
             )?;
-            conn.execute(
+            tx.execute(
                 "INSERT INTO room_members (room_id, user_id, role, joined_at)
                  VALUES (?1, ?2, 'host', ?3)",
                 params![id, host.id, created_at],
             )?;
+            tx.touch(&id);
             Ok(Room {
                 id,
                 code,
@@ -62,10 +60,10 @@ impl Store {
     }
 
     pub async fn join_room(&self, user: Uuid, code: String) -> Result<Joined> {
-        self.write(move |conn| {
-            let user = users::require(conn, user)?;
-            let room = find(conn, &code)?;
-            conn.execute(
+        let user = self.user(user).await?;
+        self.write(move |tx| {
+            let room = find(tx, &code)?;
+            tx.execute(
                 "INSERT INTO room_members (room_id, user_id, role, joined_at)
                  VALUES (?1, ?2, 'guest', ?3)
                  ON CONFLICT (room_id, user_id) DO NOTHING",
@@ -80,26 +78,69 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The room's latest snapshot, from memory once seen; 404 if unknown.
+    pub async fn room(&self, code: &str) -> Result<Arc<RoomSnapshot>> {
+        let code = room_code::normalize(code).ok_or_else(room_not_found)?;
+        if let Some(room) = self.rooms.get(&code) {
+            return Ok(room);
+        }
+        let snapshot = self
+            .read(move |conn| {
+                let room = find(conn, &code)?;
+                snapshot::load(conn, &room.id)?.ok_or_else(room_not_found)
+            })
+            .await?;
+        Ok(self.rooms.publish(snapshot))
+    }
+}
+
+fn room_not_found() -> Error {
+    Error::not_found("Room not found. Check the code and try again.")
+}
+
 /// The active room with this code (any case), or 404.
 pub fn find(conn: &Connection, code: &str) -> Result<RoomRef> {
-    let not_found = || Error::not_found("Room not found. Check the code and try again.");
-    let code = room_code::normalize(code).ok_or_else(not_found)?;
+    let code = room_code::normalize(code).ok_or_else(room_not_found)?;
     conn.prepare_cached("SELECT id FROM rooms WHERE code = ?1 AND is_active = 1")?
         .query_row([&code], |r| Ok(RoomRef { id: r.get(0)? }))
         .optional()?
-        .ok_or_else(not_found)
+        .ok_or_else(room_not_found)
 }
 
-/// The user's role in the room, or 403: writes need membership.
-pub fn require_member(conn: &Connection, room: &RoomRef, user: &users::User) -> Result<Role> {
-    let role: Option<String> = conn
-        .prepare_cached("SELECT role FROM room_members WHERE room_id = ?1 AND user_id = ?2")?
-        .query_row([&room.id, &user.id], |r| r.get(0))
-        .optional()?;
-    match role.as_deref() {
-        Some("host") => Ok(Role::Host),
-        Some(_) => Ok(Role::Guest),
-        None => Err(Error::forbidden(
+/// The room with this code and the user's role in it (`None` when not a
+/// member), in one query; 404 if no such room.
+pub fn membership(
+    conn: &Connection,
+    code: &str,
+    user: &users::User,
+) -> Result<(RoomRef, Option<Role>)> {
+    let code = room_code::normalize(code).ok_or_else(room_not_found)?;
+    let (id, role): (String, Option<String>) = conn
+        .prepare_cached(
+            "SELECT r.id, m.role FROM rooms r
+             LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = ?2
+             WHERE r.code = ?1 AND r.is_active = 1",
+        )?
+        .query_row([&code, &user.id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or_else(room_not_found)?;
+    let role = role.map(|r| match r.as_str() {
+        "host" => Role::Host,
+        _ => Role::Guest,
+    });
+    Ok((RoomRef { id }, role))
+}
+
+/// Like `membership`, but writes need a member: 403 otherwise.
+pub fn require_member(
+    conn: &Connection,
+    code: &str,
+    user: &users::User,
+) -> Result<(RoomRef, Role)> {
+    match membership(conn, code, user)? {
+        (room, Some(role)) => Ok((room, role)),
+        (_, None) => Err(Error::forbidden(
             "Join the room first: only its members can do that.",
         )),
     }

@@ -1,3 +1,6 @@
+use std::collections::HashSet;
+use std::sync::RwLock;
+
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
@@ -11,20 +14,49 @@ pub struct User {
     pub id: String,
 }
 
+/// Ids the box has issued and seen since start. Users are never deleted, so
+/// a hit is always right; a miss asks SQLite.
+#[derive(Default)]
+pub struct UserCache {
+    known: RwLock<HashSet<Uuid>>,
+}
+
+impl UserCache {
+    fn contains(&self, id: Uuid) -> bool {
+        self.known.read().expect("user cache lock").contains(&id)
+    }
+
+    fn insert(&self, id: Uuid) {
+        self.known.write().expect("user cache lock").insert(id);
+    }
+}
+
 impl Store {
     pub async fn create_guest(&self, display_name: String) -> Result<Guest> {
-        self.write(move |conn| {
-            let id = Uuid::new_v4().to_string();
-            conn.execute(
-                "INSERT INTO users (id, display_name, created_at) VALUES (?1, ?2, ?3)",
-                params![id, display_name, now()],
-            )?;
-            Ok(Guest {
-                user_id: id,
-                display_name,
+        let id = Uuid::new_v4();
+        let guest = self
+            .write(move |tx| {
+                tx.execute(
+                    "INSERT INTO users (id, display_name, created_at) VALUES (?1, ?2, ?3)",
+                    params![id.to_string(), display_name, now()],
+                )?;
+                Ok(Guest {
+                    user_id: id.to_string(),
+                    display_name,
+                })
             })
-        })
-        .await
+            .await?;
+        self.users.insert(id);
+        Ok(guest)
+    }
+
+    /// The user with this id, or 401. Served from memory once seen.
+    pub async fn user(&self, id: Uuid) -> Result<User> {
+        if !self.users.contains(id) {
+            self.read(move |conn| require(conn, id)).await?;
+            self.users.insert(id);
+        }
+        Ok(User { id: id.to_string() })
     }
 }
 

@@ -49,15 +49,14 @@ fn starts_from_the_environment_logs_its_url_and_stops_on_sigterm() {
         .env("DT_DB", &db)
         .env("DT_NO_MDNS", "1")
         .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stderr(Stdio::null())
-        .stdout(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
+    let stderr = child.stderr.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             let _ = tx.send(line);
         }
     });

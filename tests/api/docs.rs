@@ -19,6 +19,7 @@ async fn openapi_documents_every_route_of_the_tour() {
         ("/rooms/join", "post"),
         ("/rooms/{code}/now-playing", "get"),
         ("/rooms/{code}/advance", "post"),
+        ("/rooms/{code}/me", "get"),
         ("/tracks/rooms/{code}/queue", "get"),
         ("/tracks/search", "get"),
         ("/tracks/rooms/{code}/tracks", "post"),

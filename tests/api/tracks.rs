@@ -199,6 +199,40 @@ async fn the_queue_names_adders_and_never_shows_other_users_ids() {
     assert!(!text.contains(&guest.id), "the guest's id leaked: {text}");
     let queue: Vec<Value> = serde_json::from_str(&text).unwrap();
     assert_eq!(queue[0]["added_by"], guest.name.as_str());
-    assert_eq!(queue[0]["added_by_me"], false);
-    assert_eq!(app.queue(&guest, &code).await[0]["added_by_me"], true);
+    // Each member sees what is theirs in /me, not in the shared queue.
+    let item = queue[0]["room_track_id"].clone();
+    let mine = |user: &Guest| {
+        let path = format!("/rooms/{code}/me");
+        let user = user.clone();
+        let app = &app;
+        async move {
+            app.get(&path, Some(&user))
+                .await
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let guest_me = mine(&guest).await;
+    assert_eq!(guest_me["added"], json!([item]));
+    assert_eq!(guest_me["role"], "guest");
+    assert_eq!(guest_me["display_name"], "Bea");
+    let host_me = mine(&host).await;
+    assert_eq!(host_me["added"], json!([]));
+    assert_eq!(host_me["role"], "host");
+}
+
+#[tokio::test]
+async fn me_shows_a_stranger_as_no_member() {
+    let app = spawn_app().await;
+    let host = app.guest("Anto").await;
+    let stranger = app.guest("Cy").await;
+    let code = app.room(&host).await;
+    let res = app.get(&format!("/rooms/{code}/me"), Some(&stranger)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let me: Value = res.json().await.unwrap();
+    assert_eq!(me["role"], Value::Null);
+    assert_eq!(me["votes"], json!({}));
+    let res = app.get("/rooms/ZZZZZZ/me", Some(&stranger)).await;
+    assert_error(res, StatusCode::NOT_FOUND).await;
 }

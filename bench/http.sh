@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# HTTP benchmark (not a test): wrk on loopback against /health, the queue
+# and votes (200 guests voting on 20 items), 32 connections each.
+# Prints a table: req/s, p50, p99, max, errors, and req/s as a ratio of /health.
+#   bench/http.sh [seconds per workload, default 10]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_EACH=${1:-10}
+CONNECTIONS=32
+PORT=${BENCH_PORT:-18321}
+BASE="http://127.0.0.1:$PORT"
+
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+cargo build --release --quiet
+work=$(mktemp -d)
+trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+DT_NO_MDNS=1 RUST_LOG=warn ./target/release/democratic-tunes --bind "127.0.0.1:$PORT" --db "$work/bench.db" &
+pid=$!
+for _ in $(seq 100); do curl -sf "$BASE/health" >/dev/null && break; sleep 0.1; done
+
+python3 bench/setup_party.py "$BASE" > "$work/party.lua"
+
+cat > "$work/health.lua" <<LUA
+$(cat bench/report.lua)
+LUA
+cat > "$work/queue.lua" <<LUA
+$(cat "$work/party.lua")
+$(cat bench/report.lua)
+wrk.headers["X-User-ID"] = guests[1]
+wrk.path = "/tracks/rooms/" .. code .. "/queue"
+LUA
+cat > "$work/votes.lua" <<LUA
+$(cat "$work/party.lua")
+$(cat bench/report.lua)
+local values = {1, -1}
+request = function()
+  local body = string.format('{"room_track_id":"%s","value":%d}',
+    items[math.random(#items)], values[math.random(2)])
+  return wrk.format("POST", "/votes/rooms/" .. code .. "/votes",
+    {["X-User-ID"] = guests[math.random(#guests)], ["Content-Type"] = "application/json"}, body)
+end
+LUA
+
+run() { # name path script
+  wrk -t2 -c$CONNECTIONS -d"${SECONDS_EACH}s" --latency -s "$work/$3.lua" "$BASE$2" | grep '^RESULT' | sed "s/^RESULT/$1/"
+}
+{
+  run health /health health
+  run queue /tracks/rooms/x/queue queue
+  run votes /votes/rooms/x/votes votes
+} > "$work/results"
+
+rss_kb=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
+echo
+echo "HTTP on loopback, $CONNECTIONS connections, ${SECONDS_EACH}s each ($(nproc) cores, wrk and the box share them)"
+echo
+awk -v rss="$rss_kb" '
+  { name[NR]=$1; rps[NR]=$2/($3/1e6); p50[NR]=$4; p99[NR]=$5; max[NR]=$6; err[NR]=$7; if ($1=="health") base=rps[NR] }
+  END {
+    printf "| workload | req/s | p50 ms | p99 ms | max ms | errors | vs /health |\n|---|---:|---:|---:|---:|---:|---:|\n"
+    for (i=1;i<=NR;i++) printf "| %s | %.0f | %.2f | %.2f | %.2f | %d | %.2fx |\n", name[i], rps[i], p50[i], p99[i], max[i], err[i], rps[i]/base
+    printf "\nPeak RSS of the box: %.1f MB\n", rss/1024
+  }' "$work/results"
