@@ -109,31 +109,42 @@ impl Store {
         let code = self
             .write(move |tx| {
                 let (room, _) = rooms::require_member(tx, &code, &user)?;
-                let status: Option<String> = tx
-                    .prepare_cached("SELECT status FROM room_tracks WHERE id = ?1 AND room_id = ?2")?
-                    .query_row([&room_track_id, &room.id], |r| r.get(0))
-                    .optional()?;
-                match status.as_deref() {
-                    None => return Err(Error::not_found("That track is not in this room's queue.")),
-                    Some("queued") => {}
-                    Some(_) => {
-                        return Err(Error::Conflict(
-                            "That track has left the queue (it is playing or has played); votes only count while it waits."
-                                .into(),
-                        ));
-                    }
-                }
+                // One statement on the common path: the vote lands only on
+                // an item queued in this room; a repeated vote changes nothing.
                 let changed = tx
                     .prepare_cached(
                         "INSERT INTO votes (room_track_id, user_id, value, created_at)
-                         VALUES (?1, ?2, ?3, ?4)
+                         SELECT id, ?2, ?3, ?4 FROM room_tracks
+                         WHERE id = ?1 AND room_id = ?5 AND status = 'queued'
                          ON CONFLICT (room_track_id, user_id)
                          DO UPDATE SET value = excluded.value, created_at = excluded.created_at
                          WHERE value != excluded.value",
                     )?
-                    .execute(params![room_track_id, user.id, vote.value(), now()])?;
+                    .execute(params![room_track_id, user.id, vote.value(), now(), room.id])?;
                 if changed > 0 {
                     tx.touch(&room.id);
+                } else {
+                    // Nothing changed: the same vote again, or a reason to refuse.
+                    let status: Option<String> = tx
+                        .prepare_cached(
+                            "SELECT status FROM room_tracks WHERE id = ?1 AND room_id = ?2",
+                        )?
+                        .query_row([&room_track_id, &room.id], |r| r.get(0))
+                        .optional()?;
+                    match status.as_deref() {
+                        None => {
+                            return Err(Error::not_found(
+                                "That track is not in this room's queue.",
+                            ));
+                        }
+                        Some("queued") => {}
+                        Some(_) => {
+                            return Err(Error::Conflict(
+                                "That track has left the queue (it is playing or has played); votes only count while it waits."
+                                    .into(),
+                            ));
+                        }
+                    }
                 }
                 Ok(code)
             })
