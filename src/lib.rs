@@ -12,6 +12,8 @@ pub mod domain;
 pub mod error;
 /// Routes, handlers, serving.
 pub mod http;
+/// How phones on the LAN reach the box.
+pub mod lan;
 /// The API's response shapes.
 pub mod model;
 /// The only code that touches SQLite.

@@ -1,7 +1,7 @@
 use std::io::IsTerminal;
 
 use clap::Parser;
-use democratic_tunes::{Config, Server, http};
+use democratic_tunes::{Config, Server, http, lan};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -21,7 +21,7 @@ async fn main() -> anyhow::Result<()> {
     tracing::info!(
         db = %config.db.display(),
         "🎶 Democratic Tunes is up: open {} (listening on {addr})",
-        http::url_to_open(addr)
+        lan::url_to_open(addr)
     );
     server.run(http::shutdown_signal()).await
 }

@@ -24,6 +24,25 @@ pub struct Room {
     pub created_at: String,
 }
 
+/// What anyone with the code may know of a room (a join link's preview).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RoomInfo {
+    pub code: String,
+    pub name: String,
+    pub is_active: bool,
+    pub created_at: String,
+}
+
+/// The box itself.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BoxInfo {
+    pub name: String,
+    pub version: String,
+    /// Where phones on the LAN reach the box (its LAN address), when it
+    /// knows one; else `null` and clients use the address they used.
+    pub join_url: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Joined {
     pub room_id: String,

@@ -1,13 +1,18 @@
 use axum::Json;
+use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::AppState;
+use crate::lan;
+use crate::model::BoxInfo;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(health))
+    OpenApiRouter::new()
+        .routes(routes!(health))
+        .routes(routes!(box_info))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -20,4 +25,15 @@ struct Health {
     responses((status = 200, description = "The box is up", body = Health)))]
 async fn health() -> Json<Health> {
     Json(Health { ok: true })
+}
+
+/// The box: its name, version, and the link phones should open.
+#[utoipa::path(get, path = "/box", tag = "health",
+    responses((status = 200, body = BoxInfo)))]
+async fn box_info(State(state): State<AppState>) -> Json<BoxInfo> {
+    Json(BoxInfo {
+        name: "Democratic Tunes".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        join_url: lan::join_url(state.local_addr),
+    })
 }

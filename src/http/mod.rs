@@ -7,6 +7,7 @@ mod health;
 mod rooms;
 mod tracks;
 mod votes;
+mod web;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -49,6 +50,8 @@ impl axum::response::IntoResponse for JsonBytes {
 pub struct AppState {
     pub config: Arc<Config>,
     pub store: Store,
+    /// Where the listener actually bound (the port may have been 0).
+    pub local_addr: SocketAddr,
 }
 
 #[derive(OpenApi)]
@@ -80,12 +83,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 pub fn router(state: AppState) -> Router {
     let (api, openapi) = api();
     api.merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
-        .fallback(|| async {
-            Error::Client {
-                status: StatusCode::NOT_FOUND,
-                detail: "Not Found".into(),
-            }
-        })
+        // Not an API route: the web app's files and client routes, else 404.
+        .fallback(web::serve)
         .method_not_allowed_fallback(|| async {
             Error::Client {
                 status: StatusCode::METHOD_NOT_ALLOWED,
@@ -115,19 +114,19 @@ impl Server {
         let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("cannot listen on {}", config.bind))?;
+        let local_addr = listener.local_addr()?;
         Ok(Server {
             listener,
             state: AppState {
                 config: Arc::new(config),
                 store,
+                local_addr,
             },
         })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener
-            .local_addr()
-            .expect("a bound listener has an address")
+        self.state.local_addr
     }
 
     pub fn store(&self) -> Store {
@@ -147,25 +146,6 @@ impl Server {
         store.close().await;
         Ok(())
     }
-}
-
-/// The address a guest's phone should open: the LAN address when the box
-/// listens on all interfaces, else the address it is bound to.
-pub fn url_to_open(addr: SocketAddr) -> String {
-    let ip = if addr.ip().is_unspecified() {
-        lan_ip().unwrap_or(addr.ip())
-    } else {
-        addr.ip()
-    };
-    format!("http://{}", SocketAddr::new(ip, addr.port()))
-}
-
-fn lan_ip() -> Option<std::net::IpAddr> {
-    if_addrs::get_if_addrs()
-        .ok()?
-        .into_iter()
-        .find(|i| !i.is_loopback() && i.ip().is_ipv4())
-        .map(|i| i.ip())
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -11,7 +11,7 @@ use utoipa_axum::routes;
 use super::extract::{Identity, JsonBody};
 use super::{AppState, JsonBytes};
 use crate::error::Result;
-use crate::model::{Advanced, Joined, Me, QueueItem, Room};
+use crate::model::{Advanced, Joined, Me, QueueItem, Room, RoomInfo};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -20,6 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(now_playing))
         .routes(routes!(advance))
         .routes(routes!(me))
+        .routes(routes!(room_info))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -113,4 +114,19 @@ async fn me(
     Path(code): Path<String>,
 ) -> Result<Json<Me>> {
     Ok(Json(state.store.me(user, code).await?))
+}
+
+/// A room's name and state, for anyone with its code (no identity needed:
+/// a join link shows it before the guest picks a name).
+#[utoipa::path(get, path = "/rooms/{code}", tag = "rooms",
+    params(("code" = String, Path, description = "Room code")),
+    responses(
+        (status = 200, body = RoomInfo),
+        (status = 404, description = "No room with that code"),
+    ))]
+async fn room_info(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<RoomInfo>> {
+    Ok(Json(state.store.room(&code).await?.info.clone()))
 }

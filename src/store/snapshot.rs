@@ -16,13 +16,13 @@ use tokio::sync::watch;
 
 use crate::domain::queue::{self, Standing};
 use crate::error::Result;
-use crate::model::{ItemStatus, QueueItem};
+use crate::model::{ItemStatus, QueueItem, RoomInfo};
 
 /// One room's public state at one version: the same for every viewer.
 #[derive(Debug, Clone)]
 pub struct RoomSnapshot {
     pub id: String,
-    pub code: String,
+    pub info: RoomInfo,
     pub version: i64,
     /// Queued items, best first.
     pub queue: Vec<QueueItem>,
@@ -35,7 +35,7 @@ pub struct RoomSnapshot {
 impl RoomSnapshot {
     fn new(
         id: String,
-        code: String,
+        info: RoomInfo,
         version: i64,
         queue: Vec<QueueItem>,
         now_playing: Option<QueueItem>,
@@ -44,7 +44,7 @@ impl RoomSnapshot {
             queue_json: to_json(&queue),
             now_playing_json: to_json(&now_playing),
             id,
-            code,
+            info,
             version,
             queue,
             now_playing,
@@ -71,9 +71,19 @@ fn to_json(value: &impl serde::Serialize) -> Bytes {
 
 /// Reads a room's state from SQLite (inside or outside a transaction).
 pub fn load(conn: &Connection, room_id: &str) -> Result<Option<RoomSnapshot>> {
-    let Some((code, version)) = conn
-        .prepare_cached("SELECT code, version FROM rooms WHERE id = ?1")?
-        .query_row([room_id], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))
+    let Some((info, version)) = conn
+        .prepare_cached(
+            "SELECT code, name, is_active, created_at, version FROM rooms WHERE id = ?1",
+        )?
+        .query_row([room_id], |r| {
+            let info = RoomInfo {
+                code: r.get(0)?,
+                name: r.get(1)?,
+                is_active: r.get(2)?,
+                created_at: r.get(3)?,
+            };
+            Ok((info, r.get(4)?))
+        })
         .optional()?
     else {
         return Ok(None);
@@ -125,7 +135,7 @@ pub fn load(conn: &Connection, room_id: &str) -> Result<Option<RoomSnapshot>> {
     let queue = queued.into_iter().map(|(i, s)| scored(i, &s)).collect();
     Ok(Some(RoomSnapshot::new(
         room_id.to_string(),
-        code,
+        info,
         version,
         queue,
         now_playing,
@@ -156,7 +166,7 @@ impl RoomCache {
     pub fn publish(&self, snapshot: RoomSnapshot) -> Arc<RoomSnapshot> {
         let snapshot = Arc::new(snapshot);
         let mut rooms = self.rooms.write().expect("room cache lock");
-        match rooms.get(&snapshot.code) {
+        match rooms.get(&snapshot.info.code) {
             Some(tx) => {
                 tx.send_if_modified(|current| {
                     let newer = snapshot.version > current.version;
@@ -168,7 +178,10 @@ impl RoomCache {
                 tx.borrow().clone()
             }
             None => {
-                rooms.insert(snapshot.code.clone(), watch::Sender::new(snapshot.clone()));
+                rooms.insert(
+                    snapshot.info.code.clone(),
+                    watch::Sender::new(snapshot.clone()),
+                );
                 snapshot
             }
         }

@@ -20,6 +20,8 @@ async fn openapi_documents_every_route_of_the_tour() {
         ("/rooms/{code}/now-playing", "get"),
         ("/rooms/{code}/advance", "post"),
         ("/rooms/{code}/me", "get"),
+        ("/rooms/{code}", "get"),
+        ("/box", "get"),
         ("/tracks/rooms/{code}/queue", "get"),
         ("/tracks/search", "get"),
         ("/tracks/rooms/{code}/tracks", "post"),

@@ -11,3 +11,4 @@ mod restart;
 mod rooms;
 mod tracks;
 mod votes;
+mod web;

@@ -1,0 +1,94 @@
+// Starts the real box (the binary cargo built) on 127.0.0.1 with a fresh
+// SQLite file, and a headless Debian Chromium to drive it.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const root = resolve(import.meta.dirname, '../..');
+export const screenshotDir = join(root, 'docs', 'screenshots');
+
+export async function startBox() {
+  const bin = process.env.DT_BIN ?? join(root, 'target', 'debug', 'democratic-tunes');
+  if (!existsSync(bin)) throw new Error(`no box binary at ${bin}: run cargo build first`);
+  const dir = mkdtempSync(join(tmpdir(), 'dt-e2e-'));
+  const child = spawn(bin, ['--bind', '127.0.0.1:0', '--db', join(dir, 'party.db')], {
+    env: { ...process.env, DT_NO_MDNS: '1', RUST_LOG: 'info' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const url = await new Promise((resolveUrl, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`the box did not start:\n${seen}`)), 20_000);
+    child.stderr.on('data', (chunk) => {
+      seen += chunk;
+      const match = /open (http:\/\/127\.0\.0\.1:\d+)/.exec(seen);
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[1]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`the box exited (${code}):\n${seen}`)));
+  });
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Playwright gives every launch a fresh, temporary profile (user data dir). */
+export async function launchBrowser() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return {
+    browser,
+    async close() {
+      await browser.close();
+    },
+  };
+}
+
+export const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+export const smallPhone = { viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+export const laptop = { viewport: { width: 1280, height: 800 } };
+export const tv = { viewport: { width: 1920, height: 1080 } };
+
+/** Serious and critical axe-core violations on the page, as readable lines. */
+export async function axeViolations(page) {
+  await page.addScriptTag({ path: join(root, 'web', 'node_modules', 'axe-core', 'axe.min.js') });
+  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact}: ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** Polls `check` until it returns truthy or the time is up. */
+export async function eventually(check, { timeout = 8000, interval = 100, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await check();
+      if (last) return last;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last})`);
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}

@@ -1,0 +1,228 @@
+// The whole party in real browsers against the real box: a host on a laptop
+// and two guests on phones, in separate browser contexts.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  axeViolations,
+  eventually,
+  launchBrowser,
+  laptop,
+  phone,
+  screenshotDir,
+  smallPhone,
+  startBox,
+  tv,
+} from './box.mjs';
+
+let box;
+let chromium;
+before(async () => {
+  box = await startBox();
+  chromium = await launchBrowser();
+  mkdirSync(screenshotDir, { recursive: true });
+  console.log(`screenshots: ${screenshotDir}`);
+});
+after(async () => {
+  await chromium?.close();
+  await box?.stop();
+});
+
+const queueTitles = (page) => page.locator('[data-testid="queue-row"] .track-title').allTextContents();
+
+async function assertAccessible(page, view) {
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `${view}: axe found serious or critical problems`);
+}
+
+async function joinAs(page, code, name) {
+  await page.goto(`${box.url}/r/${code}`);
+  await page.getByRole('heading', { name: /Join/ }).waitFor();
+  await assertAccessible(page, 'join page');
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Join the party' }).click();
+  await page.getByRole('heading', { name: 'Add a song' }).waitFor();
+}
+
+async function addSong(page, query, title) {
+  const search = page.getByLabel('Search by artist or title');
+  await search.fill(query);
+  const add = page.getByRole('button', { name: new RegExp(`^Add ${title} by`) });
+  await add.click();
+  await page.getByText(`Added “${title}” to the queue.`).waitFor();
+}
+
+test('a party: host, two guests, search, add, vote, advance, refresh', async () => {
+  const host = await (await chromium.browser.newContext(laptop)).newPage();
+  const bea = await (await chromium.browser.newContext(phone)).newPage();
+  const cy = await (await chromium.browser.newContext(smallPhone)).newPage();
+
+  // The host starts a party from the start page.
+  await host.goto(box.url);
+  await assertAccessible(host, 'start page');
+  await host.getByRole('textbox', { name: 'Your name' }).fill('Anto');
+  await host.getByRole('button', { name: 'Start a party' }).click();
+  const codeText = await host.locator('.room-code').textContent({ timeout: 10_000 });
+  const code = codeText.trim();
+  assert.match(code, /^[A-HJ-NP-Z2-9]{6}$/);
+  assert.equal(new URL(host.url()).pathname, `/r/${code}`);
+  await host.getByRole('img', { name: `QR code to join room ${code}` }).waitFor();
+
+  // Guests join through the join link, in two taps.
+  await joinAs(bea, code, 'Bea');
+  await joinAs(cy, code, 'Cy');
+
+  // Search and add.
+  await addSong(bea, 'bohemian', 'Bohemian Rhapsody');
+  await addSong(bea, 'dancing que', 'Dancing Queen');
+  await addSong(cy, 'superstition', 'Superstition');
+  assert.deepEqual(await queueTitles(cy), ['Bohemian Rhapsody', 'Dancing Queen', 'Superstition']);
+
+  // Already-queued tracks say so; own additions are marked.
+  await bea.getByLabel('Search by artist or title').fill('superstition');
+  await bea.locator('.result-row', { hasText: 'Superstition' }).getByText('In the queue').waitFor();
+  await eventually(async () => (await queueTitles(bea)).length === 3, { what: 'Bea sees three songs' });
+  const beaRow = bea.locator('[data-testid="queue-row"]', { hasText: 'Bohemian Rhapsody' });
+  await beaRow.getByText('You added this').waitFor();
+  await bea.locator('[data-testid="queue-row"]', { hasText: 'Superstition' }).getByText('Added by Cy').waitFor();
+
+  // Votes reorder the queue: at once for the voter, on the next refresh for others.
+  await cy.getByRole('button', { name: 'Vote up Superstition' }).click();
+  assert.equal((await queueTitles(cy))[0], 'Superstition');
+  assert.equal(await cy.getByRole('button', { name: 'Vote up Superstition' }).getAttribute('aria-pressed'), 'true');
+  await eventually(async () => (await queueTitles(bea))[0] === 'Superstition', { what: 'Bea sees the new order' });
+
+  await assertAccessible(bea, 'guest room');
+  await bea.screenshot({ path: join(screenshotDir, 'guest.png') });
+
+  // A guest cannot skip: the box's friendly message, as a toast.
+  await bea.getByRole('button', { name: 'Skip', exact: true }).click();
+  await bea.getByText(/Only the host can skip/).waitFor();
+
+  // The host advances: now playing changes for everyone.
+  await host.getByRole('button', { name: 'Skip', exact: true }).click();
+  await host.locator('.now-title', { hasText: 'Superstition' }).waitFor();
+  await bea.locator('.now-title', { hasText: 'Superstition' }).waitFor({ timeout: 8000 });
+  await cy.locator('.now-title', { hasText: 'Superstition' }).waitFor({ timeout: 8000 });
+  await host.locator('.progress-track').waitFor();
+  await assertAccessible(host, 'host room');
+  await host.screenshot({ path: join(screenshotDir, 'host.png') });
+
+  // A refresh keeps everyone in the room.
+  await bea.reload();
+  await bea.getByRole('heading', { name: 'Add a song' }).waitFor();
+  await bea.getByText(/you’re Bea/).waitFor();
+  await bea.locator('.now-title', { hasText: 'Superstition' }).waitFor();
+  await host.reload();
+  await host.locator('.room-code', { hasText: code }).waitFor();
+
+  // The TV view: now playing, what's next, how to join; no controls.
+  const screen = await (await chromium.browser.newContext(tv)).newPage();
+  await screen.goto(`${box.url}/r/${code}/tv`);
+  await screen.locator('.tv-title', { hasText: 'Superstition' }).waitFor();
+  await screen.getByRole('img', { name: `QR code to join room ${code}` }).waitFor();
+  assert.equal(await screen.getByRole('button').count(), 0, 'the TV view has no controls');
+  await eventually(async () => (await screen.locator('.tv-list li').count()) === 2, { what: 'two songs up next on TV' });
+  await assertAccessible(screen, 'TV view');
+  await screen.screenshot({ path: join(screenshotDir, 'tv.png') });
+});
+
+test('a refused vote rolls back with a message', async () => {
+  const host = await (await chromium.browser.newContext(laptop)).newPage();
+  const guest = await (await chromium.browser.newContext(phone)).newPage();
+  await host.goto(box.url);
+  await host.getByRole('textbox', { name: 'Your name' }).fill('Host');
+  await host.getByRole('button', { name: 'Start a party' }).click();
+  const code = (await host.locator('.room-code').textContent()).trim();
+  await joinAs(guest, code, 'Dee');
+  await addSong(guest, 'imagine', 'Imagine');
+
+  // Hold the guest's refreshes so its screen still shows Imagine queued...
+  const held = [];
+  await guest.route('**/tracks/rooms/*/queue', (route) => held.push(route));
+  await host.getByRole('button', { name: 'Skip', exact: true }).click();
+  await host.locator('.now-title', { hasText: 'Imagine' }).waitFor();
+
+  // ...then vote on it: the box refuses (it is playing), the vote rolls back.
+  const up = guest.getByRole('button', { name: 'Vote up Imagine' });
+  await up.click();
+  await guest.getByText(/has left the queue/).waitFor();
+  assert.equal(await up.getAttribute('aria-pressed'), 'false');
+  assert.equal(await guest.locator('.vote-count').first().textContent(), '0');
+
+  await guest.unroute('**/tracks/rooms/*/queue');
+  for (const route of held) await route.continue().catch(() => undefined);
+});
+
+test('offline shows a banner that clears by itself', async () => {
+  const host = await (await chromium.browser.newContext(laptop)).newPage();
+  const context = await chromium.browser.newContext(phone);
+  const guest = await context.newPage();
+  await host.goto(box.url);
+  await host.getByRole('textbox', { name: 'Your name' }).fill('Host');
+  await host.getByRole('button', { name: 'Start a party' }).click();
+  const code = (await host.locator('.room-code').textContent()).trim();
+  await joinAs(guest, code, 'Eve');
+
+  await context.setOffline(true);
+  await guest.getByRole('alert').filter({ hasText: /Can’t reach the box/ }).waitFor({ timeout: 8000 });
+  await context.setOffline(false);
+  await guest.getByRole('alert').waitFor({ state: 'detached', timeout: 8000 });
+});
+
+test('the guest page is light: first load under 150 KB compressed', async () => {
+  const context = await chromium.browser.newContext(phone);
+  const page = await context.newPage();
+  let bytes = 0;
+  const files = [];
+  page.on('response', async (response) => {
+    const length = Number((await response.headerValue('content-length')) ?? 0);
+    const url = new URL(response.url());
+    if (url.origin === box.url && !/^\/(tracks|rooms|votes|auth|box)/.test(url.pathname)) {
+      bytes += length;
+      files.push(`${url.pathname} ${length} B (${(await response.headerValue('content-encoding')) ?? 'identity'})`);
+    }
+  });
+  await page.goto(`${box.url}/r/ABCDEF`, { waitUntil: 'networkidle' });
+  console.log(`guest page first load: ${(bytes / 1024).toFixed(1)} KB compressed\n  ${files.join('\n  ')}`);
+  assert.ok(bytes > 10_000, 'the app was served');
+  assert.ok(bytes < 150 * 1024, `${bytes} bytes`);
+});
+
+/** Presses Tab until `target` has focus (at most 30 times). */
+async function tabTo(page, target) {
+  for (let i = 0; i < 30; i++) {
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  assert.fail('Tab never reached the control');
+}
+
+test('every control works from the keyboard', async () => {
+  const page = await (await chromium.browser.newContext(laptop)).newPage();
+  await page.goto(box.url);
+  // Start a party with the keyboard alone: Tab to the name field, type, Enter.
+  const name = page.getByRole('textbox', { name: 'Your name' });
+  await tabTo(page, name);
+  await page.keyboard.type('Keys');
+  await page.keyboard.press('Enter');
+  await page.locator('.room-code').waitFor();
+
+  // Search, add, and vote, moving only with Tab.
+  const search = page.getByLabel('Search by artist or title');
+  await search.focus();
+  await page.keyboard.type('take on me');
+  const add = page.getByRole('button', { name: /^Add Take On Me by/ });
+  await add.waitFor();
+  await tabTo(page, add);
+  await page.keyboard.press('Enter');
+  const up = page.getByRole('button', { name: 'Vote up Take On Me' });
+  await up.waitFor();
+  await up.focus();
+  await page.keyboard.press('Enter');
+  await eventually(async () => (await up.getAttribute('aria-pressed')) === 'true', { what: 'the vote by keyboard' });
+  // Focus is visible.
+  const outline = await up.evaluate((el) => getComputedStyle(el).outlineStyle);
+  assert.notEqual(outline, 'none');
+});

@@ -1,0 +1,19 @@
+import { OfflineBanner } from './components/OfflineBanner';
+import { Toasts } from './components/Toasts';
+import { useRoute } from './lib/router';
+import { RoomPage } from './pages/RoomPage';
+import { StartPage } from './pages/StartPage';
+import { TvPage } from './pages/TvPage';
+
+export function App() {
+  const route = useRoute();
+  return (
+    <>
+      <OfflineBanner />
+      {route.page === 'start' && <StartPage />}
+      {route.page === 'room' && <RoomPage key={route.code} code={route.code} />}
+      {route.page === 'tv' && <TvPage key={route.code} code={route.code} />}
+      <Toasts />
+    </>
+  );
+}

@@ -1,0 +1,99 @@
+// The only module that talks HTTP. Every call resolves with a typed body or
+// rejects with an ApiError; components never build URLs.
+import ky, { HTTPError, TimeoutError } from 'ky';
+import type { Advanced, BoxInfo, Guest, Joined, Me, QueueItem, Room, RoomInfo, Track, VoteValue } from './types';
+import { storage } from '../lib/storage';
+
+/** A failed call: `status` is null when the box could not be reached. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number | null,
+    readonly detail: string,
+    readonly path: string,
+  ) {
+    super(detail);
+    this.name = 'ApiError';
+  }
+}
+
+const http = ky.create({
+  prefixUrl: typeof location === 'undefined' ? 'http://localhost' : location.origin,
+  credentials: 'same-origin',
+  timeout: 10_000,
+  retry: 0,
+  hooks: {
+    beforeRequest: [
+      (request) => {
+        // The cookie is the identity; the header is the seed's fallback for
+        // browsers that drop cookies.
+        const uid = storage.userId();
+        if (uid) request.headers.set('X-User-ID', uid);
+      },
+    ],
+  },
+});
+
+type Options = { json?: unknown; searchParams?: Record<string, string>; signal?: AbortSignal };
+
+async function call<T>(method: 'get' | 'post', path: string, options: Options = {}): Promise<T> {
+  try {
+    const response = await http(path, { method, ...options });
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  } catch (error) {
+    throw await toApiError(error, path);
+  }
+}
+
+async function toApiError(error: unknown, path: string): Promise<unknown> {
+  if (error instanceof HTTPError) {
+    let detail = error.response.statusText;
+    try {
+      const body: unknown = await error.response.json();
+      detail = detailOf(body) ?? detail;
+    } catch {
+      // Not JSON (a proxy's error page, say): keep the status text.
+    }
+    return new ApiError(error.response.status, detail, path);
+  }
+  if (error instanceof TimeoutError) return new ApiError(null, 'timeout', path);
+  if (error instanceof DOMException && error.name === 'AbortError') return error;
+  return new ApiError(null, 'network', path);
+}
+
+/** FastAPI's `detail`: a string, or a list of validation errors. */
+export function detailOf(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || !('detail' in body)) return undefined;
+  const detail = (body as { detail: unknown }).detail;
+  if (typeof detail === 'string') return detail;
+  if (Array.isArray(detail)) {
+    const messages = detail
+      .map((d) => (typeof d === 'object' && d !== null && 'msg' in d ? String((d as { msg: unknown }).msg) : ''))
+      .filter(Boolean);
+    return messages.join('; ') || undefined;
+  }
+  return undefined;
+}
+
+const room = (code: string) => `rooms/${encodeURIComponent(code)}`;
+
+export const api = {
+  box: () => call<BoxInfo>('get', 'box'),
+  createGuest: (displayName: string) => call<Guest>('post', 'auth/guest', { json: { display_name: displayName } }),
+  logout: () => call<void>('post', 'auth/logout'),
+  createRoom: (name: string) => call<Room>('post', 'rooms', { json: { name } }),
+  joinRoom: (code: string) => call<Joined>('post', 'rooms/join', { json: { code } }),
+  roomInfo: (code: string) => call<RoomInfo>('get', room(code)),
+  me: (code: string) => call<Me>('get', `${room(code)}/me`),
+  nowPlaying: (code: string) => call<QueueItem | null>('get', `${room(code)}/now-playing`),
+  advance: (code: string) => call<Advanced>('post', `${room(code)}/advance`),
+  queue: (code: string) => call<QueueItem[]>('get', `tracks/rooms/${encodeURIComponent(code)}/queue`),
+  search: (query: string, signal?: AbortSignal) =>
+    call<Track[]>('get', 'tracks/search', { searchParams: { artist_or_title: query }, signal }),
+  addTrack: (code: string, trackId: string) =>
+    call<QueueItem[]>('post', `tracks/rooms/${encodeURIComponent(code)}/tracks`, { json: { track_id: trackId } }),
+  vote: (code: string, roomTrackId: string, value: VoteValue) =>
+    call<QueueItem[]>('post', `votes/rooms/${encodeURIComponent(code)}/votes`, {
+      json: { room_track_id: roomTrackId, value },
+    }),
+};

@@ -1,0 +1,75 @@
+// The box's API shapes, mirrored from the Rust models (src/model.rs).
+
+export interface Guest {
+  user_id: string;
+  display_name: string;
+}
+
+export interface Room {
+  id: string;
+  code: string;
+  name: string;
+  host_user_id: string;
+  is_active: boolean;
+  created_at: string;
+}
+
+export interface RoomInfo {
+  code: string;
+  name: string;
+  is_active: boolean;
+  created_at: string;
+}
+
+export interface Joined {
+  room_id: string;
+  user_id: string;
+}
+
+export interface Track {
+  id: string;
+  title: string;
+  artist: string;
+  album: string | null;
+  year: number | null;
+  duration_ms: number;
+}
+
+export type ItemStatus = 'queued' | 'playing' | 'played';
+
+export interface QueueItem {
+  room_track_id: string;
+  track_id: string;
+  title: string;
+  artist: string;
+  album: string | null;
+  duration_ms: number;
+  votes: number;
+  score: number;
+  status: ItemStatus;
+  created_at: string;
+  started_at: string | null;
+  added_by: string;
+}
+
+export interface Advanced {
+  now_playing: QueueItem | null;
+  queue: QueueItem[];
+}
+
+export type Role = 'host' | 'guest';
+export type VoteValue = 1 | -1;
+
+export interface Me {
+  display_name: string;
+  role: Role | null;
+  votes: Record<string, VoteValue>;
+  added: string[];
+}
+
+export interface BoxInfo {
+  name: string;
+  version: string;
+  /** Where phones on the LAN reach the box, when it knows; else null. */
+  join_url: string | null;
+}

@@ -1,0 +1,27 @@
+import { useJoinUrl } from '../hooks/useJoinUrl';
+import { JoinQr } from './JoinQr';
+
+/** For the host: the room code, large, and the QR code guests scan. */
+export function HostPanel({ code }: { code: string }) {
+  const joinUrl = useJoinUrl(code);
+  return (
+    <section className="panel host" aria-labelledby="host-heading">
+      <h2 id="host-heading" className="visually-hidden">
+        Invite guests
+      </h2>
+      <div className="host-invite">
+        <JoinQr url={joinUrl} code={code} />
+        <div>
+          <p className="label">Room code</p>
+          <p className="room-code" aria-label={`Room code ${code.split('').join(' ')}`}>
+            {code}
+          </p>
+          <p className="join-url">{joinUrl}</p>
+          <a className="button button-quiet" href={`/r/${code}/tv`} target="_blank" rel="noreferrer">
+            Open the TV view
+          </a>
+        </div>
+      </div>
+    </section>
+  );
+}

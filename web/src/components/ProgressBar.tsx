@@ -1,0 +1,26 @@
+import { formatDuration, playbackProgress } from '../lib/format';
+import { useNow } from '../hooks/useNow';
+
+export function ProgressBar({ startedAt, durationMs }: { startedAt: string | null; durationMs: number }) {
+  const now = useNow(1000);
+  const { elapsedMs, fraction } = playbackProgress(startedAt, durationMs, now);
+  return (
+    <div className="progress">
+      <div
+        className="progress-track"
+        role="progressbar"
+        aria-label="Playback progress"
+        aria-valuemin={0}
+        aria-valuemax={Math.round(durationMs / 1000)}
+        aria-valuenow={Math.round(elapsedMs / 1000)}
+        aria-valuetext={`${formatDuration(elapsedMs)} of ${formatDuration(durationMs)}`}
+      >
+        <div className="progress-fill" style={{ transform: `scaleX(${fraction})` }} />
+      </div>
+      <div className="progress-times" aria-hidden="true">
+        <span>{formatDuration(elapsedMs)}</span>
+        <span>{formatDuration(durationMs)}</span>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,26 @@
+import { useEffect, useState } from 'react';
+
+export type Route = { page: 'start' } | { page: 'room'; code: string } | { page: 'tv'; code: string };
+
+/** `/`, `/r/{CODE}`, `/r/{CODE}/tv`; anything else is the start page. */
+export function parseRoute(pathname: string): Route {
+  const match = /^\/r\/([A-Za-z0-9]{1,16})(\/tv)?\/?$/.exec(pathname);
+  if (!match?.[1]) return { page: 'start' };
+  const code = match[1].toUpperCase();
+  return match[2] ? { page: 'tv', code } : { page: 'room', code };
+}
+
+export function navigate(path: string) {
+  history.pushState(null, '', path);
+  window.dispatchEvent(new PopStateEvent('popstate'));
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.pathname));
+  useEffect(() => {
+    const update = () => setRoute(parseRoute(location.pathname));
+    window.addEventListener('popstate', update);
+    return () => window.removeEventListener('popstate', update);
+  }, []);
+  return route;
+}

@@ -1,0 +1,28 @@
+// What survives a refresh: the user id (mirroring the HttpOnly cookie, for
+// the X-User-ID fallback) and the room the guest is in.
+const USER_KEY = 'dt.uid';
+const ROOM_KEY = 'dt.room';
+
+function get(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null; // private mode or storage disabled
+  }
+}
+
+function set(key: string, value: string | null) {
+  try {
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, value);
+  } catch {
+    // Storage unavailable: the cookie still carries the identity.
+  }
+}
+
+export const storage = {
+  userId: () => get(USER_KEY),
+  setUserId: (id: string | null) => set(USER_KEY, id),
+  roomCode: () => get(ROOM_KEY),
+  setRoomCode: (code: string | null) => set(ROOM_KEY, code),
+};

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { QueueItem } from '../api/types';
+import { applyVote } from './votes';
+
+function item(id: string, votes: number): QueueItem {
+  return {
+    room_track_id: id,
+    track_id: `t-${id}`,
+    title: id,
+    artist: 'A',
+    album: null,
+    duration_ms: 1000,
+    votes,
+    score: votes,
+    status: 'queued',
+    created_at: '2026-11-24T21:00:00.000000Z',
+    started_at: null,
+    added_by: 'Bea',
+  };
+}
+
+const ids = (queue: QueueItem[]) => queue.map((i) => i.room_track_id);
+
+describe('applyVote', () => {
+  const queue = [item('a', 2), item('b', 1), item('c', 1)];
+
+  it('moves an up-voted item up and records the vote', () => {
+    const next = applyVote({ queue, myVotes: {} }, 'c', 1)!;
+    expect(ids(next.queue)).toEqual(['a', 'c', 'b']);
+    expect(next.queue[1]!.votes).toBe(2);
+    expect(next.myVotes).toEqual({ c: 1 });
+  });
+
+  it('keeps the box order among equal tallies', () => {
+    const next = applyVote({ queue, myVotes: {} }, 'a', -1)!;
+    expect(ids(next.queue)).toEqual(['a', 'b', 'c']);
+    expect(next.queue[0]!.votes).toBe(1);
+  });
+
+  it('replaces an earlier vote instead of adding to it', () => {
+    const next = applyVote({ queue, myVotes: { a: 1 } }, 'a', -1)!;
+    expect(next.queue.find((i) => i.room_track_id === 'a')!.votes).toBe(0);
+    expect(ids(next.queue)).toEqual(['b', 'c', 'a']);
+  });
+
+  it('does nothing for a repeated vote or an unknown item', () => {
+    expect(applyVote({ queue, myVotes: { b: 1 } }, 'b', 1)).toBeNull();
+    expect(applyVote({ queue, myVotes: {} }, 'zzz', 1)).toBeNull();
+  });
+
+  it('leaves the input untouched, so a rollback can restore it', () => {
+    const before = structuredClone(queue);
+    applyVote({ queue, myVotes: {} }, 'c', 1);
+    expect(queue).toEqual(before);
+  });
+});

@@ -1,0 +1,65 @@
+import { useEffect, useState } from 'react';
+import { api } from '../api/client';
+import type { RoomInfo } from '../api/types';
+import { NameForm } from '../components/NameForm';
+import { humanMessage } from '../lib/errors';
+import { ensureGuest } from '../lib/identity';
+import { storage } from '../lib/storage';
+import { toastStore } from '../lib/toasts';
+
+interface Props {
+  code: string;
+  knownName: string | null;
+  onJoined: () => void;
+}
+
+/** The join link's landing: pick a name, tap once, you're in. */
+export function JoinScreen({ code, knownName, onJoined }: Props) {
+  const [info, setInfo] = useState<RoomInfo | null>(null);
+  const [missing, setMissing] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    api
+      .roomInfo(code)
+      .then(setInfo)
+      .catch(() => setMissing(true));
+  }, [code]);
+
+  const join = async (name: string) => {
+    setBusy(true);
+    try {
+      await ensureGuest(name);
+      await api.joinRoom(code);
+      storage.setRoomCode(code);
+      onJoined();
+    } catch (error) {
+      toastStore.show(humanMessage(error), 'error');
+      setBusy(false);
+    }
+  };
+
+  if (missing) {
+    return (
+      <main className="start">
+        <h1 className="brand">Democratic Tunes</h1>
+        <p>
+          There is no party with the code <strong>{code}</strong>. Check the code on the TV and try again.
+        </p>
+        <a className="button" href="/">
+          Back to the start
+        </a>
+      </main>
+    );
+  }
+  return (
+    <main className="start">
+      <h1 className="brand">Democratic Tunes</h1>
+      <section className="panel" aria-labelledby="join-room-heading">
+        <h2 id="join-room-heading">{info ? `Join ${info.name}` : `Join party ${code}`}</h2>
+        <p className="muted">Room code {code}</p>
+        <NameForm knownName={knownName} submitLabel="Join the party" busy={busy} onSubmit={join} />
+      </section>
+    </main>
+  );
+}
