@@ -50,6 +50,11 @@ pub struct Config {
     #[arg(long, env = "DT_DB", default_value = "democratic-tunes.db")]
     pub db: PathBuf,
 
+    /// How often live connections are pinged; one silent for 2.5 times this
+    /// is closed (so a dead phone is reaped within 25 s by default).
+    #[arg(skip = std::time::Duration::from_secs(10))]
+    pub ping_every: std::time::Duration,
+
     /// Do not advertise the box on the LAN with mDNS.
     #[arg(long, env = "DT_NO_MDNS", value_parser = clap::builder::BoolishValueParser::new())]
     pub no_mdns: bool,
@@ -62,6 +67,7 @@ impl Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             db,
             no_mdns: true,
+            ping_every: std::time::Duration::from_secs(10),
         }
     }
 }

@@ -16,6 +16,8 @@ pub mod http;
 pub mod lan;
 /// The API's response shapes.
 pub mod model;
+/// Live rooms: fan-out of room state to WebSockets.
+pub mod realtime;
 /// The only code that touches SQLite.
 pub mod store;
 

@@ -2,6 +2,7 @@
 //! fail with the box's own error shape.
 
 use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use axum_extra::extract::CookieJar;
 use uuid::Uuid;
@@ -23,29 +24,28 @@ impl<S: Send + Sync> FromRequestParts<S> for Identity {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(UID_HEADER)
-            .map(|v| v.to_str().unwrap_or_default().to_string());
-        let raw = match header {
-            Some(h) => h,
-            None => {
-                let jar = CookieJar::from_request_parts(parts, state)
-                    .await
-                    .unwrap_or_default();
-                jar.get(UID_COOKIE)
-                    .map(|c| c.value().to_string())
-                    .ok_or_else(|| {
-                        Error::Unauthorized(
-                            "Not signed in: join as a guest first (POST /auth/guest).".into(),
-                        )
-                    })?
-            }
-        };
-        Uuid::try_parse(raw.trim()).map(Identity).map_err(|_| {
-            Error::Unauthorized("That user id is not valid. Join again as a guest.".into())
-        })
+        let jar = CookieJar::from_request_parts(parts, state)
+            .await
+            .unwrap_or_default();
+        identity(&parts.headers, &jar, None).map(Identity)
     }
+}
+
+/// The id a request claims, from (in order) the `X-User-ID` header, the
+/// `uid` cookie, or a `uid` query parameter where the caller allows one
+/// (WebSockets from browsers cannot set headers).
+pub fn identity(headers: &HeaderMap, jar: &CookieJar, query: Option<&str>) -> Result<Uuid, Error> {
+    let raw = headers
+        .get(UID_HEADER)
+        .map(|v| v.to_str().unwrap_or_default())
+        .or_else(|| jar.get(UID_COOKIE).map(|c| c.value()))
+        .or(query)
+        .ok_or_else(|| {
+            Error::Unauthorized("Not signed in: join as a guest first (POST /auth/guest).".into())
+        })?;
+    Uuid::try_parse(raw.trim()).map_err(|_| {
+        Error::Unauthorized("That user id is not valid. Join again as a guest.".into())
+    })
 }
 
 /// `axum::Json`, but a bad body becomes the box's `{"detail"}` error

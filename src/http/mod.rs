@@ -4,6 +4,7 @@
 mod auth;
 mod extract;
 mod health;
+mod live;
 mod rooms;
 mod tracks;
 mod votes;
@@ -27,19 +28,36 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::{Config, MAX_BODY_BYTES};
 use crate::error::Error;
+use crate::realtime::Realtime;
 use crate::store::Store;
 
 pub use extract::{UID_COOKIE, UID_HEADER};
 
-/// A JSON body serialized ahead of time (the room snapshots' queue and
-/// now-playing), sent as is.
-pub struct JsonBytes(pub axum::body::Bytes);
+/// The header carrying the room version a queue answer reflects, so a
+/// client can match it with live updates.
+pub const ROOM_VERSION_HEADER: &str = "x-room-version";
 
-impl axum::response::IntoResponse for JsonBytes {
+/// A part of a room's snapshot, already serialized, sent as is with the
+/// room version it reflects.
+pub struct RoomJson {
+    pub version: i64,
+    pub body: axum::body::Bytes,
+}
+
+impl axum::response::IntoResponse for RoomJson {
     fn into_response(self) -> axum::response::Response {
         (
-            [(axum::http::header::CONTENT_TYPE, "application/json")],
-            self.0,
+            [
+                (
+                    axum::http::header::CONTENT_TYPE,
+                    "application/json".to_string(),
+                ),
+                (
+                    axum::http::HeaderName::from_static(ROOM_VERSION_HEADER),
+                    self.version.to_string(),
+                ),
+            ],
+            self.body,
         )
             .into_response()
     }
@@ -50,6 +68,7 @@ impl axum::response::IntoResponse for JsonBytes {
 pub struct AppState {
     pub config: Arc<Config>,
     pub store: Store,
+    pub realtime: Realtime,
     /// Where the listener actually bound (the port may have been 0).
     pub local_addr: SocketAddr,
 }
@@ -76,6 +95,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(rooms::router())
         .merge(tracks::router())
         .merge(votes::router())
+        .merge(live::router())
         .split_for_parts()
 }
 
@@ -119,6 +139,7 @@ impl Server {
             listener,
             state: AppState {
                 config: Arc::new(config),
+                realtime: Realtime::new(store.clone()),
                 store,
                 local_addr,
             },
@@ -140,9 +161,24 @@ impl Server {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let store = self.state.store.clone();
+        let realtime = self.state.realtime.clone();
+        let closing = realtime.shutdown.clone();
+        // Live connections are told first: they close themselves, while the
+        // HTTP side stops accepting and finishes its requests.
+        let signal = async move {
+            shutdown.await;
+            closing.cancel();
+        };
         axum::serve(self.listener, router(self.state))
-            .with_graceful_shutdown(shutdown)
+            .with_graceful_shutdown(signal)
             .await?;
+        realtime.tasks.close();
+        if tokio::time::timeout(Duration::from_secs(5), realtime.tasks.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!("some live connections did not close in time");
+        }
         store.close().await;
         Ok(())
     }

@@ -9,7 +9,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::extract::{Identity, JsonBody};
-use super::{AppState, JsonBytes};
+use super::{AppState, RoomJson};
 use crate::error::Result;
 use crate::model::{Advanced, Joined, Me, QueueItem, Room, RoomInfo};
 
@@ -79,9 +79,12 @@ async fn now_playing(
     State(state): State<AppState>,
     Identity(user): Identity,
     Path(code): Path<String>,
-) -> Result<JsonBytes> {
+) -> Result<RoomJson> {
     let room = state.store.room_for(user, &code).await?;
-    Ok(JsonBytes(room.now_playing_json.clone()))
+    Ok(RoomJson {
+        version: room.version,
+        body: room.now_playing_json.clone(),
+    })
 }
 
 /// Host only: finish the playing track and start the best queued one.
@@ -96,9 +99,12 @@ async fn advance(
     State(state): State<AppState>,
     Identity(user): Identity,
     Path(code): Path<String>,
-) -> Result<JsonBytes> {
+) -> Result<RoomJson> {
     let room = state.store.advance(user, code).await?;
-    Ok(JsonBytes(room.advanced_json()))
+    Ok(RoomJson {
+        version: room.version,
+        body: room.advanced_json(),
+    })
 }
 
 /// Your own side of the room: your role, your votes, what you added.

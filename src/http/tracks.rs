@@ -10,7 +10,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::extract::{Identity, JsonBody};
-use super::{AppState, JsonBytes};
+use super::{AppState, RoomJson};
 use crate::config::MAX_SEARCH_CHARS;
 use crate::error::{Error, Result};
 use crate::model::{QueueItem, Track};
@@ -39,9 +39,12 @@ async fn queue(
     State(state): State<AppState>,
     Identity(user): Identity,
     Path(code): Path<String>,
-) -> Result<JsonBytes> {
+) -> Result<RoomJson> {
     let room = state.store.room_for(user, &code).await?;
-    Ok(JsonBytes(room.queue_json.clone()))
+    Ok(RoomJson {
+        version: room.version,
+        body: room.queue_json.clone(),
+    })
 }
 
 /// Search the catalog by artist or title: words match word starts, in any
@@ -86,7 +89,10 @@ async fn add_track(
     Identity(user): Identity,
     Path(code): Path<String>,
     JsonBody(body): JsonBody<AddTrack>,
-) -> Result<JsonBytes> {
+) -> Result<RoomJson> {
     let room = state.store.add_track(user, code, body.track_id).await?;
-    Ok(JsonBytes(room.queue_json.clone()))
+    Ok(RoomJson {
+        version: room.version,
+        body: room.queue_json.clone(),
+    })
 }

@@ -7,7 +7,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::extract::{Identity, JsonBody};
-use super::{AppState, JsonBytes};
+use super::{AppState, RoomJson};
 use crate::domain::vote::Vote;
 use crate::error::Result;
 use crate::model::QueueItem;
@@ -41,11 +41,14 @@ async fn vote(
     Identity(user): Identity,
     Path(code): Path<String>,
     JsonBody(body): JsonBody<VoteRequest>,
-) -> Result<JsonBytes> {
+) -> Result<RoomJson> {
     let vote = Vote::parse(body.value)?;
     let room = state
         .store
         .vote(user, code, body.room_track_id, vote)
         .await?;
-    Ok(JsonBytes(room.queue_json.clone()))
+    Ok(RoomJson {
+        version: room.version,
+        body: room.queue_json.clone(),
+    })
 }

@@ -34,6 +34,7 @@ use crate::config::{MAX_WRITE_BATCH, READ_CONNECTIONS};
 use crate::error::{Error, Result};
 
 pub use queue::NOT_THE_HOST;
+pub use rooms::Member;
 pub use snapshot::RoomSnapshot;
 pub use users::User;
 

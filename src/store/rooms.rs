@@ -1,5 +1,7 @@
 use std::sync::Arc;
 
+use tokio::sync::watch;
+
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
@@ -93,6 +95,42 @@ impl Store {
             .await?;
         Ok(self.rooms.publish(snapshot))
     }
+}
+
+impl Store {
+    /// Follows a room's snapshots (for live updates); 404 if unknown.
+    pub async fn subscribe(&self, code: &str) -> Result<watch::Receiver<Arc<RoomSnapshot>>> {
+        let room = self.room(code).await?;
+        self.rooms
+            .subscribe(&room.info.code)
+            .ok_or_else(room_not_found)
+    }
+
+    /// The user as a member of the room: 401 unknown, 404 no such room,
+    /// 403 not a member.
+    pub async fn member(&self, user: Uuid, code: String) -> Result<Member> {
+        self.read(move |conn| {
+            let user = users::require(conn, user)?;
+            let (room, role) = require_member(conn, &code, &user)?;
+            Ok(Member {
+                room_id: room.id,
+                display_name: users::display_name(conn, &user)?,
+                user_id: user.id,
+                role,
+            })
+        })
+        .await
+    }
+}
+
+/// A room member, as live updates need them.
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub room_id: String,
+    /// Kept inside the box: presence counts people, not tabs.
+    pub user_id: String,
+    pub display_name: String,
+    pub role: Role,
 }
 
 fn room_not_found() -> Error {

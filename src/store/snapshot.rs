@@ -161,6 +161,12 @@ impl RoomCache {
         rooms.get(code).map(|tx| tx.borrow().clone())
     }
 
+    /// Follows a room's snapshots as they are published.
+    pub fn subscribe(&self, code: &str) -> Option<watch::Receiver<Arc<RoomSnapshot>>> {
+        let rooms = self.rooms.read().expect("room cache lock");
+        rooms.get(code).map(|tx| tx.subscribe())
+    }
+
     /// Stores `snapshot` unless a newer one is already there (a reader's
     /// load can race the writer's publish). Answers the one kept.
     pub fn publish(&self, snapshot: RoomSnapshot) -> Arc<RoomSnapshot> {

@@ -26,12 +26,30 @@ pub async fn spawn_app() -> TestApp {
 
 /// A box on the given database file (for restart tests).
 pub async fn spawn_app_on(db: &Path) -> TestApp {
+    spawn_app_with(Config::for_tests(db.to_path_buf())).await
+}
+
+/// A box with a fresh database file and the given change to its config.
+pub async fn spawn_app_configured(change: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::for_tests(dir.path().join("party.db"));
+    change(&mut config);
+    let mut app = spawn_app_with(config).await;
+    app._dir = Some(dir);
+    app
+}
+
+async fn spawn_app_with(config: Config) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
-        let _ = tracing_subscriber::fmt().with_env_filter("info").try_init();
+        let filter = std::env::var("TEST_LOG").unwrap_or_default();
+        let filter = if filter == "1" {
+            "info".to_string()
+        } else {
+            filter
+        };
+        let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
     }
-    let server = Server::bind(Config::for_tests(db.to_path_buf()))
-        .await
-        .expect("the box starts");
+    let server = Server::bind(config).await.expect("the box starts");
     let addr = server.local_addr();
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(server.run(async {

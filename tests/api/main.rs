@@ -7,6 +7,7 @@ mod auth;
 mod binary;
 mod docs;
 mod errors;
+mod live;
 mod restart;
 mod rooms;
 mod tracks;

@@ -1,0 +1,129 @@
+//! `GET /rooms/{code}/ws`: the room, live, over a WebSocket.
+//!
+//! Members only, checked before the upgrade. The socket sends the room's
+//! full state on connect and after every change (see `realtime`), pings
+//! every 10 s and closes a connection silent for 30 s. Clients send
+//! nothing but pongs; anything else only counts as a sign of life.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum_extra::extract::CookieJar;
+use futures_util::{SinkExt, StreamExt};
+use tokio::time::{Instant, interval, timeout};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::AppState;
+use super::extract::identity;
+use crate::error::Result;
+use crate::realtime::{Connection, Realtime};
+
+/// A phone that cannot take a frame for this long is dropped (it
+/// reconnects and gets a fresh snapshot).
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// Clients only pong; nothing they send needs more.
+const MAX_CLIENT_MESSAGE: usize = 4 * 1024;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(live))
+}
+
+/// The room, live: a WebSocket sending `{"type": "snapshot", "version",
+/// "queue", "now_playing", "presence"}` on connect and after every change.
+/// Identity: the `uid` cookie, the `X-User-ID` header, or a `uid` query
+/// parameter (for clients that cannot set headers).
+#[utoipa::path(get, path = "/rooms/{code}/ws", tag = "rooms",
+    params(
+        ("code" = String, Path, description = "Room code"),
+        ("uid" = Option<String>, Query, description = "User id, for clients that cannot send the cookie or header"),
+    ),
+    responses(
+        (status = 101, description = "Switching to the WebSocket"),
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "Not a member of the room"),
+        (status = 404, description = "No room with that code"),
+    ))]
+async fn live(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response> {
+    let user = identity(&headers, &jar, query.get("uid").map(String::as_str))?;
+    let member = state.store.member(user, code.clone()).await?;
+    let connection = state.realtime.connect(&member, &code).await?;
+    let realtime = state.realtime.clone();
+    let ping_every = state.config.ping_every;
+    Ok(upgrade
+        .max_message_size(MAX_CLIENT_MESSAGE)
+        .max_frame_size(MAX_CLIENT_MESSAGE)
+        .on_upgrade(move |socket| {
+            let tasks = realtime.tasks.clone();
+            async move {
+                tasks
+                    .spawn(serve(socket, connection, realtime, ping_every))
+                    .await
+                    .ok();
+            }
+        }))
+}
+
+async fn serve(
+    socket: WebSocket,
+    connection: Connection,
+    realtime: Realtime,
+    ping_every: Duration,
+) {
+    let (mut sink, mut stream) = socket.split();
+    let mut frames = connection.frames();
+    let mut ping = interval(ping_every);
+    // A dead connection is reaped within 2.5 pings.
+    let silence_limit = ping_every * 5 / 2;
+    let mut last_heard = Instant::now();
+    // The current state first: `changed` fires at once.
+    frames.mark_changed();
+    let goodbye = loop {
+        tokio::select! {
+            changed = frames.changed() => {
+                if changed.is_err() {
+                    break None;
+                }
+                let frame = frames.borrow_and_update().clone();
+                match timeout(SEND_TIMEOUT, sink.send(Message::Text(frame))).await {
+                    Ok(Ok(())) => {}
+                    _ => break None,
+                }
+            }
+            message = stream.next() => match message {
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break None,
+                Some(Ok(_)) => last_heard = Instant::now(),
+            },
+            _ = ping.tick() => {
+                if last_heard.elapsed() > silence_limit {
+                    break None;
+                }
+                if timeout(SEND_TIMEOUT, sink.send(Message::Ping(Default::default()))).await.is_err() {
+                    break None;
+                }
+            }
+            _ = realtime.shutdown.cancelled() => break Some("The box is shutting down."),
+            _ = connection.stopped() => break Some("The room closed."),
+        }
+    };
+    if let Some(reason) = goodbye {
+        let close = Message::Close(Some(CloseFrame {
+            code: close_code::AWAY,
+            reason: reason.into(),
+        }));
+        let _ = timeout(Duration::from_secs(1), sink.send(close)).await;
+    }
+    // Dropping the connection leaves the room's presence.
+    drop(connection);
+}

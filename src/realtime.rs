@@ -1,0 +1,264 @@
+//! Live rooms: every connected phone sees the room change within a blink.
+//!
+//! One hub per room with connections. The hub follows the room's snapshots
+//! (published by the store after each committed batch) and its presence
+//! (who is connected), and turns them into one frame, serialized once and
+//! shared by every socket through a `watch` channel. A `watch` keeps only
+//! the latest frame: a slow phone skips to the newest state instead of
+//! queueing, and can never hold up the writer or the other phones.
+//!
+//! Frames are full snapshots, so a client never needs a diff history:
+//! `{"type": "snapshot", "version": N, "queue": [...], "now_playing": ...,
+//!   "presence": {"count": n, "names": [...]}}`. `version` is the room's
+//! version (it only grows; presence changes resend the same version).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::ws::Utf8Bytes;
+use serde::Serialize;
+use tokio::sync::{Notify, watch};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::error::Result;
+use crate::store::{Member, RoomSnapshot, Store};
+
+/// At most one push per room per this long; bursts of votes coalesce, and
+/// the last push always carries the latest state.
+pub const COALESCE: Duration = Duration::from_millis(50);
+
+/// The live side of the box: hubs by room, and the sockets' lifetime.
+#[derive(Clone)]
+pub struct Realtime {
+    store: Store,
+    hubs: Arc<Mutex<HashMap<String, Arc<Hub>>>>,
+    /// Cancelled at shutdown: every socket says goodbye and closes.
+    pub shutdown: CancellationToken,
+    /// Every socket's task, so shutdown can wait for them.
+    pub tasks: TaskTracker,
+}
+
+/// One room's fan-out.
+pub struct Hub {
+    room_id: String,
+    presence: Mutex<Presence>,
+    presence_changed: Notify,
+    frames: watch::Receiver<Frame>,
+    stop: CancellationToken,
+}
+
+/// The frame every socket of a room sends next.
+pub type Frame = Utf8Bytes;
+
+#[derive(Default)]
+struct Presence {
+    next_id: u64,
+    /// Connection id to (user id, display name).
+    connections: HashMap<u64, (String, String)>,
+}
+
+#[derive(Serialize)]
+struct PresenceView {
+    /// People connected (a person with two tabs counts once).
+    count: usize,
+    names: Vec<String>,
+}
+
+impl Presence {
+    fn view(&self) -> PresenceView {
+        let mut people: HashMap<&str, &str> = HashMap::new();
+        for (user, name) in self.connections.values() {
+            people.insert(user, name);
+        }
+        let mut names: Vec<String> = people.values().map(|n| n.to_string()).collect();
+        names.sort_by_key(|n| n.to_lowercase());
+        PresenceView {
+            count: names.len(),
+            names,
+        }
+    }
+}
+
+/// A socket's place in a hub; leaving the room when dropped.
+pub struct Connection {
+    hub: Arc<Hub>,
+    id: u64,
+    realtime: Realtime,
+}
+
+impl Connection {
+    /// Frames to send, starting with the current one.
+    pub fn frames(&self) -> watch::Receiver<Frame> {
+        self.hub.frames.clone()
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        let empty = {
+            let mut presence = self.hub.presence.lock().expect("presence lock");
+            presence.connections.remove(&self.id);
+            presence.connections.is_empty()
+        };
+        self.hub.presence_changed.notify_one();
+        if empty {
+            self.realtime.retire(&self.hub);
+        }
+    }
+}
+
+impl Realtime {
+    pub fn new(store: Store) -> Self {
+        Realtime {
+            store,
+            hubs: Arc::default(),
+            shutdown: CancellationToken::new(),
+            tasks: TaskTracker::new(),
+        }
+    }
+
+    /// Adds a member's socket to its room's hub (starting the hub if it is
+    /// the first).
+    pub async fn connect(&self, member: &Member, code: &str) -> Result<Connection> {
+        // Subscribing may load the room: do it before taking the lock.
+        let snapshots = self.store.subscribe(code).await?;
+        // Under the hubs lock, so a hub being retired is never joined.
+        let mut hubs = self.hubs.lock().expect("hubs lock");
+        let hub = match hubs.get(&member.room_id) {
+            Some(hub) => hub.clone(),
+            None => self.start_hub(&mut hubs, member, snapshots),
+        };
+        let id = {
+            let mut presence = hub.presence.lock().expect("presence lock");
+            presence.next_id += 1;
+            let id = presence.next_id;
+            presence
+                .connections
+                .insert(id, (member.user_id.clone(), member.display_name.clone()));
+            id
+        };
+        drop(hubs);
+        hub.presence_changed.notify_one();
+        Ok(Connection {
+            hub,
+            id,
+            realtime: self.clone(),
+        })
+    }
+
+    fn start_hub(
+        &self,
+        hubs: &mut HashMap<String, Arc<Hub>>,
+        member: &Member,
+        snapshots: watch::Receiver<Arc<RoomSnapshot>>,
+    ) -> Arc<Hub> {
+        let first = frame(&snapshots.borrow(), &Presence::default().view());
+        let (frames_tx, frames) = watch::channel(first);
+        let hub = Arc::new(Hub {
+            room_id: member.room_id.clone(),
+            presence: Mutex::default(),
+            presence_changed: Notify::new(),
+            frames,
+            stop: self.shutdown.child_token(),
+        });
+        hubs.insert(member.room_id.clone(), hub.clone());
+        tokio::spawn(run_hub(hub.clone(), snapshots, frames_tx));
+        hub
+    }
+
+    /// Stops a hub whose last socket left (unless one joined meanwhile).
+    fn retire(&self, hub: &Arc<Hub>) {
+        let mut hubs = self.hubs.lock().expect("hubs lock");
+        let still_empty = hub
+            .presence
+            .lock()
+            .expect("presence lock")
+            .connections
+            .is_empty();
+        if still_empty
+            && hubs
+                .get(&hub.room_id)
+                .is_some_and(|current| Arc::ptr_eq(current, hub))
+        {
+            hubs.remove(&hub.room_id);
+            hub.stop.cancel();
+        }
+    }
+
+    /// How many sockets are open in the room (for tests and the bench).
+    pub fn connections(&self, room_id: &str) -> usize {
+        self.hubs
+            .lock()
+            .expect("hubs lock")
+            .get(room_id)
+            .map_or(0, |hub| {
+                hub.presence
+                    .lock()
+                    .expect("presence lock")
+                    .connections
+                    .len()
+            })
+    }
+}
+
+/// Turns snapshot and presence changes into frames, at most one per
+/// `COALESCE`, always ending on the latest state.
+async fn run_hub(
+    hub: Arc<Hub>,
+    mut snapshots: watch::Receiver<Arc<RoomSnapshot>>,
+    frames: watch::Sender<Frame>,
+) {
+    loop {
+        tokio::select! {
+            changed = snapshots.changed() => {
+                if changed.is_err() {
+                    // The store forgot the room (it was deleted or failed to
+                    // reload): the sockets close; reconnecting resubscribes.
+                    hub.stop.cancel();
+                    break;
+                }
+            }
+            _ = hub.presence_changed.notified() => {}
+            _ = hub.stop.cancelled() => break,
+        }
+        let presence = hub.presence.lock().expect("presence lock").view();
+        let next = frame(&snapshots.borrow_and_update(), &presence);
+        frames.send_replace(next);
+        tokio::time::sleep(COALESCE).await;
+    }
+}
+
+/// The room's state as one JSON text frame, built from the snapshot's
+/// already-serialized parts.
+fn frame(snapshot: &RoomSnapshot, presence: &PresenceView) -> Frame {
+    let presence = serde_json::to_vec(presence).expect("presence serializes");
+    let mut out = Vec::with_capacity(
+        snapshot.queue_json.len() + snapshot.now_playing_json.len() + presence.len() + 80,
+    );
+    out.extend_from_slice(b"{\"type\":\"snapshot\",\"version\":");
+    out.extend_from_slice(snapshot.version.to_string().as_bytes());
+    out.extend_from_slice(b",\"queue\":");
+    out.extend_from_slice(&snapshot.queue_json);
+    out.extend_from_slice(b",\"now_playing\":");
+    out.extend_from_slice(&snapshot.now_playing_json);
+    out.extend_from_slice(b",\"presence\":");
+    out.extend_from_slice(&presence);
+    out.push(b'}');
+    Utf8Bytes::try_from(Bytes::from(out)).expect("JSON is UTF-8")
+}
+
+impl Hub {
+    /// Resolves when the hub stops (shutdown, or the room went away).
+    pub async fn stopped(&self) {
+        self.stop.cancelled().await
+    }
+}
+
+impl Connection {
+    pub async fn stopped(&self) {
+        self.hub.stopped().await
+    }
+}
