@@ -28,6 +28,7 @@ use crate::realtime::{Connection, Realtime};
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// Clients only pong; nothing they send needs more.
 const MAX_CLIENT_MESSAGE: usize = 4 * 1024;
+const READ_BUFFER: usize = 4 * 1024;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(live))
@@ -64,6 +65,11 @@ async fn live(
     Ok(upgrade
         .max_message_size(MAX_CLIENT_MESSAGE)
         .max_frame_size(MAX_CLIENT_MESSAGE)
+        // tungstenite's defaults (128 KiB each way) would cost a party of
+        // a thousand phones 250 MB; clients send only pongs, and frames go
+        // out as soon as they are written.
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0)
         .on_upgrade(move |socket| {
             let tasks = realtime.tasks.clone();
             async move {

@@ -36,10 +36,21 @@ const http = ky.create({
 type Options = { json?: unknown; searchParams?: Record<string, string>; signal?: AbortSignal };
 
 async function call<T>(method: 'get' | 'post', path: string, options: Options = {}): Promise<T> {
+  return (await callVersioned<T>(method, path, options)).body;
+}
+
+/** A room answer and the room version it reflects (`X-Room-Version`). */
+export interface Versioned<T> {
+  body: T;
+  version: number;
+}
+
+async function callVersioned<T>(method: 'get' | 'post', path: string, options: Options = {}): Promise<Versioned<T>> {
   try {
     const response = await http(path, { method, ...options });
-    if (response.status === 204) return undefined as T;
-    return (await response.json()) as T;
+    const version = Number(response.headers.get('x-room-version') ?? -1);
+    if (response.status === 204) return { body: undefined as T, version };
+    return { body: (await response.json()) as T, version };
   } catch (error) {
     throw await toApiError(error, path);
   }
@@ -85,15 +96,17 @@ export const api = {
   joinRoom: (code: string) => call<Joined>('post', 'rooms/join', { json: { code } }),
   roomInfo: (code: string) => call<RoomInfo>('get', room(code)),
   me: (code: string) => call<Me>('get', `${room(code)}/me`),
-  nowPlaying: (code: string) => call<QueueItem | null>('get', `${room(code)}/now-playing`),
-  advance: (code: string) => call<Advanced>('post', `${room(code)}/advance`),
-  queue: (code: string) => call<QueueItem[]>('get', `tracks/rooms/${encodeURIComponent(code)}/queue`),
+  nowPlaying: (code: string) => callVersioned<QueueItem | null>('get', `${room(code)}/now-playing`),
+  advance: (code: string) => callVersioned<Advanced>('post', `${room(code)}/advance`),
+  queue: (code: string) => callVersioned<QueueItem[]>('get', `tracks/rooms/${encodeURIComponent(code)}/queue`),
   search: (query: string, signal?: AbortSignal) =>
     call<Track[]>('get', 'tracks/search', { searchParams: { artist_or_title: query }, signal }),
   addTrack: (code: string, trackId: string) =>
-    call<QueueItem[]>('post', `tracks/rooms/${encodeURIComponent(code)}/tracks`, { json: { track_id: trackId } }),
+    callVersioned<QueueItem[]>('post', `tracks/rooms/${encodeURIComponent(code)}/tracks`, {
+      json: { track_id: trackId },
+    }),
   vote: (code: string, roomTrackId: string, value: VoteValue) =>
-    call<QueueItem[]>('post', `votes/rooms/${encodeURIComponent(code)}/votes`, {
+    callVersioned<QueueItem[]>('post', `votes/rooms/${encodeURIComponent(code)}/votes`, {
       json: { room_track_id: roomTrackId, value },
     }),
 };

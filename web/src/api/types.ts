@@ -73,3 +73,18 @@ export interface BoxInfo {
   /** Where phones on the LAN reach the box, when it knows; else null. */
   join_url: string | null;
 }
+
+export interface Presence {
+  /** People connected (two tabs of one person count once). */
+  count: number;
+  names: string[];
+}
+
+/** What the room's WebSocket sends: the whole room, on connect and after every change. */
+export interface LiveFrame {
+  type: 'snapshot';
+  version: number;
+  queue: QueueItem[];
+  now_playing: QueueItem | null;
+  presence: Presence;
+}

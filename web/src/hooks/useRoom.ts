@@ -1,17 +1,22 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api } from '../api/client';
-import type { Me, QueueItem, RoomInfo, VoteValue } from '../api/types';
+import type { LiveFrame, Me, Presence, QueueItem, RoomInfo, VoteValue } from '../api/types';
 import { connection } from '../lib/connection';
 import { humanMessage, isOffline } from '../lib/errors';
+import { type LiveStatus, liveAvailable, openLive } from '../lib/live';
 import { toastStore } from '../lib/toasts';
 import { applyVote } from '../lib/votes';
 
+/** Polling, only while the live socket is unavailable. */
 const POLL_MS = 2500;
+/** Failed socket attempts in a row before polling fills in. */
+const POLL_AFTER_FAILURES = 2;
 
 export interface RoomData {
   info: RoomInfo | null;
   queue: QueueItem[];
   nowPlaying: QueueItem | null;
+  presence: Presence | null;
   me: Me | null;
   /** False until the first answer, so panels can hold their shape. */
   loaded: boolean;
@@ -19,29 +24,42 @@ export interface RoomData {
   missing: boolean;
 }
 
-const empty: RoomData = { info: null, queue: [], nowPlaying: null, me: null, loaded: false, missing: false };
+const empty: RoomData = {
+  info: null,
+  queue: [],
+  nowPlaying: null,
+  presence: null,
+  me: null,
+  loaded: false,
+  missing: false,
+};
 
-/** A room's state, kept fresh by polling, with the actions a member takes. */
+type RoomState = Partial<Pick<RoomData, 'queue' | 'nowPlaying' | 'presence'>>;
+
+/**
+ * A room's state, live over the room's WebSocket (polling only when that is
+ * unavailable), with the actions a member takes.
+ */
 export function useRoom(
   code: string,
   { enabled = true, onUnauthorized }: { enabled?: boolean; onUnauthorized?: () => void } = {},
 ) {
   const [data, setData] = useState<RoomData>(empty);
-  // Votes in flight: a poll that lands meanwhile must not undo them.
+  const [live, setLive] = useState<{ status: LiveStatus; failures: number }>({ status: 'connecting', failures: 0 });
+  // The newest room version shown: older answers and frames are dropped.
+  const version = useRef(-1);
+  // While a vote is in flight its optimistic state stays; frames wait.
   const pendingVotes = useRef(0);
+  const heldFrame = useRef<LiveFrame | null>(null);
 
-  const refresh = useCallback(async () => {
-    try {
-      const [info, queue, nowPlaying, me] = await Promise.all([
-        api.roomInfo(code),
-        api.queue(code),
-        api.nowPlaying(code),
-        api.me(code),
-      ]);
-      connection.report(true);
-      if (pendingVotes.current > 0) return;
-      setData({ info, queue, nowPlaying, me, loaded: true, missing: false });
-    } catch (error) {
+  const applyRoom = useCallback((v: number, state: RoomState) => {
+    if (v < version.current) return;
+    version.current = v;
+    setData((d) => ({ ...d, ...state, loaded: true, missing: false }));
+  }, []);
+
+  const failed = useCallback(
+    (error: unknown) => {
       if (isOffline(error)) {
         connection.report(false);
         return;
@@ -54,23 +72,68 @@ export function useRoom(
       } else {
         toastStore.show(humanMessage(error), 'error');
       }
-    }
-  }, [code, onUnauthorized]);
+    },
+    [onUnauthorized],
+  );
 
+  /** The guest's own side (role, votes, additions) and the room's name. */
+  const refreshMine = useCallback(async () => {
+    try {
+      const [info, me] = await Promise.all([api.roomInfo(code), api.me(code)]);
+      connection.report(true);
+      setData((d) => ({ ...d, info, me }));
+    } catch (error) {
+      failed(error);
+    }
+  }, [code, failed]);
+
+  /** Everything over HTTP: the first paint, and the fallback to the socket. */
+  const refresh = useCallback(async () => {
+    try {
+      const [queue, nowPlaying] = await Promise.all([api.queue(code), api.nowPlaying(code)]);
+      await refreshMine();
+      if (pendingVotes.current > 0) return;
+      applyRoom(Math.min(queue.version, nowPlaying.version), { queue: queue.body, nowPlaying: nowPlaying.body });
+    } catch (error) {
+      failed(error);
+    }
+  }, [code, applyRoom, refreshMine, failed]);
+
+  // First paint over HTTP, whatever the socket does.
   useEffect(() => {
     if (!enabled) return;
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout>;
-    const tick = async () => {
-      await refresh();
-      if (!stopped) timer = setTimeout(tick, POLL_MS);
-    };
-    void tick();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
-  }, [refresh, enabled]);
+    const first = setTimeout(() => void refresh(), 0);
+    return () => clearTimeout(first);
+  }, [enabled, refresh]);
+
+  // The live socket.
+  useEffect(() => {
+    if (!enabled || !liveAvailable()) return;
+    return openLive(code, {
+      onFrame: (frame) => {
+        connection.report(true);
+        if (pendingVotes.current > 0) {
+          heldFrame.current = frame;
+          return;
+        }
+        applyRoom(frame.version, { queue: frame.queue, nowPlaying: frame.now_playing, presence: frame.presence });
+      },
+      onStatus: (status, failures) => {
+        setLive({ status, failures });
+        // (Re)connected: the guest's own side may have changed meanwhile.
+        if (status === 'live') void refreshMine();
+      },
+    });
+  }, [code, enabled, applyRoom, refreshMine]);
+
+  // Polling, only while there is no socket.
+  const polling =
+    enabled && (!liveAvailable() || (live.status !== 'live' && live.failures >= POLL_AFTER_FAILURES));
+  useEffect(() => {
+    if (!polling) return;
+    const timer = setInterval(() => void refresh(), POLL_MS);
+    return () => clearInterval(timer);
+  }, [polling, refresh]);
 
   const vote = useCallback(
     async (roomTrackId: string, value: VoteValue) => {
@@ -82,44 +145,45 @@ export function useRoom(
       pendingVotes.current += 1;
       try {
         const queue = await api.vote(code, roomTrackId, value);
-        setData((d) => ({ ...d, queue }));
-      } catch (error) {
-        // Roll back only this vote: the box said no.
-        setData((d) => ({
-          ...d,
-          queue: before.queue,
-          me: d.me ? { ...d.me, votes: myVotes } : d.me,
-        }));
-        toastStore.show(humanMessage(error), 'error');
-      } finally {
         pendingVotes.current -= 1;
+        applyRoom(queue.version, { queue: queue.body });
+      } catch (error) {
+        pendingVotes.current -= 1;
+        // Roll back only this vote: the box said no.
+        setData((d) => ({ ...d, queue: before.queue, me: d.me ? { ...d.me, votes: myVotes } : d.me }));
+        toastStore.show(humanMessage(error), 'error');
+      }
+      const held = heldFrame.current;
+      if (pendingVotes.current === 0 && held) {
+        heldFrame.current = null;
+        applyRoom(held.version, { queue: held.queue, nowPlaying: held.now_playing, presence: held.presence });
       }
     },
-    [code, data],
+    [code, data, applyRoom],
   );
 
   const add = useCallback(
     async (trackId: string, title: string) => {
       try {
         const queue = await api.addTrack(code, trackId);
-        setData((d) => ({ ...d, queue }));
+        applyRoom(queue.version, { queue: queue.body });
         toastStore.show(`Added “${title}” to the queue.`);
-        void refresh();
+        void refreshMine();
       } catch (error) {
         toastStore.show(humanMessage(error), 'error');
       }
     },
-    [code, refresh],
+    [code, applyRoom, refreshMine],
   );
 
   const advance = useCallback(async () => {
     try {
-      const { now_playing, queue } = await api.advance(code);
-      setData((d) => ({ ...d, nowPlaying: now_playing, queue }));
+      const { body, version: v } = await api.advance(code);
+      applyRoom(v, { queue: body.queue, nowPlaying: body.now_playing });
     } catch (error) {
       toastStore.show(humanMessage(error), 'error');
     }
-  }, [code]);
+  }, [code, applyRoom]);
 
-  return { data, refresh, vote, add, advance };
+  return { data, live: live.status, refresh, vote, add, advance };
 }

@@ -1,5 +1,7 @@
 import { useCallback, useState } from 'react';
 import { HostPanel } from '../components/HostPanel';
+import { LiveBadge } from '../components/LiveBadge';
+import { PresenceList } from '../components/PresenceList';
 import { NowPlaying } from '../components/NowPlaying';
 import { QueueList } from '../components/QueueList';
 import { SearchPanel } from '../components/SearchPanel';
@@ -16,7 +18,7 @@ export function RoomPage({ code }: { code: string }) {
     forgetGuest();
     setIdentity(null);
   }, []);
-  const { data, refresh, vote, add, advance } = useRoom(code, { enabled: identity !== null, onUnauthorized });
+  const { data, live, refresh, vote, add, advance } = useRoom(code, { enabled: identity !== null, onUnauthorized });
 
   const joined = () => {
     setIdentity(storage.userId());
@@ -44,6 +46,10 @@ export function RoomPage({ code }: { code: string }) {
             Room {code}
             {data.me && ` · you’re ${data.me.display_name}${data.me.role === 'host' ? ' (host)' : ''}`}
           </p>
+          <div className="room-status">
+            <PresenceList presence={data.presence} />
+            <LiveBadge status={live} />
+          </div>
         </div>
         <button type="button" className="button button-quiet" onClick={leave}>
           Leave

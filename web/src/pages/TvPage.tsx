@@ -3,18 +3,23 @@ import { JoinQr } from '../components/JoinQr';
 import { ProgressBar } from '../components/ProgressBar';
 import { useJoinUrl } from '../hooks/useJoinUrl';
 import { useRoom } from '../hooks/useRoom';
+import { api } from '../api/client';
 import { ensureGuest, forgetGuest } from '../lib/identity';
-import { storage } from '../lib/storage';
 
 const NEXT_ON_TV = 6;
 
 /** Full screen, across the room: now playing, what's next, how to join. No controls. */
 export function TvPage({ code }: { code: string }) {
-  const [ready, setReady] = useState(storage.userId() !== null);
+  const [ready, setReady] = useState(false);
   useEffect(() => {
-    // Reading a room needs an identity; a TV gets its own quiet one.
-    if (!ready) void ensureGuest('TV screen').then(() => setReady(true));
-  }, [ready]);
+    // The live room is for members: a TV without an identity gets its own
+    // ("TV screen") and joins (joining again changes nothing, and the host
+    // stays the host).
+    void ensureGuest('TV screen')
+      .then(() => api.joinRoom(code))
+      .then(() => setReady(true))
+      .catch(() => setTimeout(() => setReady(false), 2000));
+  }, [code, ready]);
   const onUnauthorized = useCallback(() => {
     forgetGuest();
     setReady(false);
@@ -53,6 +58,11 @@ export function TvPage({ code }: { code: string }) {
         <JoinQr url={joinUrl} code={code} />
         <p className="label">Join with code</p>
         <p className="room-code">{code}</p>
+        {data.presence && (
+          <p className="tv-presence">
+            {data.presence.count} {data.presence.count === 1 ? 'person' : 'people'} here
+          </p>
+        )}
       </aside>
     </main>
   );
