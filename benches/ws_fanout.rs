@@ -18,6 +18,9 @@ use tokio_tungstenite::tungstenite::Message;
 const VOTES: usize = 20;
 const VOTE_SPACING: Duration = Duration::from_millis(150);
 
+/// When each client received each room version.
+type Arrivals = Arc<Mutex<Vec<Vec<(i64, Instant)>>>>;
+
 struct BoxProcess {
     child: Child,
     url: String,
@@ -167,8 +170,7 @@ async fn run(clients: usize) -> Row {
 
     // N members, each with a socket that records when each version arrives.
     let ws_base = the_box.url.replacen("http://", "ws://", 1);
-    let arrivals: Arc<Mutex<Vec<Vec<(i64, Instant)>>>> =
-        Arc::new(Mutex::new(vec![Vec::new(); clients]));
+    let arrivals: Arrivals = Arc::new(Mutex::new(vec![Vec::new(); clients]));
     let mut ready = Vec::new();
     for i in 0..clients {
         let uid = api.guest(&format!("Guest {i}")).await;
