@@ -155,9 +155,13 @@ pub fn membership(
 ) -> Result<(RoomRef, Option<Role>)> {
     let code = room_code::normalize(code).ok_or_else(room_not_found)?;
     let (id, role): (String, Option<String>) = conn
+        // A subquery, not a LEFT JOIN: SQLite (with STAT4, as bundled)
+        // re-plans a join with bound parameters on every run, and this
+        // runs for every vote.
         .prepare_cached(
-            "SELECT r.id, m.role FROM rooms r
-             LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = ?2
+            "SELECT r.id,
+                    (SELECT m.role FROM room_members m WHERE m.room_id = r.id AND m.user_id = ?2)
+             FROM rooms r
              WHERE r.code = ?1 AND r.is_active = 1",
         )?
         .query_row([&code, &user.id], |r| Ok((r.get(0)?, r.get(1)?)))
