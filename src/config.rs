@@ -32,6 +32,13 @@ pub const READ_CONNECTIONS: usize = 4;
 /// Most writes grouped into one transaction (one fsync) by the writer thread.
 pub const MAX_WRITE_BATCH: usize = 128;
 
+/// How often, at most, committed WAL frames are copied into the database
+/// file (on a thread of their own).
+pub const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// The WAL file is cut back to this size (bytes) when it restarts.
+pub const WAL_SIZE_LIMIT: i64 = 32 * 1024 * 1024;
+
 /// How long a guest's `uid` cookie lives: a long weekend of partying.
 pub const COOKIE_MAX_AGE_SECS: i64 = 30 * 24 * 60 * 60;
 

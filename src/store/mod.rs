@@ -30,7 +30,7 @@ use anyhow::Context;
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
-use crate::config::{MAX_WRITE_BATCH, READ_CONNECTIONS};
+use crate::config::{CHECKPOINT_EVERY, MAX_WRITE_BATCH, READ_CONNECTIONS, WAL_SIZE_LIMIT};
 use crate::error::{Error, Result};
 
 pub use queue::NOT_THE_HOST;
@@ -104,12 +104,22 @@ impl Store {
         migrations::run(&mut conn)?;
         catalog::load_builtin(&mut conn)?;
 
+        // Checkpoints run on their own thread and connection, so copying
+        // the WAL into the database never stalls a commit.
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT)?;
+        let checkpoint_conn = open_connection(path)?;
+        let (wake_checkpointer, wakeups) = flume::bounded::<()>(1);
+        let checkpointer = thread::Builder::new()
+            .name("sqlite-checkpointer".into())
+            .spawn(move || checkpoint_loop(checkpoint_conn, wakeups))?;
+
         let rooms = Arc::new(snapshot::RoomCache::default());
         let (writer, write_jobs) = flume::unbounded::<WriterMsg>();
         let cache = rooms.clone();
         thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || write_loop(conn, write_jobs, &cache))?;
+            .spawn(move || write_loop(conn, write_jobs, &cache, wake_checkpointer, checkpointer))?;
 
         let (readers, read_jobs) = flume::unbounded::<ReadJob>();
         for i in 0..READ_CONNECTIONS {
@@ -219,7 +229,13 @@ fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
     Ok(conn)
 }
 
-fn write_loop(conn: Connection, messages: flume::Receiver<WriterMsg>, rooms: &snapshot::RoomCache) {
+fn write_loop(
+    conn: Connection,
+    messages: flume::Receiver<WriterMsg>,
+    rooms: &snapshot::RoomCache,
+    wake_checkpointer: flume::Sender<()>,
+    checkpointer: thread::JoinHandle<()>,
+) {
     let mut closed_by = None;
     while let Ok(first) = messages.recv() {
         let mut batch = Vec::new();
@@ -238,18 +254,44 @@ fn write_loop(conn: Connection, messages: flume::Receiver<WriterMsg>, rooms: &sn
         }
         if !batch.is_empty() {
             run_batch(&conn, batch, rooms);
+            // Full means a wake-up is already pending.
+            let _ = wake_checkpointer.try_send(());
         }
         if closed_by.is_some() {
             break;
         }
     }
-    // Closing, or every handle is gone: leave a tidy file behind.
+    // Closing, or every handle is gone: stop the checkpointer, then leave
+    // a tidy file behind.
+    drop(wake_checkpointer);
+    let _ = checkpointer.join();
     if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())) {
         tracing::warn!(error = %e, "final checkpoint failed");
     }
     drop(conn);
     if let Some(ack) = closed_by {
         let _ = ack.send(());
+    }
+}
+
+/// Copies committed WAL frames into the database file, at most once per
+/// `CHECKPOINT_EVERY`, after commits. PASSIVE: it never blocks the writer
+/// or readers, and the writer restarts the WAL once all is copied. The
+/// connection is `synchronous = FULL`, so the database file is synced
+/// before any WAL frame can be overwritten.
+fn checkpoint_loop(conn: Connection, wakeups: flume::Receiver<()>) {
+    let mut last = std::time::Instant::now();
+    while wakeups.recv().is_ok() {
+        let wait = CHECKPOINT_EVERY.saturating_sub(last.elapsed());
+        if !wait.is_zero() {
+            std::thread::sleep(wait);
+        }
+        // Drop a wake-up that came while sleeping: this run covers it.
+        let _ = wakeups.try_recv();
+        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+            tracing::warn!(error = %e, "checkpoint failed");
+        }
+        last = std::time::Instant::now();
     }
 }
 
