@@ -166,6 +166,14 @@ test('live: a vote reorders another phone within a second, with no polling', asy
   await eventually(async () => (await queueTitles(ben)).join() === 'Africa,Rosanna', { what: 'Ben sees both songs' });
   await ben.getByText('3 people here').waitFor();
 
+  // Watch Ben's layout: live updates must not shift it.
+  await ben.evaluate(() => {
+    window.__shift = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__shift += entry.value;
+    }).observe({ type: 'layout-shift' });
+  });
+
   // From here Ben's phone cannot poll: only the socket can move his screen.
   let polled = 0;
   await ben.route(/\/(tracks\/rooms\/[^/]+\/queue|rooms\/[^/]+\/now-playing)$/, (route) => {
@@ -181,6 +189,8 @@ test('live: a vote reorders another phone within a second, with no polling', asy
   });
   console.log(`vote to Ben's screen: ${Date.now() - started} ms`);
   assert.equal(polled, 0, 'Ben never polled');
+  const shift = await ben.evaluate(() => window.__shift);
+  assert.ok(shift < 0.01, `the update shifted Ben's layout (CLS ${shift})`);
 
   // Presence goes down when a phone leaves.
   await ana.close();
