@@ -168,6 +168,19 @@ impl TestApp {
         res.json().await.unwrap()
     }
 
+    /// `POST /rooms/{code}/advance` as `user`.
+    pub async fn advance(&self, user: &Guest, code: &str) -> Response {
+        self.post(&format!("/rooms/{code}/advance"), Some(user), json!(null))
+            .await
+    }
+
+    /// `GET /rooms/{code}/me` as `user`, expecting 200.
+    pub async fn me(&self, user: &Guest, code: &str) -> Value {
+        let res = self.get(&format!("/rooms/{code}/me"), Some(user)).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        res.json().await.unwrap()
+    }
+
     pub async fn vote(&self, user: &Guest, code: &str, item: &str, value: i64) -> Response {
         self.post(
             &format!("/votes/rooms/{code}/votes"),

@@ -121,8 +121,7 @@ async fn advancing_is_pushed_too() {
     let (host, bea, code) = party(&app).await;
     let mut socket = connect(&app, &code, &bea).await;
     next_frame(&mut socket).await;
-    app.post(&format!("/rooms/{code}/advance"), Some(&host), json!(null))
-        .await;
+    app.advance(&host, &code).await;
     let frame = frame_where(&mut socket, |f| !f["now_playing"].is_null()).await;
     assert_eq!(frame["now_playing"]["title"], "Bohemian Rhapsody");
     assert_eq!(titles(&frame), ["Dancing Queen"]);

@@ -1,4 +1,4 @@
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::helpers::*;
 
@@ -21,8 +21,7 @@ async fn a_party_survives_a_restart() {
             .unwrap()
             .to_string();
     app.vote(&bea, &code, &superstition, 1).await;
-    app.post(&format!("/rooms/{code}/advance"), Some(&host), json!(null))
-        .await;
+    app.advance(&host, &code).await;
     let before = app.queue(&bea, &code).await;
     app.stop().await;
 
@@ -38,9 +37,7 @@ async fn a_party_survives_a_restart() {
     assert_eq!(playing["title"], "Superstition");
     assert_eq!(playing["votes"], 1);
     // The host is still the host.
-    let res = app
-        .post(&format!("/rooms/{code}/advance"), Some(&host), json!(null))
-        .await;
+    let res = app.advance(&host, &code).await;
     assert_eq!(res.status(), reqwest::StatusCode::OK);
     // And the catalog was not loaded twice.
     assert_eq!(app.search(&bea, "bohemian rhapsody").await.len(), 1);

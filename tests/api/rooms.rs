@@ -93,9 +93,7 @@ async fn now_playing_is_null_until_the_host_advances() {
 
     app.add(&host, &code, "bohemian rhapsody").await;
     app.add(&host, &code, "dancing queen").await;
-    let res = app
-        .post(&format!("/rooms/{code}/advance"), Some(&host), json!(null))
-        .await;
+    let res = app.advance(&host, &code).await;
     assert_eq!(res.status(), StatusCode::OK);
     let advanced: Value = res.json().await.unwrap();
     assert_eq!(advanced["now_playing"]["title"], "Bohemian Rhapsody");
@@ -150,9 +148,7 @@ async fn only_the_host_may_advance() {
     app.join(&guest, &code).await;
     app.add(&host, &code, "bohemian rhapsody").await;
     for user in [&guest, &stranger] {
-        let res = app
-            .post(&format!("/rooms/{code}/advance"), Some(user), json!(null))
-            .await;
+        let res = app.advance(user, &code).await;
         let detail = assert_error(res, StatusCode::FORBIDDEN).await;
         assert!(detail.contains("Only the host"), "{detail}");
     }

@@ -139,8 +139,7 @@ async fn adding_answers_the_queue_and_never_duplicates() {
     let queue = app.add(&host, &code, "bohemian rhapsody").await;
     assert_eq!(queue.len(), 1);
     // Also while it plays.
-    app.post(&format!("/rooms/{code}/advance"), Some(&host), json!(null))
-        .await;
+    app.advance(&host, &code).await;
     let queue = app.add(&host, &code, "bohemian rhapsody").await;
     assert!(queue.is_empty());
 }
@@ -201,23 +200,11 @@ async fn the_queue_names_adders_and_never_shows_other_users_ids() {
     assert_eq!(queue[0]["added_by"], guest.name.as_str());
     // Each member sees what is theirs in /me, not in the shared queue.
     let item = queue[0]["room_track_id"].clone();
-    let mine = |user: &Guest| {
-        let path = format!("/rooms/{code}/me");
-        let user = user.clone();
-        let app = &app;
-        async move {
-            app.get(&path, Some(&user))
-                .await
-                .json::<Value>()
-                .await
-                .unwrap()
-        }
-    };
-    let guest_me = mine(&guest).await;
+    let guest_me = app.me(&guest, &code).await;
     assert_eq!(guest_me["added"], json!([item]));
     assert_eq!(guest_me["role"], "guest");
     assert_eq!(guest_me["display_name"], "Bea");
-    let host_me = mine(&host).await;
+    let host_me = app.me(&host, &code).await;
     assert_eq!(host_me["added"], json!([]));
     assert_eq!(host_me["role"], "host");
 }

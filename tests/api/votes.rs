@@ -41,12 +41,7 @@ async fn votes_reorder_the_queue() {
     );
     assert_eq!(queue[0]["votes"], 1);
     assert_eq!(queue[0]["score"], 1);
-    let me: Value = app
-        .get(&format!("/rooms/{code}/me"), Some(&bea))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me = app.me(&bea, &code).await;
     assert_eq!(me["votes"], json!({ superstition: 1 }));
 
     // Down-votes sink.
@@ -82,12 +77,7 @@ async fn voting_again_replaces_the_vote() {
         .find(|i| i["title"] == "Dancing Queen")
         .unwrap();
     assert_eq!(dq["votes"], -1);
-    let me: Value = app
-        .get(&format!("/rooms/{code}/me"), Some(&bea))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me = app.me(&bea, &code).await;
     assert_eq!(me["votes"][item], -1);
 }
 
@@ -158,13 +148,11 @@ async fn the_playing_item_takes_no_votes() {
     let app = spawn_app().await;
     let (host, bea, _, code, queue) = party(&app).await;
     let first = id_of(&queue, "Bohemian Rhapsody").to_string();
-    app.post(&format!("/rooms/{code}/advance"), Some(&host), json!(null))
-        .await;
+    app.advance(&host, &code).await;
     let res = app.vote(&bea, &code, &first, 1).await;
     assert_error(res, StatusCode::CONFLICT).await;
     // And after it played.
-    app.post(&format!("/rooms/{code}/advance"), Some(&host), json!(null))
-        .await;
+    app.advance(&host, &code).await;
     let res = app.vote(&bea, &code, &first, 1).await;
     assert_error(res, StatusCode::CONFLICT).await;
 }
@@ -176,9 +164,7 @@ async fn advance_plays_the_most_voted() {
     let superstition = id_of(&queue, "Superstition");
     app.vote(&bea, &code, superstition, 1).await;
     app.vote(&cy, &code, superstition, 1).await;
-    let res = app
-        .post(&format!("/rooms/{code}/advance"), Some(&host), json!(null))
-        .await;
+    let res = app.advance(&host, &code).await;
     let advanced: Value = res.json().await.unwrap();
     assert_eq!(advanced["now_playing"]["title"], "Superstition");
     assert_eq!(advanced["now_playing"]["votes"], 2);
