@@ -78,9 +78,7 @@ impl Store {
         })
         .await
     }
-}
 
-impl Store {
     /// The room's latest snapshot, from memory once seen; 404 if unknown.
     pub async fn room(&self, code: &str) -> Result<Arc<RoomSnapshot>> {
         let code = room_code::normalize(code).ok_or_else(room_not_found)?;
@@ -95,9 +93,7 @@ impl Store {
             .await?;
         Ok(self.rooms.publish(snapshot))
     }
-}
 
-impl Store {
     /// Follows a room's snapshots (for live updates); 404 if unknown.
     pub async fn subscribe(&self, code: &str) -> Result<watch::Receiver<Arc<RoomSnapshot>>> {
         let room = self.room(code).await?;
