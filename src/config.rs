@@ -62,18 +62,49 @@ pub struct Config {
     #[arg(skip = std::time::Duration::from_secs(10))]
     pub ping_every: std::time::Duration,
 
+    /// The box's name, as the LAN lists it (mDNS service name).
+    #[arg(long, env = "DT_NAME", default_value = "Democratic Tunes")]
+    pub name: String,
+
+    /// The box's hostname on the LAN, without `.local` (mDNS).
+    #[arg(long, env = "DT_HOSTNAME", default_value = "party", value_parser = parse_hostname)]
+    pub hostname: String,
+
     /// Do not advertise the box on the LAN with mDNS.
     #[arg(long, env = "DT_NO_MDNS", value_parser = clap::builder::BoolishValueParser::new())]
     pub no_mdns: bool,
 }
 
+/// A DNS label: letters, digits and inner hyphens, at most 63.
+fn parse_hostname(text: &str) -> Result<String, String> {
+    let label = text.trim().trim_end_matches(".local").to_ascii_lowercase();
+    let valid = (1..=63).contains(&label.len())
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !label.starts_with('-')
+        && !label.ends_with('-');
+    if valid {
+        Ok(label)
+    } else {
+        Err("use letters, digits and hyphens (at most 63), like `party`".into())
+    }
+}
+
 impl Config {
+    /// The `.local` name phones reach the box by, when mDNS is on.
+    pub fn mdns_host(&self) -> Option<String> {
+        (!self.no_mdns).then(|| format!("{}.local", self.hostname))
+    }
+
     /// A configuration for tests and tools: loopback on a free port, mDNS off.
     pub fn for_tests(db: PathBuf) -> Self {
         Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             db,
             no_mdns: true,
+            name: "Democratic Tunes".into(),
+            hostname: "party".into(),
             ping_every: std::time::Duration::from_secs(10),
         }
     }
@@ -89,6 +120,24 @@ mod tests {
         assert_eq!(c.bind, "0.0.0.0:8000".parse().unwrap());
         assert_eq!(c.db, PathBuf::from("democratic-tunes.db"));
         assert!(!c.no_mdns);
+        assert_eq!(c.name, "Democratic Tunes");
+        assert_eq!(c.mdns_host().as_deref(), Some("party.local"));
+    }
+
+    #[test]
+    fn hostnames_are_dns_labels() {
+        let parse = |h: &str| Config::try_parse_from(["democratic-tunes", "--hostname", h]);
+        assert_eq!(parse("Jukebox").unwrap().hostname, "jukebox");
+        assert_eq!(parse("tunes.local").unwrap().hostname, "tunes");
+        for bad in ["", "-x", "x-", "a b", "pärty", &"a".repeat(64)] {
+            assert!(parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn no_mdns_means_no_local_name() {
+        let c = Config::try_parse_from(["democratic-tunes", "--no-mdns"]).unwrap();
+        assert_eq!(c.mdns_host(), None);
     }
 
     #[test]

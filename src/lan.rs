@@ -4,10 +4,19 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-/// The URL a phone on the LAN should open, if the box knows one: its bound
-/// address, or, bound to every interface, the first LAN address. `None`
-/// when it listens on loopback only (no phone can reach it).
-pub fn join_url(bound: SocketAddr) -> Option<String> {
+/// The URL a phone on the LAN should open: the box's `.local` name when it
+/// advertises one (mDNS), else its LAN address.
+pub fn join_url(bound: SocketAddr, mdns_host: Option<&str>) -> Option<String> {
+    match mdns_host {
+        Some(host) if !bound.ip().is_loopback() => Some(format!("http://{host}:{}", bound.port())),
+        _ => lan_url(bound),
+    }
+}
+
+/// The box's LAN address: its bound address, or, bound to every interface,
+/// the first LAN address. `None` when it listens on loopback only (no phone
+/// can reach it).
+pub fn lan_url(bound: SocketAddr) -> Option<String> {
     let ip = if bound.ip().is_unspecified() {
         lan_ip()?
     } else if bound.ip().is_loopback() {
@@ -21,7 +30,7 @@ pub fn join_url(bound: SocketAddr) -> Option<String> {
 /// The URL to print at start: the LAN one, else the bound address (with
 /// 127.0.0.1 standing in for "every interface").
 pub fn url_to_open(bound: SocketAddr) -> String {
-    join_url(bound).unwrap_or_else(|| {
+    lan_url(bound).unwrap_or_else(|| {
         let ip = if bound.ip().is_unspecified() {
             IpAddr::from([127, 0, 0, 1])
         } else {
@@ -45,7 +54,11 @@ mod tests {
 
     #[test]
     fn loopback_has_no_join_url() {
-        assert_eq!(join_url("127.0.0.1:8000".parse().unwrap()), None);
+        assert_eq!(join_url("127.0.0.1:8000".parse().unwrap(), None), None);
+        assert_eq!(
+            join_url("127.0.0.1:8000".parse().unwrap(), Some("party.local")),
+            None
+        );
         assert_eq!(
             url_to_open("127.0.0.1:8000".parse().unwrap()),
             "http://127.0.0.1:8000"
@@ -55,8 +68,16 @@ mod tests {
     #[test]
     fn a_specific_address_is_its_own_join_url() {
         assert_eq!(
-            join_url("10.1.2.3:8000".parse().unwrap()).as_deref(),
+            join_url("10.1.2.3:8000".parse().unwrap(), None).as_deref(),
             Some("http://10.1.2.3:8000")
+        );
+    }
+
+    #[test]
+    fn the_local_name_wins_when_advertised() {
+        assert_eq!(
+            join_url("0.0.0.0:8000".parse().unwrap(), Some("party.local")).as_deref(),
+            Some("http://party.local:8000")
         );
     }
 

@@ -14,6 +14,8 @@ pub mod error;
 pub mod http;
 /// How phones on the LAN reach the box.
 pub mod lan;
+/// Advertising the box on the LAN (mDNS).
+pub mod mdns;
 /// The API's response shapes.
 pub mod model;
 /// Live rooms: fan-out of room state to WebSockets.

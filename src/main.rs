@@ -18,10 +18,19 @@ async fn main() -> anyhow::Result<()> {
     let config = Config::parse();
     let server = Server::bind(config.clone()).await?;
     let addr = server.local_addr();
-    tracing::info!(
-        db = %config.db.display(),
-        "🎶 Democratic Tunes is up: open {} (listening on {addr})",
-        lan::url_to_open(addr)
-    );
+    match lan::join_url(addr, config.mdns_host().as_deref()).filter(|_| !config.no_mdns) {
+        Some(by_name) => tracing::info!(
+            db = %config.db.display(),
+            "🎶 {} is up: open {by_name} or {} (listening on {addr})",
+            config.name,
+            lan::url_to_open(addr)
+        ),
+        None => tracing::info!(
+            db = %config.db.display(),
+            "🎶 {} is up: open {} (listening on {addr})",
+            config.name,
+            lan::url_to_open(addr)
+        ),
+    }
     server.run(http::shutdown_signal()).await
 }

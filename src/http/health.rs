@@ -32,8 +32,8 @@ async fn health() -> Json<Health> {
     responses((status = 200, body = BoxInfo)))]
 async fn box_info(State(state): State<AppState>) -> Json<BoxInfo> {
     Json(BoxInfo {
-        name: "Democratic Tunes".into(),
+        name: state.config.name.clone(),
         version: env!("CARGO_PKG_VERSION").into(),
-        join_url: lan::join_url(state.local_addr),
+        join_url: lan::join_url(state.local_addr, state.config.mdns_host().as_deref()),
     })
 }

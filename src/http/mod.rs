@@ -28,6 +28,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::{Config, MAX_BODY_BYTES};
 use crate::error::Error;
+use crate::mdns::Advertiser;
 use crate::realtime::Realtime;
 use crate::store::Store;
 
@@ -175,9 +176,35 @@ impl Server {
             shutdown.await;
             closing.cancel();
         };
+        let config = self.state.config.clone();
+        // Nothing to advertise when only this machine can connect.
+        let advertise = !config.no_mdns && !self.state.local_addr.ip().is_loopback();
+        let advertiser = match advertise {
+            false => None,
+            true => {
+                let (name, host, port) = (
+                    config.name.clone(),
+                    config.hostname.clone(),
+                    self.state.local_addr.port(),
+                );
+                match tokio::task::spawn_blocking(move || Advertiser::start(&name, &host, port))
+                    .await?
+                {
+                    Ok(advertiser) => Some(advertiser),
+                    Err(e) => {
+                        // The box still works by address; say why the name does not.
+                        tracing::warn!(error = %format!("{e:#}"), "not advertising on the LAN");
+                        None
+                    }
+                }
+            }
+        };
         axum::serve(self.listener, router(self.state))
             .with_graceful_shutdown(signal)
             .await?;
+        if let Some(advertiser) = advertiser {
+            tokio::task::spawn_blocking(move || advertiser.stop()).await?;
+        }
         realtime.tasks.close();
         if tokio::time::timeout(Duration::from_secs(5), realtime.tasks.wait())
             .await
