@@ -119,3 +119,27 @@ async fn room_info_is_public_to_anyone_with_the_code() {
     let res = app.get("/rooms/ZZZZZZ", None).await;
     assert_error(res, StatusCode::NOT_FOUND).await;
 }
+
+#[tokio::test]
+async fn the_home_screen_files_are_served() {
+    let app = spawn_app().await;
+    let res = app.get("/manifest.webmanifest", None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "application/manifest+json");
+    let manifest: Value = res.json().await.unwrap();
+    assert_eq!(manifest["display"], "standalone");
+    // The worker is revalidated on every load, so a new version takes over.
+    let res = app.get("/sw.js", None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("javascript")
+    );
+    for icon in ["/icon-192.png", "/icon-512.png"] {
+        let res = app.get(icon, None).await;
+        assert_eq!(res.headers()["content-type"], "image/png", "{icon}");
+    }
+}

@@ -268,3 +268,44 @@ test('every control works from the keyboard', async () => {
   const outline = await up.evaluate((el) => getComputedStyle(el).outlineStyle);
   assert.notEqual(outline, 'none');
 });
+
+test('home screen: a manifest, and a service worker that keeps the app shell offline', async () => {
+  const context = await chromium.browser.newContext(phone);
+  const page = await context.newPage();
+  await page.goto(`${box.url}/`);
+  const manifestHref = await page.locator('link[rel="manifest"]').getAttribute('href');
+  const manifest = await (await page.request.get(`${box.url}${manifestHref}`)).json();
+  assert.equal(manifest.display, 'standalone');
+  assert.equal(manifest.start_url, '/');
+  assert.ok(manifest.icons.some((i) => i.sizes === '512x512'));
+  for (const icon of manifest.icons) {
+    assert.equal((await page.request.get(`${box.url}${icon.src}`)).status(), 200, icon.src);
+  }
+
+  // The worker takes over (127.0.0.1 is a secure context, as HTTPS is).
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await eventually(() => page.evaluate(() => navigator.serviceWorker.controller !== null), {
+    what: 'the service worker to control the page',
+  });
+
+  // Offline, a room link still opens the app at once...
+  await context.setOffline(true);
+  await page.goto(`${box.url}/r/ABCDEF`);
+  await page.getByRole('heading', { name: /Join/ }).waitFor();
+  // ...and what it shows about the room comes from nowhere stale: the API
+  // was never cached.
+  const cached = await page.evaluate(async () => {
+    const urls = [];
+    for (const name of await caches.keys()) {
+      for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname);
+    }
+    return urls;
+  });
+  assert.ok(cached.includes('/'), cached.join());
+  assert.ok(
+    cached.every((path) => !/^\/(rooms|tracks|votes|auth|box)/.test(path)),
+    `API answers were cached: ${cached.join()}`,
+  );
+  await context.setOffline(false);
+});

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
-import { api } from '../api/client';
+import { ApiError, api } from '../api/client';
 import type { RoomInfo } from '../api/types';
 import { NameForm } from '../components/NameForm';
-import { humanMessage } from '../lib/errors';
+import { connection } from '../lib/connection';
+import { humanMessage, isOffline } from '../lib/errors';
 import { ensureGuest } from '../lib/identity';
 import { storage } from '../lib/storage';
 import { toastStore } from '../lib/toasts';
@@ -23,7 +24,12 @@ export function JoinScreen({ code, knownName, onJoined }: Props) {
     api
       .roomInfo(code)
       .then(setInfo)
-      .catch(() => setMissing(true));
+      .catch((error: unknown) => {
+        // Only the box saying "no such room" means the code is wrong; an
+        // unreachable box shows the offline banner and keeps the form.
+        if (error instanceof ApiError && error.status === 404) setMissing(true);
+        else connection.report(!isOffline(error));
+      });
   }, [code]);
 
   const join = async (name: string) => {
