@@ -113,3 +113,63 @@ pub struct Me {
     /// The `room_track_id`s you added that are still queued or playing.
     pub added: Vec<String>,
 }
+
+/// Party Wrapped: the night in numbers.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Wrapped {
+    pub room_name: String,
+    /// Members of the room (host included).
+    pub guests: i64,
+    /// Tracks that started playing.
+    pub tracks_played: i64,
+    /// Time actually played, in ms (a skipped track counts until its skip).
+    pub played_ms: i64,
+    /// Most-voted tracks of the night, best first (at most 5).
+    pub top_tracks: Vec<WrappedTrack>,
+    /// Who added the most (at most 5).
+    pub top_contributors: Vec<Contributor>,
+    /// The track with the most votes both ways, if any had both.
+    pub most_divisive: Option<WrappedTrack>,
+    /// The guest whose up-votes went to the most tracks that then played.
+    pub best_backer: Option<Backer>,
+    /// The hour with the most adds and votes.
+    pub busiest_hour: Option<HourActivity>,
+    /// Adds and votes per hour, in order (UTC hours; clients show local time).
+    pub activity: Vec<HourActivity>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WrappedTrack {
+    pub title: String,
+    pub artist: String,
+    pub added_by: String,
+    /// Net votes.
+    pub votes: i64,
+    pub ups: i64,
+    pub downs: i64,
+    pub played: bool,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Contributor {
+    pub display_name: String,
+    pub added: i64,
+    pub played: i64,
+    /// Net votes their tracks received.
+    pub votes_received: i64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Backer {
+    pub display_name: String,
+    /// Tracks they voted up that then played.
+    pub winners: i64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HourActivity {
+    /// The hour's start, UTC (`2026-11-24T21:00:00Z`).
+    pub hour: String,
+    pub adds: i64,
+    pub votes: i64,
+}

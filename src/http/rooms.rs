@@ -11,7 +11,7 @@ use utoipa_axum::routes;
 use super::extract::{Identity, JsonBody};
 use super::{AppState, RoomJson};
 use crate::error::Result;
-use crate::model::{Advanced, Joined, Me, QueueItem, Room, RoomInfo};
+use crate::model::{Advanced, Joined, Me, QueueItem, Room, RoomInfo, Wrapped};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -21,6 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(advance))
         .routes(routes!(me))
         .routes(routes!(room_info))
+        .routes(routes!(wrapped))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -135,4 +136,20 @@ async fn room_info(
     Path(code): Path<String>,
 ) -> Result<Json<RoomInfo>> {
     Ok(Json(state.store.room(&code).await?.info.clone()))
+}
+
+/// Party Wrapped: the night in numbers (members only).
+#[utoipa::path(get, path = "/rooms/{code}/wrapped", tag = "rooms",
+    params(("code" = String, Path, description = "Room code")),
+    responses(
+        (status = 200, body = Wrapped),
+        (status = 403, description = "Not a member of the room"),
+        (status = 404, description = "No room with that code"),
+    ))]
+async fn wrapped(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    Path(code): Path<String>,
+) -> Result<Json<Wrapped>> {
+    Ok(Json(state.store.wrapped(user, code).await?))
 }

@@ -18,6 +18,7 @@ mod queue;
 mod rooms;
 mod snapshot;
 mod users;
+mod wrapped;
 
 use std::collections::BTreeSet;
 use std::ops::Deref;

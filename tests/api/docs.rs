@@ -21,6 +21,8 @@ async fn openapi_documents_every_route_of_the_tour() {
         ("/rooms/{code}/advance", "post"),
         ("/rooms/{code}/me", "get"),
         ("/rooms/{code}", "get"),
+        ("/rooms/{code}/wrapped", "get"),
+        ("/rooms/{code}/ws", "get"),
         ("/box", "get"),
         ("/tracks/rooms/{code}/queue", "get"),
         ("/tracks/search", "get"),

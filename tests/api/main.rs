@@ -13,3 +13,4 @@ mod rooms;
 mod tracks;
 mod votes;
 mod web;
+mod wrapped;
