@@ -62,7 +62,7 @@ async fn wrapped_tells_the_night_in_numbers() {
     assert_eq!(w["guests"], 4);
     assert_eq!(w["tracks_played"], 2);
     let played = w["played_ms"].as_i64().unwrap();
-    assert!(played >= 0 && played <= (355_000 + 231_000), "{played}");
+    assert!((0..=355_000 + 231_000).contains(&played), "{played}");
 
     let top: Vec<(&str, i64)> = w["top_tracks"]
         .as_array()
