@@ -2,7 +2,7 @@
 // and two guests on phones, in separate browser contexts.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   axeViolations,
@@ -126,6 +126,23 @@ test('a party: host, two guests, search, add, vote, advance, refresh', async () 
   await eventually(async () => (await screen.locator('.tv-list li').count()) === 2, { what: 'two songs up next on TV' });
   await assertAccessible(screen, 'TV view');
   await screen.screenshot({ path: join(screenshotDir, 'tv.png') });
+
+  // Party Wrapped: the night so far, and a card to share as an image.
+  await host.getByRole('link', { name: 'Wrapped' }).click();
+  await host.getByRole('heading', { name: 'Top tracks' }).waitFor();
+  await host.getByText('1 track played').waitFor();
+  await host.locator('.wrapped-bars li', { hasText: 'Superstition' }).waitFor();
+  await host.getByText(/Best taste: Cy/).waitFor();
+  await assertAccessible(host, 'Wrapped');
+  await host.screenshot({ path: join(screenshotDir, 'wrapped.png'), fullPage: true });
+  const [download] = await Promise.all([
+    host.waitForEvent('download'),
+    host.getByRole('button', { name: 'Save as image' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'party-wrapped.png');
+  const png = readFileSync(await download.path());
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
+  assert.ok(png.length > 20_000, `${png.length} bytes`);
 });
 
 test('a refused vote rolls back with a message', async () => {

@@ -4,6 +4,7 @@ import { useRoute } from './lib/router';
 import { RoomPage } from './pages/RoomPage';
 import { StartPage } from './pages/StartPage';
 import { TvPage } from './pages/TvPage';
+import { WrappedPage } from './pages/WrappedPage';
 
 export function App() {
   const route = useRoute();
@@ -13,6 +14,7 @@ export function App() {
       {route.page === 'start' && <StartPage />}
       {route.page === 'room' && <RoomPage key={route.code} code={route.code} />}
       {route.page === 'tv' && <TvPage key={route.code} code={route.code} />}
+      {route.page === 'wrapped' && <WrappedPage key={route.code} code={route.code} />}
       <Toasts />
     </>
   );

@@ -1,7 +1,7 @@
 // The only module that talks HTTP. Every call resolves with a typed body or
 // rejects with an ApiError; components never build URLs.
 import ky, { HTTPError, TimeoutError } from 'ky';
-import type { Advanced, BoxInfo, Guest, Joined, Me, QueueItem, Room, RoomInfo, Track, VoteValue } from './types';
+import type { Advanced, BoxInfo, Guest, Joined, Me, QueueItem, Room, RoomInfo, Track, VoteValue, Wrapped } from './types';
 import { storage } from '../lib/storage';
 
 /** A failed call: `status` is null when the box could not be reached. */
@@ -96,6 +96,7 @@ export const api = {
   joinRoom: (code: string) => call<Joined>('post', 'rooms/join', { json: { code } }),
   roomInfo: (code: string) => call<RoomInfo>('get', room(code)),
   me: (code: string) => call<Me>('get', `${room(code)}/me`),
+  wrapped: (code: string) => call<Wrapped>('get', `${room(code)}/wrapped`),
   nowPlaying: (code: string) => callVersioned<QueueItem | null>('get', `${room(code)}/now-playing`),
   advance: (code: string) => callVersioned<Advanced>('post', `${room(code)}/advance`),
   queue: (code: string) => callVersioned<QueueItem[]>('get', `tracks/rooms/${encodeURIComponent(code)}/queue`),

@@ -88,3 +88,34 @@ export interface LiveFrame {
   now_playing: QueueItem | null;
   presence: Presence;
 }
+
+export interface WrappedTrack {
+  title: string;
+  artist: string;
+  added_by: string;
+  votes: number;
+  ups: number;
+  downs: number;
+  played: boolean;
+}
+
+export interface HourActivity {
+  /** The hour's start, UTC. */
+  hour: string;
+  adds: number;
+  votes: number;
+}
+
+/** Party Wrapped: the night in numbers. */
+export interface Wrapped {
+  room_name: string;
+  guests: number;
+  tracks_played: number;
+  played_ms: number;
+  top_tracks: WrappedTrack[];
+  top_contributors: { display_name: string; added: number; played: number; votes_received: number }[];
+  most_divisive: WrappedTrack | null;
+  best_backer: { display_name: string; winners: number } | null;
+  busiest_hour: HourActivity | null;
+  activity: HourActivity[];
+}

@@ -6,9 +6,10 @@ describe('parseRoute', () => {
     expect(parseRoute('/r/abc234')).toEqual({ page: 'room', code: 'ABC234' });
     expect(parseRoute('/r/ABC234/')).toEqual({ page: 'room', code: 'ABC234' });
     expect(parseRoute('/r/ABC234/tv')).toEqual({ page: 'tv', code: 'ABC234' });
+    expect(parseRoute('/r/abc234/wrapped')).toEqual({ page: 'wrapped', code: 'ABC234' });
   });
   it('sends anything else to the start page', () => {
-    for (const path of ['/', '/r/', '/r/ab-cd', '/r/ABC/tv/extra', '/elsewhere']) {
+    for (const path of ['/', '/r/', '/r/ab-cd', '/r/ABC/tv/extra', '/r/ABC/other', '/elsewhere']) {
       expect(parseRoute(path)).toEqual({ page: 'start' });
     }
   });

@@ -1,13 +1,19 @@
 import { useEffect, useState } from 'react';
 
-export type Route = { page: 'start' } | { page: 'room'; code: string } | { page: 'tv'; code: string };
+export type Route =
+  | { page: 'start' }
+  | { page: 'room'; code: string }
+  | { page: 'tv'; code: string }
+  | { page: 'wrapped'; code: string };
 
-/** `/`, `/r/{CODE}`, `/r/{CODE}/tv`; anything else is the start page. */
+/** `/`, `/r/{CODE}`, `/r/{CODE}/tv`, `/r/{CODE}/wrapped`; anything else is the start page. */
 export function parseRoute(pathname: string): Route {
-  const match = /^\/r\/([A-Za-z0-9]{1,16})(\/tv)?\/?$/.exec(pathname);
+  const match = /^\/r\/([A-Za-z0-9]{1,16})(?:\/(tv|wrapped))?\/?$/.exec(pathname);
   if (!match?.[1]) return { page: 'start' };
   const code = match[1].toUpperCase();
-  return match[2] ? { page: 'tv', code } : { page: 'room', code };
+  if (match[2] === 'tv') return { page: 'tv', code };
+  if (match[2] === 'wrapped') return { page: 'wrapped', code };
+  return { page: 'room', code };
 }
 
 export function navigate(path: string) {

@@ -51,9 +51,14 @@ export function RoomPage({ code }: { code: string }) {
             <LiveBadge status={live} />
           </div>
         </div>
-        <button type="button" className="button button-quiet" onClick={leave}>
-          Leave
-        </button>
+        <div className="row">
+          <a className="button button-quiet" href={`/r/${code}/wrapped`}>
+            Wrapped
+          </a>
+          <button type="button" className="button button-quiet" onClick={leave}>
+            Leave
+          </button>
+        </div>
       </header>
       <main className="room-grid">
         {data.me?.role === 'host' && <HostPanel code={code} />}

@@ -1,0 +1,71 @@
+import type { HourActivity, Wrapped } from '../api/types';
+import { formatDuration, formatVotes } from './format';
+
+/** "9 PM" for the hour starting at `hourUtc`, in the viewer's time zone. */
+export function formatHour(hourUtc: string, locale?: string): string {
+  return new Date(hourUtc).toLocaleTimeString(locale, { hour: 'numeric' });
+}
+
+/** The few lines that tell the night, for the page and the image alike. */
+export function headlines(w: Wrapped): string[] {
+  const lines = [
+    `${w.tracks_played} ${w.tracks_played === 1 ? 'track' : 'tracks'} played · ${formatDuration(w.played_ms)} of music · ${w.guests} ${w.guests === 1 ? 'guest' : 'guests'}`,
+  ];
+  const top = w.top_tracks[0];
+  if (top) lines.push(`Song of the night: ${top.title} by ${top.artist} (${formatVotes(top.votes)})`);
+  if (w.most_divisive)
+    lines.push(`Most divisive: ${w.most_divisive.title} (${w.most_divisive.ups} up, ${w.most_divisive.downs} down)`);
+  if (w.best_backer)
+    lines.push(`Best taste: ${w.best_backer.display_name}, who backed ${w.best_backer.winners} ${w.best_backer.winners === 1 ? 'winner' : 'winners'}`);
+  return lines;
+}
+
+/** Bars for the activity chart: one per hour, scaled to the busiest. */
+export function activityBars(activity: HourActivity[]): { label: string; value: number; share: number }[] {
+  const max = Math.max(1, ...activity.map((h) => h.adds + h.votes));
+  return activity.map((h) => ({ label: formatHour(h.hour), value: h.adds + h.votes, share: (h.adds + h.votes) / max }));
+}
+
+/** Draws the night as a 1080×1350 card, for sharing as an image. */
+export function drawWrappedCard(ctx: CanvasRenderingContext2D, w: Wrapped) {
+  const W = 1080;
+  const H = 1350;
+  ctx.fillStyle = '#14111f';
+  ctx.fillRect(0, 0, W, H);
+  const text = (s: string, x: number, y: number, size: number, color = '#f4f1ff', weight = 400, maxWidth = W - 2 * x) => {
+    ctx.font = `${weight} ${size}px system-ui, sans-serif`;
+    ctx.fillStyle = color;
+    let line = s;
+    while (ctx.measureText(line).width > maxWidth && line.length > 1) line = line.slice(0, -2) + '…';
+    ctx.fillText(line, x, y);
+  };
+  text('PARTY WRAPPED', 80, 130, 40, '#bdb6d3', 700);
+  text(w.room_name, 80, 215, 76, '#ffb84d', 800);
+  const stats: [string, string][] = [
+    [String(w.tracks_played), 'tracks'],
+    [formatDuration(w.played_ms), 'of music'],
+    [String(w.guests), 'guests'],
+  ];
+  stats.forEach(([value, label], i) => {
+    text(value, 80 + i * 320, 350, 88, '#f4f1ff', 800, 300);
+    text(label, 80 + i * 320, 400, 34, '#bdb6d3', 400, 300);
+  });
+  text('Top tracks', 80, 500, 44, '#f4f1ff', 700);
+  const maxVotes = Math.max(1, ...w.top_tracks.map((t) => t.votes));
+  w.top_tracks.slice(0, 5).forEach((t, i) => {
+    const y = 560 + i * 92;
+    ctx.fillStyle = '#2a2440';
+    ctx.fillRect(80, y, W - 160, 70);
+    ctx.fillStyle = '#ffb84d';
+    ctx.fillRect(80, y, ((W - 160) * t.votes) / maxVotes, 8);
+    text(`${t.title} · ${t.artist}`, 100, y + 48, 34, '#f4f1ff', 600, W - 330);
+    text(`${t.votes}`, W - 150, y + 48, 36, '#ffb84d', 800, 70);
+  });
+  let y = 1060;
+  for (const line of headlines(w).slice(2)) {
+    text(line, 80, y, 34, '#f4f1ff', 500);
+    y += 60;
+  }
+  if (w.busiest_hour) text(`Busiest hour: ${formatHour(w.busiest_hour.hour)}`, 80, y, 34, '#f4f1ff', 500);
+  text('Democratic Tunes', 80, H - 60, 30, '#bdb6d3', 600);
+}
