@@ -82,6 +82,10 @@ fn starts_from_the_environment_logs_its_url_and_stops_on_sigterm() {
         .unwrap();
     let status = wait_with_timeout(&mut child, Duration::from_secs(10));
     assert!(status.success(), "{status:?}");
+    // The WAL was checkpointed into the database file on the way out.
+    let wal = dir.path().join("env.db-wal");
+    let wal_bytes = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    assert_eq!(wal_bytes, 0, "the WAL still holds {wal_bytes} bytes");
 }
 
 fn wait_with_timeout(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
