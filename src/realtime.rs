@@ -187,21 +187,6 @@ impl Realtime {
             hub.stop.cancel();
         }
     }
-
-    /// How many sockets are open in the room (for tests and the bench).
-    pub fn connections(&self, room_id: &str) -> usize {
-        self.hubs
-            .lock()
-            .expect("hubs lock")
-            .get(room_id)
-            .map_or(0, |hub| {
-                hub.presence
-                    .lock()
-                    .expect("presence lock")
-                    .connections
-                    .len()
-            })
-    }
 }
 
 /// Turns snapshot and presence changes into frames, at most one per

@@ -115,7 +115,8 @@ async fn serve(
                 if last_heard.elapsed() > silence_limit {
                     break None;
                 }
-                if timeout(SEND_TIMEOUT, sink.send(Message::Ping(Default::default()))).await.is_err() {
+                let ping = sink.send(Message::Ping(Default::default()));
+                if !matches!(timeout(SEND_TIMEOUT, ping).await, Ok(Ok(()))) {
                     break None;
                 }
             }
