@@ -466,6 +466,39 @@ mod tests {
         assert!(matches!(res, Err(Error::Unavailable(_))));
     }
 
+    /// Items keep their own copy of what they show; a track edit (a
+    /// rescan fixing a tag) still reaches the ones queued or playing.
+    #[tokio::test]
+    async fn track_edits_reach_live_items_only() {
+        let (_dir, store) = temp_store();
+        let titles = store
+            .write(|c| {
+                c.execute_batch(
+                    "INSERT INTO users VALUES ('u', 'Bea', 't');
+                     INSERT INTO rooms (id, code, name, host_user_id, created_at)
+                         VALUES ('r', 'ABCDEF', 'n', 'u', 't');
+                     INSERT INTO tracks (id, title, artist, duration_ms, source)
+                         VALUES ('t', 'Old', 'A', 1000, 'test');
+                     INSERT INTO room_tracks (id, room_id, track_id, added_by, status, created_at, title)
+                         VALUES ('queued', 'r', 't', 'u', 'queued', 't', 'Old'),
+                                ('played', 'r', 't', 'u', 'played', 't', 'Old');
+                     UPDATE tracks SET title = 'New' WHERE id = 't';",
+                )?;
+                let mut stmt = c.prepare("SELECT id, title FROM room_tracks ORDER BY id")?;
+                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                Ok(rows.collect::<rusqlite::Result<Vec<(String, String)>>>()?)
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            titles,
+            [
+                ("played".into(), "Old".into()),
+                ("queued".into(), "New".into())
+            ]
+        );
+    }
+
     #[test]
     fn timestamps_have_a_fixed_width() {
         let t = now();

@@ -77,8 +77,12 @@ impl Store {
                 // The partial unique index keeps a track live once per room.
                 let added = tx
                     .prepare_cached(
-                        "INSERT INTO room_tracks (id, room_id, track_id, added_by, status, created_at)
-                         VALUES (?1, ?2, ?3, ?4, 'queued', ?5)
+                        "INSERT INTO room_tracks (id, room_id, track_id, added_by, status, created_at,
+                                                  title, artist, album, duration_ms, added_by_name)
+                         SELECT ?1, ?2, t.id, u.id, 'queued', ?5,
+                                t.title, t.artist, t.album, t.duration_ms, u.display_name
+                         FROM tracks t, users u
+                         WHERE t.id = ?3 AND u.id = ?4
                          ON CONFLICT DO NOTHING",
                     )?
                     .execute(params![

@@ -90,13 +90,12 @@ pub fn load(conn: &Connection, room_id: &str) -> Result<Option<RoomSnapshot>> {
     };
 
     let mut stmt = conn.prepare_cached(
-        "SELECT rt.id, rt.track_id, t.title, t.artist, t.album, t.duration_ms,
-                rt.votes,
-                rt.status, rt.created_at, rt.started_at, u.display_name, rt.seq
-         FROM room_tracks rt
-         JOIN tracks t ON t.id = rt.track_id
-         JOIN users u ON u.id = rt.added_by
-         WHERE rt.room_id = ?1 AND rt.status IN ('queued', 'playing')",
+        // One table, no join: SQLite re-plans joins with bound parameters
+        // on every run, and this runs after every write batch.
+        "SELECT id, track_id, title, artist, album, duration_ms, votes,
+                status, created_at, started_at, added_by_name, seq
+         FROM room_tracks
+         WHERE room_id = ?1 AND status IN ('queued', 'playing')",
     )?;
     let mut rows = stmt.query([room_id])?;
     let mut queued = Vec::new();
