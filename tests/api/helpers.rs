@@ -204,3 +204,13 @@ pub async fn assert_error(res: Response, status: StatusCode) -> String {
 pub fn titles(queue: &[Value]) -> Vec<&str> {
     queue.iter().map(|i| i["title"].as_str().unwrap()).collect()
 }
+
+/// The `room_track_id` of the queue item with this title.
+pub fn item_id<'a>(queue: &'a [Value], title: &str) -> &'a str {
+    queue
+        .iter()
+        .find(|i| i["title"] == title)
+        .unwrap_or_else(|| panic!("{title} is not in the queue"))["room_track_id"]
+        .as_str()
+        .unwrap()
+}

@@ -15,11 +15,7 @@ async fn a_party_survives_a_restart() {
     app.add(&host, &code, "bohemian rhapsody").await;
     app.add(&bea, &code, "dancing queen").await;
     let queue = app.add(&bea, &code, "superstition").await;
-    let superstition =
-        queue.iter().find(|i| i["title"] == "Superstition").unwrap()["room_track_id"]
-            .as_str()
-            .unwrap()
-            .to_string();
+    let superstition = item_id(&queue, "Superstition").to_string();
     app.vote(&bea, &code, &superstition, 1).await;
     app.advance(&host, &code).await;
     let before = app.queue(&bea, &code).await;

@@ -17,12 +17,6 @@ async fn party(app: &TestApp) -> (Guest, Guest, Guest, String, Vec<Value>) {
     (host, bea, cy, code, queue)
 }
 
-fn id_of<'a>(queue: &'a [Value], title: &str) -> &'a str {
-    queue.iter().find(|i| i["title"] == title).unwrap()["room_track_id"]
-        .as_str()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn votes_reorder_the_queue() {
     let app = spawn_app().await;
@@ -31,7 +25,7 @@ async fn votes_reorder_the_queue() {
         titles(&queue),
         ["Bohemian Rhapsody", "Dancing Queen", "Superstition"]
     );
-    let superstition = id_of(&queue, "Superstition");
+    let superstition = item_id(&queue, "Superstition");
     let res = app.vote(&bea, &code, superstition, 1).await;
     assert_eq!(res.status(), StatusCode::OK);
     let queue: Vec<Value> = res.json().await.unwrap();
@@ -45,7 +39,7 @@ async fn votes_reorder_the_queue() {
     assert_eq!(me["votes"], json!({ superstition: 1 }));
 
     // Down-votes sink.
-    let bohemian = id_of(&queue, "Bohemian Rhapsody");
+    let bohemian = item_id(&queue, "Bohemian Rhapsody");
     app.vote(&cy, &code, bohemian, -1).await;
     let queue: Vec<Value> = app
         .vote(&host, &code, bohemian, -1)
@@ -64,7 +58,7 @@ async fn votes_reorder_the_queue() {
 async fn voting_again_replaces_the_vote() {
     let app = spawn_app().await;
     let (_, bea, _, code, queue) = party(&app).await;
-    let item = id_of(&queue, "Dancing Queen");
+    let item = item_id(&queue, "Dancing Queen");
     for _ in 0..3 {
         app.vote(&bea, &code, item, 1).await;
     }
@@ -85,7 +79,7 @@ async fn voting_again_replaces_the_vote() {
 async fn only_one_and_minus_one_are_votes() {
     let app = spawn_app().await;
     let (_, bea, _, code, queue) = party(&app).await;
-    let item = id_of(&queue, "Dancing Queen");
+    let item = item_id(&queue, "Dancing Queen");
     for value in [
         json!(0),
         json!(2),
@@ -112,7 +106,7 @@ async fn votes_need_membership() {
     let app = spawn_app().await;
     let (host, _, _, code, queue) = party(&app).await;
     let stranger = app.guest("Dee").await;
-    let item = id_of(&queue, "Superstition");
+    let item = item_id(&queue, "Superstition");
     let res = app.vote(&stranger, &code, item, 1).await;
     assert_error(res, StatusCode::FORBIDDEN).await;
     assert!(
@@ -147,7 +141,7 @@ async fn unknown_items_and_items_of_other_rooms_are_404() {
 async fn the_playing_item_takes_no_votes() {
     let app = spawn_app().await;
     let (host, bea, _, code, queue) = party(&app).await;
-    let first = id_of(&queue, "Bohemian Rhapsody").to_string();
+    let first = item_id(&queue, "Bohemian Rhapsody").to_string();
     app.advance(&host, &code).await;
     let res = app.vote(&bea, &code, &first, 1).await;
     assert_error(res, StatusCode::CONFLICT).await;
@@ -161,7 +155,7 @@ async fn the_playing_item_takes_no_votes() {
 async fn advance_plays_the_most_voted() {
     let app = spawn_app().await;
     let (host, bea, cy, code, queue) = party(&app).await;
-    let superstition = id_of(&queue, "Superstition");
+    let superstition = item_id(&queue, "Superstition");
     app.vote(&bea, &code, superstition, 1).await;
     app.vote(&cy, &code, superstition, 1).await;
     let res = app.advance(&host, &code).await;

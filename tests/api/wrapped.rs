@@ -3,12 +3,6 @@ use serde_json::Value;
 
 use crate::helpers::*;
 
-fn item<'a>(queue: &'a [Value], title: &str) -> &'a str {
-    queue.iter().find(|i| i["title"] == title).unwrap()["room_track_id"]
-        .as_str()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn wrapped_tells_the_night_in_numbers() {
     let app = spawn_app().await;
@@ -27,10 +21,10 @@ async fn wrapped_tells_the_night_in_numbers() {
     app.add(&cy, &code, "superstition").await;
     let queue = app.add(&host, &code, "imagine lennon").await;
     let (bohemian, superstition, dancing, imagine) = (
-        item(&queue, "Bohemian Rhapsody"),
-        item(&queue, "Superstition"),
-        item(&queue, "Dancing Queen"),
-        item(&queue, "Imagine"),
+        item_id(&queue, "Bohemian Rhapsody"),
+        item_id(&queue, "Superstition"),
+        item_id(&queue, "Dancing Queen"),
+        item_id(&queue, "Imagine"),
     );
     for (who, what, value) in [
         (&cy, bohemian, 1),
