@@ -122,9 +122,12 @@ export function useRoom(
         setLive({ status, failures });
         // (Re)connected: the guest's own side may have changed meanwhile.
         if (status === 'live') void refreshMine();
+        // Dropped: ask over HTTP, which tells the offline banner the truth
+        // and catches up on what the socket missed.
+        if (status === 'reconnecting') void refresh();
       },
     });
-  }, [code, enabled, applyRoom, refreshMine]);
+  }, [code, enabled, applyRoom, refresh, refreshMine]);
 
   // Polling, only while there is no socket.
   const polling =

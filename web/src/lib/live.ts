@@ -64,9 +64,14 @@ export function openLive(code: string, { onFrame, onStatus }: LiveHandlers): () 
     };
   };
 
-  // Back on the network, or back in the foreground: try at once.
+  // Back on the network, or back in the foreground: try at once. A socket
+  // opened while offline can hang in CONNECTING, so it is dropped, not awaited.
   const retryNow = () => {
-    if (socket?.readyState === WebSocket.CLOSED) connect();
+    if (stopped || socket?.readyState === WebSocket.OPEN) return;
+    const stale = socket;
+    socket = null;
+    stale?.close();
+    connect();
   };
   const onVisible = () => document.visibilityState === 'visible' && retryNow();
   window.addEventListener('online', retryNow);
