@@ -42,6 +42,9 @@ pub const WAL_SIZE_LIMIT: i64 = 32 * 1024 * 1024;
 /// How long a guest's `uid` cookie lives: a long weekend of partying.
 pub const COOKIE_MAX_AGE_SECS: i64 = 30 * 24 * 60 * 60;
 
+/// The device cookie outlives guest accounts (a year).
+pub const DEVICE_COOKIE_MAX_AGE_SECS: i64 = 365 * 24 * 60 * 60;
+
 /// Democratic Tunes: a democratic jukebox for house parties.
 ///
 /// Guests join from their phones, add songs and vote; the crowd decides what
@@ -73,6 +76,12 @@ pub struct Config {
     /// Do not advertise the box on the LAN with mDNS.
     #[arg(long, env = "DT_NO_MDNS", value_parser = clap::builder::BoolishValueParser::new())]
     pub no_mdns: bool,
+
+    /// New rooms' wait (seconds) before a newly joined guest's votes count,
+    /// which blunts brigading by accounts made on the spot. Each room's
+    /// host can change it in the room's settings.
+    #[arg(long, env = "DT_NEW_GUEST_VOTE_DELAY", default_value_t = 10, value_parser = clap::value_parser!(u32).range(0..=600))]
+    pub new_guest_vote_delay: u32,
 }
 
 /// A DNS label: letters, digits and inner hyphens, at most 63.
@@ -106,6 +115,16 @@ impl Config {
             name: "Democratic Tunes".into(),
             hostname: "party".into(),
             ping_every: std::time::Duration::from_secs(10),
+            // Tests vote right after joining; the delay has tests of its own.
+            new_guest_vote_delay: 0,
+        }
+    }
+
+    /// The settings a new room starts with.
+    pub fn room_defaults(&self) -> crate::domain::settings::Settings {
+        crate::domain::settings::Settings {
+            new_guest_vote_delay_seconds: self.new_guest_vote_delay,
+            ..Default::default()
         }
     }
 }

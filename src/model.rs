@@ -79,8 +79,12 @@ pub struct QueueItem {
     pub duration_ms: i64,
     /// Net votes: ups minus downs.
     pub votes: i64,
-    /// The value the queue is ordered by, best first.
+    /// The value the queue is ordered by (`domain::queue`), higher first:
+    /// the last queued item scores 1.
     pub score: i64,
+    /// Why the item is where it is, in a few words ("2 votes · Bea's first
+    /// pick tonight").
+    pub reason: String,
     pub status: ItemStatus,
     pub created_at: String,
     /// When it started playing (the playing item only).
@@ -95,17 +99,14 @@ pub struct Advanced {
     pub queue: Vec<QueueItem>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Host,
-    Guest,
-}
+pub use crate::domain::role::Role;
 
 /// The asking user's own side of a room.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Me {
     pub display_name: String,
+    /// Your public id in the room (`null` when not a member).
+    pub member_id: Option<String>,
     /// `null` when not a member (joining makes you a guest).
     pub role: Option<Role>,
     /// Your votes on items still queued or playing: `room_track_id` to 1 or -1.
@@ -172,4 +173,60 @@ pub struct HourActivity {
     pub hour: String,
     pub adds: i64,
     pub votes: i64,
+}
+
+/// A member of a room, as others may see them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MemberView {
+    /// Public and stable (a user id is a credential and never shown).
+    pub member_id: String,
+    pub display_name: String,
+    pub role: Role,
+    pub joined_at: String,
+    /// Connected to the room's live updates right now.
+    pub online: bool,
+}
+
+/// A room's settings as a member sees them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SettingsView {
+    #[serde(flatten)]
+    pub settings: crate::domain::settings::Settings,
+    /// Whether joining needs a PIN (the PIN itself only shows to the host
+    /// and co-hosts).
+    pub join_pin_set: bool,
+}
+
+/// One line of the moderation log.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AuditEntry {
+    pub at: String,
+    /// Who did it (display name).
+    pub actor: String,
+    /// What, e.g. "removed a song", "kicked", "promoted to co-host".
+    pub action: String,
+    /// To whom or what: a member's name or a song.
+    pub target: Option<String>,
+    /// The reason given, or the new value.
+    pub detail: Option<String>,
+}
+
+/// The TV's join code: shown as a QR code, changes every minute.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct JoinToken {
+    pub token: String,
+    /// Seconds until it changes.
+    pub expires_in: i64,
+}
+
+/// Where the room's vote to skip the playing track stands.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SkipStatus {
+    /// People who asked to skip the playing track.
+    pub votes: i64,
+    /// How many must ask, out of the people here now.
+    pub needed: i64,
+    /// This request's ask was the one that skipped it.
+    pub skipped: bool,
+    pub now_playing: Option<QueueItem>,
 }

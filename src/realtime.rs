@@ -12,14 +12,14 @@
 //!   "presence": {"count": n, "names": [...]}}`. `version` is the room's
 //! version (it only grows; presence changes resend the same version).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::ws::Utf8Bytes;
 use serde::Serialize;
-use tokio::sync::{Notify, watch};
+use tokio::sync::{Notify, mpsc, watch};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
@@ -56,9 +56,42 @@ pub type Frame = Utf8Bytes;
 #[derive(Default)]
 struct Presence {
     next_id: u64,
-    /// Connection id to (user id, display name).
-    connections: HashMap<u64, (String, String)>,
+    connections: HashMap<u64, Seat>,
 }
+
+/// One socket in a room: whose it is, and its line for personal messages.
+struct Seat {
+    user_id: String,
+    name: String,
+    personal: mpsc::Sender<Personal>,
+}
+
+/// A message for one person's sockets only.
+#[derive(Debug, Clone)]
+pub enum Personal {
+    /// Something they should know (`{"type": "notice", "message"}`).
+    Notice(String),
+    /// They are out of the room (`{"type": "removed", "message"}`, then the
+    /// socket closes).
+    Removed(String),
+}
+
+impl Personal {
+    /// The frame to send.
+    pub fn frame(&self) -> Utf8Bytes {
+        let (kind, message) = match self {
+            Personal::Notice(m) => ("notice", m),
+            Personal::Removed(m) => ("removed", m),
+        };
+        serde_json::json!({"type": kind, "message": message})
+            .to_string()
+            .into()
+    }
+}
+
+/// Personal messages waiting per socket; more are dropped (they are
+/// courtesy notes, and the snapshot carries the truth).
+const PERSONAL_BACKLOG: usize = 8;
 
 #[derive(Serialize)]
 struct PresenceView {
@@ -70,8 +103,8 @@ struct PresenceView {
 impl Presence {
     fn view(&self) -> PresenceView {
         let mut people: HashMap<&str, &str> = HashMap::new();
-        for (user, name) in self.connections.values() {
-            people.insert(user, name);
+        for seat in self.connections.values() {
+            people.insert(&seat.user_id, &seat.name);
         }
         let mut names: Vec<String> = people.values().map(|n| n.to_string()).collect();
         names.sort_by_key(|n| n.to_lowercase());
@@ -87,9 +120,15 @@ pub struct Connection {
     hub: Arc<Hub>,
     id: u64,
     realtime: Realtime,
+    personal: Option<mpsc::Receiver<Personal>>,
 }
 
 impl Connection {
+    /// Messages for this person only (the first call takes them).
+    pub fn take_personal(&mut self) -> Option<mpsc::Receiver<Personal>> {
+        self.personal.take()
+    }
+
     /// Frames to send, starting with the current one.
     pub fn frames(&self) -> watch::Receiver<Frame> {
         self.hub.frames.clone()
@@ -131,13 +170,19 @@ impl Realtime {
             Some(hub) => hub.clone(),
             None => self.start_hub(&mut hubs, member, snapshots),
         };
+        let (personal_tx, personal) = mpsc::channel(PERSONAL_BACKLOG);
         let id = {
             let mut presence = hub.presence.lock().expect("presence lock");
             presence.next_id += 1;
             let id = presence.next_id;
-            presence
-                .connections
-                .insert(id, (member.user_id.clone(), member.display_name.clone()));
+            presence.connections.insert(
+                id,
+                Seat {
+                    user_id: member.user_id.clone(),
+                    name: member.display_name.clone(),
+                    personal: personal_tx,
+                },
+            );
             id
         };
         drop(hubs);
@@ -146,7 +191,34 @@ impl Realtime {
             hub,
             id,
             realtime: self.clone(),
+            personal: Some(personal),
         })
+    }
+
+    /// The users connected to a room now (ids stay inside the box).
+    pub fn online(&self, room_id: &str) -> HashSet<String> {
+        let hubs = self.hubs.lock().expect("hubs lock");
+        hubs.get(room_id).map_or_else(HashSet::new, |hub| {
+            let presence = hub.presence.lock().expect("presence lock");
+            presence
+                .connections
+                .values()
+                .map(|seat| seat.user_id.clone())
+                .collect()
+        })
+    }
+
+    /// Sends `message` to every socket `user_id` has open in the room.
+    pub fn tell(&self, room_id: &str, user_id: &str, message: Personal) {
+        let hubs = self.hubs.lock().expect("hubs lock");
+        if let Some(hub) = hubs.get(room_id) {
+            let presence = hub.presence.lock().expect("presence lock");
+            for seat in presence.connections.values() {
+                if seat.user_id == user_id {
+                    let _ = seat.personal.try_send(message.clone());
+                }
+            }
+        }
     }
 
     fn start_hub(

@@ -3,11 +3,19 @@
 
 /// Display names: trimming, length, the friendly generated ones.
 pub mod guest_name;
-/// Queue order and score.
+/// The TV's join codes that change every minute.
+pub mod join_token;
+/// Queue order, score and the reason for each place.
 pub mod queue;
+/// Who may do what: host, co-host, guest.
+pub mod role;
 /// Room codes: alphabet, generation, normalising what guests type.
 pub mod room_code;
 /// Room names.
 pub mod room_name;
+/// Room settings, their defaults and limits.
+pub mod settings;
+/// When two tracks are the same song (versions) or artist (featurings).
+pub mod song;
 /// Vote values.
 pub mod vote;

@@ -12,7 +12,12 @@ use utoipa_axum::routes;
 
 use super::AppState;
 use super::extract::{JsonBody, UID_COOKIE};
-use crate::config::COOKIE_MAX_AGE_SECS;
+use uuid::Uuid;
+
+/// A long-lived id for the browser itself (not a credential: it only ties
+/// guest accounts made on one device together).
+pub const DEVICE_COOKIE: &str = "did";
+use crate::config::{COOKIE_MAX_AGE_SECS, DEVICE_COOKIE_MAX_AGE_SECS};
 use crate::domain::guest_name;
 use crate::error::Result;
 use crate::model::Guest;
@@ -42,13 +47,25 @@ async fn create_guest(
     JsonBody(body): JsonBody<GuestRequest>,
 ) -> Result<(StatusCode, CookieJar, Json<Guest>)> {
     let name = guest_name::parse(body.display_name.as_deref(), &mut rand::rng())?;
-    let guest = state.store.create_guest(name).await?;
-    let cookie = Cookie::build((UID_COOKIE, guest.user_id.clone()))
+    // The device keeps its id across guest accounts (logout leaves it), so
+    // two accounts made on one phone vote as one.
+    let device = jar
+        .get(DEVICE_COOKIE)
+        .and_then(|c| Uuid::try_parse(c.value()).ok())
+        .unwrap_or_else(Uuid::new_v4)
+        .to_string();
+    let guest = state.store.create_guest(name, Some(device.clone())).await?;
+    let uid = Cookie::build((UID_COOKIE, guest.user_id.clone()))
         .http_only(true)
         .same_site(SameSite::Lax)
         .path("/")
         .max_age(time::Duration::seconds(COOKIE_MAX_AGE_SECS));
-    Ok((StatusCode::CREATED, jar.add(cookie), Json(guest)))
+    let device = Cookie::build((DEVICE_COOKIE, device))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .path("/")
+        .max_age(time::Duration::seconds(DEVICE_COOKIE_MAX_AGE_SECS));
+    Ok((StatusCode::CREATED, jar.add(uid).add(device), Json(guest)))
 }
 
 /// Forget this browser's identity: clears the `uid` cookie.

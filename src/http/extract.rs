@@ -53,3 +53,32 @@ pub fn identity(headers: &HeaderMap, jar: &CookieJar, query: Option<&str>) -> Re
 #[derive(Debug, Clone, Copy, Default, FromRequest)]
 #[from_request(via(axum::Json), rejection(Error))]
 pub struct JsonBody<T>(pub T);
+
+/// A JSON body that may be left out: no body at all is `None`; a body that
+/// is there must be valid JSON (with a JSON content type), as for `JsonBody`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OptionalJsonBody<T>(pub Option<T>);
+
+impl<T, S> FromRequest<S> for OptionalJsonBody<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = req.into_parts();
+        let bytes = axum::body::Bytes::from_request(
+            axum::extract::Request::from_parts(parts.clone(), body),
+            state,
+        )
+        .await
+        .map_err(|e| Error::unprocessable(e.body_text()))?;
+        if bytes.is_empty() {
+            return Ok(OptionalJsonBody(None));
+        }
+        let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
+        let JsonBody(value) = JsonBody::<T>::from_request(req, state).await?;
+        Ok(OptionalJsonBody(Some(value)))
+    }
+}

@@ -21,7 +21,7 @@ use utoipa_axum::routes;
 use super::AppState;
 use super::extract::identity;
 use crate::error::Result;
-use crate::realtime::{Connection, Realtime};
+use crate::realtime::{Connection, Personal, Realtime};
 
 /// A phone that cannot take a frame for this long is dropped (it
 /// reconnects and gets a fresh snapshot).
@@ -83,12 +83,13 @@ async fn live(
 
 async fn serve(
     socket: WebSocket,
-    connection: Connection,
+    mut connection: Connection,
     realtime: Realtime,
     ping_every: Duration,
 ) {
     let (mut sink, mut stream) = socket.split();
     let mut frames = connection.frames();
+    let mut personal = connection.take_personal();
     let mut ping = interval(ping_every);
     // A dead connection is reaped within 2.5 pings.
     let silence_limit = ping_every * 5 / 2;
@@ -120,17 +121,41 @@ async fn serve(
                     break None;
                 }
             }
-            _ = realtime.shutdown.cancelled() => break Some("The box is shutting down."),
-            _ = connection.stopped() => break Some("The room closed."),
+            personal = connection_personal(&mut personal) => match personal {
+                Personal::Removed(_) => {
+                    let _ = timeout(SEND_TIMEOUT, sink.send(Message::Text(personal.frame()))).await;
+                    break Some(("You are no longer in this room.", close_code::POLICY));
+                }
+                Personal::Notice(_) => {
+                    if !matches!(timeout(SEND_TIMEOUT, sink.send(Message::Text(personal.frame()))).await, Ok(Ok(()))) {
+                        break None;
+                    }
+                }
+            },
+            _ = realtime.shutdown.cancelled() => break Some(("The box is shutting down.", close_code::AWAY)),
+            _ = connection.stopped() => break Some(("The room closed.", close_code::AWAY)),
         }
     };
-    if let Some(reason) = goodbye {
+    if let Some((reason, code)) = goodbye {
         let close = Message::Close(Some(CloseFrame {
-            code: close_code::AWAY,
+            code,
             reason: reason.into(),
         }));
         let _ = timeout(Duration::from_secs(1), sink.send(close)).await;
     }
     // Dropping the connection leaves the room's presence.
     drop(connection);
+}
+
+/// The next personal message; never resolves once the line is closed.
+async fn connection_personal(
+    personal: &mut Option<tokio::sync::mpsc::Receiver<Personal>>,
+) -> Personal {
+    let Some(line) = personal else {
+        return std::future::pending().await;
+    };
+    match line.recv().await {
+        Some(p) => p,
+        None => std::future::pending().await,
+    }
 }

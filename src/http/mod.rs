@@ -5,6 +5,7 @@ mod auth;
 mod extract;
 mod health;
 mod live;
+mod moderation;
 mod rooms;
 mod tracks;
 mod votes;
@@ -84,6 +85,7 @@ pub struct AppState {
         (name = "health"), (name = "auth", description = "Guests"),
         (name = "rooms"), (name = "tracks", description = "Catalog and queue"),
         (name = "votes"),
+        (name = "moderation", description = "Members, roles, settings and the log"),
     )
 )]
 struct ApiDoc;
@@ -95,6 +97,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(auth::router())
         .merge(rooms::router())
         .merge(tracks::router())
+        .merge(moderation::router())
         .merge(votes::router())
         .merge(live::router())
         .split_for_parts()

@@ -11,7 +11,8 @@ use utoipa_axum::routes;
 use super::extract::{Identity, JsonBody};
 use super::{AppState, RoomJson};
 use crate::error::Result;
-use crate::model::{Advanced, Joined, Me, QueueItem, Room, RoomInfo, Wrapped};
+use crate::model::{Advanced, Joined, Me, QueueItem, Room, RoomInfo, SkipStatus, Wrapped};
+use crate::store::JoinProof;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -19,6 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(join_room))
         .routes(routes!(now_playing))
         .routes(routes!(advance))
+        .routes(routes!(skip))
         .routes(routes!(me))
         .routes(routes!(room_info))
         .routes(routes!(wrapped))
@@ -36,6 +38,11 @@ pub struct JoinRoom {
     /// The room's code, in any case.
     #[schema(example = "UZ8293")]
     code: String,
+    /// The party screen's current join code (its QR code carries it), when
+    /// the host asks that guests be there.
+    token: Option<String>,
+    /// The room's PIN, when it has one.
+    pin: Option<String>,
 }
 
 /// Create a room; you are its host.
@@ -50,7 +57,10 @@ async fn create_room(
     Identity(user): Identity,
     JsonBody(body): JsonBody<CreateRoom>,
 ) -> Result<(StatusCode, Json<Room>)> {
-    let room = state.store.create_room(user, body.name).await?;
+    let room = state
+        .store
+        .create_room(user, body.name, state.config.room_defaults())
+        .await?;
     Ok((StatusCode::CREATED, Json(room)))
 }
 
@@ -59,6 +69,7 @@ async fn create_room(
     responses(
         (status = 200, body = Joined),
         (status = 401, description = "Not signed in"),
+        (status = 403, description = "Banned, room closed, or a join code or PIN needed"),
         (status = 404, description = "No room with that code"),
     ))]
 async fn join_room(
@@ -66,7 +77,11 @@ async fn join_room(
     Identity(user): Identity,
     JsonBody(body): JsonBody<JoinRoom>,
 ) -> Result<Json<Joined>> {
-    Ok(Json(state.store.join_room(user, body.code).await?))
+    let proof = JoinProof {
+        token: body.token,
+        pin: body.pin,
+    };
+    Ok(Json(state.store.join_room(user, body.code, proof).await?))
 }
 
 /// What is playing in the room, or `null`.
@@ -88,12 +103,12 @@ async fn now_playing(
     })
 }
 
-/// Host only: finish the playing track and start the best queued one.
+/// Host and co-hosts: finish the playing track and start the best queued one.
 #[utoipa::path(post, path = "/rooms/{code}/advance", tag = "rooms",
     params(("code" = String, Path, description = "Room code")),
     responses(
         (status = 200, body = Advanced),
-        (status = 403, description = "Only the host can advance"),
+        (status = 403, description = "Only the host and co-hosts can advance"),
         (status = 404, description = "No room with that code"),
     ))]
 async fn advance(
@@ -106,6 +121,33 @@ async fn advance(
         version: room.version,
         body: room.advanced_json(),
     })
+}
+
+/// Ask to skip the playing track. When the room's share of the people here
+/// (connected now, you included) have asked, it is skipped.
+#[utoipa::path(post, path = "/rooms/{code}/now-playing/skip", tag = "rooms",
+    params(("code" = String, Path, description = "Room code")),
+    responses(
+        (status = 200, body = SkipStatus),
+        (status = 403, description = "Not a member of the room"),
+        (status = 404, description = "No room with that code"),
+        (status = 409, description = "Nothing is playing"),
+    ))]
+async fn skip(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    Path(code): Path<String>,
+) -> Result<Json<SkipStatus>> {
+    let room = state.store.room_for(user, &code).await?;
+    let mut online = state.realtime.online(&room.id);
+    online.insert(state.store.user(user).await?.id);
+    let (room, votes, needed, skipped) = state.store.ask_to_skip(user, code, online.len()).await?;
+    Ok(Json(SkipStatus {
+        votes,
+        needed,
+        skipped,
+        now_playing: room.now_playing.clone(),
+    }))
 }
 
 /// Your own side of the room: your role, your votes, what you added.

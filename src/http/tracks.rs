@@ -14,12 +14,14 @@ use super::{AppState, RoomJson};
 use crate::config::MAX_SEARCH_CHARS;
 use crate::error::{Error, Result};
 use crate::model::{QueueItem, Track};
+use crate::realtime::Personal;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(queue))
         .routes(routes!(search))
         .routes(routes!(add_track))
+        .routes(routes!(remove_track))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -91,6 +93,47 @@ async fn add_track(
     JsonBody(body): JsonBody<AddTrack>,
 ) -> Result<RoomJson> {
     let room = state.store.add_track(user, code, body.track_id).await?;
+    Ok(RoomJson {
+        version: room.version,
+        body: room.queue_json.clone(),
+    })
+}
+
+/// Withdraw your own queued song, or (host and co-hosts) remove anyone's,
+/// with an optional `reason` (query parameter). The item is kept, marked
+/// removed, for the log. Answers the queue.
+#[utoipa::path(delete, path = "/tracks/rooms/{code}/tracks/{room_track_id}", tag = "tracks",
+    params(
+        ("code" = String, Path, description = "Room code"),
+        ("room_track_id" = String, Path, description = "The queue item"),
+        ("reason" = Option<String>, Query, description = "Why (moderators; shown to the guest)"),
+    ),
+    responses(
+        (status = 200, body = Vec<QueueItem>),
+        (status = 403, description = "Not your song, and not a moderator"),
+        (status = 404, description = "No such room or queue item"),
+        (status = 409, description = "Playing or played already"),
+    ))]
+async fn remove_track(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    Path((code, room_track_id)): Path<(String, String)>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<RoomJson> {
+    let reason = super::moderation::reason(params.get("reason").cloned())?;
+    let (room, removed) = state
+        .store
+        .remove_item(user, code, room_track_id, reason)
+        .await?;
+    if let Some(owner) = &removed.added_by {
+        let message = match &removed.reason {
+            Some(r) => format!("{} removed your song “{}”: {r}", removed.by, removed.title),
+            None => format!("{} removed your song “{}”.", removed.by, removed.title),
+        };
+        state
+            .realtime
+            .tell(&room.id, owner, Personal::Notice(message));
+    }
     Ok(RoomJson {
         version: room.version,
         body: room.queue_json.clone(),

@@ -12,15 +12,17 @@
 //! (group commit): one fsync for the batch. Each write runs in its own
 //! savepoint, so a write that fails rolls back alone.
 
+mod audit;
 mod catalog;
 mod migrations;
+mod moderation;
 mod queue;
 mod rooms;
 mod snapshot;
 mod users;
 mod wrapped;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Deref;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
@@ -34,8 +36,9 @@ use tokio::sync::oneshot;
 use crate::config::{CHECKPOINT_EVERY, MAX_WRITE_BATCH, READ_CONNECTIONS, WAL_SIZE_LIMIT};
 use crate::error::{Error, Result};
 
-pub use queue::NOT_THE_HOST;
-pub use rooms::Member;
+pub use moderation::{Ousted, Ouster};
+pub use queue::{NOT_THE_HOST, Removed};
+pub use rooms::{JoinProof, Member};
 pub use snapshot::RoomSnapshot;
 pub use users::User;
 
@@ -104,6 +107,7 @@ impl Store {
             .with_context(|| format!("cannot open the database {}", path.display()))?;
         migrations::run(&mut conn)?;
         catalog::load_builtin(&mut conn)?;
+        backfill_song_keys(&conn)?;
 
         // Checkpoints run on their own thread and connection, so copying
         // the WAL into the database never stalls a commit.
@@ -238,9 +242,29 @@ fn write_loop(
     checkpointer: thread::JoinHandle<()>,
 ) {
     let mut closed_by = None;
-    while let Ok(first) = messages.recv() {
+    // Rooms to reload when a vote not counted yet starts to count.
+    let mut due: BTreeMap<String, std::time::Instant> = BTreeMap::new();
+    loop {
+        let first = match due.values().min() {
+            Some(&deadline) => match messages.recv_deadline(deadline) {
+                Ok(m) => Some(m),
+                Err(flume::RecvTimeoutError::Timeout) => None,
+                Err(flume::RecvTimeoutError::Disconnected) => break,
+            },
+            None => match messages.recv() {
+                Ok(m) => Some(m),
+                Err(_) => break,
+            },
+        };
+        let now = std::time::Instant::now();
+        let ripe: BTreeSet<String> = due
+            .iter()
+            .filter(|(_, at)| **at <= now)
+            .map(|(room, _)| room.clone())
+            .collect();
+        due.retain(|room, _| !ripe.contains(room));
         let mut batch = Vec::new();
-        let mut next = Some(first);
+        let mut next = first;
         while let Some(message) = next.take() {
             match message {
                 WriterMsg::Job(job) => batch.push(job),
@@ -253,8 +277,10 @@ fn write_loop(
                 next = messages.try_recv().ok();
             }
         }
-        if !batch.is_empty() {
-            run_batch(&conn, batch, rooms);
+        if !batch.is_empty() || !ripe.is_empty() {
+            for (room, at) in run_batch(&conn, batch, ripe, rooms) {
+                due.insert(room, at);
+            }
             // Full means a wake-up is already pending.
             let _ = wake_checkpointer.try_send(());
         }
@@ -298,7 +324,14 @@ fn checkpoint_loop(conn: Connection, wakeups: flume::Receiver<()>) {
 
 /// One transaction for the whole batch, a savepoint per job; then one
 /// commit (one fsync), the touched rooms' snapshots, and the answers.
-fn run_batch(conn: &Connection, batch: Vec<WriteJob>, rooms: &snapshot::RoomCache) {
+/// `ripe`: rooms to reload anyway (votes that now count). Answers when the
+/// reloaded rooms next need a reload by themselves.
+fn run_batch(
+    conn: &Connection,
+    batch: Vec<WriteJob>,
+    ripe: BTreeSet<String>,
+    rooms: &snapshot::RoomCache,
+) -> Vec<(String, std::time::Instant)> {
     let started = std::time::Instant::now();
     let size = batch.len();
     if let Err(e) = run_cached(conn, "BEGIN IMMEDIATE") {
@@ -307,10 +340,11 @@ fn run_batch(conn: &Connection, batch: Vec<WriteJob>, rooms: &snapshot::RoomCach
             // The job never runs; its caller learns why.
             (job(Err(&e)).deliver)(Err(&e));
         }
-        return;
+        return Vec::new();
     }
     let mut pending = Vec::with_capacity(batch.len());
-    let mut touched = BTreeSet::new();
+    let mut touched = ripe;
+    let mut reload_at = Vec::new();
     for job in batch {
         if let Err(e) = run_cached(conn, "SAVEPOINT job") {
             tracing::warn!(error = %e, "cannot open a savepoint");
@@ -340,6 +374,9 @@ fn run_batch(conn: &Connection, batch: Vec<WriteJob>, rooms: &snapshot::RoomCach
             for room_id in &touched {
                 match snapshot::load(conn, room_id) {
                     Ok(Some(s)) => {
+                        if let Some(due) = &s.next_due {
+                            reload_at.push((room_id.clone(), instant_at(due)));
+                        }
                         rooms.publish(s);
                     }
                     Ok(None) => rooms.forget(room_id),
@@ -365,6 +402,34 @@ fn run_batch(conn: &Connection, batch: Vec<WriteJob>, rooms: &snapshot::RoomCach
     for completion in pending {
         (completion.deliver)(commit.as_ref().map(|_| ()));
     }
+    reload_at
+}
+
+/// The monotonic instant at which the wall-clock time `text` arrives.
+fn instant_at(text: &str) -> std::time::Instant {
+    let wait = snapshot::micros(text).saturating_sub(snapshot::micros(&now()));
+    // A little after, so the reload sees the vote as due.
+    std::time::Instant::now() + std::time::Duration::from_micros(wait.max(0) as u64 + 1_000)
+}
+
+/// Items queued before song keys existed get theirs (once, at start).
+fn backfill_song_keys(conn: &Connection) -> rusqlite::Result<()> {
+    let mut select = conn.prepare(
+        "SELECT id, title, artist FROM room_tracks WHERE song_key = '' OR artist_key = ''",
+    )?;
+    let rows: Vec<(String, String, String)> = select
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut update =
+        conn.prepare("UPDATE room_tracks SET song_key = ?2, artist_key = ?3 WHERE id = ?1")?;
+    for (id, title, artist) in rows {
+        update.execute(rusqlite::params![
+            id,
+            crate::domain::song::key(&title, &artist),
+            crate::domain::song::artist_key(&artist)
+        ])?;
+    }
+    Ok(())
 }
 
 /// Runs a parameterless statement through the statement cache: the batch
@@ -384,12 +449,21 @@ fn bump_versions(conn: &Connection, rooms: &BTreeSet<String>) -> rusqlite::Resul
 
 /// Current time as the fixed-width UTC text the schema stores.
 pub fn now() -> String {
+    format_time(time::OffsetDateTime::now_utc())
+}
+
+/// Microseconds since the epoch as the schema's time text.
+pub fn format_micros(micros: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1_000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    format_time(t)
+}
+
+fn format_time(t: time::OffsetDateTime) -> String {
     use time::macros::format_description;
     let format =
         format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z");
-    time::OffsetDateTime::now_utc()
-        .format(&format)
-        .expect("a UTC timestamp always formats")
+    t.format(&format).expect("a UTC timestamp always formats")
 }
 
 #[cfg(test)]
@@ -474,7 +548,7 @@ mod tests {
         let titles = store
             .write(|c| {
                 c.execute_batch(
-                    "INSERT INTO users VALUES ('u', 'Bea', 't');
+                    "INSERT INTO users (id, display_name, created_at) VALUES ('u', 'Bea', 't');
                      INSERT INTO rooms (id, code, name, host_user_id, created_at)
                          VALUES ('r', 'ABCDEF', 'n', 'u', 't');
                      INSERT INTO tracks (id, title, artist, duration_ms, source)

@@ -4,11 +4,12 @@ use std::sync::Arc;
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
-use super::rooms;
-use super::{RoomSnapshot, Store, now, snapshot, users};
+use super::rooms::{self, RoomRef};
+use super::{RoomSnapshot, Store, Tx, audit, now, snapshot, users};
+use crate::domain::song;
 use crate::domain::vote::Vote;
 use crate::error::{Error, Result};
-use crate::model::{Me, Role};
+use crate::model::Me;
 
 /// The seed's friendly answer to a guest who tries to skip.
 pub const NOT_THE_HOST: &str =
@@ -25,7 +26,7 @@ impl Store {
     pub async fn me(&self, user: Uuid, code: String) -> Result<Me> {
         self.read(move |conn| {
             let user = users::require(conn, user)?;
-            let (room, role) = rooms::membership(conn, &code, &user)?;
+            let (room, member) = rooms::membership(conn, &code, &user)?;
             let mut votes = BTreeMap::new();
             let mut stmt = conn.prepare_cached(
                 "SELECT v.room_track_id, v.value FROM votes v
@@ -46,7 +47,8 @@ impl Store {
                 .collect::<rusqlite::Result<_>>()?;
             Ok(Me {
                 display_name: users::display_name(conn, &user)?,
-                role,
+                member_id: member.as_ref().map(|m| m.member_id.clone()),
+                role: member.map(|m| m.role),
                 votes,
                 added,
             })
@@ -54,8 +56,10 @@ impl Store {
         .await
     }
 
-    /// Adds a track to the room's queue, unless it is already queued or
-    /// playing; answers the queue either way.
+    /// Adds a track to the room's queue, unless it (or another version of
+    /// it) is already queued or playing; answers the queue either way.
+    /// Refused: a guest over the room's limit, a song that played within
+    /// the cooldown, an explicit track when the room hides them.
     pub async fn add_track(
         &self,
         user: Uuid,
@@ -65,22 +69,73 @@ impl Store {
         let user = self.user(user).await?;
         let code = self
             .write(move |tx| {
-                let (room, _) = rooms::require_member(tx, &code, &user)?;
-                let known = tx
-                    .prepare_cached("SELECT 1 FROM tracks WHERE id = ?1")?
-                    .query_row([&track_id], |_| Ok(()))
+                let (room, member) = rooms::require_member(tx, &code, &user)?;
+                let track: Option<(String, String, Option<bool>)> = tx
+                    .prepare_cached("SELECT title, artist, explicit FROM tracks WHERE id = ?1")?
+                    .query_row([&track_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .optional()?;
+                let Some((title, artist, explicit)) = track else {
+                    return Err(Error::not_found("Track not found in the catalog."));
+                };
+                let settings = &room.settings;
+                if settings.hide_explicit && explicit == Some(true) {
+                    return Err(Error::forbidden(
+                        "The host keeps this party clean: explicit tracks are off.",
+                    ));
+                }
+                let song_key = song::key(&title, &artist);
+                // Another version already waiting or playing: nothing to do.
+                let live = tx
+                    .prepare_cached(
+                        "SELECT 1 FROM room_tracks
+                         WHERE room_id = ?1 AND song_key = ?2 AND status IN ('queued', 'playing')",
+                    )?
+                    .query_row([&room.id, &song_key], |_| Ok(()))
                     .optional()?
                     .is_some();
-                if !known {
-                    return Err(Error::not_found("Track not found in the catalog."));
+                if live {
+                    return Ok(code);
+                }
+                if settings.readd_cooldown_minutes > 0 {
+                    let last: Option<String> = tx
+                        .prepare_cached(
+                            "SELECT max(started_at) FROM room_tracks
+                             WHERE room_id = ?1 AND song_key = ?2 AND started_at IS NOT NULL",
+                        )?
+                        .query_row([&room.id, &song_key], |r| r.get(0))?;
+                    if let Some(last) = last {
+                        let ago_min = (snapshot::micros(&now()) - snapshot::micros(&last)) / 60_000_000;
+                        let cooldown = i64::from(settings.readd_cooldown_minutes);
+                        if ago_min < cooldown {
+                            return Err(Error::Conflict(format!(
+                                "“{title}” played {} ago; it can come back in {}.",
+                                minutes(ago_min),
+                                minutes(cooldown - ago_min)
+                            )));
+                        }
+                    }
+                }
+                if member.role.bound_by_guest_limits() {
+                    let waiting: i64 = tx
+                        .prepare_cached(
+                            "SELECT count(*) FROM room_tracks
+                             WHERE room_id = ?1 AND added_by = ?2 AND status = 'queued'",
+                        )?
+                        .query_row([&room.id, &user.id], |r| r.get(0))?;
+                    if waiting >= i64::from(settings.max_queued_per_guest) {
+                        return Err(Error::Conflict(format!(
+                            "You already have {waiting} songs waiting (this party's limit). Vote for others until one of yours plays."
+                        )));
+                    }
                 }
                 // The partial unique index keeps a track live once per room.
                 let added = tx
                     .prepare_cached(
                         "INSERT INTO room_tracks (id, room_id, track_id, added_by, status, created_at,
-                                                  title, artist, album, duration_ms, added_by_name)
+                                                  title, artist, album, duration_ms, added_by_name,
+                                                  song_key, artist_key)
                          SELECT ?1, ?2, t.id, u.id, 'queued', ?5,
-                                t.title, t.artist, t.album, t.duration_ms, u.display_name
+                                t.title, t.artist, t.album, t.duration_ms, u.display_name, ?6, ?7
                          FROM tracks t, users u
                          WHERE t.id = ?3 AND u.id = ?4
                          ON CONFLICT DO NOTHING",
@@ -90,7 +145,9 @@ impl Store {
                         room.id,
                         track_id,
                         user.id,
-                        now()
+                        now(),
+                        song_key,
+                        song::artist_key(&artist),
                     ])?;
                 if added > 0 {
                     tx.touch(&room.id);
@@ -102,6 +159,8 @@ impl Store {
     }
 
     /// Records the user's vote on a queued item, replacing any earlier one.
+    /// Whether it counts: a second account on the same device does not; a
+    /// guest who just joined counts after the room's delay.
     pub async fn vote(
         &self,
         user: Uuid,
@@ -112,19 +171,51 @@ impl Store {
         let user = self.user(user).await?;
         let code = self
             .write(move |tx| {
-                let (room, _) = rooms::require_member(tx, &code, &user)?;
+                let (room, member) = rooms::require_member(tx, &code, &user)?;
+                if vote == Vote::Down && !room.settings.allow_downvotes {
+                    return Err(Error::forbidden(
+                        "Down-votes are off at this party: up-vote what you love instead.",
+                    ));
+                }
+                let at = now();
+                let counts_from = if member.role.bound_by_guest_limits() {
+                    let delay = i64::from(room.settings.new_guest_vote_delay_seconds) * 1_000_000;
+                    let due = snapshot::micros(&member.joined_at).saturating_add(delay);
+                    if due > snapshot::micros(&at) {
+                        super::format_micros(due)
+                    } else {
+                        at.clone()
+                    }
+                } else {
+                    at.clone()
+                };
                 // One statement on the common path: the vote lands only on
                 // an item queued in this room; a repeated vote changes nothing.
                 let changed = tx
                     .prepare_cached(
-                        "INSERT INTO votes (room_track_id, user_id, value, created_at)
-                         SELECT id, ?2, ?3, ?4 FROM room_tracks
+                        "INSERT INTO votes (room_track_id, user_id, value, created_at,
+                                            room_id, device_id, counted, counts_from)
+                         SELECT id, ?2, ?3, ?4, ?5, ?6,
+                                ?6 IS NULL OR NOT EXISTS (
+                                    SELECT 1 FROM votes o
+                                    WHERE o.room_track_id = ?1 AND o.device_id = ?6
+                                      AND o.user_id != ?2 AND o.counted = 1),
+                                ?7
+                         FROM room_tracks
                          WHERE id = ?1 AND room_id = ?5 AND status = 'queued'
                          ON CONFLICT (room_track_id, user_id)
                          DO UPDATE SET value = excluded.value, created_at = excluded.created_at
                          WHERE value != excluded.value",
                     )?
-                    .execute(params![room_track_id, user.id, vote.value(), now(), room.id])?;
+                    .execute(params![
+                        room_track_id,
+                        user.id,
+                        vote.value(),
+                        at,
+                        room.id,
+                        user.device,
+                        counts_from
+                    ])?;
                 if changed > 0 {
                     tx.touch(&room.id);
                 } else {
@@ -136,7 +227,7 @@ impl Store {
                         .query_row([&room_track_id, &room.id], |r| r.get(0))
                         .optional()?;
                     match status.as_deref() {
-                        None => {
+                        None | Some("removed") => {
                             return Err(Error::not_found(
                                 "That track is not in this room's queue.",
                             ));
@@ -156,35 +247,184 @@ impl Store {
         self.room(&code).await
     }
 
-    /// Host only: the playing item is done; the best queued item starts.
+    /// Host and co-hosts: the playing item is done; the best queued item
+    /// starts.
     pub async fn advance(&self, user: Uuid, code: String) -> Result<Arc<RoomSnapshot>> {
         let user = self.user(user).await?;
         let code = self
             .write(move |tx| {
-                let (room, role) = rooms::membership(tx, &code, &user)?;
-                if role != Some(Role::Host) {
+                let (room, member) = rooms::membership(tx, &code, &user)?;
+                if !member.is_some_and(|m| m.role.moderates()) {
                     return Err(Error::forbidden(NOT_THE_HOST));
                 }
-                let at = now();
-                tx.prepare_cached(
-                    "UPDATE room_tracks SET status = 'played', ended_at = ?2
-                     WHERE room_id = ?1 AND status = 'playing'",
-                )?
-                .execute(params![room.id, at])?;
-                // The current order, as this transaction sees it.
-                let next = snapshot::load(tx, &room.id)?
-                    .and_then(|s| s.queue.into_iter().next())
-                    .map(|item| item.room_track_id);
-                if let Some(next) = next {
-                    tx.prepare_cached(
-                        "UPDATE room_tracks SET status = 'playing', started_at = ?2 WHERE id = ?1",
-                    )?
-                    .execute(params![next, at])?;
-                }
-                tx.touch(&room.id);
+                advance_in(tx, &room, false)?;
                 Ok(code)
             })
             .await?;
         self.room(&code).await
+    }
+
+    /// A member asks to skip the playing track; when enough of the people
+    /// here (`present`, counted by the live connections) have asked, it is
+    /// skipped.
+    pub async fn ask_to_skip(
+        &self,
+        user: Uuid,
+        code: String,
+        present: usize,
+    ) -> Result<(Arc<RoomSnapshot>, i64, i64, bool)> {
+        let user = self.user(user).await?;
+        let (code, votes, needed, skipped) = self
+            .write(move |tx| {
+                let (room, _) = rooms::require_member(tx, &code, &user)?;
+                let playing: Option<String> = tx
+                    .prepare_cached(
+                        "SELECT id FROM room_tracks WHERE room_id = ?1 AND status = 'playing'",
+                    )?
+                    .query_row([&room.id], |r| r.get(0))
+                    .optional()?;
+                let Some(playing) = playing else {
+                    return Err(Error::Conflict("Nothing is playing to skip.".into()));
+                };
+                let added = tx
+                    .prepare_cached(
+                        "INSERT INTO skip_votes (room_track_id, user_id, created_at) VALUES (?1, ?2, ?3)
+                         ON CONFLICT DO NOTHING",
+                    )?
+                    .execute(params![playing, user.id, now()])?;
+                let votes: i64 = tx
+                    .prepare_cached("SELECT count(*) FROM skip_votes WHERE room_track_id = ?1")?
+                    .query_row([&playing], |r| r.get(0))?;
+                let needed = room.settings.skips_needed(present) as i64;
+                let skipped = added > 0 && votes >= needed;
+                if skipped {
+                    advance_in(tx, &room, true)?;
+                    audit::record_system(
+                        tx,
+                        &room.id,
+                        "skipped by the room's vote",
+                        Some(&title_of(tx, &playing)?),
+                        Some(&format!("{votes} of {present} asked")),
+                    )?;
+                } else if added > 0 {
+                    tx.touch(&room.id);
+                }
+                Ok((code, votes, needed, skipped))
+            })
+            .await?;
+        Ok((self.room(&code).await?, votes, needed, skipped))
+    }
+
+    /// Withdraws a queued item: its guest may, moderators may remove any
+    /// (with an optional reason). Soft: the row stays, marked removed.
+    /// Answers the queue and who added it (to tell them).
+    pub async fn remove_item(
+        &self,
+        user: Uuid,
+        code: String,
+        room_track_id: String,
+        reason: Option<String>,
+    ) -> Result<(Arc<RoomSnapshot>, Removed)> {
+        let user = self.user(user).await?;
+        let (code, removed) = self
+            .write(move |tx| {
+                let (room, member) = rooms::require_member(tx, &code, &user)?;
+                let item: Option<(String, String, String)> = tx
+                    .prepare_cached(
+                        "SELECT added_by, status, title FROM room_tracks WHERE id = ?1 AND room_id = ?2",
+                    )?
+                    .query_row([&room_track_id, &room.id], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                    })
+                    .optional()?;
+                let Some((added_by, status, title)) = item else {
+                    return Err(Error::not_found("That track is not in this room's queue."));
+                };
+                match status.as_str() {
+                    "queued" => {}
+                    "removed" => return Err(Error::not_found("That track was already removed.")),
+                    _ => {
+                        return Err(Error::Conflict(
+                            "That track is playing or has played: only queued tracks can be removed (skip the playing one instead)."
+                                .into(),
+                        ));
+                    }
+                }
+                let own = added_by == user.id;
+                if !own && !member.role.moderates() {
+                    return Err(Error::forbidden(
+                        "You can only withdraw your own songs. Vote it down instead!",
+                    ));
+                }
+                tx.prepare_cached(
+                    "UPDATE room_tracks SET status = 'removed', removed_at = ?2, removed_by = ?3,
+                            removed_reason = ?4
+                     WHERE id = ?1",
+                )?
+                .execute(params![room_track_id, now(), user.id, reason])?;
+                if own {
+                    audit::record(tx, &room.id, &user, "withdrew their song", Some(&title), None)?;
+                } else {
+                    audit::record(tx, &room.id, &user, "removed a song", Some(&title), reason.as_deref())?;
+                }
+                tx.touch(&room.id);
+                let by = users::display_name(tx, &user)?;
+                Ok((
+                    code,
+                    Removed {
+                        added_by: (!own).then_some(added_by),
+                        title,
+                        by,
+                        reason,
+                    },
+                ))
+            })
+            .await?;
+        Ok((self.room(&code).await?, removed))
+    }
+}
+
+/// What a removal did, so the guest whose song it was can be told.
+#[derive(Debug, Clone)]
+pub struct Removed {
+    /// The user who added it, when someone else removed it.
+    pub added_by: Option<String>,
+    pub title: String,
+    pub by: String,
+    pub reason: Option<String>,
+}
+
+fn title_of(tx: &Tx, room_track_id: &str) -> Result<String> {
+    Ok(tx
+        .prepare_cached("SELECT title FROM room_tracks WHERE id = ?1")?
+        .query_row([room_track_id], |r| r.get(0))?)
+}
+
+/// Ends the playing item and starts the best queued one, in `tx`.
+fn advance_in(tx: &mut Tx, room: &RoomRef, skipped: bool) -> Result<()> {
+    let at = now();
+    tx.prepare_cached(
+        "UPDATE room_tracks SET status = 'played', ended_at = ?2, skipped = ?3
+         WHERE room_id = ?1 AND status = 'playing'",
+    )?
+    .execute(params![room.id, at, skipped])?;
+    // The current order, as this transaction sees it.
+    let next = snapshot::load(tx, &room.id)?
+        .and_then(|s| s.queue.into_iter().next())
+        .map(|item| item.room_track_id);
+    if let Some(next) = next {
+        tx.prepare_cached(
+            "UPDATE room_tracks SET status = 'playing', started_at = ?2 WHERE id = ?1",
+        )?
+        .execute(params![next, at])?;
+    }
+    tx.touch(&room.id);
+    Ok(())
+}
+
+fn minutes(n: i64) -> String {
+    match n {
+        ..=1 => "a minute".into(),
+        n => format!("{n} minutes"),
     }
 }

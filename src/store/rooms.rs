@@ -7,18 +7,42 @@ use uuid::Uuid;
 
 use super::snapshot::{self, RoomSnapshot};
 use super::{Store, now, users};
-use crate::domain::{room_code, room_name};
+use crate::domain::role::Role;
+use crate::domain::settings::Settings;
+use crate::domain::{join_token, room_code, room_name};
 use crate::error::{Error, Result};
-use crate::model::{Joined, Role, Room};
+use crate::model::{Joined, Room};
 
 /// A room, as the other store modules need it.
 #[derive(Debug, Clone)]
 pub struct RoomRef {
     pub id: String,
+    pub settings: Settings,
+}
+
+/// The asking user's membership of a room.
+#[derive(Debug, Clone)]
+pub struct MemberRef {
+    pub member_id: String,
+    pub role: Role,
+    pub joined_at: String,
+}
+
+/// How a join proves the guest is at the party, when the room asks.
+#[derive(Debug, Clone, Default)]
+pub struct JoinProof {
+    /// The TV's current join code (what its QR code carries).
+    pub token: Option<String>,
+    pub pin: Option<String>,
 }
 
 impl Store {
-    pub async fn create_room(&self, user: Uuid, name: Option<String>) -> Result<Room> {
+    pub async fn create_room(
+        &self,
+        user: Uuid,
+        name: Option<String>,
+        settings: Settings,
+    ) -> Result<Room> {
         self.write(move |tx| {
             let host = users::require(tx, user)?;
             let host_name = users::display_name(tx, &host)?;
@@ -39,14 +63,22 @@ impl Store {
                 }
             };
             tx.execute(
-                "INSERT INTO rooms (id, code, name, host_user_id, is_active, created_at)
-                 VALUES (?1, ?2, ?3, ?4, 1, ?5)",
-                params![id, code, name, host.id, created_at],
+                "INSERT INTO rooms (id, code, name, host_user_id, is_active, created_at, settings, secret)
+                 VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7)",
+                params![
+                    id,
+                    code,
+                    name,
+                    host.id,
+                    created_at,
+                    settings.to_stored(),
+                    Uuid::new_v4().simple().to_string()
+                ],
             )?;
             tx.execute(
-                "INSERT INTO room_members (room_id, user_id, role, joined_at)
-                 VALUES (?1, ?2, 'host', ?3)",
-                params![id, host.id, created_at],
+                "INSERT INTO room_members (room_id, user_id, member_id, role, joined_at)
+                 VALUES (?1, ?2, ?3, 'host', ?4)",
+                params![id, host.id, new_member_id(), created_at],
             )?;
             tx.touch(&id);
             Ok(Room {
@@ -61,16 +93,40 @@ impl Store {
         .await
     }
 
-    pub async fn join_room(&self, user: Uuid, code: String) -> Result<Joined> {
+    /// Joins (or re-joins) a room, through its gates: banned members never,
+    /// a closed room only for its members, and when the host asks for it, a
+    /// current join code from the TV or the PIN.
+    pub async fn join_room(&self, user: Uuid, code: String, proof: JoinProof) -> Result<Joined> {
         let user = self.user(user).await?;
         self.write(move |tx| {
             let room = find(tx, &code)?;
-            tx.execute(
-                "INSERT INTO room_members (room_id, user_id, role, joined_at)
-                 VALUES (?1, ?2, 'guest', ?3)
-                 ON CONFLICT (room_id, user_id) DO NOTHING",
-                params![room.id, user.id, now()],
-            )?;
+            let existing: Option<(Option<String>, Option<String>)> = tx
+                .prepare_cached(
+                    "SELECT left_at, banned_at FROM room_members WHERE room_id = ?1 AND user_id = ?2",
+                )?
+                .query_row([&room.id, &user.id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            match existing {
+                Some((_, Some(_))) => {
+                    return Err(Error::forbidden(
+                        "The host has removed you from this party for good.",
+                    ));
+                }
+                // Already in: joining again changes nothing.
+                Some((None, None)) => {}
+                // New, or back after a kick: through the gates.
+                _ => {
+                    check_gates(tx, &room, &proof)?;
+                    let at = now();
+                    tx.prepare_cached(
+                        "INSERT INTO room_members (room_id, user_id, member_id, role, joined_at)
+                         VALUES (?1, ?2, ?3, 'guest', ?4)
+                         ON CONFLICT (room_id, user_id) DO UPDATE
+                         SET left_at = NULL, joined_at = excluded.joined_at, role = 'guest'",
+                    )?
+                    .execute(params![room.id, user.id, new_member_id(), at])?;
+                }
+            }
             Ok(Joined {
                 room_id: room.id,
                 user_id: user.id,
@@ -107,16 +163,55 @@ impl Store {
     pub async fn member(&self, user: Uuid, code: String) -> Result<Member> {
         self.read(move |conn| {
             let user = users::require(conn, user)?;
-            let (room, role) = require_member(conn, &code, &user)?;
+            let (room, member) = require_member(conn, &code, &user)?;
             Ok(Member {
                 room_id: room.id,
                 display_name: users::display_name(conn, &user)?,
                 user_id: user.id,
-                role,
+                member_id: member.member_id,
+                role: member.role,
             })
         })
         .await
     }
+}
+
+/// Members' public ids: random, and nothing like the user id.
+fn new_member_id() -> String {
+    Uuid::new_v4().simple().to_string()[..12].to_string()
+}
+
+fn check_gates(conn: &Connection, room: &RoomRef, proof: &JoinProof) -> Result<()> {
+    let s = &room.settings;
+    if !s.open {
+        return Err(Error::forbidden(
+            "This party is closed to new guests. Ask the host to open it.",
+        ));
+    }
+    let pin_ok = matches!((&s.join_pin, &proof.pin), (Some(want), Some(got)) if want == got.trim());
+    if s.guests_must_be_here {
+        let secret: String = conn
+            .prepare_cached("SELECT secret FROM rooms WHERE id = ?1")?
+            .query_row([&room.id], |r| r.get(0))?;
+        let token_ok = proof
+            .token
+            .as_deref()
+            .is_some_and(|t| join_token::is_valid(&secret, t, unix_now()));
+        if !token_ok && !pin_ok {
+            return Err(Error::forbidden(
+                "This party only lets in guests who are there: scan the QR code on the party's screen (links expire after a few minutes).",
+            ));
+        }
+    } else if s.join_pin.is_some() && !pin_ok {
+        return Err(Error::forbidden(
+            "This party needs its PIN to join: ask the host.",
+        ));
+    }
+    Ok(())
+}
+
+pub fn unix_now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
 /// A room member, as live updates need them.
@@ -125,59 +220,63 @@ pub struct Member {
     pub room_id: String,
     /// Kept inside the box: presence counts people, not tabs.
     pub user_id: String,
+    pub member_id: String,
     pub display_name: String,
     pub role: Role,
 }
 
-fn room_not_found() -> Error {
+pub fn room_not_found() -> Error {
     Error::not_found("Room not found. Check the code and try again.")
 }
 
 /// The active room with this code (any case), or 404.
 pub fn find(conn: &Connection, code: &str) -> Result<RoomRef> {
     let code = room_code::normalize(code).ok_or_else(room_not_found)?;
-    conn.prepare_cached("SELECT id FROM rooms WHERE code = ?1 AND is_active = 1")?
-        .query_row([&code], |r| Ok(RoomRef { id: r.get(0)? }))
+    conn.prepare_cached("SELECT id, settings FROM rooms WHERE code = ?1 AND is_active = 1")?
+        .query_row([&code], |r| {
+            Ok(RoomRef {
+                id: r.get(0)?,
+                settings: Settings::from_stored(&r.get::<_, String>(1)?),
+            })
+        })
         .optional()?
         .ok_or_else(room_not_found)
 }
 
-/// The room with this code and the user's role in it (`None` when not a
-/// member), in one query; 404 if no such room.
+/// The room with this code and the user's membership (`None` when not a
+/// member, or no longer); 404 if no such room.
 pub fn membership(
     conn: &Connection,
     code: &str,
     user: &users::User,
-) -> Result<(RoomRef, Option<Role>)> {
-    let code = room_code::normalize(code).ok_or_else(room_not_found)?;
-    let (id, role): (String, Option<String>) = conn
-        // A subquery, not a LEFT JOIN: SQLite (with STAT4, as bundled)
-        // re-plans a join with bound parameters on every run, and this
-        // runs for every vote.
+) -> Result<(RoomRef, Option<MemberRef>)> {
+    let room = find(conn, code)?;
+    // Two primary-key lookups: cheaper than any join, and this runs for
+    // every vote.
+    let member = conn
         .prepare_cached(
-            "SELECT r.id,
-                    (SELECT m.role FROM room_members m WHERE m.room_id = r.id AND m.user_id = ?2)
-             FROM rooms r
-             WHERE r.code = ?1 AND r.is_active = 1",
+            "SELECT member_id, role, joined_at FROM room_members
+             WHERE room_id = ?1 AND user_id = ?2 AND left_at IS NULL",
         )?
-        .query_row([&code, &user.id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?
-        .ok_or_else(room_not_found)?;
-    let role = role.map(|r| match r.as_str() {
-        "host" => Role::Host,
-        _ => Role::Guest,
-    });
-    Ok((RoomRef { id }, role))
+        .query_row([&room.id, &user.id], |r| {
+            Ok(MemberRef {
+                member_id: r.get(0)?,
+                role: Role::parse(&r.get::<_, String>(1)?),
+                joined_at: r.get(2)?,
+            })
+        })
+        .optional()?;
+    Ok((room, member))
 }
 
-/// Like `membership`, but writes need a member: 403 otherwise.
+/// Like `membership`, but needs a member: 403 otherwise.
 pub fn require_member(
     conn: &Connection,
     code: &str,
     user: &users::User,
-) -> Result<(RoomRef, Role)> {
+) -> Result<(RoomRef, MemberRef)> {
     match membership(conn, code, user)? {
-        (room, Some(role)) => Ok((room, role)),
+        (room, Some(member)) => Ok((room, member)),
         (_, None) => Err(Error::forbidden(
             "Join the room first: only its members can do that.",
         )),

@@ -14,7 +14,9 @@ use axum::body::Bytes;
 use rusqlite::{Connection, OptionalExtension};
 use tokio::sync::watch;
 
-use crate::domain::queue::{self, Standing};
+use super::now;
+use crate::domain::queue::{self, Entry, History};
+use crate::domain::settings::Settings;
 use crate::error::Result;
 use crate::model::{ItemStatus, QueueItem, RoomInfo};
 
@@ -30,6 +32,19 @@ pub struct RoomSnapshot {
     /// `queue` and `now_playing` as JSON, serialized once per version.
     pub queue_json: Bytes,
     pub now_playing_json: Bytes,
+    pub settings: Settings,
+    /// People who asked to skip the playing item.
+    pub skip_votes: i64,
+    /// When the next vote not counted yet starts to count (the store
+    /// reloads the room then).
+    pub next_due: Option<String>,
+}
+
+/// What a snapshot carries beside the queue.
+pub struct Extras {
+    pub settings: Settings,
+    pub skip_votes: i64,
+    pub next_due: Option<String>,
 }
 
 impl RoomSnapshot {
@@ -39,8 +54,12 @@ impl RoomSnapshot {
         version: i64,
         queue: Vec<QueueItem>,
         now_playing: Option<QueueItem>,
+        extras: Extras,
     ) -> Self {
         RoomSnapshot {
+            settings: extras.settings,
+            skip_votes: extras.skip_votes,
+            next_due: extras.next_due,
             queue_json: to_json(&queue),
             now_playing_json: to_json(&now_playing),
             id,
@@ -69,11 +88,12 @@ fn to_json(value: &impl serde::Serialize) -> Bytes {
         .into()
 }
 
-/// Reads a room's state from SQLite (inside or outside a transaction).
+/// Reads a room's state from SQLite (inside or outside a transaction) and
+/// orders its queue by the room's rules (`domain::queue`).
 pub fn load(conn: &Connection, room_id: &str) -> Result<Option<RoomSnapshot>> {
-    let Some((info, version)) = conn
+    let Some((info, version, settings)) = conn
         .prepare_cached(
-            "SELECT code, name, is_active, created_at, version FROM rooms WHERE id = ?1",
+            "SELECT code, name, is_active, created_at, version, settings FROM rooms WHERE id = ?1",
         )?
         .query_row([room_id], |r| {
             let info = RoomInfo {
@@ -82,35 +102,80 @@ pub fn load(conn: &Connection, room_id: &str) -> Result<Option<RoomSnapshot>> {
                 is_active: r.get(2)?,
                 created_at: r.get(3)?,
             };
-            Ok((info, r.get(4)?))
+            Ok((
+                info,
+                r.get(4)?,
+                Settings::from_stored(&r.get::<_, String>(5)?),
+            ))
         })
         .optional()?
     else {
         return Ok(None);
     };
+    let at = now();
+
+    // Votes cast but not due yet (a guest who just joined) do not count.
+    let mut not_yet: HashMap<String, i64> = HashMap::new();
+    let mut next_due: Option<String> = None;
+    let mut stmt = conn.prepare_cached(
+        "SELECT room_track_id, value, counts_from FROM votes
+         WHERE room_id = ?1 AND counts_from > ?2 AND counted = 1",
+    )?;
+    let mut rows = stmt.query([room_id, &at])?;
+    while let Some(r) = rows.next()? {
+        *not_yet.entry(r.get(0)?).or_default() += r.get::<_, i64>(1)?;
+        let due: String = r.get(2)?;
+        if next_due.as_ref().is_none_or(|d| due < *d) {
+            next_due = Some(due);
+        }
+    }
+
+    // Tonight's plays, per contributor, and the artist heard last.
+    let mut history = History::default();
+    let mut last_started = String::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT added_by, started_at, artist_key FROM room_tracks
+         WHERE room_id = ?1 AND status IN ('played', 'playing') AND started_at IS NOT NULL",
+    )?;
+    let mut rows = stmt.query([room_id])?;
+    while let Some(r) = rows.next()? {
+        let started: String = r.get(1)?;
+        let plays = history.plays.entry(r.get(0)?).or_default();
+        plays.count += 1;
+        let micros = micros(&started);
+        plays.last = plays.last.max(Some(micros));
+        if started > last_started {
+            history.last_artist = Some(r.get(2)?);
+            last_started = started;
+        }
+    }
 
     let mut stmt = conn.prepare_cached(
         // One table, no join: SQLite re-plans joins with bound parameters
         // on every run, and this runs after every write batch.
         "SELECT id, track_id, title, artist, album, duration_ms, votes,
-                status, created_at, started_at, added_by_name, seq
+                status, created_at, started_at, added_by_name, seq, added_by, artist_key
          FROM room_tracks
          WHERE room_id = ?1 AND status IN ('queued', 'playing')",
     )?;
     let mut rows = stmt.query([room_id])?;
-    let mut queued = Vec::new();
+    let mut items = Vec::new();
+    let mut entries = Vec::new();
     let mut now_playing = None;
     while let Some(r) = rows.next()? {
         let playing = r.get::<_, String>(7)? == "playing";
+        let id: String = r.get(0)?;
+        let votes = r.get::<_, i64>(6)? - not_yet.get(&id).copied().unwrap_or(0);
         let item = QueueItem {
-            room_track_id: r.get(0)?,
+            room_track_id: id,
             track_id: r.get(1)?,
             title: r.get(2)?,
             artist: r.get(3)?,
             album: r.get(4)?,
             duration_ms: r.get(5)?,
-            votes: r.get(6)?,
+            votes,
             score: 0,
+            reason: String::new(),
             status: if playing {
                 ItemStatus::Playing
             } else {
@@ -120,32 +185,64 @@ pub fn load(conn: &Connection, room_id: &str) -> Result<Option<RoomSnapshot>> {
             started_at: r.get(9)?,
             added_by: r.get(10)?,
         };
-        let standing = Standing {
-            votes: item.votes,
-            seq: r.get(11)?,
-        };
         if playing {
-            now_playing = Some(scored(item, &standing));
+            now_playing = Some(QueueItem {
+                reason: "playing now".into(),
+                ..item
+            });
         } else {
-            queued.push((item, standing));
+            entries.push(Entry {
+                votes,
+                seq: r.get(11)?,
+                added_at: micros(&item.created_at),
+                contributor: r.get(12)?,
+                contributor_name: item.added_by.clone(),
+                artist: r.get(13)?,
+            });
+            items.push(item);
         }
     }
-    queue::order(&mut queued, |(_, s)| *s);
-    let queue = queued.into_iter().map(|(i, s)| scored(i, &s)).collect();
+    let mut slots: Vec<Option<QueueItem>> = items.into_iter().map(Some).collect();
+    let queue = queue::order(&entries, &history, settings.rules())
+        .into_iter()
+        .map(|placed| QueueItem {
+            score: placed.score,
+            reason: placed.reason,
+            ..slots[placed.index]
+                .take()
+                .expect("each item is placed once")
+        })
+        .collect();
+
+    let skip_votes = match &now_playing {
+        Some(item) => conn
+            .prepare_cached("SELECT count(*) FROM skip_votes WHERE room_track_id = ?1")?
+            .query_row([&item.room_track_id], |r| r.get(0))?,
+        None => 0,
+    };
     Ok(Some(RoomSnapshot::new(
         room_id.to_string(),
         info,
         version,
         queue,
         now_playing,
+        Extras {
+            settings,
+            skip_votes,
+            next_due,
+        },
     )))
 }
 
-fn scored(item: QueueItem, standing: &Standing) -> QueueItem {
-    QueueItem {
-        score: queue::score(standing),
-        ..item
-    }
+/// Fixed-width UTC text (see `store::now`) as microseconds since the epoch;
+/// text the box did not write sorts first.
+pub fn micros(text: &str) -> i64 {
+    use time::macros::format_description;
+    let format =
+        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z");
+    time::PrimitiveDateTime::parse(text, &format)
+        .map(|t| (t.assume_utc().unix_timestamp_nanos() / 1_000) as i64)
+        .unwrap_or(i64::MIN)
 }
 
 /// The latest snapshot of every room seen since start, by code.

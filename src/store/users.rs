@@ -1,4 +1,4 @@
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::RwLock;
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -12,33 +12,47 @@ use crate::model::Guest;
 #[derive(Debug, Clone)]
 pub struct User {
     pub id: String,
+    /// The device the account was made on, when the box could tell.
+    pub device: Option<String>,
 }
 
-/// Ids the box has issued and seen since start. Users are never deleted, so
-/// a hit is always right; a miss asks SQLite.
+/// Users the box has issued and seen since start, with their device. Users
+/// are never deleted, so a hit is always right; a miss asks SQLite.
 #[derive(Default)]
 pub struct UserCache {
-    known: RwLock<HashSet<Uuid>>,
+    known: RwLock<HashMap<Uuid, Option<String>>>,
 }
 
 impl UserCache {
-    fn contains(&self, id: Uuid) -> bool {
-        self.known.read().expect("user cache lock").contains(&id)
+    fn get(&self, id: Uuid) -> Option<User> {
+        let known = self.known.read().expect("user cache lock");
+        known.get(&id).map(|device| User {
+            id: id.to_string(),
+            device: device.clone(),
+        })
     }
 
-    fn insert(&self, id: Uuid) {
-        self.known.write().expect("user cache lock").insert(id);
+    fn insert(&self, id: Uuid, device: Option<String>) {
+        self.known
+            .write()
+            .expect("user cache lock")
+            .insert(id, device);
     }
 }
 
 impl Store {
-    pub async fn create_guest(&self, display_name: String) -> Result<Guest> {
+    pub async fn create_guest(
+        &self,
+        display_name: String,
+        device: Option<String>,
+    ) -> Result<Guest> {
         let id = Uuid::new_v4();
+        let stored_device = device.clone();
         let guest = self
             .write(move |tx| {
                 tx.execute(
-                    "INSERT INTO users (id, display_name, created_at) VALUES (?1, ?2, ?3)",
-                    params![id.to_string(), display_name, now()],
+                    "INSERT INTO users (id, display_name, created_at, device_id) VALUES (?1, ?2, ?3, ?4)",
+                    params![id.to_string(), display_name, now(), stored_device],
                 )?;
                 Ok(Guest {
                     user_id: id.to_string(),
@@ -46,17 +60,18 @@ impl Store {
                 })
             })
             .await?;
-        self.users.insert(id);
+        self.users.insert(id, device);
         Ok(guest)
     }
 
     /// The user with this id, or 401. Served from memory once seen.
     pub async fn user(&self, id: Uuid) -> Result<User> {
-        if !self.users.contains(id) {
-            self.read(move |conn| require(conn, id)).await?;
-            self.users.insert(id);
+        if let Some(user) = self.users.get(id) {
+            return Ok(user);
         }
-        Ok(User { id: id.to_string() })
+        let user = self.read(move |conn| require(conn, id)).await?;
+        self.users.insert(id, user.device.clone());
+        Ok(user)
     }
 }
 
@@ -64,11 +79,11 @@ impl Store {
 pub fn require(conn: &Connection, id: Uuid) -> Result<User> {
     let id = id.to_string();
     let known = conn
-        .prepare_cached("SELECT 1 FROM users WHERE id = ?1")?
-        .query_row([&id], |_| Ok(()))
+        .prepare_cached("SELECT device_id FROM users WHERE id = ?1")?
+        .query_row([&id], |r| r.get(0))
         .optional()?;
     match known {
-        Some(()) => Ok(User { id }),
+        Some(device) => Ok(User { id, device }),
         None => Err(Error::Unauthorized(
             "This box does not know you (it may have been reset). Join again as a guest.".into(),
         )),

@@ -18,7 +18,23 @@ async fn guest_gets_a_trimmed_name_and_an_http_only_cookie() {
         .post("/auth/guest", None, json!({ "display_name": "  Anto  " }))
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
-    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    let cookies: Vec<String> = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|c| c.to_str().unwrap().to_string())
+        .collect();
+    // The device cookie ties accounts made on one phone together.
+    let device = cookies
+        .iter()
+        .find(|c| c.starts_with("did="))
+        .expect("a device cookie");
+    assert!(device.contains("HttpOnly"), "{device}");
+    let cookie = cookies
+        .iter()
+        .find(|c| c.starts_with("uid="))
+        .expect("a uid cookie")
+        .clone();
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["display_name"], "Anto");
     let id = body["user_id"].as_str().unwrap();

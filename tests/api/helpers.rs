@@ -2,7 +2,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 
 use democratic_tunes::{Config, Server};
-use reqwest::{Response, StatusCode};
+use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -83,19 +83,42 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str, user: Option<&Guest>) -> Response {
-        let mut req = self.client.get(self.url(path));
-        if let Some(u) = user {
-            req = req.header("X-User-ID", &u.id);
+        self.send(Method::GET, path, user, None).await
+    }
+
+    pub async fn post(&self, path: &str, user: Option<&Guest>, body: Value) -> Response {
+        self.send(Method::POST, path, user, Some(body)).await
+    }
+
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        user: Option<&Guest>,
+        body: Option<Value>,
+    ) -> Response {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(user) = user {
+            req = req.header("X-User-ID", &user.id);
+        }
+        if let Some(body) = body {
+            req = req.json(&body);
         }
         req.send().await.unwrap()
     }
 
-    pub async fn post(&self, path: &str, user: Option<&Guest>, body: Value) -> Response {
-        let mut req = self.client.post(self.url(path)).json(&body);
-        if let Some(u) = user {
-            req = req.header("X-User-ID", &u.id);
-        }
-        req.send().await.unwrap()
+    /// The host changes the room's settings (asserting it worked).
+    pub async fn settings(&self, host: &Guest, code: &str, patch: Value) -> Value {
+        let res = self
+            .send(
+                Method::PATCH,
+                &format!("/rooms/{code}/settings"),
+                Some(host),
+                Some(patch),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        res.json().await.unwrap()
     }
 
     pub async fn guest(&self, name: &str) -> Guest {

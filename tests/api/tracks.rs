@@ -145,14 +145,28 @@ async fn adding_answers_the_queue_and_never_duplicates() {
 }
 
 #[tokio::test]
-async fn a_played_track_can_be_queued_again() {
+async fn a_played_song_comes_back_only_after_the_cooldown() {
     let app = spawn_app().await;
     let host = app.guest("Anto").await;
     let code = app.room(&host).await;
     app.add(&host, &code, "bohemian rhapsody").await;
-    let advance = format!("/rooms/{code}/advance");
-    app.post(&advance, Some(&host), json!(null)).await;
-    app.post(&advance, Some(&host), json!(null)).await;
+    app.advance(&host, &code).await;
+    app.advance(&host, &code).await;
+    // Within the room's cooldown (60 minutes by default): refused.
+    let path = format!("/tracks/rooms/{code}/tracks");
+    let track_id = app.track_id(&host, "bohemian rhapsody").await;
+    let res = app
+        .post(&path, Some(&host), json!({ "track_id": track_id }))
+        .await;
+    let detail = assert_error(res, StatusCode::CONFLICT).await;
+    assert!(
+        detail.contains("Bohemian Rhapsody") && detail.contains("can come back in"),
+        "{detail}"
+    );
+    assert!(app.queue(&host, &code).await.is_empty());
+
+    app.settings(&host, &code, json!({ "readd_cooldown_minutes": 0 }))
+        .await;
     assert_eq!(app.add(&host, &code, "bohemian rhapsody").await.len(), 1);
 }
 

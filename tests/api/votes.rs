@@ -34,7 +34,10 @@ async fn votes_reorder_the_queue() {
         ["Superstition", "Bohemian Rhapsody", "Dancing Queen"]
     );
     assert_eq!(queue[0]["votes"], 1);
-    assert_eq!(queue[0]["score"], 1);
+    // Scores count down the queue: what the order function gave.
+    let scores: Vec<i64> = queue.iter().map(|i| i["score"].as_i64().unwrap()).collect();
+    assert_eq!(scores, [3, 2, 1]);
+    assert_eq!(queue[0]["reason"], "1 vote · Cy's first pick tonight");
     let me = app.me(&bea, &code).await;
     assert_eq!(me["votes"], json!({ superstition: 1 }));
 

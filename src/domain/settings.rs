@@ -1,0 +1,227 @@
+//! A room's settings: what the host can change, their defaults and limits.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::queue::Rules;
+use crate::error::{Error, Result};
+
+/// Stored as JSON on the room; a field missing there takes its default, so
+/// new settings need no migration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct Settings {
+    /// Songs a guest may have waiting at once (host and co-hosts: no limit).
+    pub max_queued_per_guest: u32,
+    /// Share of the people here (in %) who must ask to skip the playing song.
+    pub skip_threshold_percent: u32,
+    pub allow_downvotes: bool,
+    /// Fair turns between guests (see the README's "How the queue is ordered").
+    pub fairness: bool,
+    /// No artist twice in a row when another song could go instead.
+    pub no_artist_twice: bool,
+    /// A song (any version of it) cannot be added again this long after it
+    /// played.
+    pub readd_cooldown_minutes: u32,
+    /// Refuse tracks the catalog knows are explicit.
+    pub hide_explicit: bool,
+    /// A new member's votes count after this many seconds in the room
+    /// (host and co-hosts: at once).
+    pub new_guest_vote_delay_seconds: u32,
+    /// New guests may join (members may always come back).
+    pub open: bool,
+    /// Joining needs the TV's current join code (or the PIN, when set).
+    pub guests_must_be_here: bool,
+    /// 4 to 8 digits that let a new guest join; `null` for none. Only the
+    /// host and co-hosts see it.
+    pub join_pin: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            max_queued_per_guest: 5,
+            skip_threshold_percent: 50,
+            allow_downvotes: true,
+            fairness: true,
+            no_artist_twice: true,
+            readd_cooldown_minutes: 60,
+            hide_explicit: false,
+            new_guest_vote_delay_seconds: 10,
+            open: true,
+            guests_must_be_here: false,
+            join_pin: None,
+        }
+    }
+}
+
+/// A change to the settings: only the fields given change. `join_pin: null`
+/// removes the PIN.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsPatch {
+    pub max_queued_per_guest: Option<u32>,
+    pub skip_threshold_percent: Option<u32>,
+    pub allow_downvotes: Option<bool>,
+    pub fairness: Option<bool>,
+    pub no_artist_twice: Option<bool>,
+    pub readd_cooldown_minutes: Option<u32>,
+    pub hide_explicit: Option<bool>,
+    pub new_guest_vote_delay_seconds: Option<u32>,
+    pub open: Option<bool>,
+    pub guests_must_be_here: Option<bool>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub join_pin: Option<Option<String>>,
+}
+
+/// `null` means "set to none", absent means "leave as it is".
+fn double_option<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+fn check(ok: bool, message: &str) -> Result<()> {
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::unprocessable(message))
+    }
+}
+
+impl Settings {
+    /// These settings with `patch` applied, or 422 naming what is out of range.
+    pub fn apply(&self, patch: SettingsPatch) -> Result<Settings> {
+        let mut s = self.clone();
+        if let Some(v) = patch.max_queued_per_guest {
+            check(
+                (1..=50).contains(&v),
+                "max_queued_per_guest must be between 1 and 50.",
+            )?;
+            s.max_queued_per_guest = v;
+        }
+        if let Some(v) = patch.skip_threshold_percent {
+            check(
+                (1..=100).contains(&v),
+                "skip_threshold_percent must be between 1 and 100.",
+            )?;
+            s.skip_threshold_percent = v;
+        }
+        if let Some(v) = patch.readd_cooldown_minutes {
+            check(
+                v <= 24 * 60,
+                "readd_cooldown_minutes must be between 0 and 1440.",
+            )?;
+            s.readd_cooldown_minutes = v;
+        }
+        if let Some(v) = patch.new_guest_vote_delay_seconds {
+            check(
+                v <= 600,
+                "new_guest_vote_delay_seconds must be between 0 and 600.",
+            )?;
+            s.new_guest_vote_delay_seconds = v;
+        }
+        if let Some(pin) = patch.join_pin {
+            let pin = pin.map(|p| p.trim().to_string()).filter(|p| !p.is_empty());
+            if let Some(p) = &pin {
+                check(
+                    (4..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()),
+                    "join_pin must be 4 to 8 digits (or null for none).",
+                )?;
+            }
+            s.join_pin = pin;
+        }
+        s.allow_downvotes = patch.allow_downvotes.unwrap_or(s.allow_downvotes);
+        s.fairness = patch.fairness.unwrap_or(s.fairness);
+        s.no_artist_twice = patch.no_artist_twice.unwrap_or(s.no_artist_twice);
+        s.hide_explicit = patch.hide_explicit.unwrap_or(s.hide_explicit);
+        s.open = patch.open.unwrap_or(s.open);
+        s.guests_must_be_here = patch.guests_must_be_here.unwrap_or(s.guests_must_be_here);
+        Ok(s)
+    }
+
+    /// What the queue's order needs.
+    pub fn rules(&self) -> Rules {
+        Rules {
+            fairness: self.fairness,
+            no_artist_twice: self.no_artist_twice,
+        }
+    }
+
+    /// People who must ask to skip, out of `present` (at least one).
+    pub fn skips_needed(&self, present: usize) -> usize {
+        let present = present.max(1);
+        (present * self.skip_threshold_percent as usize)
+            .div_ceil(100)
+            .max(1)
+    }
+
+    /// Read back from the room's JSON; unreadable JSON means defaults.
+    pub fn from_stored(json: &str) -> Settings {
+        serde_json::from_str(json).unwrap_or_default()
+    }
+
+    pub fn to_stored(&self) -> String {
+        serde_json::to_string(self).expect("settings serialize")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_patch_changes_only_what_it_names() {
+        let s = Settings::default();
+        let patched = s
+            .apply(SettingsPatch {
+                skip_threshold_percent: Some(75),
+                join_pin: Some(Some(" 1234 ".into())),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(patched.skip_threshold_percent, 75);
+        assert_eq!(patched.join_pin.as_deref(), Some("1234"));
+        assert_eq!(patched.max_queued_per_guest, s.max_queued_per_guest);
+        let cleared = patched
+            .apply(SettingsPatch {
+                join_pin: Some(None),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(cleared.join_pin, None);
+    }
+
+    #[test]
+    fn out_of_range_values_are_refused() {
+        for patch in [
+            r#"{"max_queued_per_guest": 0}"#,
+            r#"{"skip_threshold_percent": 101}"#,
+            r#"{"readd_cooldown_minutes": 5000}"#,
+            r#"{"join_pin": "12a4"}"#,
+            r#"{"join_pin": "123"}"#,
+        ] {
+            let patch: SettingsPatch = serde_json::from_str(patch).unwrap();
+            assert!(Settings::default().apply(patch).is_err());
+        }
+        assert!(serde_json::from_str::<SettingsPatch>(r#"{"colour": "red"}"#).is_err());
+    }
+
+    #[test]
+    fn skips_needed_rounds_up_and_needs_someone() {
+        let s = Settings::default();
+        assert_eq!(s.skips_needed(0), 1);
+        assert_eq!(s.skips_needed(1), 1);
+        assert_eq!(s.skips_needed(3), 2);
+        assert_eq!(s.skips_needed(10), 5);
+    }
+
+    #[test]
+    fn stored_settings_survive_new_fields() {
+        let s = Settings::from_stored(r#"{"fairness": false}"#);
+        assert!(!s.fairness);
+        assert_eq!(s.max_queued_per_guest, 5);
+        assert_eq!(Settings::from_stored(&s.to_stored()), s);
+    }
+}

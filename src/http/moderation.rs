@@ -1,0 +1,242 @@
+//! Running the room: members and roles, kicks and bans, settings, the
+//! moderation log and the TV's join code.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::AppState;
+use super::extract::{Identity, JsonBody, OptionalJsonBody};
+use crate::domain::role::Role;
+use crate::domain::settings::SettingsPatch;
+use crate::error::{Error, Result};
+use crate::model::{AuditEntry, JoinToken, MemberView, SettingsView};
+use crate::realtime::Personal;
+use crate::store::Ouster;
+
+/// Longest reason a moderator may give.
+const MAX_REASON_CHARS: usize = 200;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(members))
+        .routes(routes!(set_role))
+        .routes(routes!(kick))
+        .routes(routes!(ban))
+        .routes(routes!(get_settings, patch_settings))
+        .routes(routes!(audit))
+        .routes(routes!(join_token))
+}
+
+/// The room's members, host first, with who is online now.
+#[utoipa::path(get, path = "/rooms/{code}/members", tag = "moderation",
+    params(("code" = String, Path, description = "Room code")),
+    responses(
+        (status = 200, body = Vec<MemberView>),
+        (status = 403, description = "Not a member of the room"),
+        (status = 404, description = "No room with that code"),
+    ))]
+async fn members(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    Path(code): Path<String>,
+) -> Result<Json<Vec<MemberView>>> {
+    let room = state.store.room_for(user, &code).await?;
+    let online = state.realtime.online(&room.id);
+    Ok(Json(state.store.members(user, code, online).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RoleChange {
+    /// "cohost" or "guest".
+    #[schema(example = "cohost")]
+    role: Role,
+}
+
+/// The host makes a member a co-host, or a guest again.
+#[utoipa::path(put, path = "/rooms/{code}/members/{member_id}/role", tag = "moderation",
+    params(
+        ("code" = String, Path, description = "Room code"),
+        ("member_id" = String, Path, description = "The member's public id"),
+    ),
+    request_body = RoleChange,
+    responses(
+        (status = 204, description = "Role changed"),
+        (status = 403, description = "Only the host changes roles"),
+        (status = 404, description = "No such room or member"),
+        (status = 409, description = "The host's own role"),
+        (status = 422, description = "Not \"cohost\" or \"guest\""),
+    ))]
+async fn set_role(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    Path((code, member_id)): Path<(String, String)>,
+    JsonBody(body): JsonBody<RoleChange>,
+) -> Result<StatusCode> {
+    state
+        .store
+        .set_role(user, code, member_id, body.role)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct Ousting {
+    /// Why, for the log and the guest (optional).
+    reason: Option<String>,
+}
+
+/// Host and co-hosts put a guest out of the room (they may join again);
+/// their votes stop counting. Their phone is told.
+#[utoipa::path(post, path = "/rooms/{code}/members/{member_id}/kick", tag = "moderation",
+    params(
+        ("code" = String, Path, description = "Room code"),
+        ("member_id" = String, Path, description = "The member's public id"),
+    ),
+    request_body(content = Option<Ousting>),
+    responses(
+        (status = 204, description = "Kicked"),
+        (status = 403, description = "Not allowed to remove that member"),
+        (status = 404, description = "No such room or member"),
+    ))]
+async fn kick(
+    state: State<AppState>,
+    identity: Identity,
+    path: Path<(String, String)>,
+    body: OptionalJsonBody<Ousting>,
+) -> Result<StatusCode> {
+    oust(state, identity, path, body, Ouster::Kick).await
+}
+
+/// Like kick, for good: they cannot join again, and their queued songs go.
+#[utoipa::path(post, path = "/rooms/{code}/members/{member_id}/ban", tag = "moderation",
+    params(
+        ("code" = String, Path, description = "Room code"),
+        ("member_id" = String, Path, description = "The member's public id"),
+    ),
+    request_body(content = Option<Ousting>),
+    responses(
+        (status = 204, description = "Banned"),
+        (status = 403, description = "Not allowed to remove that member"),
+        (status = 404, description = "No such room or member"),
+    ))]
+async fn ban(
+    state: State<AppState>,
+    identity: Identity,
+    path: Path<(String, String)>,
+    body: OptionalJsonBody<Ousting>,
+) -> Result<StatusCode> {
+    oust(state, identity, path, body, Ouster::Ban).await
+}
+
+async fn oust(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    Path((code, member_id)): Path<(String, String)>,
+    body: OptionalJsonBody<Ousting>,
+    how: Ouster,
+) -> Result<StatusCode> {
+    let reason = reason(body.0.and_then(|b| b.reason))?;
+    let ousted = state
+        .store
+        .oust(user, code, member_id, how, reason.clone())
+        .await?;
+    let verb = match how {
+        Ouster::Kick => "removed you from the party",
+        Ouster::Ban => "removed you from the party for good",
+    };
+    let message = match reason {
+        Some(r) => format!("{} {verb}: {r}", ousted.by),
+        None => format!("{} {verb}.", ousted.by),
+    };
+    state
+        .realtime
+        .tell(&ousted.room_id, &ousted.user_id, Personal::Removed(message));
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A moderator's optional reason: trimmed, blank is none, bounded.
+pub fn reason(raw: Option<String>) -> Result<Option<String>> {
+    let reason = raw.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
+    if reason
+        .as_ref()
+        .is_some_and(|r| r.chars().count() > MAX_REASON_CHARS)
+    {
+        return Err(Error::unprocessable(format!(
+            "A reason is at most {MAX_REASON_CHARS} characters."
+        )));
+    }
+    Ok(reason)
+}
+
+/// The room's settings (the join PIN only for the host and co-hosts).
+#[utoipa::path(get, path = "/rooms/{code}/settings", tag = "moderation",
+    params(("code" = String, Path, description = "Room code")),
+    responses(
+        (status = 200, body = SettingsView),
+        (status = 403, description = "Not a member of the room"),
+        (status = 404, description = "No room with that code"),
+    ))]
+async fn get_settings(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    Path(code): Path<String>,
+) -> Result<Json<SettingsView>> {
+    Ok(Json(state.store.settings(user, code).await?))
+}
+
+/// The host changes settings: only the fields sent change.
+#[utoipa::path(patch, path = "/rooms/{code}/settings", tag = "moderation",
+    params(("code" = String, Path, description = "Room code")),
+    request_body = SettingsPatch,
+    responses(
+        (status = 200, body = SettingsView),
+        (status = 403, description = "Only the host changes settings"),
+        (status = 404, description = "No room with that code"),
+        (status = 422, description = "Unknown setting or value out of range"),
+    ))]
+async fn patch_settings(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    Path(code): Path<String>,
+    JsonBody(patch): JsonBody<SettingsPatch>,
+) -> Result<Json<SettingsView>> {
+    Ok(Json(state.store.update_settings(user, code, patch).await?))
+}
+
+/// The moderation log, newest first (host and co-hosts).
+#[utoipa::path(get, path = "/rooms/{code}/audit", tag = "moderation",
+    params(("code" = String, Path, description = "Room code")),
+    responses(
+        (status = 200, body = Vec<AuditEntry>),
+        (status = 403, description = "Only the host and co-hosts"),
+        (status = 404, description = "No room with that code"),
+    ))]
+async fn audit(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    Path(code): Path<String>,
+) -> Result<Json<Vec<AuditEntry>>> {
+    Ok(Json(state.store.audit(user, code).await?))
+}
+
+/// The join code the TV shows now (changes every minute); with "guests
+/// must be here" on, joining needs it (`POST /rooms/join` `{code, token}`).
+#[utoipa::path(get, path = "/rooms/{code}/join-token", tag = "moderation",
+    params(("code" = String, Path, description = "Room code")),
+    responses(
+        (status = 200, body = JoinToken),
+        (status = 403, description = "Only the host and co-hosts"),
+        (status = 404, description = "No room with that code"),
+    ))]
+async fn join_token(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    Path(code): Path<String>,
+) -> Result<Json<JoinToken>> {
+    Ok(Json(state.store.join_token(user, code).await?))
+}

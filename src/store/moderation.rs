@@ -1,0 +1,288 @@
+//! Running the room: members and roles, kicks and bans, settings, and the
+//! TV's join code.
+
+use std::collections::HashSet;
+
+use rusqlite::{OptionalExtension, params};
+use uuid::Uuid;
+
+use super::rooms::{self, unix_now};
+use super::{Store, audit, now, users};
+use crate::domain::join_token;
+use crate::domain::role::Role;
+use crate::domain::settings::{Settings, SettingsPatch};
+use crate::error::{Error, Result};
+use crate::model::{JoinToken, MemberView, SettingsView};
+
+/// Who a kick or ban removed, so their phones can be told.
+#[derive(Debug, Clone)]
+pub struct Ousted {
+    pub room_id: String,
+    pub user_id: String,
+    pub display_name: String,
+    pub by: String,
+}
+
+/// Kick (out until they join again) or ban (out for good).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ouster {
+    Kick,
+    Ban,
+}
+
+impl Store {
+    /// The room's current members, host first; `online` says who has the
+    /// room open (`online_users`: user ids from the live connections).
+    pub async fn members(
+        &self,
+        user: Uuid,
+        code: String,
+        online_users: HashSet<String>,
+    ) -> Result<Vec<MemberView>> {
+        self.read(move |conn| {
+            let user = users::require(conn, user)?;
+            let (room, _) = rooms::require_member(conn, &code, &user)?;
+            let mut stmt = conn.prepare_cached(
+                "SELECT m.member_id, u.display_name, m.role, m.joined_at, m.user_id
+                 FROM room_members m JOIN users u ON u.id = m.user_id
+                 WHERE m.room_id = ?1 AND m.left_at IS NULL
+                 ORDER BY m.joined_at, m.member_id",
+            )?;
+            let mut members: Vec<MemberView> = stmt
+                .query_map([&room.id], |r| {
+                    Ok(MemberView {
+                        member_id: r.get(0)?,
+                        display_name: r.get(1)?,
+                        role: Role::parse(&r.get::<_, String>(2)?),
+                        joined_at: r.get(3)?,
+                        online: online_users.contains(&r.get::<_, String>(4)?),
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            members.sort_by_key(|m| std::cmp::Reverse(m.role));
+            Ok(members)
+        })
+        .await
+    }
+
+    /// The host makes a member a co-host, or a guest again.
+    pub async fn set_role(
+        &self,
+        user: Uuid,
+        code: String,
+        member_id: String,
+        role: Role,
+    ) -> Result<()> {
+        let user = self.user(user).await?;
+        self.write(move |tx| {
+            let (room, me) = rooms::require_member(tx, &code, &user)?;
+            if !me.role.runs_the_room() {
+                return Err(Error::forbidden("Only the host can change roles."));
+            }
+            if role == Role::Host {
+                return Err(Error::unprocessable(
+                    "A room has one host: pick \"cohost\" or \"guest\".",
+                ));
+            }
+            let (target_user, target_role, name) = target(tx, &room.id, &member_id)?;
+            if target_role == Role::Host {
+                return Err(Error::Conflict("The host stays the host.".into()));
+            }
+            tx.prepare_cached(
+                "UPDATE room_members SET role = ?3 WHERE room_id = ?1 AND user_id = ?2",
+            )?
+            .execute(params![room.id, target_user, role.as_str()])?;
+            if role != target_role {
+                let action = match role {
+                    Role::Cohost => "made a co-host",
+                    _ => "made a guest",
+                };
+                audit::record(tx, &room.id, &user, action, Some(&name), None)?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Host and co-hosts put a member out of the room: their votes stop
+    /// counting; a ban also removes their queued songs and keeps them out.
+    pub async fn oust(
+        &self,
+        user: Uuid,
+        code: String,
+        member_id: String,
+        how: Ouster,
+        reason: Option<String>,
+    ) -> Result<Ousted> {
+        let user = self.user(user).await?;
+        self.write(move |tx| {
+            let (room, me) = rooms::require_member(tx, &code, &user)?;
+            let (target_user, target_role, name) = target(tx, &room.id, &member_id)?;
+            if target_user == user.id {
+                return Err(Error::Conflict("You cannot remove yourself.".into()));
+            }
+            if !me.role.may_remove(target_role) {
+                return Err(Error::forbidden(match me.role {
+                    Role::Guest => "Only the host and co-hosts can remove guests.",
+                    _ => "Co-hosts can remove guests, not other co-hosts or the host.",
+                }));
+            }
+            let at = now();
+            let banned = (how == Ouster::Ban).then_some(at.as_str());
+            tx.prepare_cached(
+                "UPDATE room_members SET left_at = ?3, banned_at = coalesce(?4, banned_at), role = 'guest'
+                 WHERE room_id = ?1 AND user_id = ?2",
+            )?
+            .execute(params![room.id, target_user, at, banned])?;
+            // Their votes on what is still to play stop counting.
+            tx.prepare_cached(
+                "UPDATE votes SET counted = 0
+                 WHERE room_id = ?1 AND user_id = ?2 AND counted = 1
+                   AND room_track_id IN (SELECT id FROM room_tracks WHERE room_id = ?1 AND status = 'queued')",
+            )?
+            .execute(params![room.id, target_user])?;
+            if how == Ouster::Ban {
+                tx.prepare_cached(
+                    "UPDATE room_tracks SET status = 'removed', removed_at = ?3, removed_by = ?4,
+                            removed_reason = 'banned'
+                     WHERE room_id = ?1 AND added_by = ?2 AND status = 'queued'",
+                )?
+                .execute(params![room.id, target_user, at, user.id])?;
+            }
+            let action = match how {
+                Ouster::Kick => "kicked",
+                Ouster::Ban => "banned",
+            };
+            audit::record(tx, &room.id, &user, action, Some(&name), reason.as_deref())?;
+            tx.touch(&room.id);
+            Ok(Ousted {
+                room_id: room.id,
+                user_id: target_user,
+                display_name: name,
+                by: users::display_name(tx, &user)?,
+            })
+        })
+        .await
+    }
+
+    /// The room's settings; the PIN only for the host and co-hosts.
+    pub async fn settings(&self, user: Uuid, code: String) -> Result<SettingsView> {
+        self.read(move |conn| {
+            let user = users::require(conn, user)?;
+            let (room, me) = rooms::require_member(conn, &code, &user)?;
+            Ok(view(room.settings, me.role))
+        })
+        .await
+    }
+
+    /// The host changes settings; answers them as now stored.
+    pub async fn update_settings(
+        &self,
+        user: Uuid,
+        code: String,
+        patch: SettingsPatch,
+    ) -> Result<SettingsView> {
+        let user = self.user(user).await?;
+        self.write(move |tx| {
+            let (room, me) = rooms::require_member(tx, &code, &user)?;
+            if !me.role.runs_the_room() {
+                return Err(Error::forbidden(
+                    "Only the host can change the room's settings.",
+                ));
+            }
+            let updated = room.settings.apply(patch)?;
+            if updated != room.settings {
+                tx.prepare_cached("UPDATE rooms SET settings = ?2 WHERE id = ?1")?
+                    .execute(params![room.id, updated.to_stored()])?;
+                audit::record(
+                    tx,
+                    &room.id,
+                    &user,
+                    "changed the settings",
+                    None,
+                    Some(&changes(&room.settings, &updated)),
+                )?;
+                // Fairness and the artist rule reorder the queue.
+                tx.touch(&room.id);
+            }
+            Ok(view(updated, me.role))
+        })
+        .await
+    }
+
+    /// The join code the TV shows now: host and co-hosts (the TV view runs
+    /// on the host's screen).
+    pub async fn join_token(&self, user: Uuid, code: String) -> Result<JoinToken> {
+        self.read(move |conn| {
+            let user = users::require(conn, user)?;
+            let (room, me) = rooms::require_member(conn, &code, &user)?;
+            if !me.role.moderates() {
+                return Err(Error::forbidden(
+                    "Only the host and co-hosts can show the join code.",
+                ));
+            }
+            let secret: String = conn
+                .prepare_cached("SELECT secret FROM rooms WHERE id = ?1")?
+                .query_row([&room.id], |r| r.get(0))?;
+            let now = unix_now();
+            Ok(JoinToken {
+                token: join_token::at(&secret, now),
+                expires_in: join_token::expires_in(now),
+            })
+        })
+        .await
+    }
+}
+
+/// The member with this public id in the room: (user id, role, name), or 404.
+fn target(
+    conn: &rusqlite::Connection,
+    room_id: &str,
+    member_id: &str,
+) -> Result<(String, Role, String)> {
+    conn.prepare_cached(
+        "SELECT m.user_id, m.role, u.display_name FROM room_members m JOIN users u ON u.id = m.user_id
+         WHERE m.room_id = ?1 AND m.member_id = ?2 AND m.left_at IS NULL",
+    )?
+    .query_row([room_id, member_id], |r| {
+        Ok((r.get(0)?, Role::parse(&r.get::<_, String>(1)?), r.get(2)?))
+    })
+    .optional()?
+    .ok_or_else(|| Error::not_found("No such member in this room."))
+}
+
+fn view(settings: Settings, role: Role) -> SettingsView {
+    let join_pin_set = settings.join_pin.is_some();
+    let settings = if role.moderates() {
+        settings
+    } else {
+        Settings {
+            join_pin: None,
+            ..settings
+        }
+    };
+    SettingsView {
+        settings,
+        join_pin_set,
+    }
+}
+
+/// "fairness: off, skip_threshold_percent: 75", for the log (never the PIN).
+fn changes(before: &Settings, after: &Settings) -> String {
+    let (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) =
+        (serde_json::to_value(before), serde_json::to_value(after))
+    else {
+        return String::new();
+    };
+    b.iter()
+        .filter(|(k, v)| a.get(*k) != Some(v))
+        .map(|(k, v)| match (k.as_str(), v) {
+            ("join_pin", serde_json::Value::Null) => "join_pin: removed".to_string(),
+            ("join_pin", _) => "join_pin: changed".to_string(),
+            (_, serde_json::Value::Bool(true)) => format!("{k}: on"),
+            (_, serde_json::Value::Bool(false)) => format!("{k}: off"),
+            _ => format!("{k}: {v}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
