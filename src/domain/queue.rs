@@ -9,7 +9,8 @@
 //!    song go first. So nobody gets two songs played while someone else's
 //!    song waits, however many votes their second song has.
 //! 3. On equal votes, the guest who has had fewer songs played tonight goes
-//!    first, then the song that has waited longest (early picks win ties).
+//!    first (with fairness on), then the song that has waited longest (early
+//!    picks win ties).
 //! 4. Keep the mood (the `no_artist_twice` setting, on by default): an artist
 //!    does not play twice in a row when another song could go instead.
 //!
@@ -154,6 +155,13 @@ pub fn order(entries: &[Entry], history: &History, rules: Rules) -> Vec<Placed> 
                 (c, pick)
             })
             .collect();
+        // A contributor's best song passed over for its artist is held.
+        for &(c, pick) in &offers {
+            let best = by_contributor[c][0];
+            if pick != best && held[best].is_none() {
+                held[best] = Some(Held::Artist);
+            }
+        }
         // Oldest waiting item per contributor with items left.
         let waiting_since: BTreeMap<&str, Micros> = by_contributor
             .iter()
@@ -174,9 +182,11 @@ pub fn order(entries: &[Entry], history: &History, rules: Rules) -> Vec<Placed> 
                 other != c && since < mine && turns[other].last.is_none_or(|theirs| theirs < mine)
             })
         };
+        // Votes, then (with fairness) fewer plays tonight, then earliest.
         let rank = |&(c, i): &(&str, usize)| {
             let e = &entries[i];
-            (std::cmp::Reverse(e.votes), turns[c].count, e.seq)
+            let plays = if rules.fairness { turns[c].count } else { 0 };
+            (std::cmp::Reverse(e.votes), plays, e.seq)
         };
         let free: Vec<(&str, usize)> = offers
             .iter()

@@ -204,8 +204,9 @@ impl Store {
                          FROM room_tracks
                          WHERE id = ?1 AND room_id = ?5 AND status = 'queued'
                          ON CONFLICT (room_track_id, user_id)
-                         DO UPDATE SET value = excluded.value, created_at = excluded.created_at
-                         WHERE value != excluded.value",
+                         DO UPDATE SET value = excluded.value, created_at = excluded.created_at,
+                                       counted = excluded.counted, counts_from = excluded.counts_from
+                         WHERE value != excluded.value OR counted != excluded.counted",
                     )?
                     .execute(params![
                         room_track_id,

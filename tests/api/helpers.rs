@@ -7,6 +7,15 @@ use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use tokio::net::TcpStream;
+use tokio::time::timeout;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
 pub struct TestApp {
     pub addr: SocketAddr,
     pub client: reqwest::Client,
@@ -80,6 +89,15 @@ impl TestApp {
     pub async fn stop(mut self) {
         let _ = self.stop.take().unwrap().send(());
         self.task.take().unwrap().await.unwrap().unwrap();
+    }
+
+    /// A second connection to the box's own SQLite file, for what no
+    /// endpoint does (e.g. catalog entries a music library would bring).
+    pub fn db(&self) -> rusqlite::Connection {
+        let dir = self._dir.as_ref().expect("a box with its own database");
+        let conn = rusqlite::Connection::open(dir.path().join("party.db")).unwrap();
+        conn.busy_timeout(Duration::from_secs(5)).unwrap();
+        conn
     }
 
     pub async fn get(&self, path: &str, user: Option<&Guest>) -> Response {
@@ -236,4 +254,75 @@ pub fn item_id<'a>(queue: &'a [Value], title: &str) -> &'a str {
         .unwrap_or_else(|| panic!("{title} is not in the queue"))["room_track_id"]
         .as_str()
         .unwrap()
+}
+
+pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+pub async fn connect(app: &TestApp, code: &str, user: &Guest) -> Socket {
+    try_connect(app, code, Some(user))
+        .await
+        .expect("the socket opens")
+}
+
+pub async fn try_connect(
+    app: &TestApp,
+    code: &str,
+    user: Option<&Guest>,
+) -> Result<Socket, WsError> {
+    let mut request = format!("ws://{}/rooms/{code}/ws", app.addr)
+        .into_client_request()
+        .unwrap();
+    if let Some(user) = user {
+        request
+            .headers_mut()
+            .insert("x-user-id", user.id.parse().unwrap());
+    }
+    tokio_tungstenite::connect_async(request)
+        .await
+        .map(|(s, _)| s)
+}
+
+/// The next snapshot frame (skipping pings and personal messages), within
+/// a few seconds.
+pub async fn next_frame(socket: &mut Socket) -> Value {
+    loop {
+        let message = timeout(Duration::from_secs(5), socket.next())
+            .await
+            .expect("a frame within 5 s")
+            .expect("the socket stays open")
+            .expect("a valid frame");
+        if let Message::Text(text) = message {
+            let frame: Value = serde_json::from_str(&text).unwrap();
+            if frame["type"] == "snapshot" {
+                return frame;
+            }
+        }
+    }
+}
+
+/// Frames until one satisfies `done`.
+pub async fn frame_where(socket: &mut Socket, done: impl Fn(&Value) -> bool) -> Value {
+    loop {
+        let frame = next_frame(socket).await;
+        if done(&frame) {
+            return frame;
+        }
+    }
+}
+
+/// The next personal message (`notice` or `removed`), within a few seconds.
+pub async fn next_personal(socket: &mut Socket) -> Value {
+    loop {
+        let message = timeout(Duration::from_secs(5), socket.next())
+            .await
+            .expect("a message within 5 s")
+            .expect("the socket stays open")
+            .expect("a valid frame");
+        if let Message::Text(text) = message {
+            let frame: Value = serde_json::from_str(&text).unwrap();
+            if frame["type"] != "snapshot" {
+                return frame;
+            }
+        }
+    }
 }

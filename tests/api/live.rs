@@ -5,61 +5,10 @@ use std::time::Duration;
 use futures_util::{SinkExt, StreamExt};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tokio::net::TcpStream;
 use tokio::time::timeout;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::helpers::*;
-
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
-
-async fn connect(app: &TestApp, code: &str, user: &Guest) -> Socket {
-    try_connect(app, code, Some(user))
-        .await
-        .expect("the socket opens")
-}
-
-async fn try_connect(app: &TestApp, code: &str, user: Option<&Guest>) -> Result<Socket, WsError> {
-    let mut request = format!("ws://{}/rooms/{code}/ws", app.addr)
-        .into_client_request()
-        .unwrap();
-    if let Some(user) = user {
-        request
-            .headers_mut()
-            .insert("x-user-id", user.id.parse().unwrap());
-    }
-    tokio_tungstenite::connect_async(request)
-        .await
-        .map(|(s, _)| s)
-}
-
-/// The next snapshot frame (skipping pings), within a few seconds.
-async fn next_frame(socket: &mut Socket) -> Value {
-    loop {
-        let message = timeout(Duration::from_secs(5), socket.next())
-            .await
-            .expect("a frame within 5 s")
-            .expect("the socket stays open")
-            .expect("a valid frame");
-        if let Message::Text(text) = message {
-            let frame: Value = serde_json::from_str(&text).unwrap();
-            assert_eq!(frame["type"], "snapshot");
-            return frame;
-        }
-    }
-}
-
-/// Frames until one satisfies `done`.
-async fn frame_where(socket: &mut Socket, done: impl Fn(&Value) -> bool) -> Value {
-    loop {
-        let frame = next_frame(socket).await;
-        if done(&frame) {
-            return frame;
-        }
-    }
-}
 
 fn titles(frame: &Value) -> Vec<String> {
     frame["queue"]
