@@ -9,8 +9,10 @@
 //!
 //! Frames are full snapshots, so a client never needs a diff history:
 //! `{"type": "snapshot", "version": N, "queue": [...], "now_playing": ...,
-//!   "presence": {"count": n, "names": [...]}}`. `version` is the room's
-//! version (it only grows; presence changes resend the same version).
+//!   "presence": {"count": n, "names": [...]}, "skip": {"votes", "needed"},
+//!   "settings": {...}}`. `version` is the room's version (it only grows;
+//! presence changes resend the same version). A person may also get
+//! personal messages: `{"type": "notice" | "removed", "message"}`.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -92,6 +94,14 @@ impl Personal {
 /// Personal messages waiting per socket; more are dropped (they are
 /// courtesy notes, and the snapshot carries the truth).
 const PERSONAL_BACKLOG: usize = 8;
+
+/// Where the room's vote to skip the playing track stands.
+#[derive(Serialize)]
+struct SkipView {
+    votes: i64,
+    /// Out of the people connected now.
+    needed: usize,
+}
 
 #[derive(Serialize)]
 struct PresenceView {
@@ -291,6 +301,7 @@ async fn run_hub(
 /// The room's state as one JSON text frame, built from the snapshot's
 /// already-serialized parts.
 fn frame(snapshot: &RoomSnapshot, presence: &PresenceView) -> Frame {
+    let presence_count = presence.count;
     let presence = serde_json::to_vec(presence).expect("presence serializes");
     let mut out = Vec::with_capacity(
         snapshot.queue_json.len() + snapshot.now_playing_json.len() + presence.len() + 80,
@@ -303,6 +314,14 @@ fn frame(snapshot: &RoomSnapshot, presence: &PresenceView) -> Frame {
     out.extend_from_slice(&snapshot.now_playing_json);
     out.extend_from_slice(b",\"presence\":");
     out.extend_from_slice(&presence);
+    let skip = SkipView {
+        votes: snapshot.skip_votes,
+        needed: snapshot.settings.skips_needed(presence_count),
+    };
+    out.extend_from_slice(b",\"skip\":");
+    out.extend_from_slice(&serde_json::to_vec(&skip).expect("skip serializes"));
+    out.extend_from_slice(b",\"settings\":");
+    out.extend_from_slice(&snapshot.public_settings_json);
     out.push(b'}');
     Utf8Bytes::try_from(Bytes::from(out)).expect("JSON is UTF-8")
 }

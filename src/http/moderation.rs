@@ -77,10 +77,22 @@ async fn set_role(
     Path((code, member_id)): Path<(String, String)>,
     JsonBody(body): JsonBody<RoleChange>,
 ) -> Result<StatusCode> {
-    state
+    let change = state
         .store
         .set_role(user, code, member_id, body.role)
         .await?;
+    if change.changed {
+        let message = match body.role {
+            Role::Cohost => format!(
+                "{} made you a co-host: you can skip and moderate now.",
+                change.by
+            ),
+            _ => format!("{} made you a guest again.", change.by),
+        };
+        state
+            .realtime
+            .tell(&change.room_id, &change.user_id, Personal::Notice(message));
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -36,7 +36,7 @@ use tokio::sync::oneshot;
 use crate::config::{CHECKPOINT_EVERY, MAX_WRITE_BATCH, READ_CONNECTIONS, WAL_SIZE_LIMIT};
 use crate::error::{Error, Result};
 
-pub use moderation::{Ousted, Ouster};
+pub use moderation::{Ousted, Ouster, RoleChanged};
 pub use queue::{NOT_THE_HOST, Removed};
 pub use rooms::{JoinProof, Member};
 pub use snapshot::RoomSnapshot;

@@ -23,6 +23,15 @@ pub struct Ousted {
     pub by: String,
 }
 
+/// A role change, so the member's phone can be told.
+#[derive(Debug, Clone)]
+pub struct RoleChanged {
+    pub room_id: String,
+    pub user_id: String,
+    pub changed: bool,
+    pub by: String,
+}
+
 /// Kick (out until they join again) or ban (out for good).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ouster {
@@ -72,7 +81,7 @@ impl Store {
         code: String,
         member_id: String,
         role: Role,
-    ) -> Result<()> {
+    ) -> Result<RoleChanged> {
         let user = self.user(user).await?;
         self.write(move |tx| {
             let (room, me) = rooms::require_member(tx, &code, &user)?;
@@ -99,7 +108,12 @@ impl Store {
                 };
                 audit::record(tx, &room.id, &user, action, Some(&name), None)?;
             }
-            Ok(())
+            Ok(RoleChanged {
+                room_id: room.id,
+                user_id: target_user,
+                changed: role != target_role,
+                by: users::display_name(tx, &user)?,
+            })
         })
         .await
     }

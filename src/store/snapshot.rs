@@ -33,6 +33,8 @@ pub struct RoomSnapshot {
     pub queue_json: Bytes,
     pub now_playing_json: Bytes,
     pub settings: Settings,
+    /// The settings every member may see (no PIN), as JSON.
+    pub public_settings_json: Bytes,
     /// People who asked to skip the playing item.
     pub skip_votes: i64,
     /// When the next vote not counted yet starts to count (the store
@@ -56,7 +58,12 @@ impl RoomSnapshot {
         now_playing: Option<QueueItem>,
         extras: Extras,
     ) -> Self {
+        let public = Settings {
+            join_pin: None,
+            ..extras.settings.clone()
+        };
         RoomSnapshot {
+            public_settings_json: to_json(&public),
             settings: extras.settings,
             skip_votes: extras.skip_votes,
             next_due: extras.next_due,

@@ -9,11 +9,12 @@ import { chromium } from 'playwright-core';
 const root = resolve(import.meta.dirname, '../..');
 export const screenshotDir = join(root, 'docs', 'screenshots');
 
-export async function startBox() {
+/** Starts the real binary on a fresh database; `args` are extra flags. */
+export async function startBox(args = []) {
   const bin = process.env.DT_BIN ?? join(root, 'target', 'debug', 'democratic-tunes');
   if (!existsSync(bin)) throw new Error(`no box binary at ${bin}: run cargo build first`);
   const dir = mkdtempSync(join(tmpdir(), 'dt-e2e-'));
-  const child = spawn(bin, ['--bind', '127.0.0.1:0', '--db', join(dir, 'party.db')], {
+  const child = spawn(bin, ['--bind', '127.0.0.1:0', '--db', join(dir, 'party.db'), ...args], {
     env: { ...process.env, DT_NO_MDNS: '1', RUST_LOG: 'info' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -1,7 +1,26 @@
 // The only module that talks HTTP. Every call resolves with a typed body or
 // rejects with an ApiError; components never build URLs.
 import ky, { HTTPError, TimeoutError } from 'ky';
-import type { Advanced, BoxInfo, Guest, Joined, Me, QueueItem, Room, RoomInfo, Track, VoteValue, Wrapped } from './types';
+import type {
+  Advanced,
+  AuditEntry,
+  BoxInfo,
+  Guest,
+  JoinToken,
+  Joined,
+  Me,
+  MemberView,
+  QueueItem,
+  Role,
+  Room,
+  RoomInfo,
+  Settings,
+  SettingsView,
+  SkipStatus,
+  Track,
+  VoteValue,
+  Wrapped,
+} from './types';
 import { storage } from '../lib/storage';
 
 /** A failed call: `status` is null when the box could not be reached. */
@@ -35,7 +54,9 @@ const http = ky.create({
 
 type Options = { json?: unknown; searchParams?: Record<string, string>; signal?: AbortSignal };
 
-async function call<T>(method: 'get' | 'post', path: string, options: Options = {}): Promise<T> {
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+async function call<T>(method: Method, path: string, options: Options = {}): Promise<T> {
   return (await callVersioned<T>(method, path, options)).body;
 }
 
@@ -45,7 +66,7 @@ export interface Versioned<T> {
   version: number;
 }
 
-async function callVersioned<T>(method: 'get' | 'post', path: string, options: Options = {}): Promise<Versioned<T>> {
+async function callVersioned<T>(method: Method, path: string, options: Options = {}): Promise<Versioned<T>> {
   try {
     const response = await http(path, { method, ...options });
     const version = Number(response.headers.get('x-room-version') ?? -1);
@@ -93,7 +114,9 @@ export const api = {
   createGuest: (displayName: string) => call<Guest>('post', 'auth/guest', { json: { display_name: displayName } }),
   logout: () => call<void>('post', 'auth/logout'),
   createRoom: (name: string) => call<Room>('post', 'rooms', { json: { name } }),
-  joinRoom: (code: string) => call<Joined>('post', 'rooms/join', { json: { code } }),
+  /** `token`: the party screen's join code (its QR link carries it); `pin`: the room's PIN. */
+  joinRoom: (code: string, proof: { token?: string; pin?: string } = {}) =>
+    call<Joined>('post', 'rooms/join', { json: { code, ...proof } }),
   roomInfo: (code: string) => call<RoomInfo>('get', room(code)),
   me: (code: string) => call<Me>('get', `${room(code)}/me`),
   wrapped: (code: string) => call<Wrapped>('get', `${room(code)}/wrapped`),
@@ -110,4 +133,23 @@ export const api = {
     callVersioned<QueueItem[]>('post', `votes/rooms/${encodeURIComponent(code)}/votes`, {
       json: { room_track_id: roomTrackId, value },
     }),
+  removeItem: (code: string, roomTrackId: string, reason?: string) =>
+    callVersioned<QueueItem[]>(
+      'delete',
+      `tracks/rooms/${encodeURIComponent(code)}/tracks/${encodeURIComponent(roomTrackId)}`,
+      reason ? { searchParams: { reason } } : {},
+    ),
+  askToSkip: (code: string) => call<SkipStatus>('post', `${room(code)}/now-playing/skip`),
+  members: (code: string) => call<MemberView[]>('get', `${room(code)}/members`),
+  setRole: (code: string, memberId: string, role: Exclude<Role, 'host'>) =>
+    call<void>('put', `${room(code)}/members/${encodeURIComponent(memberId)}/role`, { json: { role } }),
+  kick: (code: string, memberId: string, reason?: string) =>
+    call<void>('post', `${room(code)}/members/${encodeURIComponent(memberId)}/kick`, { json: { reason } }),
+  ban: (code: string, memberId: string, reason?: string) =>
+    call<void>('post', `${room(code)}/members/${encodeURIComponent(memberId)}/ban`, { json: { reason } }),
+  settings: (code: string) => call<SettingsView>('get', `${room(code)}/settings`),
+  updateSettings: (code: string, patch: Partial<Settings>) =>
+    call<SettingsView>('patch', `${room(code)}/settings`, { json: patch }),
+  audit: (code: string) => call<AuditEntry[]>('get', `${room(code)}/audit`),
+  joinToken: (code: string) => call<JoinToken>('get', `${room(code)}/join-token`),
 };

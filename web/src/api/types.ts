@@ -35,7 +35,7 @@ export interface Track {
   duration_ms: number;
 }
 
-export type ItemStatus = 'queued' | 'playing' | 'played';
+export type ItemStatus = 'queued' | 'playing' | 'played' | 'removed';
 
 export interface QueueItem {
   room_track_id: string;
@@ -46,6 +46,8 @@ export interface QueueItem {
   duration_ms: number;
   votes: number;
   score: number;
+  /** Why the item is where it is ("2 votes · Bea's first pick tonight"). */
+  reason: string;
   status: ItemStatus;
   created_at: string;
   started_at: string | null;
@@ -57,11 +59,12 @@ export interface Advanced {
   queue: QueueItem[];
 }
 
-export type Role = 'host' | 'guest';
+export type Role = 'host' | 'cohost' | 'guest';
 export type VoteValue = 1 | -1;
 
 export interface Me {
   display_name: string;
+  member_id: string | null;
   role: Role | null;
   votes: Record<string, VoteValue>;
   added: string[];
@@ -80,6 +83,13 @@ export interface Presence {
   names: string[];
 }
 
+/** Where the room's vote to skip the playing track stands. */
+export interface SkipProgress {
+  votes: number;
+  /** Out of the people connected now. */
+  needed: number;
+}
+
 /** What the room's WebSocket sends: the whole room, on connect and after every change. */
 export interface LiveFrame {
   type: 'snapshot';
@@ -87,6 +97,61 @@ export interface LiveFrame {
   queue: QueueItem[];
   now_playing: QueueItem | null;
   presence: Presence;
+  skip: SkipProgress;
+  settings: Settings;
+}
+
+/** A message for this person only: a notice, or that they are out of the room. */
+export interface PersonalFrame {
+  type: 'notice' | 'removed';
+  message: string;
+}
+
+export interface Settings {
+  max_queued_per_guest: number;
+  skip_threshold_percent: number;
+  allow_downvotes: boolean;
+  fairness: boolean;
+  no_artist_twice: boolean;
+  readd_cooldown_minutes: number;
+  hide_explicit: boolean;
+  new_guest_vote_delay_seconds: number;
+  open: boolean;
+  guests_must_be_here: boolean;
+  /** Only the host and co-hosts see it. */
+  join_pin: string | null;
+}
+
+export interface SettingsView extends Settings {
+  join_pin_set: boolean;
+}
+
+export interface MemberView {
+  member_id: string;
+  display_name: string;
+  role: Role;
+  joined_at: string;
+  online: boolean;
+}
+
+export interface AuditEntry {
+  at: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  detail: string | null;
+}
+
+export interface JoinToken {
+  token: string;
+  expires_in: number;
+}
+
+export interface SkipStatus {
+  votes: number;
+  needed: number;
+  skipped: boolean;
+  now_playing: QueueItem | null;
 }
 
 export interface WrappedTrack {

@@ -1,8 +1,12 @@
-import { useJoinUrl } from '../hooks/useJoinUrl';
+import { useJoinToken, useJoinUrl } from '../hooks/useJoinUrl';
 import { JoinQr } from './JoinQr';
 
 /** For the host: the room code, large, and the QR code guests scan. */
 export function HostPanel({ code }: { code: string }) {
+  // The QR link carries the minute's join code, for rooms where guests
+  // must be here; the plain link is what the host reads out.
+  const token = useJoinToken(code, true);
+  const qrUrl = useJoinUrl(code, token);
   const joinUrl = useJoinUrl(code);
   return (
     <section className="panel host" aria-labelledby="host-heading">
@@ -10,7 +14,7 @@ export function HostPanel({ code }: { code: string }) {
         Invite guests
       </h2>
       <div className="host-invite">
-        <JoinQr url={joinUrl} code={code} />
+        <JoinQr url={qrUrl} code={code} />
         <div>
           <p className="label">Room code</p>
           <p className="room-code" aria-label={`Room code ${code.split('').join(' ')}`}>

@@ -1,24 +1,58 @@
-import type { QueueItem } from '../api/types';
+import { useState } from 'react';
+import type { QueueItem, SkipProgress } from '../api/types';
 import { ProgressBar } from './ProgressBar';
 
 interface Props {
   nowPlaying: QueueItem | null;
   upNext: QueueItem | null;
+  /** Host and co-hosts: skip at once. */
   onSkip?: () => void;
+  /** Guests: ask the room to skip; resolves whether the box took it. */
+  onAskToSkip?: () => Promise<boolean>;
+  skip: SkipProgress | null;
   loaded: boolean;
 }
 
-/** What plays now, how far along, and what comes next. Fixed height. */
-export function NowPlaying({ nowPlaying, upNext, onSkip, loaded }: Props) {
+/** What plays now, how far along, what comes next, and the room's vote to
+ * skip it. Fixed height. */
+export function NowPlaying({ nowPlaying, upNext, onSkip, onAskToSkip, skip, loaded }: Props) {
+  // The playing item this phone asked to skip (asking twice counts once).
+  const [asked, setAsked] = useState<string | null>(null);
+  const askedThis = nowPlaying !== null && asked === nowPlaying.room_track_id;
+  const ask = async () => {
+    if (!nowPlaying || !onAskToSkip) return;
+    if (await onAskToSkip()) setAsked(nowPlaying.room_track_id);
+  };
   return (
     <section className="panel now-playing" aria-labelledby="now-playing-heading">
       <div className="panel-head">
         <h2 id="now-playing-heading">Now playing</h2>
-        {onSkip && (
-          <button type="button" className="button button-quiet" onClick={onSkip}>
-            Skip
-          </button>
-        )}
+        <div className="row">
+          {nowPlaying && onSkip && skip && skip.votes > 0 && (
+            <span className="muted">
+              {skip.votes} of {skip.needed} want a skip
+            </span>
+          )}
+          {nowPlaying && onAskToSkip && !onSkip && (
+            <button
+              type="button"
+              className="button button-quiet button-small"
+              disabled={askedThis}
+              onClick={() => void ask()}
+            >
+              {askedThis ? 'Asked to skip' : 'Vote to skip'}
+              <span aria-hidden="true">{` · ${skip?.votes ?? 0}/${skip?.needed ?? 1}`}</span>
+              <span className="visually-hidden">
+                ({skip?.votes ?? 0} of {skip?.needed ?? 1} needed)
+              </span>
+            </button>
+          )}
+          {onSkip && (
+            <button type="button" className="button button-quiet button-small" onClick={onSkip}>
+              Skip
+            </button>
+          )}
+        </div>
       </div>
       {nowPlaying ? (
         <div className="now-track">

@@ -4,11 +4,13 @@ interface Props {
   title: string;
   votes: number;
   myVote: VoteValue | 0;
+  /** Down-votes are on in this room (else only the up button shows). */
+  downvotes?: boolean;
   onVote: (value: VoteValue) => void;
 }
 
 /** Up and down, showing the guest's own vote (aria-pressed). */
-export function VoteButtons({ title, votes, myVote, onVote }: Props) {
+export function VoteButtons({ title, votes, myVote, downvotes = true, onVote }: Props) {
   return (
     <div className="votes">
       <button
@@ -23,15 +25,20 @@ export function VoteButtons({ title, votes, myVote, onVote }: Props) {
       <span className="vote-count" aria-label={`${votes} votes`}>
         {votes}
       </span>
-      <button
-        type="button"
-        className="vote vote-down"
-        aria-pressed={myVote === -1}
-        aria-label={`Vote down ${title}`}
-        onClick={() => onVote(-1)}
-      >
-        ▼
-      </button>
+      {downvotes ? (
+        <button
+          type="button"
+          className="vote vote-down"
+          aria-pressed={myVote === -1}
+          aria-label={`Vote down ${title}`}
+          onClick={() => onVote(-1)}
+        >
+          ▼
+        </button>
+      ) : (
+        // Keeps the row's width when down-votes are off.
+        <span className="vote vote-placeholder" aria-hidden="true" />
+      )}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api } from '../api/client';
-import type { LiveFrame, Me, Presence, QueueItem, RoomInfo, VoteValue } from '../api/types';
+import type { LiveFrame, Me, Presence, QueueItem, RoomInfo, Settings, SkipProgress, VoteValue } from '../api/types';
 import { connection } from '../lib/connection';
 import { humanMessage, isOffline } from '../lib/errors';
 import { type LiveStatus, liveAvailable, openLive } from '../lib/live';
@@ -18,6 +18,14 @@ export interface RoomData {
   nowPlaying: QueueItem | null;
   presence: Presence | null;
   me: Me | null;
+  /** The room's rules (null until known). */
+  settings: Settings | null;
+  /** The room's vote to skip the playing track. */
+  skip: SkipProgress | null;
+  /** Set when the box put this person out of the room: what it said. */
+  removed: string | null;
+  /** The room version shown (-1 before the first). */
+  version: number;
   /** False until the first answer, so panels can hold their shape. */
   loaded: boolean;
   /** The room code does not exist. */
@@ -30,11 +38,15 @@ const empty: RoomData = {
   nowPlaying: null,
   presence: null,
   me: null,
+  settings: null,
+  skip: null,
+  removed: null,
+  version: -1,
   loaded: false,
   missing: false,
 };
 
-type RoomState = Partial<Pick<RoomData, 'queue' | 'nowPlaying' | 'presence'>>;
+type RoomState = Partial<Pick<RoomData, 'queue' | 'nowPlaying' | 'presence' | 'skip' | 'settings'>>;
 
 /**
  * A room's state, live over the room's WebSocket (polling only when that is
@@ -55,7 +67,7 @@ export function useRoom(
   const applyRoom = useCallback((v: number, state: RoomState) => {
     if (v < version.current) return;
     version.current = v;
-    setData((d) => ({ ...d, ...state, loaded: true, missing: false }));
+    setData((d) => ({ ...d, ...state, version: v, loaded: true, missing: false }));
   }, []);
 
   const failed = useCallback(
@@ -82,6 +94,11 @@ export function useRoom(
       const [info, me] = await Promise.all([api.roomInfo(code), api.me(code)]);
       connection.report(true);
       setData((d) => ({ ...d, info, me }));
+      // Members only: a guest who is not in (yet) sees the join screen.
+      if (me.role !== null) {
+        const settings = await api.settings(code);
+        setData((d) => ({ ...d, settings }));
+      }
     } catch (error) {
       failed(error);
     }
@@ -116,7 +133,16 @@ export function useRoom(
           heldFrame.current = frame;
           return;
         }
-        applyRoom(frame.version, { queue: frame.queue, nowPlaying: frame.now_playing, presence: frame.presence });
+        applyRoom(frame.version, fromFrame(frame));
+      },
+      onPersonal: (frame) => {
+        if (frame.type === 'removed') {
+          setData((d) => ({ ...d, removed: frame.message }));
+          return;
+        }
+        toastStore.show(frame.message);
+        // A notice may change what is ours (a role, a removed song).
+        void refreshMine();
       },
       onStatus: (status, failures) => {
         setLive({ status, failures });
@@ -159,7 +185,7 @@ export function useRoom(
       const held = heldFrame.current;
       if (pendingVotes.current === 0 && held) {
         heldFrame.current = null;
-        applyRoom(held.version, { queue: held.queue, nowPlaying: held.now_playing, presence: held.presence });
+        applyRoom(held.version, fromFrame(held));
       }
     },
     [code, data, applyRoom],
@@ -188,5 +214,40 @@ export function useRoom(
     }
   }, [code, applyRoom]);
 
-  return { data, live: live.status, refresh, vote, add, advance };
+  const remove = useCallback(
+    async (roomTrackId: string, reason?: string) => {
+      try {
+        const queue = await api.removeItem(code, roomTrackId, reason);
+        applyRoom(queue.version, { queue: queue.body });
+        void refreshMine();
+      } catch (error) {
+        toastStore.show(humanMessage(error), 'error');
+      }
+    },
+    [code, applyRoom, refreshMine],
+  );
+
+  const askToSkip = useCallback(async () => {
+    try {
+      const status = await api.askToSkip(code);
+      if (status.skipped) toastStore.show('The room voted: skipped!');
+      setData((d) => ({ ...d, skip: status.skipped ? { votes: 0, needed: status.needed } : status }));
+      return true;
+    } catch (error) {
+      toastStore.show(humanMessage(error), 'error');
+      return false;
+    }
+  }, [code]);
+
+  return { data, live: live.status, refresh, refreshMine, vote, add, advance, remove, askToSkip };
+}
+
+function fromFrame(frame: LiveFrame): RoomState {
+  return {
+    queue: frame.queue,
+    nowPlaying: frame.now_playing,
+    presence: frame.presence,
+    skip: frame.skip,
+    settings: frame.settings,
+  };
 }

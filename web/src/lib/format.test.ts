@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatVotes, playbackProgress } from './format';
+import { formatClock, formatDuration, formatVotes, playbackProgress } from './format';
 
 describe('formatDuration', () => {
   it('formats minutes and seconds', () => {
@@ -38,5 +38,12 @@ describe('formatVotes', () => {
     expect(formatVotes(-1)).toBe('-1 vote');
     expect(formatVotes(0)).toBe('0 votes');
     expect(formatVotes(12)).toBe('12 votes');
+  });
+});
+
+describe('formatClock', () => {
+  it('shows a stored time as hours and minutes, and nothing for junk', () => {
+    expect(formatClock('2026-11-24T21:18:06.123456Z')).toMatch(/^\d{1,2}[:.]\d{2}/);
+    expect(formatClock('not a time')).toBe('');
   });
 });

@@ -23,3 +23,10 @@ export function playbackProgress(
 export function formatVotes(votes: number): string {
   return `${votes} ${Math.abs(votes) === 1 ? 'vote' : 'votes'}`;
 }
+
+/** A stored UTC time as the phone's local clock time: "21:18". */
+export function formatClock(iso: string): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return '';
+  return new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}

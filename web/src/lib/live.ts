@@ -1,6 +1,6 @@
 // The room's WebSocket: connects, reconnects with backoff and jitter after
 // Wi-Fi drops, and reports how it is doing.
-import type { LiveFrame } from '../api/types';
+import type { LiveFrame, PersonalFrame } from '../api/types';
 import { storage } from './storage';
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
@@ -15,6 +15,8 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
 
 export interface LiveHandlers {
   onFrame: (frame: LiveFrame) => void;
+  /** A message for this person only. */
+  onPersonal: (frame: PersonalFrame) => void;
   /** `failures` counts attempts since the socket was last open. */
   onStatus: (status: LiveStatus, failures: number) => void;
 }
@@ -24,7 +26,7 @@ export function liveAvailable(): boolean {
 }
 
 /** Opens the room's live socket; the returned function closes it for good. */
-export function openLive(code: string, { onFrame, onStatus }: LiveHandlers): () => void {
+export function openLive(code: string, { onFrame, onPersonal, onStatus }: LiveHandlers): () => void {
   let socket: WebSocket | null = null;
   let failures = 0;
   let stopped = false;
@@ -50,14 +52,17 @@ export function openLive(code: string, { onFrame, onStatus }: LiveHandlers): () 
     };
     ws.onmessage = (event) => {
       try {
-        const frame = JSON.parse(String(event.data)) as LiveFrame;
+        const frame = JSON.parse(String(event.data)) as LiveFrame | PersonalFrame;
         if (frame.type === 'snapshot') onFrame(frame);
+        else if (frame.type === 'notice' || frame.type === 'removed') onPersonal(frame);
       } catch {
         // Not a frame we know: ignore it.
       }
     };
-    ws.onclose = () => {
+    ws.onclose = (event) => {
       if (stopped || socket !== ws) return;
+      // 1008 (policy): the box put this person out of the room; no retry.
+      if (event.code === 1008) return;
       failures += 1;
       onStatus('reconnecting', failures);
       timer = setTimeout(connect, backoffMs(failures));

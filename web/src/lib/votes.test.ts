@@ -15,6 +15,7 @@ function item(id: string, votes: number): QueueItem {
     status: 'queued',
     created_at: '2026-11-24T21:00:00.000000Z',
     started_at: null,
+    reason: '',
     added_by: 'Bea',
   };
 }
@@ -24,23 +25,17 @@ const ids = (queue: QueueItem[]) => queue.map((i) => i.room_track_id);
 describe('applyVote', () => {
   const queue = [item('a', 2), item('b', 1), item('c', 1)];
 
-  it('moves an up-voted item up and records the vote', () => {
+  it('moves the tally, records the vote, and leaves the order to the box', () => {
     const next = applyVote({ queue, myVotes: {} }, 'c', 1)!;
-    expect(ids(next.queue)).toEqual(['a', 'c', 'b']);
-    expect(next.queue[1]!.votes).toBe(2);
-    expect(next.myVotes).toEqual({ c: 1 });
-  });
-
-  it('keeps the box order among equal tallies', () => {
-    const next = applyVote({ queue, myVotes: {} }, 'a', -1)!;
     expect(ids(next.queue)).toEqual(['a', 'b', 'c']);
-    expect(next.queue[0]!.votes).toBe(1);
+    expect(next.queue[2]!.votes).toBe(2);
+    expect(next.myVotes).toEqual({ c: 1 });
   });
 
   it('replaces an earlier vote instead of adding to it', () => {
     const next = applyVote({ queue, myVotes: { a: 1 } }, 'a', -1)!;
     expect(next.queue.find((i) => i.room_track_id === 'a')!.votes).toBe(0);
-    expect(ids(next.queue)).toEqual(['b', 'c', 'a']);
+    expect(next.myVotes).toEqual({ a: -1 });
   });
 
   it('does nothing for a repeated vote or an unknown item', () => {

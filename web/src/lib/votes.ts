@@ -6,21 +6,18 @@ export interface VoteState {
 }
 
 /**
- * The queue as it will look once the box accepts the vote: the item's tally
- * moves by the change, and the queue re-sorts (most votes first; equal
- * tallies keep the box's order). `null` when the vote changes nothing.
+ * The queue once the box accepts the vote: the item's tally moves by the
+ * change and the guest's own vote shows at once. The order stays as the box
+ * gave it: the box orders by fair turns and tonight's history as well as
+ * votes, and its answer (milliseconds away) brings the new order. `null`
+ * when the vote changes nothing.
  */
 export function applyVote(state: VoteState, roomTrackId: string, value: VoteValue): VoteState | null {
   const previous = state.myVotes[roomTrackId] ?? 0;
   if (previous === value) return null;
-  const index = state.queue.findIndex((item) => item.room_track_id === roomTrackId);
-  if (index < 0) return null;
+  if (!state.queue.some((item) => item.room_track_id === roomTrackId)) return null;
   const queue = state.queue.map((item) =>
-    item.room_track_id === roomTrackId
-      ? { ...item, votes: item.votes - previous + value, score: item.score - previous + value }
-      : item,
+    item.room_track_id === roomTrackId ? { ...item, votes: item.votes - previous + value } : item,
   );
-  // Array.prototype.sort is stable, so ties keep the box's order.
-  queue.sort((a, b) => b.score - a.score);
   return { queue, myVotes: { ...state.myVotes, [roomTrackId]: value } };
 }

@@ -19,6 +19,11 @@ export function JoinScreen({ code, knownName, onJoined }: Props) {
   const [info, setInfo] = useState<RoomInfo | null>(null);
   const [missing, setMissing] = useState(false);
   const [busy, setBusy] = useState(false);
+  // The party screen's join code, when the guest came by its QR code.
+  const [token] = useState(() => new URLSearchParams(location.search).get('t') ?? undefined);
+  // Shown once the box asks for a PIN (or the guest has one).
+  const [needsPin, setNeedsPin] = useState(false);
+  const [pin, setPin] = useState('');
 
   useEffect(() => {
     api
@@ -36,10 +41,13 @@ export function JoinScreen({ code, knownName, onJoined }: Props) {
     setBusy(true);
     try {
       await ensureGuest(name);
-      await api.joinRoom(code);
+      await api.joinRoom(code, { token, pin: pin.trim() || undefined });
       storage.setRoomCode(code);
+      // The join code is spent: a refresh should not carry it around.
+      if (token) history.replaceState(null, '', location.pathname);
       onJoined();
     } catch (error) {
+      if (error instanceof ApiError && error.status === 403 && /PIN|QR/.test(error.detail)) setNeedsPin(true);
       toastStore.show(humanMessage(error), 'error');
       setBusy(false);
     }
@@ -64,6 +72,19 @@ export function JoinScreen({ code, knownName, onJoined }: Props) {
       <section className="panel" aria-labelledby="join-room-heading">
         <h2 id="join-room-heading">{info ? `Join ${info.name}` : `Join party ${code}`}</h2>
         <p className="muted">Room code {code}</p>
+        {needsPin && (
+          <label className="stack">
+            <span>Party PIN (ask the host)</span>
+            <input
+              className="input"
+              inputMode="numeric"
+              autoComplete="off"
+              maxLength={8}
+              value={pin}
+              onChange={(event) => setPin(event.target.value)}
+            />
+          </label>
+        )}
         <NameForm knownName={knownName} submitLabel="Join the party" busy={busy} onSubmit={join} />
       </section>
     </main>

@@ -1,24 +1,53 @@
 import { useCallback, useState } from 'react';
+import { AuditPanel } from '../components/AuditPanel';
 import { HostPanel } from '../components/HostPanel';
 import { LiveBadge } from '../components/LiveBadge';
+import { MembersPanel } from '../components/MembersPanel';
 import { PresenceList } from '../components/PresenceList';
 import { NowPlaying } from '../components/NowPlaying';
 import { QueueList } from '../components/QueueList';
 import { SearchPanel } from '../components/SearchPanel';
+import { SettingsPanel } from '../components/SettingsPanel';
 import { useRoom } from '../hooks/useRoom';
 import { forgetGuest } from '../lib/identity';
 import { navigate } from '../lib/router';
 import { storage } from '../lib/storage';
 import { JoinScreen } from './JoinScreen';
 
-/** The party, for a guest or the host (who also sees the invite). */
+const roleLabel = { host: ' (host)', cohost: ' (co-host)', guest: '' };
+
+/** The party, for a guest, a co-host or the host (who also sees the invite,
+ * the people and the rules). */
 export function RoomPage({ code }: { code: string }) {
   const [identity, setIdentity] = useState(storage.userId);
   const onUnauthorized = useCallback(() => {
     forgetGuest();
     setIdentity(null);
   }, []);
-  const { data, live, refresh, vote, add, advance } = useRoom(code, { enabled: identity !== null, onUnauthorized });
+  const { data, live, refresh, vote, add, advance, remove, askToSkip } = useRoom(code, {
+    enabled: identity !== null,
+    onUnauthorized,
+  });
+
+  const leave = () => {
+    storage.setRoomCode(null);
+    navigate('/');
+  };
+
+  if (data.removed) {
+    return (
+      <main className="start removed">
+        <h1 className="brand">Democratic Tunes</h1>
+        <section className="panel" role="alert">
+          <h2>You’re out of this party</h2>
+          <p>{data.removed}</p>
+        </section>
+        <button type="button" className="button" onClick={leave}>
+          Back to the start
+        </button>
+      </main>
+    );
+  }
 
   const joined = () => {
     setIdentity(storage.userId());
@@ -32,10 +61,9 @@ export function RoomPage({ code }: { code: string }) {
     return <JoinScreen code={code} knownName={null} onJoined={joined} />;
   }
 
-  const leave = () => {
-    storage.setRoomCode(null);
-    navigate('/');
-  };
+  const role = data.me?.role ?? 'guest';
+  const moderator = role === 'host' || role === 'cohost';
+  const presenceKey = data.presence ? data.presence.names.join('|') : '';
 
   return (
     <div className="room">
@@ -44,7 +72,7 @@ export function RoomPage({ code }: { code: string }) {
           <h1 className="room-name">{data.info?.name ?? '\u00a0'}</h1>
           <p className="muted">
             Room {code}
-            {data.me && ` · you’re ${data.me.display_name}${data.me.role === 'host' ? ' (host)' : ''}`}
+            {data.me && ` · you’re ${data.me.display_name}${roleLabel[role]}`}
           </p>
           <div className="room-status">
             <PresenceList presence={data.presence} />
@@ -61,10 +89,29 @@ export function RoomPage({ code }: { code: string }) {
         </div>
       </header>
       <main className="room-grid">
-        {data.me?.role === 'host' && <HostPanel code={code} />}
-        <NowPlaying nowPlaying={data.nowPlaying} upNext={data.queue[0] ?? null} onSkip={advance} loaded={data.loaded} />
+        {role === 'host' && <HostPanel code={code} />}
+        <NowPlaying
+          nowPlaying={data.nowPlaying}
+          upNext={data.queue[0] ?? null}
+          onSkip={moderator ? advance : undefined}
+          onAskToSkip={askToSkip}
+          skip={data.skip}
+          loaded={data.loaded}
+        />
         <SearchPanel queue={data.queue} nowPlaying={data.nowPlaying} onAdd={add} />
-        <QueueList queue={data.queue} me={data.me} loaded={data.loaded} onVote={vote} />
+        <QueueList
+          queue={data.queue}
+          me={data.me}
+          loaded={data.loaded}
+          downvotes={data.settings?.allow_downvotes ?? true}
+          onVote={vote}
+          onRemove={remove}
+        />
+        {moderator && (
+          <MembersPanel code={code} myRole={role} myMemberId={data.me?.member_id ?? null} presenceKey={`${presenceKey}|${data.version}`} />
+        )}
+        {role === 'host' && <SettingsPanel code={code} />}
+        {moderator && <AuditPanel code={code} version={data.version} />}
       </main>
     </div>
   );

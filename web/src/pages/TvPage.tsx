@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { JoinQr } from '../components/JoinQr';
 import { ProgressBar } from '../components/ProgressBar';
-import { useJoinUrl } from '../hooks/useJoinUrl';
+import { useJoinToken, useJoinUrl } from '../hooks/useJoinUrl';
 import { useRoom } from '../hooks/useRoom';
 import { api } from '../api/client';
 import { ensureGuest, forgetGuest } from '../lib/identity';
@@ -25,7 +25,11 @@ export function TvPage({ code }: { code: string }) {
     setReady(false);
   }, []);
   const { data } = useRoom(code, { enabled: ready, onUnauthorized });
-  const joinUrl = useJoinUrl(code);
+  // The host's screen shows the minute's join code in the QR link (guests
+  // who must be here prove it by scanning); other screens the plain link.
+  const moderator = data.me?.role === 'host' || data.me?.role === 'cohost';
+  const token = useJoinToken(code, ready && moderator);
+  const joinUrl = useJoinUrl(code, token);
   const playing = data.nowPlaying;
 
   return (

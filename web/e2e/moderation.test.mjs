@@ -1,0 +1,100 @@
+// Running the party from the browser: the host makes a co-host, who removes
+// a guest's song and kicks the guest; the guest's phone shows what happened.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { axeViolations, eventually, launchBrowser, laptop, phone, screenshotDir, startBox } from './box.mjs';
+
+let box;
+let chromium;
+before(async () => {
+  box = await startBox(['--new-guest-vote-delay', '0']);
+  chromium = await launchBrowser();
+});
+after(async () => {
+  await chromium?.close();
+  await box?.stop();
+});
+
+const queueTitles = (page) => page.locator('[data-testid="queue-row"] .track-title').allTextContents();
+
+async function joinAs(page, code, name) {
+  await page.goto(`${box.url}/r/${code}`);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Join the party' }).click();
+  await page.getByRole('heading', { name: 'Add a song' }).waitFor();
+}
+
+async function addSong(page, query, title) {
+  await page.getByLabel('Search by artist or title').fill(query);
+  await page.getByRole('button', { name: new RegExp(`^Add ${title} by`) }).click();
+  await page.getByText(`Added “${title}” to the queue.`).waitFor();
+}
+
+test('a co-host removes a song and kicks a guest; the guest sees it happen', async () => {
+  const host = await (await chromium.browser.newContext(laptop)).newPage();
+  const cy = await (await chromium.browser.newContext(phone)).newPage();
+  const bea = await (await chromium.browser.newContext(phone)).newPage();
+  await host.goto(box.url);
+  await host.getByRole('textbox', { name: 'Your name' }).fill('Anto');
+  await host.getByRole('button', { name: 'Start a party' }).click();
+  const code = (await host.locator('.room-code').textContent()).trim();
+  await joinAs(cy, code, 'Cy');
+  await joinAs(bea, code, 'Bea');
+
+  // Guests see no moderation: no people panel, no skip, no remove.
+  assert.equal(await bea.getByRole('heading', { name: 'People' }).count(), 0);
+  assert.equal(await bea.getByRole('button', { name: 'Skip', exact: true }).count(), 0);
+
+  // The room votes to skip: two of the three people here.
+  await addSong(host, 'africa', 'Africa');
+  await addSong(host, 'rosanna', 'Rosanna');
+  await host.getByRole('button', { name: 'Skip', exact: true }).click();
+  await bea.locator('.now-title', { hasText: 'Africa' }).waitFor({ timeout: 8000 });
+  await bea.getByRole('button', { name: /^Vote to skip/ }).click();
+  await bea.getByRole('button', { name: 'Asked to skip (1 of 2 needed)' }).waitFor();
+  await cy.getByRole('button', { name: /^Vote to skip/ }).click();
+  await bea.locator('.now-title', { hasText: 'Rosanna' }).waitFor({ timeout: 8000 });
+
+  // The host makes Cy a co-host; Cy's phone is told and gains the powers.
+  const cyRow = host.locator('[data-testid="member-row"]', { hasText: 'Cy' });
+  await cyRow.getByRole('button', { name: 'Make co-host' }).click();
+  await cyRow.getByText('Co-host').waitFor();
+  await cy.getByText('Anto made you a co-host: you can skip and moderate now.').waitFor();
+  await cy.getByRole('heading', { name: 'People' }).waitFor();
+  await cy.getByText(/you’re Cy \(co-host\)/).waitFor();
+
+  // Bea adds a song; anyone can see why it sits where it does.
+  await addSong(bea, 'superstition', 'Superstition');
+  await eventually(async () => (await queueTitles(cy)).includes('Superstition'), { what: 'Cy sees the song' });
+  await bea.getByRole('button', { name: 'why is Superstition #1?' }).click();
+  await bea.getByText('no votes yet · Bea’s first pick tonight'.replace('’', "'")).waitFor();
+
+  // Cy removes it, with a reason; Bea's phone hears why, and the song goes.
+  await cy.getByRole('button', { name: 'why is Superstition #1?' }).click();
+  await cy.getByLabel('Reason for removing Superstition (optional)').fill('not tonight');
+  await assertNoViolations(cy, 'co-host room');
+  await cy.screenshot({ path: join(screenshotDir, 'cohost.png') });
+  await cy.getByRole('button', { name: 'Remove Superstition' }).click();
+  await bea.getByText('Cy removed your song “Superstition”: not tonight').waitFor();
+  await eventually(async () => !(await queueTitles(bea)).includes('Superstition'), { what: 'the song leaves Bea’s queue' });
+
+  // Cy kicks Bea; Bea's phone says so and stops.
+  await cy.getByRole('button', { name: 'Kick Bea' }).click();
+  await bea.getByRole('heading', { name: 'You’re out of this party' }).waitFor({ timeout: 8000 });
+  await bea.getByText('Cy removed you from the party.').waitFor();
+  await eventually(async () => (await host.locator('[data-testid="member-row"]').count()) === 2, {
+    what: 'the host’s list loses Bea',
+  });
+
+  // The log tells the host what happened, newest first.
+  const log = host.getByRole('region', { name: 'Moderation log' });
+  await log.getByText(/Cy kicked “Bea”/).waitFor();
+  await log.getByText(/Cy removed a song “Superstition”/).waitFor();
+  await log.getByText(/Anto made a co-host “Cy”/).waitFor();
+});
+
+async function assertNoViolations(page, view) {
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `${view}: axe found serious or critical problems`);
+}
