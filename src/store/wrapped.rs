@@ -7,7 +7,7 @@ use super::{Store, now, rooms, users};
 use crate::error::Result;
 use crate::model::{Backer, Contributor, HourActivity, Wrapped, WrappedTrack};
 
-/// Each item of the room with its up and down votes.
+/// Each item of the room (removed ones aside) with its up and down votes.
 const ITEMS_WITH_VOTES: &str = "
     SELECT t.title, t.artist, u.display_name, rt.votes,
            COALESCE(SUM(v.value = 1), 0) AS ups, COALESCE(SUM(v.value = -1), 0) AS downs,
@@ -16,7 +16,7 @@ const ITEMS_WITH_VOTES: &str = "
     JOIN tracks t ON t.id = rt.track_id
     JOIN users u ON u.id = rt.added_by
     LEFT JOIN votes v ON v.room_track_id = rt.id
-    WHERE rt.room_id = ?1
+    WHERE rt.room_id = ?1 AND rt.status != 'removed'
     GROUP BY rt.id";
 
 impl Store {
@@ -71,7 +71,7 @@ fn wrapped(conn: &Connection, room_id: &str) -> Result<Wrapped> {
         .prepare(
             "SELECT u.display_name, COUNT(*), SUM(rt.started_at IS NOT NULL), SUM(rt.votes)
              FROM room_tracks rt JOIN users u ON u.id = rt.added_by
-             WHERE rt.room_id = ?1
+             WHERE rt.room_id = ?1 AND rt.status != 'removed'
              GROUP BY rt.added_by
              ORDER BY COUNT(*) DESC, SUM(rt.started_at IS NOT NULL) DESC, MIN(rt.seq)
              LIMIT 5",
