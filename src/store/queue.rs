@@ -189,23 +189,36 @@ impl Store {
                 } else {
                     at.clone()
                 };
+                // Another account on this device voted on it first: this
+                // vote is kept (and shown as theirs) but does not count.
+                let counted = match &user.device {
+                    None => true,
+                    Some(device) => tx
+                        .prepare_cached(
+                            "SELECT 1 FROM votes INDEXED BY votes_by_device
+                             WHERE room_track_id = ?1 AND device_id = ?2 AND user_id != ?3 AND counted = 1",
+                        )?
+                        .query_row([&room_track_id, device, &user.id], |_| Ok(()))
+                        .optional()?
+                        .is_none(),
+                };
                 // One statement on the common path: the vote lands only on
                 // an item queued in this room; a repeated vote changes nothing.
                 let changed = tx
                     .prepare_cached(
                         "INSERT INTO votes (room_track_id, user_id, value, created_at,
                                             room_id, device_id, counted, counts_from)
-                         SELECT id, ?2, ?3, ?4, ?5, ?6,
-                                ?6 IS NULL OR NOT EXISTS (
-                                    SELECT 1 FROM votes o
-                                    WHERE o.room_track_id = ?1 AND o.device_id = ?6
-                                      AND o.user_id != ?2 AND o.counted = 1),
-                                ?7
+                         SELECT id, ?2, ?3, ?4, ?5, ?6, ?8, ?7
                          FROM room_tracks
                          WHERE id = ?1 AND room_id = ?5 AND status = 'queued'
                          ON CONFLICT (room_track_id, user_id)
-                         DO UPDATE SET value = excluded.value, created_at = excluded.created_at,
-                                       counted = excluded.counted, counts_from = excluded.counts_from
+                         DO UPDATE SET value = excluded.value,
+                                       created_at = excluded.created_at,
+                                       counted = excluded.counted,
+                                       -- From when it counts changes only when whether it
+                                       -- counts does (back after a kick).
+                                       counts_from = iif(counted = excluded.counted, counts_from,
+                                                         excluded.counts_from)
                          WHERE value != excluded.value OR counted != excluded.counted",
                     )?
                     .execute(params![
@@ -215,7 +228,8 @@ impl Store {
                         at,
                         room.id,
                         user.device,
-                        counts_from
+                        counts_from,
+                        counted
                     ])?;
                 if changed > 0 {
                     tx.touch(&room.id);

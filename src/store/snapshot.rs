@@ -125,8 +125,9 @@ pub fn load(conn: &Connection, room_id: &str) -> Result<Option<RoomSnapshot>> {
     let mut not_yet: HashMap<String, i64> = HashMap::new();
     let mut next_due: Option<String> = None;
     let mut stmt = conn.prepare_cached(
+        // `counts_from > created_at` matches the partial index `votes_due`.
         "SELECT room_track_id, value, counts_from FROM votes
-         WHERE room_id = ?1 AND counts_from > ?2 AND counted = 1",
+         WHERE room_id = ?1 AND counts_from > ?2 AND counts_from > created_at AND counted = 1",
     )?;
     let mut rows = stmt.query([room_id, &at])?;
     while let Some(r) = rows.next()? {
