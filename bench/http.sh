@@ -15,7 +15,7 @@ cargo build --release --quiet
 work=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-DT_NO_MDNS=1 RUST_LOG=warn ./target/release/democratic-tunes --bind "127.0.0.1:$PORT" --db "$work/bench.db" &
+DT_NO_MDNS=1 DT_NO_RATE_LIMITS=1 RUST_LOG=warn ./target/release/democratic-tunes --bind "127.0.0.1:$PORT" --db "$work/bench.db" &
 pid=$!
 for _ in $(seq 100); do curl -sf "$BASE/health" >/dev/null && break; sleep 0.1; done
 

@@ -42,6 +42,24 @@ pub const WAL_SIZE_LIMIT: i64 = 32 * 1024 * 1024;
 /// How long a guest's `uid` cookie lives: a long weekend of partying.
 pub const COOKIE_MAX_AGE_SECS: i64 = 30 * 24 * 60 * 60;
 
+/// A client must send a request's headers within this long, and an idle
+/// keep-alive connection closes after it (slowloris protection).
+pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A TLS client must finish its handshake within this long.
+pub const TLS_HANDSHAKE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Open connections from one address. A 200-guest party behind one NAT
+/// address keeps about two each (a keep-alive connection and the live
+/// socket); beyond this a new connection is closed at once.
+pub const MAX_CONNECTIONS_PER_ADDRESS: usize = 600;
+
+/// Queued songs in one room; adds beyond it are refused (409).
+pub const MAX_QUEUE_PER_ROOM: i64 = 500;
+
+/// Rooms one user may host.
+pub const MAX_ROOMS_PER_USER: i64 = 20;
+
 /// The device cookie outlives guest accounts (a year).
 pub const DEVICE_COOKIE_MAX_AGE_SECS: i64 = 365 * 24 * 60 * 60;
 
@@ -65,6 +83,14 @@ pub struct Config {
     #[arg(skip = std::time::Duration::from_secs(10))]
     pub ping_every: std::time::Duration,
 
+    /// See `HEADER_READ_TIMEOUT` (a field so tests can shorten it).
+    #[arg(skip = HEADER_READ_TIMEOUT)]
+    pub header_read_timeout: std::time::Duration,
+
+    /// See `MAX_CONNECTIONS_PER_ADDRESS` (a field so tests can lower it).
+    #[arg(skip = MAX_CONNECTIONS_PER_ADDRESS)]
+    pub max_connections_per_address: usize,
+
     /// The box's name, as the LAN lists it (mDNS service name).
     #[arg(long, env = "DT_NAME", default_value = "Democratic Tunes")]
     pub name: String,
@@ -82,6 +108,32 @@ pub struct Config {
     /// host can change it in the room's settings.
     #[arg(long, env = "DT_NEW_GUEST_VOTE_DELAY", default_value_t = 10, value_parser = clap::value_parser!(u32).range(0..=600))]
     pub new_guest_vote_delay: u32,
+
+    /// Serve HTTPS with this certificate chain (PEM), for a port-forwarded
+    /// box; needs --tls-key. Cookies are then marked Secure.
+    #[arg(long, env = "DT_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The certificate's private key (PEM).
+    #[arg(long, env = "DT_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Believe `X-Forwarded-For` for the client's address (rate limits).
+    /// Only behind a reverse proxy that sets it: otherwise any client could
+    /// claim any address.
+    #[arg(long, env = "DT_TRUST_PROXY", value_parser = clap::builder::BoolishValueParser::new())]
+    pub trust_proxy: bool,
+
+    /// Let a web app served from this origin call the API with the guest's
+    /// cookie (CORS), e.g. `https://party.example.com`. Repeatable; off by
+    /// default.
+    #[arg(long = "cors-origin", env = "DT_CORS_ORIGIN", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+
+    /// Turn the rate limits off: for benchmarks on loopback only, never
+    /// for a party.
+    #[arg(long, env = "DT_NO_RATE_LIMITS", value_parser = clap::builder::BoolishValueParser::new())]
+    pub no_rate_limits: bool,
 }
 
 /// A DNS label: letters, digits and inner hyphens, at most 63.
@@ -115,9 +167,21 @@ impl Config {
             name: "Democratic Tunes".into(),
             hostname: "party".into(),
             ping_every: std::time::Duration::from_secs(10),
+            header_read_timeout: HEADER_READ_TIMEOUT,
+            max_connections_per_address: MAX_CONNECTIONS_PER_ADDRESS,
             // Tests vote right after joining; the delay has tests of its own.
             new_guest_vote_delay: 0,
+            tls_cert: None,
+            tls_key: None,
+            trust_proxy: false,
+            cors_origins: Vec::new(),
+            no_rate_limits: false,
         }
+    }
+
+    /// Whether the box serves HTTPS.
+    pub fn tls(&self) -> bool {
+        self.tls_cert.is_some()
     }
 
     /// The settings a new room starts with.

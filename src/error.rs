@@ -28,6 +28,9 @@ pub enum Error {
     /// Input that fails validation: 422, as FastAPI answers.
     #[error("{0}")]
     Unprocessable(String),
+    /// Over a rate limit: 429 (the middleware adds `Retry-After`).
+    #[error("{0}")]
+    TooManyRequests(String),
     /// Any other client error with its own status (413, 415, 405...).
     #[error("{detail}")]
     Client { status: StatusCode, detail: String },
@@ -48,6 +51,7 @@ impl Error {
             Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::Conflict(_) => StatusCode::CONFLICT,
             Error::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Error::Client { status, .. } => *status,
             Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Sqlite(e) if storage_unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,

@@ -40,6 +40,14 @@ pub fn url_to_open(bound: SocketAddr) -> String {
     })
 }
 
+/// `url` (as the functions above make it) for a box serving HTTPS.
+pub fn secure_if(url: String, tls: bool) -> String {
+    match (tls, url.strip_prefix("http://")) {
+        (true, Some(rest)) => format!("https://{rest}"),
+        _ => url,
+    }
+}
+
 fn lan_ip() -> Option<IpAddr> {
     if_addrs::get_if_addrs()
         .ok()?

@@ -18,18 +18,19 @@ async fn main() -> anyhow::Result<()> {
     let config = Config::parse();
     let server = Server::bind(config.clone()).await?;
     let addr = server.local_addr();
+    let tls = config.tls();
+    let to_open = lan::secure_if(lan::url_to_open(addr), tls);
     match lan::join_url(addr, config.mdns_host().as_deref()).filter(|_| !config.no_mdns) {
         Some(by_name) => tracing::info!(
             db = %config.db.display(),
-            "🎶 {} is up: open {by_name} or {} (listening on {addr})",
+            "🎶 {} is up: open {} or {to_open} (listening on {addr})",
             config.name,
-            lan::url_to_open(addr)
+            lan::secure_if(by_name, tls),
         ),
         None => tracing::info!(
             db = %config.db.display(),
-            "🎶 {} is up: open {} (listening on {addr})",
+            "🎶 {} is up: open {to_open} (listening on {addr})",
             config.name,
-            lan::url_to_open(addr)
         ),
     }
     server.run(http::shutdown_signal()).await

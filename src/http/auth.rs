@@ -55,12 +55,15 @@ async fn create_guest(
         .unwrap_or_else(Uuid::new_v4)
         .to_string();
     let guest = state.store.create_guest(name, Some(device.clone())).await?;
+    let secure = state.config.tls();
     let uid = Cookie::build((UID_COOKIE, guest.user_id.clone()))
+        .secure(secure)
         .http_only(true)
         .same_site(SameSite::Lax)
         .path("/")
         .max_age(time::Duration::seconds(COOKIE_MAX_AGE_SECS));
     let device = Cookie::build((DEVICE_COOKIE, device))
+        .secure(secure)
         .http_only(true)
         .same_site(SameSite::Lax)
         .path("/")
@@ -71,10 +74,11 @@ async fn create_guest(
 /// Forget this browser's identity: clears the `uid` cookie.
 #[utoipa::path(post, path = "/auth/logout", tag = "auth",
     responses((status = 204, description = "Cookie cleared")))]
-async fn logout(jar: CookieJar) -> (StatusCode, CookieJar) {
+async fn logout(State(state): State<AppState>, jar: CookieJar) -> (StatusCode, CookieJar) {
     // Always send the expired cookie: the browser may hold one the request
     // did not carry.
     let cookie = Cookie::build((UID_COOKIE, ""))
+        .secure(state.config.tls())
         .http_only(true)
         .same_site(SameSite::Lax)
         .path("/")

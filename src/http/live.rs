@@ -29,6 +29,9 @@ const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// Clients only pong; nothing they send needs more.
 const MAX_CLIENT_MESSAGE: usize = 4 * 1024;
 const READ_BUFFER: usize = 4 * 1024;
+/// At most this many client messages (pongs, mostly) per window.
+const MAX_MESSAGES_PER_WINDOW: u32 = 50;
+const MESSAGE_WINDOW: Duration = Duration::from_secs(10);
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(live))
@@ -94,6 +97,7 @@ async fn serve(
     // A dead connection is reaped within 2.5 pings.
     let silence_limit = ping_every * 5 / 2;
     let mut last_heard = Instant::now();
+    let (mut window_start, mut heard_in_window) = (Instant::now(), 0u32);
     // The current state first: `changed` fires at once.
     frames.mark_changed();
     let goodbye = loop {
@@ -110,7 +114,19 @@ async fn serve(
             }
             message = stream.next() => match message {
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break None,
-                Some(Ok(_)) => last_heard = Instant::now(),
+                Some(Ok(_)) => {
+                    last_heard = Instant::now();
+                    // Clients only pong: a chatty one is a broken or
+                    // hostile one.
+                    if window_start.elapsed() > MESSAGE_WINDOW {
+                        window_start = Instant::now();
+                        heard_in_window = 0;
+                    }
+                    heard_in_window += 1;
+                    if heard_in_window > MAX_MESSAGES_PER_WINDOW {
+                        break Some(("Too many messages.", close_code::POLICY));
+                    }
+                }
             },
             _ = ping.tick() => {
                 if last_heard.elapsed() > silence_limit {

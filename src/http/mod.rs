@@ -2,11 +2,14 @@
 //! graceful shutdown. Each resource module owns its routes.
 
 mod auth;
+mod connections;
 mod extract;
 mod health;
 mod live;
 mod moderation;
+mod rate_limits;
 mod rooms;
+mod security;
 mod tracks;
 mod votes;
 mod web;
@@ -73,6 +76,7 @@ pub struct AppState {
     pub realtime: Realtime,
     /// Where the listener actually bound (the port may have been 0).
     pub local_addr: SocketAddr,
+    pub rate_limits: rate_limits::RateLimits,
 }
 
 #[derive(OpenApi)]
@@ -104,9 +108,11 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 }
 
 /// The complete router: API, docs, fallbacks and layers.
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState) -> anyhow::Result<Router> {
     let (api, openapi) = api();
-    api.merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
+    let cors = security::cors(&state.config.cors_origins)?;
+    let router = api
+        .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
         // Not an API route: the web app's files and client routes, else 404.
         .fallback(web::serve)
         .method_not_allowed_fallback(|| async {
@@ -120,6 +126,20 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            rate_limits::limit,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::same_origin,
+        ));
+    let router = match cors {
+        Some(cors) => router.layer(cors),
+        None => router,
+    };
+    Ok(router
+        .layer(axum::middleware::from_fn(security::common_headers))
         // Spans name the path only: a query may carry a user id (the live
         // socket's `uid`), and ids are credentials that never reach a log.
         .layer(
@@ -127,18 +147,24 @@ pub fn router(state: AppState) -> Router {
                 tracing::debug_span!("request", method = %request.method(), path = %request.uri().path())
             }),
         )
-        .with_state(state)
+        .with_state(state))
 }
 
 /// A box with its database open and its port bound, ready to serve.
 pub struct Server {
     listener: TcpListener,
+    tls: Option<Arc<tokio_rustls::rustls::ServerConfig>>,
     state: AppState,
 }
 
 impl Server {
     /// Opens the store (migrating it) and binds the listener.
     pub async fn bind(config: Config) -> anyhow::Result<Server> {
+        // A bad certificate stops the box at start, with the reason.
+        let tls = match (&config.tls_cert, &config.tls_key) {
+            (Some(cert), Some(key)) => Some(connections::tls_config(cert, key)?),
+            _ => None,
+        };
         let db = config.db.clone();
         let store = tokio::task::spawn_blocking(move || Store::open(&db)).await??;
         let listener = TcpListener::bind(config.bind)
@@ -147,11 +173,13 @@ impl Server {
         let local_addr = listener.local_addr()?;
         Ok(Server {
             listener,
+            tls,
             state: AppState {
                 config: Arc::new(config),
                 realtime: Realtime::new(store.clone()),
                 store,
                 local_addr,
+                rate_limits: rate_limits::RateLimits::default(),
             },
         })
     }
@@ -202,9 +230,8 @@ impl Server {
                 }
             }
         };
-        axum::serve(self.listener, router(self.state))
-            .with_graceful_shutdown(signal)
-            .await?;
+        let router = router(self.state)?;
+        connections::serve(self.listener, router, self.tls, &config, signal).await;
         if let Some(advertiser) = advertiser {
             tokio::task::spawn_blocking(move || advertiser.stop()).await?;
         }

@@ -71,6 +71,7 @@ fn respond(path: &str, file: EmbeddedFile, headers: &HeaderMap) -> Response {
     )
         .into_response();
     let h = response.headers_mut();
+    super::security::page_headers(h);
     h.insert(VARY, HeaderValue::from_static("accept-encoding"));
     if let Some(encoding) = encoding {
         h.insert(CONTENT_ENCODING, HeaderValue::from_static(encoding));

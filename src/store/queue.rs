@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::rooms::{self, RoomRef};
 use super::{RoomSnapshot, Store, Tx, audit, now, snapshot, users};
+use crate::config::MAX_QUEUE_PER_ROOM;
 use crate::domain::song;
 use crate::domain::vote::Vote;
 use crate::error::{Error, Result};
@@ -114,6 +115,16 @@ impl Store {
                             )));
                         }
                     }
+                }
+                let queued: i64 = tx
+                    .prepare_cached(
+                        "SELECT count(*) FROM room_tracks WHERE room_id = ?1 AND status = 'queued'",
+                    )?
+                    .query_row([&room.id], |r| r.get(0))?;
+                if queued >= MAX_QUEUE_PER_ROOM {
+                    return Err(Error::Conflict(format!(
+                        "The queue is full ({MAX_QUEUE_PER_ROOM} songs): vote for what is there."
+                    )));
                 }
                 if member.role.bound_by_guest_limits() {
                     let waiting: i64 = tx

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::snapshot::{self, RoomSnapshot};
 use super::{Store, now, users};
+use crate::config::MAX_ROOMS_PER_USER;
 use crate::domain::role::Role;
 use crate::domain::settings::Settings;
 use crate::domain::{join_token, room_code, room_name};
@@ -45,6 +46,14 @@ impl Store {
     ) -> Result<Room> {
         self.write(move |tx| {
             let host = users::require(tx, user)?;
+            let hosted: i64 = tx
+                .prepare_cached("SELECT count(*) FROM rooms WHERE host_user_id = ?1")?
+                .query_row([&host.id], |r| r.get(0))?;
+            if hosted >= MAX_ROOMS_PER_USER {
+                return Err(Error::Conflict(format!(
+                    "You already host {MAX_ROOMS_PER_USER} parties: that is the limit."
+                )));
+            }
             let host_name = users::display_name(tx, &host)?;
             let name = room_name::parse(name.as_deref(), &host_name)?;
             let id = Uuid::new_v4().to_string();

@@ -8,6 +8,7 @@ mod binary;
 mod docs;
 mod errors;
 mod fair;
+mod hostile;
 mod live;
 mod moderation;
 mod restart;

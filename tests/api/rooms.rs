@@ -39,12 +39,19 @@ async fn a_blank_room_name_becomes_the_hosts_party() {
 }
 
 #[tokio::test]
-async fn room_codes_are_unique() {
+async fn room_codes_are_unique_and_a_host_has_at_most_twenty_rooms() {
     let app = spawn_app().await;
-    let host = app.guest("Anto").await;
     let mut codes = std::collections::HashSet::new();
-    for _ in 0..50 {
-        assert!(codes.insert(app.room(&host).await));
+    for i in 0..3 {
+        let host = app.guest(&format!("Host {i}")).await;
+        for _ in 0..20 {
+            assert!(codes.insert(app.room(&host).await));
+        }
+        let res = app
+            .post("/rooms", Some(&host), json!({ "name": "one more" }))
+            .await;
+        let detail = assert_error(res, StatusCode::CONFLICT).await;
+        assert!(detail.contains("20"), "{detail}");
     }
 }
 

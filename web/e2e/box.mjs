@@ -1,7 +1,7 @@
 // Starts the real box (the binary cargo built) on 127.0.0.1 with a fresh
 // SQLite file, and a headless Debian Chromium to drive it.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -56,6 +56,19 @@ export async function launchBrowser() {
       '--disable-sync',
     ],
   });
+  // Every page records what the Content-Security-Policy blocked, so the
+  // accessibility check can fail on it too.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    await context.addInitScript(() => {
+      window.__cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (e) =>
+        window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`),
+      );
+    });
+    return context;
+  };
   return {
     browser,
     async close() {
@@ -69,13 +82,20 @@ export const smallPhone = { viewport: { width: 360, height: 640 }, isMobile: tru
 export const laptop = { viewport: { width: 1280, height: 800 } };
 export const tv = { viewport: { width: 1920, height: 1080 } };
 
-/** Serious and critical axe-core violations on the page, as readable lines. */
+const axeSource = readFileSync(join(root, 'web', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/** Serious and critical axe-core violations on the page, and anything its
+ * Content-Security-Policy blocked, as readable lines. */
 export async function axeViolations(page) {
-  await page.addScriptTag({ path: join(root, 'web', 'node_modules', 'axe-core', 'axe.min.js') });
+  // Evaluated by the test, not a script tag: the page's policy rightly
+  // refuses inline scripts.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
   const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const csp = await page.evaluate(() => window.__cspViolations ?? []);
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact}: ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    .map((v) => `${v.impact}: ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+    .concat(csp.map((line) => `content security policy: ${line}`));
 }
 
 /** Polls `check` until it returns truthy or the time is up. */

@@ -1,0 +1,261 @@
+//! Rate limits on what a flood would abuse: making guests, joining, adding,
+//! voting and opening live sockets. Each is limited per client address and
+//! per identity (governor's keyed token buckets), and a refusal is a 429
+//! with `Retry-After` and a `detail`.
+//!
+//! Per address, the budgets are sized for a 200-guest party behind one NAT
+//! address (everyone joining within a minute, voting freely); per identity
+//! they stop one phone (or script) from hammering. The box's own machine
+//! (loopback) has no per-address budget: it is the host's.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::{Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::CookieJar;
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use uuid::Uuid;
+
+use super::AppState;
+use super::connections::client_ip;
+use super::extract::identity;
+use crate::error::Error;
+
+/// What a request does, for the limits that apply to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    NewGuest,
+    Join,
+    Add,
+    Vote,
+    LiveConnect,
+}
+
+impl Action {
+    /// The limited action a request is, if any.
+    fn of(method: &Method, path: &str) -> Option<Action> {
+        let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+        match (method, parts.as_slice()) {
+            (&Method::POST, ["auth", "guest"]) => Some(Action::NewGuest),
+            (&Method::POST, ["rooms", "join"]) => Some(Action::Join),
+            (&Method::POST, ["tracks", "rooms", _, "tracks"]) => Some(Action::Add),
+            (&Method::POST, ["votes", "rooms", _, "votes"]) => Some(Action::Vote),
+            (&Method::GET, ["rooms", _, "ws"]) => Some(Action::LiveConnect),
+            _ => None,
+        }
+    }
+
+    /// (sustained per second, burst) per address, then per identity.
+    pub const fn budgets(self) -> ((u32, u32), Option<(u32, u32)>) {
+        match self {
+            // A whole party arriving at once, then a trickle.
+            Action::NewGuest => ((5, 300), None),
+            Action::Join => ((10, 300), Some((1, 10))),
+            Action::Add => ((10, 200), Some((1, 10))),
+            Action::Vote => ((100, 600), Some((5, 30))),
+            Action::LiveConnect => ((20, 400), Some((1, 10))),
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            Action::NewGuest => "new guests",
+            Action::Join => "joins",
+            Action::Add => "songs added",
+            Action::Vote => "votes",
+            Action::LiveConnect => "live connections",
+        }
+    }
+}
+
+const ACTIONS: [Action; 5] = [
+    Action::NewGuest,
+    Action::Join,
+    Action::Add,
+    Action::Vote,
+    Action::LiveConnect,
+];
+
+struct Buckets {
+    action: Action,
+    per_address: DefaultKeyedRateLimiter<IpAddr>,
+    per_identity: Option<DefaultKeyedRateLimiter<Uuid>>,
+}
+
+/// Every limiter of the box. Cheap to clone.
+#[derive(Clone)]
+pub struct RateLimits {
+    buckets: Arc<Vec<Buckets>>,
+    checks: Arc<AtomicU64>,
+    clock: DefaultClock,
+}
+
+fn quota((per_second, burst): (u32, u32)) -> Quota {
+    let nz = |n: u32| NonZeroU32::new(n).expect("budgets are positive");
+    Quota::per_second(nz(per_second)).allow_burst(nz(burst))
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        let buckets = ACTIONS
+            .iter()
+            .map(|&action| {
+                let (address, identity) = action.budgets();
+                Buckets {
+                    action,
+                    per_address: RateLimiter::keyed(quota(address)),
+                    per_identity: identity.map(|b| RateLimiter::keyed(quota(b))),
+                }
+            })
+            .collect();
+        RateLimits {
+            buckets: Arc::new(buckets),
+            checks: Arc::default(),
+            clock: DefaultClock::default(),
+        }
+    }
+}
+
+impl RateLimits {
+    /// `Err(wait)` when the request is over a budget.
+    fn check(
+        &self,
+        action: Action,
+        ip: Option<IpAddr>,
+        user: Option<Uuid>,
+    ) -> Result<(), Duration> {
+        // Forget idle keys now and then, so the maps cannot grow without end.
+        if self.checks.fetch_add(1, Ordering::Relaxed) % 4096 == 4095 {
+            for b in self.buckets.iter() {
+                b.per_address.retain_recent();
+                if let Some(l) = &b.per_identity {
+                    l.retain_recent();
+                }
+            }
+        }
+        let b = self
+            .buckets
+            .iter()
+            .find(|b| b.action == action)
+            .expect("every action has buckets");
+        let now = self.clock.now();
+        if let (Some(limiter), Some(user)) = (&b.per_identity, user) {
+            limiter
+                .check_key(&user)
+                .map_err(|not_until| not_until.wait_time_from(now))?;
+        }
+        if let Some(ip) = ip.filter(|ip| !ip.is_loopback()) {
+            b.per_address
+                .check_key(&ip)
+                .map_err(|not_until| not_until.wait_time_from(now))?;
+        }
+        Ok(())
+    }
+}
+
+/// The middleware: refuses a request over its budgets with 429.
+pub async fn limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if !state.config.no_rate_limits
+        && let Some(action) = Action::of(request.method(), request.uri().path())
+    {
+        let (parts, body) = request.into_parts();
+        let ip = client_ip(&parts, state.config.trust_proxy);
+        let jar = CookieJar::from_headers(&parts.headers);
+        let query_uid = parts.uri.query().and_then(|q| {
+            q.split('&')
+                .find_map(|kv| kv.strip_prefix("uid="))
+                .map(str::to_string)
+        });
+        let user = identity(&parts.headers, &jar, query_uid.as_deref()).ok();
+        if let Err(wait) = state.rate_limits.check(action, ip, user) {
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            let mut response = Error::TooManyRequests(format!(
+                "Slow down: too many {} from here. Try again in {} s.",
+                action.what(),
+                seconds.max(1)
+            ))
+            .into_response();
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, seconds.max(1).into());
+            return response;
+        }
+        return next.run(Request::from_parts(parts, body)).await;
+    }
+    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_limited_actions_are_recognised() {
+        assert_eq!(
+            Action::of(&Method::POST, "/auth/guest"),
+            Some(Action::NewGuest)
+        );
+        assert_eq!(Action::of(&Method::POST, "/rooms/join"), Some(Action::Join));
+        assert_eq!(
+            Action::of(&Method::POST, "/tracks/rooms/ABCDEF/tracks"),
+            Some(Action::Add)
+        );
+        assert_eq!(
+            Action::of(&Method::POST, "/votes/rooms/ABCDEF/votes"),
+            Some(Action::Vote)
+        );
+        assert_eq!(
+            Action::of(&Method::GET, "/rooms/ABCDEF/ws"),
+            Some(Action::LiveConnect)
+        );
+        assert_eq!(Action::of(&Method::GET, "/tracks/rooms/ABCDEF/queue"), None);
+        assert_eq!(Action::of(&Method::GET, "/auth/guest"), None);
+    }
+
+    #[test]
+    fn an_identity_over_its_budget_waits_and_others_do_not() {
+        let limits = RateLimits::default();
+        let (me, you) = (Uuid::new_v4(), Uuid::new_v4());
+        let ip: IpAddr = "10.0.0.7".parse().unwrap();
+        let (_, Some((_, burst))) = Action::Vote.budgets() else {
+            unreachable!()
+        };
+        for _ in 0..burst {
+            assert!(limits.check(Action::Vote, Some(ip), Some(me)).is_ok());
+        }
+        let wait = limits.check(Action::Vote, Some(ip), Some(me)).unwrap_err();
+        assert!(wait > Duration::ZERO && wait <= Duration::from_secs(1));
+        assert!(limits.check(Action::Vote, Some(ip), Some(you)).is_ok());
+    }
+
+    #[test]
+    fn a_whole_party_behind_one_address_can_arrive_at_once() {
+        let limits = RateLimits::default();
+        let nat: IpAddr = "192.0.2.1".parse().unwrap();
+        for _ in 0..200 {
+            assert!(limits.check(Action::NewGuest, Some(nat), None).is_ok());
+            assert!(
+                limits
+                    .check(Action::Join, Some(nat), Some(Uuid::new_v4()))
+                    .is_ok()
+            );
+            assert!(
+                limits
+                    .check(Action::LiveConnect, Some(nat), Some(Uuid::new_v4()))
+                    .is_ok()
+            );
+        }
+        // The box's own machine has no per-address budget.
+        let local: IpAddr = "127.0.0.1".parse().unwrap();
+        for _ in 0..1000 {
+            assert!(limits.check(Action::NewGuest, Some(local), None).is_ok());
+        }
+    }
+}

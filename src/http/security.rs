@@ -1,0 +1,145 @@
+//! What keeps another origin from acting for a guest, and the browser
+//! hardening headers.
+//!
+//! - State-changing requests (and live sockets) from another origin are
+//!   refused (403) unless that origin is allowed with `--cors-origin`.
+//! - State-changing requests never take form bodies (415): a form on
+//!   another site cannot post for a guest, JSON needs a CORS preflight.
+//! - CORS is off unless `--cors-origin` names the front ends to allow (with
+//!   credentials, as the seed's separate front end needed).
+//! - Every answer says `nosniff` and sends no referrer (join links carry
+//!   codes); the web app's pages add a strict Content-Security-Policy (no
+//!   inline script) and may not be framed.
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use super::AppState;
+use crate::error::Error;
+
+/// The web app's Content-Security-Policy: its own files only, nothing
+/// inline, no framing. `connect-src 'self'` covers the same-origin socket.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+     style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; \
+     manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; \
+     form-action 'self'; frame-ancestors 'none'";
+
+/// Headers for the web app's files.
+pub fn page_headers(headers: &mut axum::http::HeaderMap) {
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+}
+
+/// Headers for every answer.
+pub async fn common_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    response
+}
+
+/// Refuses cross-origin writes and form bodies (see the module's doc).
+pub async fn same_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let unsafe_method = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    let upgrade = request.headers().contains_key(header::UPGRADE);
+    if unsafe_method || upgrade {
+        if let Some(origin) = request.headers().get(header::ORIGIN)
+            && !is_allowed(origin, request.headers().get(header::HOST), &state)
+        {
+            return Error::forbidden(
+                "Requests from another site are not accepted: open the party from the box's own page.",
+            )
+            .into_response();
+        }
+        if unsafe_method && has_form_body(request.headers()) {
+            return Error::Client {
+                status: axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                detail: "Send JSON (Content-Type: application/json), not a form.".into(),
+            }
+            .into_response();
+        }
+    }
+    next.run(request).await
+}
+
+fn is_allowed(origin: &HeaderValue, host: Option<&HeaderValue>, state: &AppState) -> bool {
+    let Ok(origin) = origin.to_str() else {
+        return false;
+    };
+    // Same origin: the Origin's authority is the Host the request names.
+    let authority = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"));
+    let same = match (authority, host.and_then(|h| h.to_str().ok())) {
+        (Some(a), Some(h)) => a.eq_ignore_ascii_case(h),
+        _ => false,
+    };
+    same || state
+        .config
+        .cors_origins
+        .iter()
+        .any(|o| o.trim_end_matches('/').eq_ignore_ascii_case(origin))
+}
+
+fn has_form_body(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .is_some_and(|t| {
+            matches!(
+                t.as_str(),
+                "application/x-www-form-urlencoded" | "multipart/form-data" | "text/plain"
+            )
+        })
+}
+
+/// CORS for the origins `--cors-origin` allows; `None` (no CORS) by default.
+pub fn cors(origins: &[String]) -> anyhow::Result<Option<CorsLayer>> {
+    if origins.is_empty() {
+        return Ok(None);
+    }
+    let origins = origins
+        .iter()
+        .map(|o| HeaderValue::from_str(o.trim_end_matches('/')))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_credentials(true)
+            .allow_methods([
+                Method::GET,
+                Method::POST,
+                Method::PUT,
+                Method::PATCH,
+                Method::DELETE,
+            ])
+            .allow_headers([
+                header::CONTENT_TYPE,
+                HeaderName::from_static(super::UID_HEADER),
+            ])
+            .expose_headers([HeaderName::from_static(super::ROOM_VERSION_HEADER)]),
+    ))
+}
