@@ -5,6 +5,8 @@ mod helpers;
 
 mod auth;
 mod binary;
+mod crash;
+mod disk_full;
 mod docs;
 mod errors;
 mod fair;
