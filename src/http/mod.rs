@@ -192,6 +192,11 @@ impl Server {
         self.state.store.clone()
     }
 
+    /// The box's router, to call in-process (fuzzing) without serving.
+    pub fn router(&self) -> anyhow::Result<Router> {
+        router(self.state.clone())
+    }
+
     /// Serves until `shutdown` resolves, then lets in-flight requests finish
     /// and closes the database (checkpointed).
     pub async fn run(
