@@ -6,14 +6,16 @@
 //!   cargo bench --bench ws_fanout            (N = 100, 500, 1000)
 //!   cargo bench --bench ws_fanout -- 50 200  (other Ns)
 
-use std::process::{Child, Command, Stdio};
+mod common;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio_tungstenite::tungstenite::Message;
+
+use common::{Api, rss_kb, start_box};
 
 const VOTES: usize = 20;
 const VOTE_SPACING: Duration = Duration::from_millis(150);
@@ -21,95 +23,10 @@ const VOTE_SPACING: Duration = Duration::from_millis(150);
 /// When each client received each room version.
 type Arrivals = Arc<Mutex<Vec<Vec<(i64, Instant)>>>>;
 
-struct BoxProcess {
-    child: Child,
-    url: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for BoxProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn start_box() -> BoxProcess {
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_democratic-tunes"))
-        .args(["--bind", "127.0.0.1:0", "--db"])
-        .arg(dir.path().join("bench.db"))
-        .env("DT_NO_MDNS", "1")
-        // One voter as fast as the box answers: over any party's limits.
-        .env("DT_NO_RATE_LIMITS", "1")
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = tokio::process::ChildStderr::from_std(child.stderr.take().unwrap()).unwrap();
-    let mut lines = BufReader::new(stderr).lines();
-    let url = loop {
-        let line = lines.next_line().await.unwrap().expect("the box starts");
-        if let Some(rest) = line.split("open ").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_string();
-        }
-    };
-    assert!(url.starts_with("http://127.0.0.1:"), "loopback only: {url}");
-    // Keep draining the log so the box never blocks on a full pipe.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    BoxProcess {
-        child,
-        url,
-        _dir: dir,
-    }
-}
-
-struct Api {
-    http: reqwest::Client,
-    base: String,
-}
-
-impl Api {
-    async fn post(&self, path: &str, uid: Option<&str>, body: Value) -> reqwest::Response {
-        let mut request = self.http.post(format!("{}{path}", self.base)).json(&body);
-        if let Some(uid) = uid {
-            request = request.header("x-user-id", uid);
-        }
-        let response = request.send().await.unwrap();
-        assert!(
-            response.status().is_success(),
-            "{path}: {}",
-            response.status()
-        );
-        response
-    }
-
-    async fn guest(&self, name: &str) -> String {
-        let guest: Value = self
-            .post("/auth/guest", None, json!({ "display_name": name }))
-            .await
-            .json()
-            .await
-            .unwrap();
-        guest["user_id"].as_str().unwrap().to_string()
-    }
-}
-
 /// The version a frame carries, read from its fixed prefix.
 fn frame_version(text: &str) -> Option<i64> {
     let rest = text.strip_prefix("{\"type\":\"snapshot\",\"version\":")?;
     rest[..rest.find(',')?].parse().ok()
-}
-
-fn rss_kb(pid: u32, field: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap()
-        .lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
 }
 
 struct Row {
@@ -124,7 +41,8 @@ struct Row {
 }
 
 async fn run(clients: usize) -> Row {
-    let the_box = start_box().await;
+    // One voter as fast as the box answers: over any party's limits.
+    let the_box = start_box(false).await;
     let pid = the_box.child.id();
     let api = Api {
         http: reqwest::Client::new(),

@@ -1,0 +1,90 @@
+//! What the benchmarks share: the real box as its own process (release
+//! build, mDNS off, loopback only), a small API client, memory readings.
+#![allow(dead_code)]
+
+use std::process::{Child, Command, Stdio};
+
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+pub struct BoxProcess {
+    pub child: Child,
+    pub url: String,
+    pub dir: tempfile::TempDir,
+}
+
+impl Drop for BoxProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the box; `limits`: keep the rate limits on (as at a party).
+pub async fn start_box(limits: bool) -> BoxProcess {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_democratic-tunes"))
+        .args(["--bind", "127.0.0.1:0", "--db"])
+        .arg(dir.path().join("bench.db"))
+        .env("DT_NO_MDNS", "1")
+        .env("DT_NO_RATE_LIMITS", if limits { "0" } else { "1" })
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = tokio::process::ChildStderr::from_std(child.stderr.take().unwrap()).unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    let url = loop {
+        let line = lines.next_line().await.unwrap().expect("the box starts");
+        if let Some(rest) = line.split("open ").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_string();
+        }
+    };
+    assert!(url.starts_with("http://127.0.0.1:"), "loopback only: {url}");
+    // Keep draining the log so the box never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    BoxProcess { child, url, dir }
+}
+
+pub struct Api {
+    pub http: reqwest::Client,
+    pub base: String,
+}
+
+impl Api {
+    pub async fn post(&self, path: &str, uid: Option<&str>, body: Value) -> reqwest::Response {
+        let mut request = self.http.post(format!("{}{path}", self.base)).json(&body);
+        if let Some(uid) = uid {
+            request = request.header("x-user-id", uid);
+        }
+        let response = request.send().await.unwrap();
+        assert!(
+            response.status().is_success(),
+            "{path}: {}",
+            response.status()
+        );
+        response
+    }
+
+    pub async fn guest(&self, name: &str) -> String {
+        let guest: Value = self
+            .post("/auth/guest", None, json!({ "display_name": name }))
+            .await
+            .json()
+            .await
+            .unwrap();
+        guest["user_id"].as_str().unwrap().to_string()
+    }
+}
+
+/// A field of /proc/<pid>/status, in kB (VmRSS, VmHWM).
+pub fn rss_kb(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
