@@ -4,56 +4,18 @@
 //! must agree with the votes, and SQLite's integrity check must pass.
 
 use std::collections::HashSet;
-use std::path::Path;
-use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rand::RngExt;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
 
-const BIN: &str = env!("CARGO_BIN_EXE_democratic-tunes");
+use crate::helpers::start_binary;
+
 /// Kill-and-restart rounds (bounded for CI; `CRASH_ROUNDS` for more).
 const DEFAULT_ROUNDS: usize = 8;
 const GUESTS: usize = 24;
-
-struct Running {
-    child: Child,
-    base: String,
-}
-
-/// Starts the binary on `db` and waits for its start-up line.
-async fn start(db: &Path) -> Running {
-    let mut child = Command::new(BIN)
-        .args(["--bind", "127.0.0.1:0", "--db"])
-        .arg(db)
-        .env("DT_NO_MDNS", "1")
-        // As many writes in flight as the box will take.
-        .env("DT_NO_RATE_LIMITS", "1")
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let base = tokio::time::timeout(Duration::from_secs(20), async {
-        while let Some(line) = lines.next_line().await.unwrap() {
-            if let Some(at) = line.find("open http://127.0.0.1:") {
-                let url = line[at + 5..].split_whitespace().next().unwrap();
-                return url.to_string();
-            }
-        }
-        panic!("the box exited before it was up");
-    })
-    .await
-    .expect("the box starts");
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    Running { child, base }
-}
 
 /// What the box acknowledged: votes (user, item, value) and adds (track).
 #[derive(Default)]
@@ -99,7 +61,7 @@ async fn acknowledged_writes_survive_sigkill() {
         .unwrap();
 
     // The party: a host, a room that takes many songs, guests.
-    let mut running = start(&db).await;
+    let mut running = start_binary(&db, &[("DT_NO_RATE_LIMITS", "1")]).await;
     let base = running.base.clone();
     let guest = |name: String| {
         let client = client.clone();
@@ -297,7 +259,7 @@ async fn acknowledged_writes_survive_sigkill() {
             assert_eq!(disagreeing, 0, "round {round}: tallies disagree with votes");
         }
         checked += acked.votes.len() + acked.adds.len();
-        running = start(&db).await;
+        running = start_binary(&db, &[("DT_NO_RATE_LIMITS", "1")]).await;
         let health = client
             .get(format!("{}/health", running.base))
             .send()

@@ -326,3 +326,54 @@ pub async fn next_personal(socket: &mut Socket) -> Value {
         }
     }
 }
+
+/// The real binary, running as its own process.
+pub struct Running {
+    pub child: tokio::process::Child,
+    pub base: String,
+    /// Every line it logged so far.
+    pub log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+/// Starts the binary on `db` (loopback, a free port, mDNS off) with extra
+/// environment, and waits for its start-up line.
+pub async fn start_binary(db: &Path, env: &[(&str, &str)]) -> Running {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_democratic-tunes"));
+    command
+        .args(["--bind", "127.0.0.1:0", "--db"])
+        .arg(db)
+        .env("DT_NO_MDNS", "1")
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true);
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let mut child = command.spawn().unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let log: std::sync::Arc<std::sync::Mutex<Vec<String>>> = Default::default();
+    let base = timeout(Duration::from_secs(20), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            log.lock().unwrap().push(line.clone());
+            if let Some(at) = line.find("open http://127.0.0.1:") {
+                return line[at + 5..]
+                    .split_whitespace()
+                    .next()
+                    .unwrap()
+                    .to_string();
+            }
+        }
+        panic!("the box exited before it was up");
+    })
+    .await
+    .expect("the box starts");
+    let sink = log.clone();
+    tokio::spawn(async move {
+        while let Ok(Some(line)) = lines.next_line().await {
+            sink.lock().unwrap().push(line);
+        }
+    });
+    Running { child, base, log }
+}

@@ -407,3 +407,62 @@ async fn https_with_a_self_signed_certificate() {
     let plain = reqwest::Client::new().get(app.url("/health")).send().await;
     assert!(plain.is_err() || !plain.unwrap().status().is_success());
 }
+
+#[tokio::test]
+async fn no_log_line_carries_a_credential() {
+    let dir = tempfile::tempdir().unwrap();
+    // Everything the box can say.
+    let mut running = start_binary(&dir.path().join("log.db"), &[("RUST_LOG", "trace")]).await;
+    let client = reqwest::Client::new();
+    let base = running.base.clone();
+    let post = |user: Option<String>, path: String, body: serde_json::Value| {
+        let mut req = client.post(format!("{base}{path}")).json(&body);
+        if let Some(user) = user {
+            req = req.header("X-User-ID", user);
+        }
+        async move {
+            req.send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let host = post(
+        None,
+        "/auth/guest".into(),
+        json!({ "display_name": "Anto" }),
+    )
+    .await;
+    let host = host["user_id"].as_str().unwrap().to_string();
+    let bea = post(None, "/auth/guest".into(), json!({ "display_name": "Bea" })).await;
+    let bea = bea["user_id"].as_str().unwrap().to_string();
+    let room = post(Some(host.clone()), "/rooms".into(), json!({})).await;
+    let code = room["code"].as_str().unwrap().to_string();
+    post(
+        Some(bea.clone()),
+        "/rooms/join".into(),
+        json!({ "code": code }),
+    )
+    .await;
+    // The live socket's uid query parameter, too.
+    let ws = format!(
+        "{}/rooms/{code}/ws?uid={bea}",
+        base.replace("http://", "ws://")
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(ws).await.unwrap();
+    let _ = socket.next().await;
+    drop(socket);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    running.child.start_kill().unwrap();
+    let _ = running.child.wait().await;
+    let log = running.log.lock().unwrap().join("\n");
+    assert!(log.lines().count() > 5, "the box said little: {log}");
+    for id in [&host, &bea] {
+        assert!(
+            !log.contains(id.as_str()),
+            "a user id reached the log:\n{log}"
+        );
+    }
+}
