@@ -73,7 +73,10 @@ where
             state,
         )
         .await
-        .map_err(|e| Error::unprocessable(e.body_text()))?;
+        .map_err(|e| Error::Client {
+            status: e.status(),
+            detail: e.body_text(),
+        })?;
         if bytes.is_empty() {
             return Ok(OptionalJsonBody(None));
         }

@@ -466,3 +466,20 @@ async fn no_log_line_carries_a_credential() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_optional_body_is_still_bounded_and_json() {
+    let app = spawn_app().await;
+    let host = app.guest("Anto").await;
+    let code = app.room(&host).await;
+    let path = format!("/rooms/{code}/members/nobody/kick");
+    let huge = json!({ "reason": "x".repeat(20_000) });
+    assert_error(
+        app.post(&path, Some(&host), huge).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+    )
+    .await;
+    // No body at all is fine (and here, no such member).
+    let res = app.send(Method::POST, &path, Some(&host), None).await;
+    assert_error(res, StatusCode::NOT_FOUND).await;
+}
