@@ -132,14 +132,13 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            security::same_origin,
+            security::guard,
         ));
     let router = match cors {
         Some(cors) => router.layer(cors),
         None => router,
     };
     Ok(router
-        .layer(axum::middleware::from_fn(security::common_headers))
         // Spans name the path only: a query may carry a user id (the live
         // socket's `uid`), and ids are credentials that never reach a log.
         .layer(

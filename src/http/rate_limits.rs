@@ -41,8 +41,18 @@ pub enum Action {
 impl Action {
     /// The limited action a request is, if any.
     fn of(method: &Method, path: &str) -> Option<Action> {
-        let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
-        match (method, parts.as_slice()) {
+        // Without allocating: this runs for every request.
+        let mut segments = path.trim_matches('/').split('/');
+        let mut parts = [""; 5];
+        let mut n = 0;
+        for segment in segments.by_ref() {
+            if n == parts.len() {
+                return None;
+            }
+            parts[n] = segment;
+            n += 1;
+        }
+        match (method, &parts[..n]) {
             (&Method::POST, ["auth", "guest"]) => Some(Action::NewGuest),
             (&Method::POST, ["rooms", "join"]) => Some(Action::Join),
             (&Method::POST, ["tracks", "rooms", _, "tracks"]) => Some(Action::Add),

@@ -36,9 +36,10 @@ pub fn page_headers(headers: &mut axum::http::HeaderMap) {
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
 }
 
-/// Headers for every answer.
-pub async fn common_headers(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
+/// Every answer's headers, around the same-origin guard (one middleware for
+/// both: each layer costs every request).
+pub async fn guard(state: State<AppState>, request: Request, next: Next) -> Response {
+    let mut response = same_origin(state, request, next).await;
     let h = response.headers_mut();
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -52,7 +53,7 @@ pub async fn common_headers(request: Request, next: Next) -> Response {
 }
 
 /// Refuses cross-origin writes and form bodies (see the module's doc).
-pub async fn same_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
+async fn same_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let unsafe_method = !matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS

@@ -46,7 +46,19 @@ type ReadJob = Box<dyn FnOnce(&Connection) + Send>;
 
 /// A write: runs inside the batch's transaction (or is told why it cannot)
 /// and hands back how to deliver its result once the batch has committed.
-type WriteJob = Box<dyn FnOnce(Outcome<&Connection>) -> Completion + Send>;
+type WriteJob = Box<dyn for<'a> FnOnce(Outcome<'a, Batch<'a>>) -> Completion + Send>;
+
+/// What a job in a batch works with: the connection, and what it may trust
+/// from memory (rooms the batch has not changed yet).
+#[derive(Clone, Copy)]
+struct Batch<'a> {
+    conn: &'a Connection,
+    rooms: &'a snapshot::RoomCache,
+    /// Rooms whose queue the batch's earlier jobs changed.
+    changed: &'a BTreeSet<String>,
+    /// Rooms whose settings they changed.
+    ruled: &'a BTreeSet<String>,
+}
 
 /// How the batch went for a job: its connection or its commit, or the
 /// SQLite error that stopped it.
@@ -59,6 +71,8 @@ struct Completion {
     ok: bool,
     /// Rooms whose queue the job changed.
     touched: BTreeSet<String>,
+    /// Rooms whose settings the job changed.
+    ruled: BTreeSet<String>,
     deliver: Deliver,
 }
 
@@ -72,13 +86,36 @@ enum WriterMsg {
 /// the rooms it changed so their snapshots are refreshed after commit.
 pub struct Tx<'c> {
     conn: &'c Connection,
+    batch: Batch<'c>,
     touched: BTreeSet<String>,
+    ruled: BTreeSet<String>,
 }
 
 impl Tx<'_> {
     /// Marks a room's queue as changed by this write.
     pub fn touch(&mut self, room_id: &str) {
         self.touched.insert(room_id.to_string());
+    }
+
+    /// Marks a room's settings as changed by this write.
+    pub fn rules_changed(&mut self, room_id: &str) {
+        self.ruled.insert(room_id.to_string());
+    }
+
+    /// The room with this (normalized) code as last committed, when this
+    /// transaction has not changed its settings since: its id and settings
+    /// as SQLite would say, without asking it.
+    pub fn room_with_unchanged_rules(&self, code: &str) -> Option<Arc<RoomSnapshot>> {
+        let room = self.batch.rooms.get(code)?;
+        let changed = self.batch.ruled.contains(&room.id) || self.ruled.contains(&room.id);
+        (!changed).then_some(room)
+    }
+
+    /// Like `room_with_unchanged_rules`, when its queue is unchanged too.
+    pub fn room_with_unchanged_queue(&self, code: &str) -> Option<Arc<RoomSnapshot>> {
+        let room = self.room_with_unchanged_rules(code)?;
+        let changed = self.batch.changed.contains(&room.id) || self.touched.contains(&room.id);
+        (!changed).then_some(room)
     }
 }
 
@@ -170,21 +207,28 @@ impl Store {
         F: FnOnce(&mut Tx) -> Result<T> + Send + 'static,
     {
         let (tx, rx) = oneshot::channel();
-        let job: WriteJob = Box::new(move |conn| {
-            let (result, touched) = match conn {
-                Ok(conn) => {
+        let job: WriteJob = Box::new(move |batch| {
+            let (result, touched, ruled) = match batch {
+                Ok(batch) => {
                     let mut tx = Tx {
-                        conn,
+                        conn: batch.conn,
+                        batch,
                         touched: BTreeSet::new(),
+                        ruled: BTreeSet::new(),
                     };
                     let result = run_guarded(|| f(&mut tx));
-                    (result, tx.touched)
+                    (result, tx.touched, tx.ruled)
                 }
-                Err(e) => (Err(Error::from_failed_commit(e)), BTreeSet::new()),
+                Err(e) => (
+                    Err(Error::from_failed_commit(e)),
+                    BTreeSet::new(),
+                    BTreeSet::new(),
+                ),
             };
             Completion {
                 ok: result.is_ok(),
                 touched,
+                ruled,
                 deliver: Box::new(move |commit| {
                     let outcome = match (result, commit) {
                         (Err(e), _) => Err(e),
@@ -344,6 +388,7 @@ fn run_batch(
     }
     let mut pending = Vec::with_capacity(batch.len());
     let mut touched = ripe;
+    let mut ruled = BTreeSet::new();
     let mut reload_at = Vec::new();
     for job in batch {
         if let Err(e) = run_cached(conn, "SAVEPOINT job") {
@@ -351,9 +396,15 @@ fn run_batch(
             (job(Err(&e)).deliver)(Err(&e));
             continue;
         }
-        let mut completion = job(Ok(conn));
+        let mut completion = job(Ok(Batch {
+            conn,
+            rooms,
+            changed: &touched,
+            ruled: &ruled,
+        }));
         let close = if completion.ok {
             touched.append(&mut completion.touched);
+            ruled.append(&mut completion.ruled);
             run_cached(conn, "RELEASE job")
         } else {
             run_cached(conn, "ROLLBACK TO job").and_then(|()| run_cached(conn, "RELEASE job"))

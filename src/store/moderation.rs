@@ -84,7 +84,7 @@ impl Store {
     ) -> Result<RoleChanged> {
         let user = self.user(user).await?;
         self.write(move |tx| {
-            let (room, me) = rooms::require_member(tx, &code, &user)?;
+            let (room, me) = rooms::require_member_in(tx, &code, &user)?;
             if !me.role.runs_the_room() {
                 return Err(Error::forbidden("Only the host can change roles."));
             }
@@ -130,7 +130,7 @@ impl Store {
     ) -> Result<Ousted> {
         let user = self.user(user).await?;
         self.write(move |tx| {
-            let (room, me) = rooms::require_member(tx, &code, &user)?;
+            let (room, me) = rooms::require_member_in(tx, &code, &user)?;
             let (target_user, target_role, name) = target(tx, &room.id, &member_id)?;
             if target_user == user.id {
                 return Err(Error::Conflict("You cannot remove yourself.".into()));
@@ -198,7 +198,7 @@ impl Store {
     ) -> Result<SettingsView> {
         let user = self.user(user).await?;
         self.write(move |tx| {
-            let (room, me) = rooms::require_member(tx, &code, &user)?;
+            let (room, me) = rooms::require_member_in(tx, &code, &user)?;
             if !me.role.runs_the_room() {
                 return Err(Error::forbidden(
                     "Only the host can change the room's settings.",
@@ -208,6 +208,7 @@ impl Store {
             if updated != room.settings {
                 tx.prepare_cached("UPDATE rooms SET settings = ?2 WHERE id = ?1")?
                     .execute(params![room.id, updated.to_stored()])?;
+                tx.rules_changed(&room.id);
                 audit::record(
                     tx,
                     &room.id,

@@ -70,7 +70,7 @@ impl Store {
         let user = self.user(user).await?;
         let code = self
             .write(move |tx| {
-                let (room, member) = rooms::require_member(tx, &code, &user)?;
+                let (room, member) = rooms::require_member_in(tx, &code, &user)?;
                 let track: Option<(String, String, Option<bool>)> = tx
                     .prepare_cached("SELECT title, artist, explicit FROM tracks WHERE id = ?1")?
                     .query_row([&track_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -182,7 +182,7 @@ impl Store {
         let user = self.user(user).await?;
         let code = self
             .write(move |tx| {
-                let (room, member) = rooms::require_member(tx, &code, &user)?;
+                let (room, member) = rooms::require_member_in(tx, &code, &user)?;
                 if vote == Vote::Down && !room.settings.allow_downvotes {
                     return Err(Error::forbidden(
                         "Down-votes are off at this party: up-vote what you love instead.",
@@ -244,7 +244,7 @@ impl Store {
                     ])?;
                 if changed > 0 {
                     tx.touch(&room.id);
-                } else {
+                } else if !queued_as_committed(tx, &code, &room_track_id) {
                     // Nothing changed: the same vote again, or a reason to refuse.
                     let status: Option<String> = tx
                         .prepare_cached(
@@ -279,7 +279,7 @@ impl Store {
         let user = self.user(user).await?;
         let code = self
             .write(move |tx| {
-                let (room, member) = rooms::membership(tx, &code, &user)?;
+                let (room, member) = rooms::membership_in(tx, &code, &user)?;
                 if !member.is_some_and(|m| m.role.moderates()) {
                     return Err(Error::forbidden(NOT_THE_HOST));
                 }
@@ -302,7 +302,7 @@ impl Store {
         let user = self.user(user).await?;
         let (code, votes, needed, skipped) = self
             .write(move |tx| {
-                let (room, _) = rooms::require_member(tx, &code, &user)?;
+                let (room, _) = rooms::require_member_in(tx, &code, &user)?;
                 let playing: Option<String> = tx
                     .prepare_cached(
                         "SELECT id FROM room_tracks WHERE room_id = ?1 AND status = 'playing'",
@@ -354,7 +354,7 @@ impl Store {
         let user = self.user(user).await?;
         let (code, removed) = self
             .write(move |tx| {
-                let (room, member) = rooms::require_member(tx, &code, &user)?;
+                let (room, member) = rooms::require_member_in(tx, &code, &user)?;
                 let item: Option<(String, String, String)> = tx
                     .prepare_cached(
                         "SELECT added_by, status, title FROM room_tracks WHERE id = ?1 AND room_id = ?2",
@@ -418,6 +418,14 @@ pub struct Removed {
     pub title: String,
     pub by: String,
     pub reason: Option<String>,
+}
+
+/// Whether the item is queued in the room as last committed and unchanged
+/// since (so a repeated vote needs no query to know it is fine).
+fn queued_as_committed(tx: &Tx, code: &str, room_track_id: &str) -> bool {
+    crate::domain::room_code::normalize(code)
+        .and_then(|code| tx.room_with_unchanged_queue(&code))
+        .is_some_and(|room| room.queue.iter().any(|i| i.room_track_id == room_track_id))
 }
 
 fn title_of(tx: &Tx, room_track_id: &str) -> Result<String> {

@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
 use super::snapshot::{self, RoomSnapshot};
-use super::{Store, now, users};
+use super::{Store, Tx, now, users};
 use crate::config::MAX_ROOMS_PER_USER;
 use crate::domain::role::Role;
 use crate::domain::settings::Settings;
@@ -252,6 +252,20 @@ pub fn find(conn: &Connection, code: &str) -> Result<RoomRef> {
         .ok_or_else(room_not_found)
 }
 
+/// In a write: the room from memory when the transaction has not changed
+/// its settings (the vote path runs this thousands of times a second), else
+/// from SQLite.
+pub fn find_in(tx: &Tx, code: &str) -> Result<RoomRef> {
+    let code = room_code::normalize(code).ok_or_else(room_not_found)?;
+    match tx.room_with_unchanged_rules(&code) {
+        Some(room) if room.info.is_active => Ok(RoomRef {
+            id: room.id.clone(),
+            settings: room.settings.clone(),
+        }),
+        _ => find(tx, &code),
+    }
+}
+
 /// The room with this code and the user's membership (`None` when not a
 /// member, or no longer); 404 if no such room.
 pub fn membership(
@@ -260,8 +274,25 @@ pub fn membership(
     user: &users::User,
 ) -> Result<(RoomRef, Option<MemberRef>)> {
     let room = find(conn, code)?;
-    // Two primary-key lookups: cheaper than any join, and this runs for
-    // every vote.
+    let member = member_of(conn, &room, user)?;
+    Ok((room, member))
+}
+
+/// Like `membership`, in a write (see `find_in`).
+pub fn membership_in(
+    tx: &Tx,
+    code: &str,
+    user: &users::User,
+) -> Result<(RoomRef, Option<MemberRef>)> {
+    let room = find_in(tx, code)?;
+    let member = member_of(tx, &room, user)?;
+    Ok((room, member))
+}
+
+/// The user's current membership of the room, if any.
+fn member_of(conn: &Connection, room: &RoomRef, user: &users::User) -> Result<Option<MemberRef>> {
+    // A primary-key lookup: cheaper than any join, and this runs for every
+    // vote.
     let member = conn
         .prepare_cached(
             "SELECT member_id, role, joined_at FROM room_members
@@ -275,7 +306,7 @@ pub fn membership(
             })
         })
         .optional()?;
-    Ok((room, member))
+    Ok(member)
 }
 
 /// Like `membership`, but needs a member: 403 otherwise.
@@ -284,9 +315,18 @@ pub fn require_member(
     code: &str,
     user: &users::User,
 ) -> Result<(RoomRef, MemberRef)> {
-    match membership(conn, code, user)? {
-        (room, Some(member)) => Ok((room, member)),
-        (_, None) => Err(Error::forbidden(
+    needs_member(membership(conn, code, user)?)
+}
+
+/// Like `require_member`, in a write (see `find_in`).
+pub fn require_member_in(tx: &Tx, code: &str, user: &users::User) -> Result<(RoomRef, MemberRef)> {
+    needs_member(membership_in(tx, code, user)?)
+}
+
+fn needs_member((room, member): (RoomRef, Option<MemberRef>)) -> Result<(RoomRef, MemberRef)> {
+    match member {
+        Some(member) => Ok((room, member)),
+        None => Err(Error::forbidden(
             "Join the room first: only its members can do that.",
         )),
     }
