@@ -39,7 +39,11 @@ first = call("POST", f"/tracks/rooms/{code}/tracks", guest, {"track_id": hits[0]
 second = call("POST", f"/tracks/rooms/{code}/tracks", guest, {"track_id": hits[1]["id"]})
 assert len(second) == 2
 later = second[1]["room_track_id"]
+# A guest who just joined votes: recorded, counting after the room's delay...
 queue = call("POST", f"/votes/rooms/{code}/votes", guest, {"room_track_id": later, "value": 1})
+assert queue[0]["votes"] == 0 and queue[1]["votes"] == 0, queue
+# ...the host's vote counts at once.
+queue = call("POST", f"/votes/rooms/{code}/votes", host, {"room_track_id": later, "value": 1})
 assert queue[0]["room_track_id"] == later, "the vote reorders the queue"
 call("POST", f"/rooms/{code}/advance", guest, expect=403)
 advanced = call("POST", f"/rooms/{code}/advance", host)
