@@ -19,7 +19,6 @@ use crate::model::{JoinToken, MemberView, SettingsView};
 pub struct Ousted {
     pub room_id: String,
     pub user_id: String,
-    pub display_name: String,
     pub by: String,
 }
 
@@ -172,7 +171,6 @@ impl Store {
             Ok(Ousted {
                 room_id: room.id,
                 user_id: target_user,
-                display_name: name,
                 by: users::display_name(tx, &user)?,
             })
         })
