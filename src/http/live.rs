@@ -137,17 +137,14 @@ async fn serve(
                     break None;
                 }
             }
-            personal = connection_personal(&mut personal) => match personal {
-                Personal::Removed(_) => {
-                    let _ = timeout(SEND_TIMEOUT, sink.send(Message::Text(personal.frame()))).await;
-                    break Some(("You are no longer in this room.", close_code::POLICY));
+            personal = connection_personal(&mut personal) => {
+                let sent = timeout(SEND_TIMEOUT, sink.send(Message::Text(personal.frame()))).await;
+                match personal {
+                    Personal::Removed(_) => break Some(("You are no longer in this room.", close_code::POLICY)),
+                    Personal::Notice(_) if !matches!(sent, Ok(Ok(()))) => break None,
+                    Personal::Notice(_) => {}
                 }
-                Personal::Notice(_) => {
-                    if !matches!(timeout(SEND_TIMEOUT, sink.send(Message::Text(personal.frame()))).await, Ok(Ok(()))) {
-                        break None;
-                    }
-                }
-            },
+            }
             _ = realtime.shutdown.cancelled() => break Some(("The box is shutting down.", close_code::AWAY)),
             _ = connection.stopped() => break Some(("The room closed.", close_code::AWAY)),
         }
