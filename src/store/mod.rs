@@ -458,7 +458,7 @@ fn run_batch(
 
 /// The monotonic instant at which the wall-clock time `text` arrives.
 fn instant_at(text: &str) -> std::time::Instant {
-    let wait = snapshot::micros(text).saturating_sub(snapshot::micros(&now()));
+    let wait = snapshot::micros(text).saturating_sub(now_micros());
     // A little after, so the reload sees the vote as due.
     std::time::Instant::now() + std::time::Duration::from_micros(wait.max(0) as u64 + 1_000)
 }
@@ -501,6 +501,11 @@ fn bump_versions(conn: &Connection, rooms: &BTreeSet<String>) -> rusqlite::Resul
 /// Current time as the fixed-width UTC text the schema stores.
 pub fn now() -> String {
     format_time(time::OffsetDateTime::now_utc())
+}
+
+/// Now, in microseconds since the epoch (as `snapshot::micros` reads `now()`).
+pub fn now_micros() -> i64 {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000) as i64
 }
 
 /// Microseconds since the epoch as the schema's time text.

@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
 use super::rooms::{self, RoomRef};
-use super::{RoomSnapshot, Store, Tx, audit, now, snapshot, users};
+use super::{RoomSnapshot, Store, Tx, audit, now, now_micros, snapshot, users};
 use crate::config::MAX_QUEUE_PER_ROOM;
 use crate::domain::song;
 use crate::domain::vote::Vote;
@@ -105,7 +105,7 @@ impl Store {
                         )?
                         .query_row([&room.id, &song_key], |r| r.get(0))?;
                     if let Some(last) = last {
-                        let ago_min = (snapshot::micros(&now()) - snapshot::micros(&last)) / 60_000_000;
+                        let ago_min = (now_micros() - snapshot::micros(&last)) / 60_000_000;
                         let cooldown = i64::from(settings.readd_cooldown_minutes);
                         if ago_min < cooldown {
                             return Err(Error::Conflict(format!(
