@@ -59,13 +59,7 @@ async fn soak(duration: Duration) {
         base: the_box.url.clone(),
     };
     let host = api.guest("Host").await;
-    let room: Value = api
-        .post("/rooms", Some(&host), json!({ "name": "Soak" }))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let code = room["code"].as_str().unwrap().to_string();
+    let code = api.room(&host, "Soak").await;
     api.http
         .patch(format!("{}/rooms/{code}/settings", api.base))
         .header("x-user-id", &host)

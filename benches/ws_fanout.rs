@@ -49,13 +49,7 @@ async fn run(clients: usize) -> Row {
         base: the_box.url.clone(),
     };
     let host = api.guest("Host").await;
-    let room: Value = api
-        .post("/rooms", Some(&host), json!({ "name": "Bench" }))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let code = room["code"].as_str().unwrap().to_string();
+    let code = api.room(&host, "Bench").await;
     let mut items = Vec::new();
     for query in ["queen", "abba", "prince"] {
         let hits: Vec<Value> = api

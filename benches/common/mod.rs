@@ -67,6 +67,17 @@ impl Api {
         response
     }
 
+    /// A new room hosted by `host`: its code.
+    pub async fn room(&self, host: &str, name: &str) -> String {
+        let room: Value = self
+            .post("/rooms", Some(host), json!({ "name": name }))
+            .await
+            .json()
+            .await
+            .unwrap();
+        room["code"].as_str().unwrap().to_string()
+    }
+
     pub async fn guest(&self, name: &str) -> String {
         let guest: Value = self
             .post("/auth/guest", None, json!({ "display_name": name }))
