@@ -70,17 +70,7 @@ async fn soak(duration: Duration) {
     // The catalog's tracks, for guests to add.
     let mut tracks = Vec::new();
     for q in ["a", "e", "i", "o", "u", "love", "night", "the"] {
-        let hits: Vec<Value> = api
-            .http
-            .get(format!("{}/tracks/search", api.base))
-            .query(&[("artist_or_title", q)])
-            .header("x-user-id", &host)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap_or_default();
+        let hits = api.search(&host, q).await;
         tracks.extend(hits.iter().map(|t| t["id"].as_str().unwrap().to_string()));
     }
     tracks.sort();

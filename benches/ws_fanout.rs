@@ -52,17 +52,7 @@ async fn run(clients: usize) -> Row {
     let code = api.room(&host, "Bench").await;
     let mut items = Vec::new();
     for query in ["queen", "abba", "prince"] {
-        let hits: Vec<Value> = api
-            .http
-            .get(format!("{}/tracks/search", api.base))
-            .query(&[("artist_or_title", query)])
-            .header("x-user-id", &host)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let hits = api.search(&host, query).await;
         for hit in hits.iter().take(7) {
             let queue: Vec<Value> = api
                 .post(

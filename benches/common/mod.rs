@@ -67,6 +67,20 @@ impl Api {
         response
     }
 
+    /// Catalog tracks matching `query` (best first), as `user` searches.
+    pub async fn search(&self, user: &str, query: &str) -> Vec<Value> {
+        self.http
+            .get(format!("{}/tracks/search", self.base))
+            .query(&[("artist_or_title", query)])
+            .header("x-user-id", user)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// A new room hosted by `host`: its code.
     pub async fn room(&self, host: &str, name: &str) -> String {
         let room: Value = self
