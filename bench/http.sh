@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # HTTP benchmark (not a test): wrk on loopback against /health, the queue
-# and votes (200 guests voting on 20 items), 32 connections each.
+# and votes (200 guests voting on 20 items: random votes, about half of
+# them repeats, then votes that all change something), 32 connections each.
 # Prints a table: req/s, p50, p99, max, errors, and req/s as a ratio of /health.
 #   bench/http.sh [seconds per workload, default 10]
 set -euo pipefail
@@ -42,6 +43,23 @@ request = function()
 end
 LUA
 
+# Every vote a change: each guest flips their vote on the item, so none is
+# a repeat answered from memory (wrk threads keep their own notes; the
+# rare pair two threads share may repeat).
+cat > "$work/changes.lua" <<LUA
+$(cat "$work/party.lua")
+$(cat bench/report.lua)
+local last = {}
+request = function()
+  local g, i = math.random(#guests), math.random(#items)
+  local key = g .. ":" .. i
+  last[key] = -(last[key] or -1)
+  local body = string.format('{"room_track_id":"%s","value":%d}', items[i], last[key])
+  return wrk.format("POST", "/votes/rooms/" .. code .. "/votes",
+    {["X-User-ID"] = guests[g], ["Content-Type"] = "application/json"}, body)
+end
+LUA
+
 run() { # name path script
   wrk -t2 -c$CONNECTIONS -d"${SECONDS_EACH}s" --latency -s "$work/$3.lua" "$BASE$2" | grep '^RESULT' | sed "s/^RESULT/$1/"
 }
@@ -49,6 +67,7 @@ run() { # name path script
   run health /health health
   run queue /tracks/rooms/x/queue queue
   run votes /votes/rooms/x/votes votes
+  run vote-changes /votes/rooms/x/votes changes
 } > "$work/results"
 
 rss_kb=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)

@@ -32,6 +32,20 @@ pub const READ_CONNECTIONS: usize = 4;
 /// Most writes grouped into one transaction (one fsync) by the writer thread.
 pub const MAX_WRITE_BATCH: usize = 128;
 
+/// Most votes remembered as standing (for answering repeats from memory);
+/// past it the memory starts over. About 100 bytes each.
+pub const MAX_STANDING_VOTES: usize = 100_000;
+
+/// Music files read (on every core) and written to the catalog together.
+pub const SCAN_CHUNK: usize = 512;
+
+/// A scan logs its progress at most this often.
+pub const SCAN_PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// After a change in the music folders, wait until they have been quiet
+/// this long, then rescan once: a copied album is one burst.
+pub const WATCH_QUIET: std::time::Duration = std::time::Duration::from_millis(1_500);
+
 /// How often, at most, committed WAL frames are copied into the database
 /// file (on a thread of their own).
 pub const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
@@ -130,6 +144,15 @@ pub struct Config {
     #[arg(long = "cors-origin", env = "DT_CORS_ORIGIN", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
 
+    /// A folder of the host's music to play (mp3, flac, ogg/opus, m4a/aac,
+    /// wav), scanned recursively and watched for changes. Repeatable.
+    #[arg(long = "music", env = "DT_MUSIC", value_delimiter = ',')]
+    pub music: Vec<PathBuf>,
+
+    /// Search only the music folders, not the built-in catalog.
+    #[arg(long, env = "DT_NO_BUILTIN_CATALOG", value_parser = clap::builder::BoolishValueParser::new())]
+    pub no_builtin_catalog: bool,
+
     /// Turn the rate limits off: for benchmarks on loopback only, never
     /// for a party.
     #[arg(long, env = "DT_NO_RATE_LIMITS", value_parser = clap::builder::BoolishValueParser::new())]
@@ -176,6 +199,8 @@ impl Config {
             trust_proxy: false,
             cors_origins: Vec::new(),
             no_rate_limits: false,
+            music: Vec::new(),
+            no_builtin_catalog: false,
         }
     }
 

@@ -14,6 +14,8 @@ pub mod error;
 pub mod http;
 /// How phones on the LAN reach the box.
 pub mod lan;
+/// The host's own music folders: scanning, watching, reading files.
+pub mod library;
 /// Advertising the box on the LAN (mDNS).
 pub mod mdns;
 /// The API's response shapes.

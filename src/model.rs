@@ -89,8 +89,15 @@ pub struct QueueItem {
     pub created_at: String,
     /// When it started playing (the playing item only).
     pub started_at: Option<String>,
-    /// Display name of the guest who added it.
+    /// Display name of the guest who added it ("Auto-DJ" for its picks).
     pub added_by: String,
+    /// Whether the box has the audio (a file from the music folders): the
+    /// host's page plays it from `/tracks/{track_id}/audio`.
+    pub has_audio: bool,
+    /// Picked by the auto-DJ because the queue ran dry.
+    pub auto_dj: bool,
+    /// While the host has paused it: the position it stopped at (ms).
+    pub paused_ms: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -5,6 +5,7 @@ mod auth;
 mod connections;
 mod extract;
 mod health;
+mod library;
 mod live;
 mod moderation;
 mod rate_limits;
@@ -32,6 +33,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::{Config, MAX_BODY_BYTES};
 use crate::error::Error;
+use crate::library::Library;
 use crate::mdns::Advertiser;
 use crate::realtime::Realtime;
 use crate::store::Store;
@@ -77,6 +79,7 @@ pub struct AppState {
     /// Where the listener actually bound (the port may have been 0).
     pub local_addr: SocketAddr,
     pub rate_limits: rate_limits::RateLimits,
+    pub library: Library,
 }
 
 #[derive(OpenApi)]
@@ -89,6 +92,7 @@ pub struct AppState {
         (name = "health"), (name = "auth", description = "Guests"),
         (name = "rooms"), (name = "tracks", description = "Catalog and queue"),
         (name = "votes"),
+        (name = "library", description = "The host's music: scans, audio, covers"),
         (name = "moderation", description = "Members, roles, settings and the log"),
     )
 )]
@@ -104,6 +108,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(moderation::router())
         .merge(votes::router())
         .merge(live::router())
+        .merge(library::router())
         .split_for_parts()
 }
 
@@ -166,6 +171,10 @@ impl Server {
         };
         let db = config.db.clone();
         let store = tokio::task::spawn_blocking(move || Store::open(&db)).await??;
+        store
+            .use_builtin_catalog(!config.no_builtin_catalog)
+            .await?;
+        let library = Library::start(store.clone(), config.music.clone());
         let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("cannot listen on {}", config.bind))?;
@@ -179,6 +188,7 @@ impl Server {
                 store,
                 local_addr,
                 rate_limits: rate_limits::RateLimits::default(),
+                library,
             },
         })
     }

@@ -59,7 +59,7 @@ fn search(conn: &Connection, query: &str) -> Result<Vec<Track>> {
     let mut stmt = conn.prepare_cached(
         "SELECT t.id, t.title, t.artist, t.album, t.year, t.duration_ms
          FROM tracks_fts f JOIN tracks t ON t.seq = f.rowid
-         WHERE tracks_fts MATCH ?1
+         WHERE tracks_fts MATCH ?1 AND t.available = 1
          ORDER BY bm25(tracks_fts, 2.0, 2.0, 0.0), t.artist, t.title
          LIMIT ?2",
     )?;

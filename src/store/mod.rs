@@ -14,11 +14,13 @@
 
 mod audit;
 mod catalog;
+mod library;
 mod migrations;
 mod moderation;
 mod queue;
 mod rooms;
 mod snapshot;
+mod standing;
 mod users;
 mod wrapped;
 
@@ -36,6 +38,7 @@ use tokio::sync::oneshot;
 use crate::config::{CHECKPOINT_EVERY, MAX_WRITE_BATCH, READ_CONNECTIONS, WAL_SIZE_LIMIT};
 use crate::error::{Error, Result};
 
+pub use library::TrackFile;
 pub use moderation::{Ousted, Ouster, RoleChanged};
 pub use queue::{NOT_THE_HOST, Removed};
 pub use rooms::{JoinProof, Member};
@@ -58,6 +61,7 @@ struct Batch<'a> {
     changed: &'a BTreeSet<String>,
     /// Rooms whose settings they changed.
     ruled: &'a BTreeSet<String>,
+    standing: &'a standing::StandingVotes,
 }
 
 /// How the batch went for a job: its connection or its commit, or the
@@ -69,6 +73,8 @@ type Deliver = Box<dyn FnOnce(Outcome<()>) + Send>;
 
 struct Completion {
     ok: bool,
+    /// The job only voted or added, so votes already cast still stand.
+    keeps_votes_standing: bool,
     /// Rooms whose queue the job changed.
     touched: BTreeSet<String>,
     /// Rooms whose settings the job changed.
@@ -89,9 +95,21 @@ pub struct Tx<'c> {
     batch: Batch<'c>,
     touched: BTreeSet<String>,
     ruled: BTreeSet<String>,
+    keeps_votes_standing: bool,
 }
 
 impl Tx<'_> {
+    /// Says this write only votes or adds a track: it cannot change whether
+    /// another vote already cast stands as it is (see `standing`).
+    pub fn keeps_votes_standing(&mut self) {
+        self.keeps_votes_standing = true;
+    }
+
+    /// The epoch of standing votes this job runs in.
+    pub fn standing_epoch(&self) -> u64 {
+        self.batch.standing.epoch()
+    }
+
     /// Marks a room's queue as changed by this write.
     pub fn touch(&mut self, room_id: &str) {
         self.touched.insert(room_id.to_string());
@@ -133,6 +151,7 @@ pub struct Store {
     readers: flume::Sender<ReadJob>,
     rooms: Arc<snapshot::RoomCache>,
     users: Arc<users::UserCache>,
+    standing: Arc<standing::StandingVotes>,
 }
 
 impl Store {
@@ -157,11 +176,17 @@ impl Store {
             .spawn(move || checkpoint_loop(checkpoint_conn, wakeups))?;
 
         let rooms = Arc::new(snapshot::RoomCache::default());
+        let standing = Arc::new(standing::StandingVotes::default());
         let (writer, write_jobs) = flume::unbounded::<WriterMsg>();
-        let cache = rooms.clone();
+        let caches = Caches {
+            rooms: rooms.clone(),
+            standing: standing.clone(),
+        };
         thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || write_loop(conn, write_jobs, &cache, wake_checkpointer, checkpointer))?;
+            .spawn(move || {
+                write_loop(conn, write_jobs, &caches, wake_checkpointer, checkpointer)
+            })?;
 
         let (readers, read_jobs) = flume::unbounded::<ReadJob>();
         for i in 0..READ_CONNECTIONS {
@@ -181,6 +206,7 @@ impl Store {
             readers,
             rooms,
             users: Arc::default(),
+            standing,
         })
     }
 
@@ -208,25 +234,28 @@ impl Store {
     {
         let (tx, rx) = oneshot::channel();
         let job: WriteJob = Box::new(move |batch| {
-            let (result, touched, ruled) = match batch {
+            let (result, touched, ruled, keeps_votes_standing) = match batch {
                 Ok(batch) => {
                     let mut tx = Tx {
                         conn: batch.conn,
                         batch,
                         touched: BTreeSet::new(),
                         ruled: BTreeSet::new(),
+                        keeps_votes_standing: false,
                     };
                     let result = run_guarded(|| f(&mut tx));
-                    (result, tx.touched, tx.ruled)
+                    (result, tx.touched, tx.ruled, tx.keeps_votes_standing)
                 }
                 Err(e) => (
                     Err(Error::from_failed_commit(e)),
                     BTreeSet::new(),
                     BTreeSet::new(),
+                    true,
                 ),
             };
             Completion {
                 ok: result.is_ok(),
+                keeps_votes_standing,
                 touched,
                 ruled,
                 deliver: Box::new(move |commit| {
@@ -278,10 +307,16 @@ fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
     Ok(conn)
 }
 
+/// What the writer keeps in memory beside SQLite.
+struct Caches {
+    rooms: Arc<snapshot::RoomCache>,
+    standing: Arc<standing::StandingVotes>,
+}
+
 fn write_loop(
     conn: Connection,
     messages: flume::Receiver<WriterMsg>,
-    rooms: &snapshot::RoomCache,
+    caches: &Caches,
     wake_checkpointer: flume::Sender<()>,
     checkpointer: thread::JoinHandle<()>,
 ) {
@@ -322,7 +357,7 @@ fn write_loop(
             }
         }
         if !batch.is_empty() || !ripe.is_empty() {
-            for (room, at) in run_batch(&conn, batch, ripe, rooms) {
+            for (room, at) in run_batch(&conn, batch, ripe, caches) {
                 due.insert(room, at);
             }
             // Full means a wake-up is already pending.
@@ -374,8 +409,9 @@ fn run_batch(
     conn: &Connection,
     batch: Vec<WriteJob>,
     ripe: BTreeSet<String>,
-    rooms: &snapshot::RoomCache,
+    caches: &Caches,
 ) -> Vec<(String, std::time::Instant)> {
+    let rooms = &*caches.rooms;
     let started = std::time::Instant::now();
     let size = batch.len();
     if let Err(e) = run_cached(conn, "BEGIN IMMEDIATE") {
@@ -401,7 +437,11 @@ fn run_batch(
             rooms,
             changed: &touched,
             ruled: &ruled,
+            standing: &caches.standing,
         }));
+        if !completion.keeps_votes_standing {
+            caches.standing.invalidate();
+        }
         let close = if completion.ok {
             touched.append(&mut completion.touched);
             ruled.append(&mut completion.ruled);

@@ -70,9 +70,12 @@ impl Store {
         let user = self.user(user).await?;
         let code = self
             .write(move |tx| {
+                tx.keeps_votes_standing();
                 let (room, member) = rooms::require_member_in(tx, &code, &user)?;
                 let track: Option<(String, String, Option<bool>)> = tx
-                    .prepare_cached("SELECT title, artist, explicit FROM tracks WHERE id = ?1")?
+                    .prepare_cached(
+                        "SELECT title, artist, explicit FROM tracks WHERE id = ?1 AND available = 1",
+                    )?
                     .query_row([&track_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                     .optional()?;
                 let Some((title, artist, explicit)) = track else {
@@ -144,9 +147,10 @@ impl Store {
                     .prepare_cached(
                         "INSERT INTO room_tracks (id, room_id, track_id, added_by, status, created_at,
                                                   title, artist, album, duration_ms, added_by_name,
-                                                  song_key, artist_key)
+                                                  song_key, artist_key, has_audio)
                          SELECT ?1, ?2, t.id, u.id, 'queued', ?5,
-                                t.title, t.artist, t.album, t.duration_ms, u.display_name, ?6, ?7
+                                t.title, t.artist, t.album, t.duration_ms, u.display_name, ?6, ?7,
+                                t.source = 'file'
                          FROM tracks t, users u
                          WHERE t.id = ?3 AND u.id = ?4
                          ON CONFLICT DO NOTHING",
@@ -180,8 +184,14 @@ impl Store {
         vote: Vote,
     ) -> Result<Arc<RoomSnapshot>> {
         let user = self.user(user).await?;
-        let code = self
+        if let Some(room) = self.standing_vote(&user, &code, &room_track_id, vote) {
+            return Ok(room);
+        }
+        let voter = user.id.clone();
+        let (code, item, counted, epoch) = self
             .write(move |tx| {
+                tx.keeps_votes_standing();
+                let epoch = tx.standing_epoch();
                 let (room, member) = rooms::require_member_in(tx, &code, &user)?;
                 if vote == Vote::Down && !room.settings.allow_downvotes {
                     return Err(Error::forbidden(
@@ -267,10 +277,34 @@ impl Store {
                         }
                     }
                 }
-                Ok(code)
+                Ok((code, room_track_id, counted, epoch))
             })
             .await?;
+        if counted {
+            self.standing.record(epoch, &item, &voter, vote.value());
+        }
         self.room(&code).await
+    }
+
+    /// The room as it is, when this exact vote already stands (a repeat):
+    /// it would change nothing, so it needs no write. The room's latest
+    /// snapshot must still show the item waiting and allow the vote.
+    fn standing_vote(
+        &self,
+        user: &users::User,
+        code: &str,
+        room_track_id: &str,
+        vote: Vote,
+    ) -> Option<Arc<RoomSnapshot>> {
+        if !self.standing.stands(room_track_id, &user.id, vote.value()) {
+            return None;
+        }
+        let room = self
+            .rooms
+            .get(&crate::domain::room_code::normalize(code)?)?;
+        let waiting = room.queue.iter().any(|i| i.room_track_id == room_track_id);
+        let allowed = vote == Vote::Up || room.settings.allow_downvotes;
+        (waiting && allowed).then_some(room)
     }
 
     /// Host and co-hosts: the playing item is done; the best queued item

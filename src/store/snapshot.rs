@@ -162,7 +162,8 @@ pub fn load(conn: &Connection, room_id: &str) -> Result<Option<RoomSnapshot>> {
         // One table, no join: SQLite re-plans joins with bound parameters
         // on every run, and this runs after every write batch.
         "SELECT id, track_id, title, artist, album, duration_ms, votes,
-                status, created_at, started_at, added_by_name, seq, added_by, artist_key
+                status, created_at, started_at, added_by_name, seq, added_by, artist_key,
+                has_audio, auto_dj, paused_ms
          FROM room_tracks
          WHERE room_id = ?1 AND status IN ('queued', 'playing')",
     )?;
@@ -192,6 +193,9 @@ pub fn load(conn: &Connection, room_id: &str) -> Result<Option<RoomSnapshot>> {
             created_at: r.get(8)?,
             started_at: r.get(9)?,
             added_by: r.get(10)?,
+            has_audio: r.get(14)?,
+            auto_dj: r.get(15)?,
+            paused_ms: r.get(16)?,
         };
         if playing {
             now_playing = Some(QueueItem {

@@ -11,6 +11,7 @@ mod docs;
 mod errors;
 mod fair;
 mod hostile;
+mod library;
 mod live;
 mod moderation;
 mod restart;

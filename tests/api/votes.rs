@@ -145,6 +145,14 @@ async fn the_playing_item_takes_no_votes() {
     let app = spawn_app().await;
     let (host, bea, _, code, queue) = party(&app).await;
     let first = item_id(&queue, "Bohemian Rhapsody").to_string();
+    // Cast (and repeated) while it waits: a repeat needs no write, but must
+    // still be refused once the item plays.
+    for _ in 0..2 {
+        assert_eq!(
+            app.vote(&bea, &code, &first, 1).await.status(),
+            StatusCode::OK
+        );
+    }
     app.advance(&host, &code).await;
     let res = app.vote(&bea, &code, &first, 1).await;
     assert_error(res, StatusCode::CONFLICT).await;
@@ -185,4 +193,26 @@ async fn concurrent_votes_are_all_counted() {
         assert_eq!(res.status(), StatusCode::OK);
     }
     assert_eq!(app.queue(&host, &code).await[0]["votes"], 40);
+}
+
+#[tokio::test]
+async fn a_repeated_vote_still_follows_the_rules_of_the_moment() {
+    let app = spawn_app().await;
+    let (host, bea, _, code, queue) = party(&app).await;
+    let item = item_id(&queue, "Dancing Queen").to_string();
+    for _ in 0..3 {
+        assert_eq!(
+            app.vote(&bea, &code, &item, -1).await.status(),
+            StatusCode::OK
+        );
+    }
+    app.settings(&host, &code, json!({ "allow_downvotes": false }))
+        .await;
+    assert_error(
+        app.vote(&bea, &code, &item, -1).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    // The refused repeat changed nothing: the vote stands as cast.
+    assert_eq!(app.me(&bea, &code).await["votes"][&item], -1);
 }

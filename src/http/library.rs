@@ -1,0 +1,173 @@
+//! The host's music: library status and rescans, and each track's audio
+//! and cover art.
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use tower::ServiceExt;
+use tower_http::services::ServeFile;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::AppState;
+use super::extract::Identity;
+use crate::error::{Error, Result};
+use crate::library::{LibraryStatus, files};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(status))
+        .routes(routes!(rescan))
+        .routes(routes!(audio))
+        .routes(routes!(cover))
+}
+
+/// The music library: how many tracks, and how the scan goes.
+#[utoipa::path(get, path = "/library", tag = "library",
+    responses(
+        (status = 200, body = LibraryStatus),
+        (status = 401, description = "No identity"),
+    ))]
+async fn status(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+) -> Result<Json<LibraryStatus>> {
+    state.store.user(user).await?;
+    Ok(Json(state.library.status().await?))
+}
+
+/// Rescan the music folders now (hosts only). Unchanged files are not
+/// read again. Answers at once; `GET /library` follows the scan.
+#[utoipa::path(post, path = "/library/rescan", tag = "library",
+    responses(
+        (status = 202, body = LibraryStatus),
+        (status = 403, description = "Not the host of any party"),
+        (status = 409, description = "The box has no music folders"),
+    ))]
+async fn rescan(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+) -> Result<(StatusCode, Json<LibraryStatus>)> {
+    if !state.store.hosts_a_party(user).await? {
+        return Err(Error::forbidden(
+            "Only a party's host can rescan the music folders.",
+        ));
+    }
+    if !state.library.has_folders() {
+        return Err(Error::Conflict(
+            "This box has no music folders: start it with --music <folder>.".into(),
+        ));
+    }
+    state.library.rescan();
+    Ok((StatusCode::ACCEPTED, Json(state.library.status().await?)))
+}
+
+/// The track's audio file, for members of a party. Range requests get 206
+/// with the bytes asked for, so players can seek.
+#[utoipa::path(get, path = "/tracks/{track_id}/audio", tag = "library",
+    params(("track_id" = String, Path, description = "A track id")),
+    responses(
+        (status = 200, description = "The whole file (audio/mpeg, audio/flac, audio/ogg, audio/mp4, audio/aac or audio/wav)"),
+        (status = 206, description = "The range asked for"),
+        (status = 403, description = "Not a member of any party"),
+        (status = 404, description = "No such track, or the box has no audio for it"),
+        (status = 416, description = "A range outside the file"),
+    ))]
+async fn audio(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    Path(track_id): Path<String>,
+    request: Request,
+) -> Result<Response> {
+    let track = state.store.track_file(user, track_id).await?;
+    let Some(path) = track.path else {
+        return Err(Error::not_found(
+            "This song is from the built-in catalog: the box has its details, not its audio.",
+        ));
+    };
+    let mime = files::content_type(&path).unwrap_or("application/octet-stream");
+    let mime = mime
+        .parse()
+        .map_err(|e| Error::Other(anyhow::anyhow!("{e}")))?;
+    let response = ServeFile::new_with_mime(&path, &mime)
+        .oneshot(request)
+        .await
+        .map_err(|e| Error::Other(e.into()))?;
+    if response.status() == StatusCode::NOT_FOUND {
+        return Err(Error::not_found(
+            "The song's file is gone from the music folder.",
+        ));
+    }
+    Ok(response.map(Body::new))
+}
+
+/// The track's cover art: the picture embedded in its file, else a
+/// placeholder drawn from its title and artist (SVG).
+#[utoipa::path(get, path = "/tracks/{track_id}/cover", tag = "library",
+    params(("track_id" = String, Path, description = "A track id")),
+    responses(
+        (status = 200, description = "An image (JPEG, PNG... or the SVG placeholder)"),
+        (status = 403, description = "Not a member of any party"),
+        (status = 404, description = "No such track"),
+    ))]
+async fn cover(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    Path(track_id): Path<String>,
+) -> Result<Response> {
+    let track = state.store.track_file(user, track_id.clone()).await?;
+    let embedded = match (&track.path, track.has_cover) {
+        (Some(path), true) => {
+            let path = path.clone();
+            tokio::task::spawn_blocking(move || files::cover(&path))
+                .await
+                .map_err(|e| Error::Other(e.into()))?
+        }
+        _ => None,
+    };
+    // Covers change only with their file, whose id is its path.
+    let cache = (header::CACHE_CONTROL, "private, max-age=3600");
+    Ok(match embedded {
+        Some((bytes, mime)) => ([(header::CONTENT_TYPE, mime), cache], bytes).into_response(),
+        None => (
+            [(header::CONTENT_TYPE, "image/svg+xml"), cache],
+            placeholder(&track_id, &track.title, &track.artist),
+        )
+            .into_response(),
+    })
+}
+
+/// A square of two colours from the track id, with the title's initials.
+fn placeholder(track_id: &str, title: &str, artist: &str) -> String {
+    let hash = track_id
+        .bytes()
+        .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
+    let (hue_a, hue_b) = (hash % 360, (hash / 360 + 120) % 360);
+    // Only letters and digits reach the SVG: nothing to escape.
+    let initials: String = title
+        .split_whitespace()
+        .chain(artist.split_whitespace())
+        .filter_map(|w| w.chars().find(|c| c.is_alphanumeric()))
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect();
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 200" role="img"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="hsl({hue_a},60%,35%)"/><stop offset="1" stop-color="hsl({hue_b},60%,25%)"/></linearGradient></defs><rect width="200" height="200" fill="url(#g)"/><text x="100" y="100" dy=".35em" text-anchor="middle" font-family="system-ui,sans-serif" font-size="72" font-weight="700" fill="#fff">{initials}</text></svg>"##
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_show_initials_and_only_safe_text() {
+        let svg = placeholder("id", "<script>alert(1)</script> x", "&Band");
+        assert!(svg.contains(">SX</text>"), "{svg}");
+        assert!(!svg.contains("<script"));
+        let svg = placeholder("id", "bohemian rhapsody", "Queen");
+        assert!(svg.contains(">BR</text>"));
+    }
+}

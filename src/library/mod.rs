@@ -1,0 +1,273 @@
+//! The host's own music: folders scanned into the catalog (beside or
+//! instead of the built-in one), rescanned incrementally at start, when the
+//! host asks and when files change, and played from disk.
+
+pub mod files;
+mod watch;
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use serde::Serialize;
+use tokio::sync::Notify;
+use utoipa::ToSchema;
+
+use crate::config::{SCAN_CHUNK, SCAN_PROGRESS_EVERY};
+use crate::error::Result;
+use crate::store::Store;
+use files::{FileTrack, Found, Stamp};
+
+/// What `GET /library` answers.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LibraryStatus {
+    /// Playable tracks from the music folders.
+    pub tracks: i64,
+    /// Whether a scan is running now.
+    pub scanning: bool,
+    /// Audio files looked at by the running (or last) scan.
+    pub scanned: u64,
+    /// Files it could not read (each logged once, with the reason).
+    pub skipped: u64,
+    /// When the last scan finished, if one has.
+    pub last_scan_at: Option<String>,
+}
+
+/// A cheap handle to the library; clone it freely.
+#[derive(Clone)]
+pub struct Library {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    roots: Vec<PathBuf>,
+    store: Store,
+    scanning: AtomicBool,
+    scanned: AtomicU64,
+    skipped: AtomicU64,
+    last_scan_at: Mutex<Option<String>>,
+    /// Files that could not be read, by path: not read (nor warned about)
+    /// again while unchanged.
+    unreadable: Mutex<HashMap<PathBuf, Stamp>>,
+    wake: Notify,
+}
+
+impl Library {
+    /// Starts the library: a first scan now, another whenever `rescan` is
+    /// called or the folders change. Without folders it only counts.
+    pub fn start(store: Store, roots: Vec<PathBuf>) -> Library {
+        let library = Library {
+            inner: Arc::new(Inner {
+                roots,
+                store,
+                scanning: AtomicBool::new(false),
+                scanned: AtomicU64::new(0),
+                skipped: AtomicU64::new(0),
+                last_scan_at: Mutex::new(None),
+                unreadable: Mutex::default(),
+                wake: Notify::new(),
+            }),
+        };
+        if !library.inner.roots.is_empty() {
+            // Set before the task runs, so a status read right after start
+            // already says a scan is on its way.
+            library.inner.scanning.store(true, Ordering::SeqCst);
+            let inner = library.inner.clone();
+            tokio::spawn(async move { scan_loop(inner).await });
+            watch::start(library.clone());
+        }
+        library
+    }
+
+    pub fn has_folders(&self) -> bool {
+        !self.inner.roots.is_empty()
+    }
+
+    pub fn roots(&self) -> &[PathBuf] {
+        &self.inner.roots
+    }
+
+    /// Asks for a rescan; requests made while one runs coalesce into one
+    /// more scan after it.
+    pub fn rescan(&self) {
+        if self.has_folders() {
+            self.inner.scanning.store(true, Ordering::SeqCst);
+            self.inner.wake.notify_one();
+        }
+    }
+
+    pub async fn status(&self) -> Result<LibraryStatus> {
+        let inner = &self.inner;
+        Ok(LibraryStatus {
+            tracks: inner.store.library_tracks().await?,
+            scanning: inner.scanning.load(Ordering::SeqCst),
+            scanned: inner.scanned.load(Ordering::SeqCst),
+            skipped: inner.skipped.load(Ordering::SeqCst),
+            last_scan_at: inner.last_scan_at.lock().expect("library lock").clone(),
+        })
+    }
+}
+
+async fn scan_loop(inner: Arc<Inner>) {
+    loop {
+        inner.scanning.store(true, Ordering::SeqCst);
+        let started = Instant::now();
+        match scan(&inner).await {
+            Ok(report) => tracing::info!(
+                files = report.files,
+                read = report.read,
+                gone = report.gone,
+                skipped = inner.skipped.load(Ordering::SeqCst),
+                ms = started.elapsed().as_millis() as u64,
+                "music library scanned"
+            ),
+            Err(e) => tracing::warn!(error = %e, "music library scan failed"),
+        }
+        *inner.last_scan_at.lock().expect("library lock") = Some(crate::store::now());
+        inner.scanning.store(false, Ordering::SeqCst);
+        inner.wake.notified().await;
+    }
+}
+
+struct Report {
+    files: usize,
+    read: usize,
+    gone: usize,
+}
+
+/// One incremental scan: files whose path, size and modification time the
+/// catalog already has are not read again; files gone leave the catalog.
+async fn scan(inner: &Arc<Inner>) -> Result<Report> {
+    inner.scanned.store(0, Ordering::SeqCst);
+    inner.skipped.store(0, Ordering::SeqCst);
+    let known = inner.store.library_stamps().await?;
+    let roots = inner.roots.clone();
+    let found = tokio::task::spawn_blocking(move || walk(&roots))
+        .await
+        .map_err(anyhow::Error::from)?;
+
+    let present: HashSet<String> = found
+        .iter()
+        .map(|f| f.path.to_string_lossy().into_owned())
+        .collect();
+    let gone: Vec<String> = known
+        .keys()
+        .filter(|p| !present.contains(*p))
+        .cloned()
+        .collect();
+    let mut to_read = Vec::new();
+    {
+        let mut unreadable = inner.unreadable.lock().expect("library lock");
+        unreadable.retain(|path, _| present.contains(&*path.to_string_lossy()));
+        for file in found.iter() {
+            let path = file.path.to_string_lossy();
+            if known.get(&*path) == Some(&file.stamp) {
+                inner.scanned.fetch_add(1, Ordering::SeqCst);
+            } else if unreadable.get(&file.path) == Some(&file.stamp) {
+                inner.scanned.fetch_add(1, Ordering::SeqCst);
+                inner.skipped.fetch_add(1, Ordering::SeqCst);
+            } else {
+                to_read.push(file.clone());
+            }
+        }
+    }
+    if !gone.is_empty() {
+        inner.store.forget_files(gone.clone()).await?;
+    }
+
+    let total = found.len();
+    let read = to_read.len();
+    let mut last_progress = Instant::now();
+    for chunk in to_read.chunks(SCAN_CHUNK) {
+        let chunk = chunk.to_vec();
+        let results = tokio::task::spawn_blocking(move || read_all(chunk))
+            .await
+            .map_err(anyhow::Error::from)?;
+        let mut tracks = Vec::with_capacity(results.len());
+        for (file, result) in results {
+            inner.scanned.fetch_add(1, Ordering::SeqCst);
+            match result {
+                Ok(track) => tracks.push(track),
+                Err(reason) => {
+                    tracing::warn!(file = %file.path.display(), %reason, "skipping a file the box cannot read");
+                    inner.skipped.fetch_add(1, Ordering::SeqCst);
+                    inner
+                        .unreadable
+                        .lock()
+                        .expect("library lock")
+                        .insert(file.path, file.stamp);
+                }
+            }
+        }
+        inner.store.upsert_files(tracks).await?;
+        if last_progress.elapsed() >= SCAN_PROGRESS_EVERY {
+            last_progress = Instant::now();
+            tracing::info!(
+                "scanning the music library: {} of {total} files",
+                inner.scanned.load(Ordering::SeqCst)
+            );
+        }
+    }
+    Ok(Report {
+        files: total,
+        read,
+        gone: gone.len(),
+    })
+}
+
+/// Every audio file under the roots (symbolic links not followed, so a
+/// loop cannot trap the walk). Unreadable folders are logged and passed.
+fn walk(roots: &[PathBuf]) -> Vec<Found> {
+    let mut found = Vec::new();
+    for root in roots {
+        for entry in walkdir::WalkDir::new(root) {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot read part of the music folder");
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() || files::content_type(entry.path()).is_none() {
+                continue;
+            }
+            match entry.metadata() {
+                Ok(meta) => found.push(Found {
+                    path: entry.into_path(),
+                    stamp: Stamp::of(&meta),
+                }),
+                Err(e) => tracing::warn!(error = %e, "cannot read a music file's details"),
+            }
+        }
+    }
+    found
+}
+
+/// Reads files on every core; answers each file with what was read.
+fn read_all(chunk: Vec<Found>) -> Vec<(Found, std::result::Result<FileTrack, String>)> {
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let per = chunk.len().div_ceil(workers).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunk
+            .chunks(per)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|f| {
+                            // A panic in a tag parser is one bad file, not a dead scan.
+                            let result = std::panic::catch_unwind(|| files::read(f))
+                                .unwrap_or_else(|_| Err("the tag reader gave up on it".into()));
+                            (f.clone(), result)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}

@@ -1,0 +1,181 @@
+//! The catalog's file tracks: what scans write and what playback reads.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use rusqlite::{OptionalExtension, params};
+use uuid::Uuid;
+
+use super::Store;
+use crate::error::{Error, Result};
+use crate::library::files::{FileTrack, Stamp};
+
+/// Where a track's audio is, for playing it.
+pub struct TrackFile {
+    /// `None` for a track from the built-in catalog (metadata only).
+    pub path: Option<PathBuf>,
+    pub has_cover: bool,
+    pub title: String,
+    pub artist: String,
+}
+
+impl Store {
+    /// Every file track's path and stamp, as last read.
+    pub async fn library_stamps(&self) -> Result<HashMap<String, Stamp>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare(
+                "SELECT path, file_size, file_mtime_ms FROM tracks
+                 WHERE source = 'file' AND available = 1 AND path IS NOT NULL",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    Stamp {
+                        size: r.get(1)?,
+                        mtime_ms: r.get(2)?,
+                    },
+                ))
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .await
+    }
+
+    /// Playable tracks from the music folders.
+    pub async fn library_tracks(&self) -> Result<i64> {
+        self.read(|conn| {
+            Ok(conn
+                .prepare_cached(
+                    "SELECT count(*) FROM tracks WHERE source = 'file' AND available = 1",
+                )?
+                .query_row([], |r| r.get(0))?)
+        })
+        .await
+    }
+
+    /// Adds or updates file tracks, in one transaction.
+    pub async fn upsert_files(&self, tracks: Vec<FileTrack>) -> Result<()> {
+        if tracks.is_empty() {
+            return Ok(());
+        }
+        self.write(move |tx| {
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO tracks (id, title, artist, album, year, duration_ms, source,
+                                     path, file_size, file_mtime_ms, track_no, has_cover, available)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'file', ?7, ?8, ?9, ?10, ?11, 1)
+                 ON CONFLICT (id) DO UPDATE SET
+                    title = excluded.title, artist = excluded.artist, album = excluded.album,
+                    year = excluded.year, duration_ms = excluded.duration_ms,
+                    path = excluded.path, file_size = excluded.file_size,
+                    file_mtime_ms = excluded.file_mtime_ms, track_no = excluded.track_no,
+                    has_cover = excluded.has_cover, available = 1",
+            )?;
+            for t in &tracks {
+                upsert.execute(params![
+                    t.id,
+                    t.title,
+                    t.artist,
+                    t.album,
+                    t.year,
+                    t.duration_ms,
+                    t.path,
+                    t.stamp.size,
+                    t.stamp.mtime_ms,
+                    t.track_no,
+                    t.has_cover
+                ])?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Files gone from disk leave the catalog: deleted when no room ever
+    /// queued them, else hidden (the rooms keep their history).
+    pub async fn forget_files(&self, paths: Vec<String>) -> Result<()> {
+        self.write(move |tx| {
+            let mut delete = tx.prepare_cached(
+                "DELETE FROM tracks WHERE path = ?1 AND source = 'file'
+                 AND NOT EXISTS (SELECT 1 FROM room_tracks WHERE track_id = tracks.id)",
+            )?;
+            let mut hide = tx.prepare_cached(
+                "UPDATE tracks SET available = 0 WHERE path = ?1 AND source = 'file'",
+            )?;
+            for path in &paths {
+                if delete.execute([path])? == 0 {
+                    hide.execute([path])?;
+                }
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Shows or hides the built-in catalog (the host may run on their own
+    /// music only).
+    pub async fn use_builtin_catalog(&self, on: bool) -> Result<()> {
+        self.write(move |tx| {
+            tx.execute(
+                "UPDATE tracks SET available = ?1 WHERE source = 'builtin' AND available != ?1",
+                [on],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Whether the user hosts at least one party.
+    pub async fn hosts_a_party(&self, user: Uuid) -> Result<bool> {
+        let user = self.user(user).await?;
+        self.read(move |conn| {
+            Ok(conn
+                .prepare_cached("SELECT 1 FROM rooms WHERE host_user_id = ?1 LIMIT 1")?
+                .query_row([&user.id], |_| Ok(()))
+                .optional()?
+                .is_some())
+        })
+        .await
+    }
+
+    /// A track's file, for a user who is a member of some room (the music
+    /// is the party's, not the internet's). 401 unknown user, 403 no room,
+    /// 404 no such track or no audio for it.
+    pub async fn track_file(&self, user: Uuid, track_id: String) -> Result<TrackFile> {
+        let user = self.user(user).await?;
+        self.read(move |conn| {
+            let member = conn
+                .prepare_cached(
+                    "SELECT 1 FROM room_members WHERE user_id = ?1 AND left_at IS NULL LIMIT 1",
+                )?
+                .query_row([&user.id], |_| Ok(()))
+                .optional()?
+                .is_some();
+            if !member {
+                return Err(Error::forbidden(
+                    "Join a party first: its music is for its guests.",
+                ));
+            }
+            let track = conn
+                .prepare_cached("SELECT path, has_cover, title, artist FROM tracks WHERE id = ?1")?
+                .query_row([&track_id], |r| {
+                    Ok((
+                        r.get::<_, Option<String>>(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                    ))
+                })
+                .optional()?;
+            match track {
+                None => Err(Error::not_found("Track not found in the catalog.")),
+                Some((path, has_cover, title, artist)) => Ok(TrackFile {
+                    path: path.map(PathBuf::from),
+                    has_cover,
+                    title,
+                    artist,
+                }),
+            }
+        })
+        .await
+    }
+}

@@ -1,0 +1,271 @@
+//! The host's music folder: scanned from real audio files (the fixtures in
+//! `tests/fixtures/music`, made once with ffmpeg: mp3 with a cover, flac,
+//! ogg, opus, m4a, and an untagged wav), searched, queued and streamed.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::{CONTENT_RANGE, CONTENT_TYPE, RANGE};
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/music");
+
+/// A music folder with every fixture, a corrupt "mp3" and a text file.
+fn music_folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let album = dir.path().join("Some Album");
+    std::fs::create_dir(&album).unwrap();
+    for entry in std::fs::read_dir(FIXTURES).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, album.join(path.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(dir.path().join("broken.mp3"), b"this is not audio at all").unwrap();
+    std::fs::write(dir.path().join("notes.txt"), b"not music").unwrap();
+    dir
+}
+
+async fn box_with_music(music: &Path) -> TestApp {
+    let music = music.to_path_buf();
+    spawn_app_configured(move |c| c.music = vec![music]).await
+}
+
+/// `GET /library` once the scan running now (or asked for) has finished.
+async fn scanned(app: &TestApp, user: &Guest, since: Option<&str>) -> Value {
+    for _ in 0..200 {
+        let status: Value = app.get("/library", Some(user)).await.json().await.unwrap();
+        let done = status["scanning"] == false
+            && status["last_scan_at"]
+                .as_str()
+                .is_some_and(|at| since.is_none_or(|s| at > s));
+        if done {
+            return status;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the scan never finished");
+}
+
+fn path_of(dir: &Path, name: &str) -> PathBuf {
+    dir.join("Some Album").join(name)
+}
+
+#[tokio::test]
+async fn a_music_folder_is_scanned_searched_and_streamed() {
+    let music = music_folder();
+    let app = box_with_music(music.path()).await;
+    let host = app.guest("Anto").await;
+    let status = scanned(&app, &host, None).await;
+    assert_eq!(status["tracks"], 6, "{status}");
+    assert_eq!(status["scanned"], 7, "six fixtures and the broken file");
+    assert_eq!(status["skipped"], 1, "the broken file");
+
+    // Tags, file names for untagged files, and the built-in catalog beside.
+    let found = app.search(&host, "sunrise").await;
+    assert_eq!(found[0]["title"], "Sunrise Test");
+    assert_eq!(found[0]["artist"], "The Fixtures");
+    assert_eq!(found[0]["album"], "Loopback");
+    assert_eq!(found[0]["year"], 2024);
+    let ms = found[0]["duration_ms"].as_i64().unwrap();
+    assert!((1400..=1700).contains(&ms), "{ms}");
+    for (query, title) in [
+        ("lossless", "Flac Attack"),
+        ("ogg orchestra", "Vorbis Vibes"),
+        ("opus", "Opus Number One"),
+        ("mp4 mavens", "Advanced Audio"),
+        ("nameless band", "Untagged Song"),
+    ] {
+        let found = app.search(&host, query).await;
+        assert_eq!(found[0]["title"], title, "{query}");
+    }
+    assert_eq!(app.search(&host, "nameless").await.len(), 1);
+    assert!(!app.search(&host, "bad bunny").await.is_empty());
+
+    // Queued, it says the box has its audio.
+    let code = app.room(&host).await;
+    let queue = app.add(&host, &code, "sunrise").await;
+    assert_eq!(queue[0]["has_audio"], true);
+    let track = found_id(&app, &host, "sunrise").await;
+    let builtin = found_id(&app, &host, "bohemian rhapsody").await;
+    let queue = app.add(&host, &code, "bohemian rhapsody").await;
+    let bohemian = queue.iter().find(|i| i["track_id"] == builtin).unwrap();
+    assert_eq!(bohemian["has_audio"], false);
+
+    // The whole file, and a range of it.
+    let bytes = std::fs::read(path_of(music.path(), "sunrise.mp3")).unwrap();
+    let res = audio(&app, &host, &track, None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[CONTENT_TYPE], "audio/mpeg");
+    assert_eq!(res.bytes().await.unwrap(), bytes);
+    let res = audio(&app, &host, &track, Some("bytes=100-199")).await;
+    assert_eq!(res.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(
+        res.headers()[CONTENT_RANGE],
+        format!("bytes 100-199/{}", bytes.len()).as_str()
+    );
+    assert_eq!(res.bytes().await.unwrap(), bytes[100..200]);
+    let res = audio(&app, &host, &track, Some("bytes=-10")).await;
+    assert_eq!(res.bytes().await.unwrap(), bytes[bytes.len() - 10..]);
+    let res = audio(&app, &host, &track, Some("bytes=999999-")).await;
+    assert_eq!(res.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+
+    // Members only; no audio for the built-in catalog; unknown ids are 404.
+    let stranger = app.guest("Zed").await;
+    assert_error(
+        audio(&app, &stranger, &track, None).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert_error(
+        app.client
+            .get(app.url(&format!("/tracks/{track}/audio")))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert_error(
+        audio(&app, &host, &builtin, None).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    assert_error(
+        audio(&app, &host, "nope", None).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+
+    // The embedded cover, else a placeholder.
+    let res = app
+        .get(&format!("/tracks/{track}/cover"), Some(&host))
+        .await;
+    assert_eq!(res.headers()[CONTENT_TYPE], "image/png");
+    assert!(res.bytes().await.unwrap().starts_with(b"\x89PNG"));
+    let res = app
+        .get(&format!("/tracks/{builtin}/cover"), Some(&host))
+        .await;
+    assert_eq!(res.headers()[CONTENT_TYPE], "image/svg+xml");
+    assert!(res.text().await.unwrap().contains(">BR</text>"));
+}
+
+async fn found_id(app: &TestApp, user: &Guest, query: &str) -> String {
+    app.search(user, query).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+async fn audio(app: &TestApp, user: &Guest, track: &str, range: Option<&str>) -> reqwest::Response {
+    let mut req = app
+        .client
+        .get(app.url(&format!("/tracks/{track}/audio")))
+        .header("X-User-ID", &user.id);
+    if let Some(range) = range {
+        req = req.header(RANGE, range);
+    }
+    req.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn rescans_pick_up_renamed_and_removed_files_and_read_only_what_changed() {
+    let music = music_folder();
+    let app = box_with_music(music.path()).await;
+    let host = app.guest("Anto").await;
+    let first = scanned(&app, &host, None).await;
+    let old_id = found_id(&app, &host, "flac attack").await;
+    let code = app.room(&host).await;
+    app.add(&host, &code, "ogg orchestra").await;
+
+    std::fs::rename(
+        path_of(music.path(), "flac-attack.flac"),
+        music.path().join("renamed.flac"),
+    )
+    .unwrap();
+    std::fs::remove_file(path_of(music.path(), "vorbis.ogg")).unwrap();
+    let res = app.post("/library/rescan", Some(&host), json!({})).await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let status = scanned(&app, &host, first["last_scan_at"].as_str()).await;
+    assert_eq!(status["tracks"], 5, "{status}");
+
+    // The renamed file is a track again, under its new path.
+    let found = app.search(&host, "flac attack").await;
+    assert_eq!(found.len(), 1);
+    assert_ne!(found[0]["id"], old_id.as_str());
+    assert_error(
+        audio(&app, &host, &old_id, None).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let res = audio(&app, &host, found[0]["id"].as_str().unwrap(), None).await;
+    assert_eq!(res.headers()[CONTENT_TYPE], "audio/flac");
+    // The removed file leaves search; the room that queued it keeps it.
+    assert!(app.search(&host, "ogg orchestra").await.is_empty());
+    assert_eq!(app.queue(&host, &code).await[0]["title"], "Vorbis Vibes");
+    // The broken file stays skipped, and is not read (nor warned of) again.
+    assert_eq!(status["skipped"], 1);
+
+    // Only the host of a party rescans.
+    let guest = app.guest("Bea").await;
+    assert_error(
+        app.post("/library/rescan", Some(&guest), json!({})).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn new_files_are_found_without_asking() {
+    let music = music_folder();
+    let app = box_with_music(music.path()).await;
+    let host = app.guest("Anto").await;
+    scanned(&app, &host, None).await;
+    std::fs::copy(
+        path_of(music.path(), "03 - Nameless Band - Untagged Song.wav"),
+        music.path().join("Later Band - Latecomer.wav"),
+    )
+    .unwrap();
+    for _ in 0..100 {
+        if !app.search(&host, "latecomer").await.is_empty() {
+            let found = app.search(&host, "latecomer").await;
+            assert_eq!(found[0]["artist"], "Later Band");
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("a file copied into the music folder was never found");
+}
+
+#[tokio::test]
+async fn without_music_folders_there_is_nothing_to_rescan() {
+    let app = spawn_app().await;
+    let host = app.guest("Anto").await;
+    app.room(&host).await;
+    let status: Value = app.get("/library", Some(&host)).await.json().await.unwrap();
+    assert_eq!(
+        status,
+        json!({"tracks": 0, "scanning": false, "scanned": 0, "skipped": 0, "last_scan_at": null})
+    );
+    assert_error(
+        app.post("/library/rescan", Some(&host), json!({})).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn music_alone_hides_the_builtin_catalog() {
+    let music = music_folder();
+    let dir = music.path().to_path_buf();
+    let app = spawn_app_configured(move |c| {
+        c.music = vec![dir];
+        c.no_builtin_catalog = true;
+    })
+    .await;
+    let host = app.guest("Anto").await;
+    scanned(&app, &host, None).await;
+    assert!(app.search(&host, "bad bunny").await.is_empty());
+    assert_eq!(app.search(&host, "sunrise").await.len(), 1);
+}
