@@ -1,6 +1,8 @@
 //! The party's rules as plain functions: no I/O, no SQL, no HTTP.
 //! Each is unit- and property-tested where it lives.
 
+/// What the auto-DJ plays when the queue runs dry.
+pub mod auto_dj;
 /// Display names: trimming, length, the friendly generated ones.
 pub mod guest_name;
 /// The TV's join codes that change every minute.

@@ -8,6 +8,7 @@ mod health;
 mod library;
 mod live;
 mod moderation;
+mod playback;
 mod rate_limits;
 mod rooms;
 mod security;
@@ -109,6 +110,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(votes::router())
         .merge(live::router())
         .merge(library::router())
+        .merge(playback::router())
         .split_for_parts()
 }
 

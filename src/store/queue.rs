@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
 use super::rooms::{self, RoomRef};
-use super::{RoomSnapshot, Store, Tx, audit, now, now_micros, snapshot, users};
+use super::{RoomSnapshot, Store, Tx, audit, now, now_micros, playback, snapshot, users};
 use crate::config::MAX_QUEUE_PER_ROOM;
 use crate::domain::song;
 use crate::domain::vote::Vote;
@@ -469,7 +469,7 @@ fn title_of(tx: &Tx, room_track_id: &str) -> Result<String> {
 }
 
 /// Ends the playing item and starts the best queued one, in `tx`.
-fn advance_in(tx: &mut Tx, room: &RoomRef, skipped: bool) -> Result<()> {
+pub(super) fn advance_in(tx: &mut Tx, room: &RoomRef, skipped: bool) -> Result<()> {
     let at = now();
     tx.prepare_cached(
         "UPDATE room_tracks SET status = 'played', ended_at = ?2, skipped = ?3
@@ -485,6 +485,9 @@ fn advance_in(tx: &mut Tx, room: &RoomRef, skipped: bool) -> Result<()> {
             "UPDATE room_tracks SET status = 'playing', started_at = ?2 WHERE id = ?1",
         )?
         .execute(params![next, at])?;
+    } else if let Some(track) = playback::auto_dj_pick(tx, room)? {
+        // Never silent: the queue is dry, the box has music.
+        playback::start_auto_dj(tx, room, &track, &at)?;
     }
     tx.touch(&room.id);
     Ok(())

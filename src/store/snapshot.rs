@@ -142,16 +142,18 @@ pub fn load(conn: &Connection, room_id: &str) -> Result<Option<RoomSnapshot>> {
     let mut history = History::default();
     let mut last_started = String::new();
     let mut stmt = conn.prepare_cached(
-        "SELECT added_by, started_at, artist_key FROM room_tracks
+        "SELECT added_by, started_at, artist_key, auto_dj FROM room_tracks
          WHERE room_id = ?1 AND status IN ('played', 'playing') AND started_at IS NOT NULL",
     )?;
     let mut rows = stmt.query([room_id])?;
     while let Some(r) = rows.next()? {
         let started: String = r.get(1)?;
-        let plays = history.plays.entry(r.get(0)?).or_default();
-        plays.count += 1;
-        let micros = micros(&started);
-        plays.last = plays.last.max(Some(micros));
+        // The auto-DJ's picks are nobody's turn (they go in the host's name).
+        if !r.get::<_, bool>(3)? {
+            let plays = history.plays.entry(r.get(0)?).or_default();
+            plays.count += 1;
+            plays.last = plays.last.max(Some(micros(&started)));
+        }
         if started > last_started {
             history.last_artist = Some(r.get(2)?);
             last_started = started;

@@ -71,7 +71,7 @@ fn wrapped(conn: &Connection, room_id: &str) -> Result<Wrapped> {
         .prepare(
             "SELECT u.display_name, COUNT(*), SUM(rt.started_at IS NOT NULL), SUM(rt.votes)
              FROM room_tracks rt JOIN users u ON u.id = rt.added_by
-             WHERE rt.room_id = ?1 AND rt.status != 'removed'
+             WHERE rt.room_id = ?1 AND rt.status != 'removed' AND rt.auto_dj = 0
              GROUP BY rt.added_by
              ORDER BY COUNT(*) DESC, SUM(rt.started_at IS NOT NULL) DESC, MIN(rt.seq)
              LIMIT 5",

@@ -14,7 +14,7 @@ use crate::helpers::*;
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/music");
 
 /// A music folder with every fixture, a corrupt "mp3" and a text file.
-fn music_folder() -> tempfile::TempDir {
+pub fn music_folder() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let album = dir.path().join("Some Album");
     std::fs::create_dir(&album).unwrap();
@@ -27,13 +27,13 @@ fn music_folder() -> tempfile::TempDir {
     dir
 }
 
-async fn box_with_music(music: &Path) -> TestApp {
+pub async fn box_with_music(music: &Path) -> TestApp {
     let music = music.to_path_buf();
     spawn_app_configured(move |c| c.music = vec![music]).await
 }
 
 /// `GET /library` once the scan running now (or asked for) has finished.
-async fn scanned(app: &TestApp, user: &Guest, since: Option<&str>) -> Value {
+pub async fn scanned(app: &TestApp, user: &Guest, since: Option<&str>) -> Value {
     for _ in 0..200 {
         let status: Value = app.get("/library", Some(user)).await.json().await.unwrap();
         let done = status["scanning"] == false

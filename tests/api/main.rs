@@ -14,6 +14,7 @@ mod hostile;
 mod library;
 mod live;
 mod moderation;
+mod playback;
 mod restart;
 mod rooms;
 mod tracks;
