@@ -41,11 +41,14 @@ export async function startBox(args = []) {
   };
 }
 
-/** Playwright gives every launch a fresh, temporary profile (user data dir). */
-export async function launchBrowser() {
+/** Playwright gives every launch a fresh, temporary profile (user data dir).
+ * `extraArgs`: more Chromium flags (the player's test lets pages play sound
+ * without a click, as a host's click would). */
+export async function launchBrowser(extraArgs = []) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: [
+      ...extraArgs,
       '--headless',
       '--no-sandbox',
       '--disable-gpu',

@@ -8,6 +8,7 @@ import type {
   Guest,
   JoinToken,
   Joined,
+  LibraryStatus,
   Me,
   MemberView,
   QueueItem,
@@ -107,6 +108,13 @@ export function detailOf(body: unknown): string | undefined {
   return undefined;
 }
 
+/** Addresses the browser loads by itself (an <audio> or <img> source): the
+ * same origin, so the `uid` cookie goes with them. */
+export const media = {
+  audio: (trackId: string) => `/tracks/${encodeURIComponent(trackId)}/audio`,
+  cover: (trackId: string) => `/tracks/${encodeURIComponent(trackId)}/cover`,
+};
+
 const room = (code: string) => `rooms/${encodeURIComponent(code)}`;
 
 export const api = {
@@ -140,6 +148,15 @@ export const api = {
       reason ? { searchParams: { reason } } : {},
     ),
   askToSkip: (code: string) => call<SkipStatus>('post', `${room(code)}/now-playing/skip`),
+  /** The host's player: this item played to its end (the box moves on once). */
+  ended: (code: string, roomTrackId: string) =>
+    callVersioned<Advanced>('post', `${room(code)}/now-playing/ended`, { json: { room_track_id: roomTrackId } }),
+  pause: (code: string) => callVersioned<QueueItem>('post', `${room(code)}/now-playing/pause`),
+  resume: (code: string) => callVersioned<QueueItem>('post', `${room(code)}/now-playing/resume`),
+  seek: (code: string, positionMs: number) =>
+    callVersioned<QueueItem>('post', `${room(code)}/now-playing/seek`, { json: { position_ms: positionMs } }),
+  library: () => call<LibraryStatus>('get', 'library'),
+  rescan: () => call<LibraryStatus>('post', 'library/rescan'),
   members: (code: string) => call<MemberView[]>('get', `${room(code)}/members`),
   setRole: (code: string, memberId: string, role: Exclude<Role, 'host'>) =>
     call<void>('put', `${room(code)}/members/${encodeURIComponent(memberId)}/role`, { json: { role } }),

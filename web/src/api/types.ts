@@ -51,7 +51,22 @@ export interface QueueItem {
   status: ItemStatus;
   created_at: string;
   started_at: string | null;
+  /** A display name; "Auto-DJ" for the auto-DJ's picks. */
   added_by: string;
+  /** The box has the audio: `/tracks/{track_id}/audio`. */
+  has_audio: boolean;
+  /** Picked by the auto-DJ because the queue ran dry. */
+  auto_dj: boolean;
+  /** While the host has paused it: where it stopped (ms). */
+  paused_ms: number | null;
+}
+
+export interface LibraryStatus {
+  tracks: number;
+  scanning: boolean;
+  scanned: number;
+  skipped: number;
+  last_scan_at: string | null;
 }
 
 export interface Advanced {

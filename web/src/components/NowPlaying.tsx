@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { QueueItem, SkipProgress } from '../api/types';
+import { media } from '../api/client';
 import { ProgressBar } from './ProgressBar';
 
 interface Props {
@@ -55,16 +56,30 @@ export function NowPlaying({ nowPlaying, upNext, onSkip, onAskToSkip, skip, load
         </div>
       </div>
       {nowPlaying ? (
-        <div className="now-track">
-          <p className="now-title">{nowPlaying.title}</p>
-          <p className="now-artist">{nowPlaying.artist}</p>
-          <ProgressBar startedAt={nowPlaying.started_at} durationMs={nowPlaying.duration_ms} />
+        <div className="now-track now-with-cover">
+          <img className="cover" src={media.cover(nowPlaying.track_id)} alt="" width={64} height={64} />
+          <div className="now-text">
+            <p className="now-title">{nowPlaying.title}</p>
+            <p className="now-artist">
+              {nowPlaying.artist}
+              {nowPlaying.auto_dj && <span className="badge">Auto-DJ pick</span>}
+              {nowPlaying.paused_ms !== null && <span className="badge">Paused</span>}
+            </p>
+            <ProgressBar
+              startedAt={nowPlaying.started_at}
+              durationMs={nowPlaying.duration_ms}
+              pausedMs={nowPlaying.paused_ms}
+            />
+          </div>
         </div>
       ) : (
-        <div className="now-track">
-          <p className="now-title muted">{loaded ? 'Nothing playing yet' : '\u00a0'}</p>
-          <p className="now-artist muted">{loaded ? 'Add a song and vote it up!' : '\u00a0'}</p>
-          <ProgressBar startedAt={null} durationMs={0} />
+        <div className="now-track now-with-cover">
+          <div className="cover" aria-hidden="true" />
+          <div className="now-text">
+            <p className="now-title muted">{loaded ? 'Nothing playing yet' : '\u00a0'}</p>
+            <p className="now-artist muted">{loaded ? 'Add a song and vote it up!' : '\u00a0'}</p>
+            <ProgressBar startedAt={null} durationMs={0} />
+          </div>
         </div>
       )}
       <p className="up-next">

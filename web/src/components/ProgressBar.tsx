@@ -1,9 +1,17 @@
 import { formatDuration, playbackProgress } from '../lib/format';
 import { useNow } from '../hooks/useNow';
 
-export function ProgressBar({ startedAt, durationMs }: { startedAt: string | null; durationMs: number }) {
+export function ProgressBar({
+  startedAt,
+  durationMs,
+  pausedMs = null,
+}: {
+  startedAt: string | null;
+  durationMs: number;
+  pausedMs?: number | null;
+}) {
   const now = useNow(1000);
-  const { elapsedMs, fraction } = playbackProgress(startedAt, durationMs, now);
+  const { elapsedMs, fraction } = playbackProgress(startedAt, durationMs, now, pausedMs);
   return (
     <div className="progress">
       <div

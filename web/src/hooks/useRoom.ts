@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Transport } from '../components/Player';
 import { ApiError, api } from '../api/client';
 import type { LiveFrame, Me, Presence, QueueItem, RoomInfo, Settings, SkipProgress, VoteValue } from '../api/types';
 import { connection } from '../lib/connection';
@@ -214,6 +215,35 @@ export function useRoom(
     }
   }, [code, applyRoom]);
 
+  const ended = useCallback(
+    async (roomTrackId: string) => {
+      try {
+        const { body, version: v } = await api.ended(code, roomTrackId);
+        applyRoom(v, { queue: body.queue, nowPlaying: body.now_playing });
+      } catch (error) {
+        toastStore.show(humanMessage(error), 'error');
+      }
+    },
+    [code, applyRoom],
+  );
+
+  const transport = useCallback(
+    async (t: Transport) => {
+      try {
+        const { body, version: v } =
+          t.action === 'seek'
+            ? await api.seek(code, t.positionMs)
+            : t.action === 'pause'
+              ? await api.pause(code)
+              : await api.resume(code);
+        applyRoom(v, { nowPlaying: body });
+      } catch (error) {
+        toastStore.show(humanMessage(error), 'error');
+      }
+    },
+    [code, applyRoom],
+  );
+
   const remove = useCallback(
     async (roomTrackId: string, reason?: string) => {
       try {
@@ -239,7 +269,7 @@ export function useRoom(
     }
   }, [code]);
 
-  return { data, live: live.status, refresh, refreshMine, vote, add, advance, remove, askToSkip };
+  return { data, live: live.status, refresh, refreshMine, vote, add, advance, remove, askToSkip, ended, transport };
 }
 
 function fromFrame(frame: LiveFrame): RoomState {

@@ -25,6 +25,10 @@ describe('playbackProgress', () => {
     expect(playbackProgress(start, 200_000, t0 - 1000).fraction).toBe(0);
     expect(playbackProgress(start, 200_000, t0 + 999_000)).toEqual({ elapsedMs: 200_000, fraction: 1 });
   });
+  it('stands still where the host paused', () => {
+    expect(playbackProgress(start, 200_000, t0 + 150_000, 50_000)).toEqual({ elapsedMs: 50_000, fraction: 0.25 });
+    expect(playbackProgress(start, 200_000, t0, 999_999).fraction).toBe(1);
+  });
   it('is empty without a start or a duration', () => {
     expect(playbackProgress(null, 200_000, t0)).toEqual({ elapsedMs: 0, fraction: 0 });
     expect(playbackProgress(start, 0, t0 + 10)).toEqual({ elapsedMs: 0, fraction: 0 });

@@ -12,10 +12,13 @@ export function playbackProgress(
   startedAt: string | null,
   durationMs: number,
   nowMs: number,
+  pausedMs: number | null = null,
 ): { elapsedMs: number; fraction: number } {
   const started = startedAt ? Date.parse(startedAt) : NaN;
   if (Number.isNaN(started) || durationMs <= 0) return { elapsedMs: 0, fraction: 0 };
-  const elapsedMs = Math.min(Math.max(0, nowMs - started), durationMs);
+  // Paused, the position stands still where the host stopped it.
+  const raw = pausedMs ?? nowMs - started;
+  const elapsedMs = Math.min(Math.max(0, raw), durationMs);
   return { elapsedMs, fraction: elapsedMs / durationMs };
 }
 

@@ -2,6 +2,7 @@
 // the X-User-ID fallback) and the room the guest is in.
 const USER_KEY = 'dt.uid';
 const ROOM_KEY = 'dt.room';
+const PLAYS_HERE_KEY = 'dt.playsHere';
 
 function get(key: string): string | null {
   try {
@@ -25,4 +26,7 @@ export const storage = {
   setUserId: (id: string | null) => set(USER_KEY, id),
   roomCode: () => get(ROOM_KEY),
   setRoomCode: (code: string | null) => set(ROOM_KEY, code),
+  /** Whether the host's page on this device plays the music (default yes). */
+  playsHere: () => get(PLAYS_HERE_KEY) !== 'no',
+  setPlaysHere: (on: boolean) => set(PLAYS_HERE_KEY, on ? null : 'no'),
 };

@@ -17,6 +17,9 @@ function item(id: string, votes: number): QueueItem {
     started_at: null,
     reason: '',
     added_by: 'Bea',
+    has_audio: false,
+    auto_dj: false,
+    paused_ms: null,
   };
 }
 

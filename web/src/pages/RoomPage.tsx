@@ -3,6 +3,7 @@ import { AuditPanel } from '../components/AuditPanel';
 import { HostPanel } from '../components/HostPanel';
 import { LiveBadge } from '../components/LiveBadge';
 import { MembersPanel } from '../components/MembersPanel';
+import { Player } from '../components/Player';
 import { PresenceList } from '../components/PresenceList';
 import { NowPlaying } from '../components/NowPlaying';
 import { QueueList } from '../components/QueueList';
@@ -24,7 +25,7 @@ export function RoomPage({ code }: { code: string }) {
     forgetGuest();
     setIdentity(null);
   }, []);
-  const { data, live, refresh, vote, add, advance, remove, askToSkip } = useRoom(code, {
+  const { data, live, refresh, vote, add, advance, remove, askToSkip, ended, transport } = useRoom(code, {
     enabled: identity !== null,
     onUnauthorized,
   });
@@ -98,6 +99,9 @@ export function RoomPage({ code }: { code: string }) {
           skip={data.skip}
           loaded={data.loaded}
         />
+        {role === 'host' && (
+          <Player nowPlaying={data.nowPlaying} onEnded={(id) => void ended(id)} onTransport={(t) => void transport(t)} />
+        )}
         <SearchPanel queue={data.queue} nowPlaying={data.nowPlaying} onAdd={add} />
         <QueueList
           queue={data.queue}

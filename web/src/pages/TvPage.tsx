@@ -40,7 +40,11 @@ export function TvPage({ code }: { code: string }) {
         </h1>
         <p className="tv-title">{playing?.title ?? (data.loaded ? 'Nothing playing yet' : '\u00a0')}</p>
         <p className="tv-artist">{playing?.artist ?? (data.loaded ? 'Scan the code and add a song!' : '\u00a0')}</p>
-        <ProgressBar startedAt={playing?.started_at ?? null} durationMs={playing?.duration_ms ?? 0} />
+        <ProgressBar
+          startedAt={playing?.started_at ?? null}
+          durationMs={playing?.duration_ms ?? 0}
+          pausedMs={playing?.paused_ms ?? null}
+        />
       </section>
       <section className="tv-next" aria-labelledby="tv-next-heading">
         <h2 id="tv-next-heading" className="label">
