@@ -46,6 +46,13 @@ pub const SCAN_PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_s
 /// this long, then rescan once: a copied album is one burst.
 pub const WATCH_QUIET: std::time::Duration = std::time::Duration::from_millis(1_500);
 
+/// How often the box's speaker checks what the party plays.
+pub const SPEAKER_POLL: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// A track the speaker has no audio for ends this long after its duration
+/// (so a host's page that has the audio reports first).
+pub const SPEAKER_CLOCK_GRACE_MS: i64 = 1_000;
+
 /// How often, at most, committed WAL frames are copied into the database
 /// file (on a thread of their own).
 pub const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
@@ -153,6 +160,16 @@ pub struct Config {
     #[arg(long, env = "DT_NO_BUILTIN_CATALOG", value_parser = clap::builder::BoolishValueParser::new())]
     pub no_builtin_catalog: bool,
 
+    /// Play the party on the box's own sound device (ALSA), for a headless
+    /// Pi on a speaker: no page needs to stay open.
+    #[arg(long, env = "DT_SPEAKER", value_parser = clap::builder::BoolishValueParser::new())]
+    pub speaker: bool,
+
+    /// The sound device for --speaker, by ALSA name (`aplay -L` lists them,
+    /// e.g. `hw:CARD=Headphones,DEV=0`); default: the system's default.
+    #[arg(long, env = "DT_SPEAKER_DEVICE", requires = "speaker")]
+    pub speaker_device: Option<String>,
+
     /// Turn the rate limits off: for benchmarks on loopback only, never
     /// for a party.
     #[arg(long, env = "DT_NO_RATE_LIMITS", value_parser = clap::builder::BoolishValueParser::new())]
@@ -201,6 +218,8 @@ impl Config {
             no_rate_limits: false,
             music: Vec::new(),
             no_builtin_catalog: false,
+            speaker: false,
+            speaker_device: None,
         }
     }
 

@@ -22,8 +22,14 @@ impl Drop for BoxProcess {
 
 /// Starts the box; `limits`: keep the rate limits on (as at a party).
 pub async fn start_box(limits: bool) -> BoxProcess {
+    start_box_with(limits, &[]).await
+}
+
+/// Starts the box with extra flags.
+pub async fn start_box_with(limits: bool, args: &[&std::ffi::OsStr]) -> BoxProcess {
     let dir = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_democratic-tunes"))
+        .args(args)
         .args(["--bind", "127.0.0.1:0", "--db"])
         .arg(dir.path().join("bench.db"))
         .env("DT_NO_MDNS", "1")

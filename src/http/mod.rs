@@ -246,6 +246,27 @@ impl Server {
                 }
             }
         };
+        if config.speaker {
+            let (store, device, closing) = (
+                self.state.store.clone(),
+                config.speaker_device.clone(),
+                realtime.shutdown.clone(),
+            );
+            let runtime = tokio::runtime::Handle::current();
+            let opened = tokio::task::spawn_blocking(move || {
+                crate::speaker::start(store, device, closing, runtime)
+            })
+            .await?;
+            match opened {
+                Ok(name) => {
+                    tracing::info!(device = %name, "🔊 playing the party on this box's speaker")
+                }
+                // The party goes on: phones and the host's page still work.
+                Err(e) => tracing::error!(
+                    "--speaker: {e:#}. The box keeps serving without its own sound."
+                ),
+            }
+        }
         let router = router(self.state)?;
         connections::serve(self.listener, router, self.tls, &config, signal).await;
         if let Some(advertiser) = advertiser {

@@ -41,7 +41,7 @@ use crate::error::{Error, Result};
 
 pub use library::TrackFile;
 pub use moderation::{Ousted, Ouster, RoleChanged};
-pub use playback::{AUTO_DJ, Transport};
+pub use playback::{AUTO_DJ, SpeakerTarget, Transport};
 pub use queue::{NOT_THE_HOST, Removed};
 pub use rooms::{JoinProof, Member};
 pub use snapshot::RoomSnapshot;

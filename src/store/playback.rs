@@ -38,19 +38,49 @@ impl Store {
         let code = self
             .write(move |tx| {
                 let room = moderator_room(tx, &code, &user)?;
-                let playing: Option<String> = tx
-                    .prepare_cached(
-                        "SELECT id FROM room_tracks WHERE room_id = ?1 AND status = 'playing'",
-                    )?
-                    .query_row([&room.id], |r| r.get(0))
-                    .optional()?;
-                if playing.as_deref() == Some(room_track_id.as_str()) {
-                    super::queue::advance_in(tx, &room, false)?;
-                }
+                end_if_playing(tx, &room, &room_track_id)?;
                 Ok(code)
             })
             .await?;
         self.room(&code).await
+    }
+
+    /// The box's own speaker played `room_track_id` to its end (or its
+    /// time is up): like `ended`, in the box's own name.
+    pub async fn ended_by_box(&self, code: String, room_track_id: String) -> Result<()> {
+        self.write(move |tx| {
+            let room = rooms::find_in(tx, &code)?;
+            end_if_playing(tx, &room, &room_track_id)
+        })
+        .await
+    }
+
+    /// What the box's own speaker plays: the playing item that started
+    /// last, in any room (a box usually runs one party at a time).
+    pub async fn speaker_target(&self) -> Result<Option<SpeakerTarget>> {
+        self.read(|conn| {
+            Ok(conn
+                .prepare_cached(
+                    "SELECT r.code, rt.id, t.path, rt.started_at, rt.paused_ms, rt.duration_ms
+                     FROM room_tracks rt
+                     JOIN rooms r ON r.id = rt.room_id
+                     JOIN tracks t ON t.id = rt.track_id
+                     WHERE rt.status = 'playing' AND rt.started_at IS NOT NULL
+                     ORDER BY rt.started_at DESC LIMIT 1",
+                )?
+                .query_row([], |r| {
+                    Ok(SpeakerTarget {
+                        code: r.get(0)?,
+                        room_track_id: r.get(1)?,
+                        path: r.get::<_, Option<String>>(2)?.map(Into::into),
+                        started_at: r.get(3)?,
+                        paused_ms: r.get(4)?,
+                        duration_ms: r.get(5)?,
+                    })
+                })
+                .optional()?)
+        })
+        .await
     }
 
     /// Pauses, resumes or seeks the playing track (host and co-hosts).
@@ -104,6 +134,39 @@ impl Store {
             })
             .await?;
         self.room(&code).await
+    }
+}
+
+/// Moves the room on if `room_track_id` is still the one playing.
+fn end_if_playing(tx: &mut Tx, room: &RoomRef, room_track_id: &str) -> Result<()> {
+    let playing: Option<String> = tx
+        .prepare_cached("SELECT id FROM room_tracks WHERE room_id = ?1 AND status = 'playing'")?
+        .query_row([&room.id], |r| r.get(0))
+        .optional()?;
+    if playing.as_deref() == Some(room_track_id) {
+        super::queue::advance_in(tx, room, false)?;
+    }
+    Ok(())
+}
+
+/// The item the box's speaker should be playing, and where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpeakerTarget {
+    pub code: String,
+    pub room_track_id: String,
+    /// `None`: no audio for it (the built-in catalog); it ends by the clock.
+    pub path: Option<std::path::PathBuf>,
+    pub started_at: String,
+    pub paused_ms: Option<i64>,
+    pub duration_ms: i64,
+}
+
+impl SpeakerTarget {
+    /// Where the room is in the item, in ms (paused: where it stopped).
+    pub fn position_ms(&self, now_micros: i64) -> i64 {
+        self.paused_ms
+            .unwrap_or_else(|| (now_micros - snapshot::micros(&self.started_at)) / 1_000)
+            .max(0)
     }
 }
 

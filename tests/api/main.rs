@@ -17,6 +17,7 @@ mod moderation;
 mod playback;
 mod restart;
 mod rooms;
+mod speaker;
 mod tracks;
 mod votes;
 mod web;
