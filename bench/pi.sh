@@ -51,7 +51,7 @@ echo
 echo "| binary | start to first /health, new database | same, existing database | idle RSS |"
 echo "|---|---:|---:|---:|"
 measure "x86_64, native" "$native"
-measure "aarch64, under qemu-user" qemu-aarch64 -L /usr/aarch64-linux-gnu "$aarch64"
+measure "aarch64, under qemu-user" qemu-aarch64 -L / "$aarch64"
 echo
 echo "Targets on the Pi: start < 150 ms, idle RSS < 20 MB. qemu emulates every"
 echo "instruction (start is an upper bound) and its RSS includes the emulator."

@@ -83,4 +83,16 @@ test('the host page plays each track to its end and the room moves on by itself'
   await eventually(async () => !(await bea.locator('.now-playing').textContent()).includes('Paused'), {
     what: 'resume on the phone',
   });
+
+  // With no audio, the clock runs the song: the host seeks to its end (the
+  // keyboard's End on the seek bar), and when its time is up the room
+  // moves on by itself.
+  await addSong(bea, 'dancing que', 'Dancing Queen');
+  const seek = host.getByRole('slider', { name: 'Seek' });
+  await seek.focus();
+  await host.keyboard.press('End');
+  await eventually(async () => (await nowTitle(bea)) === 'Dancing Queen', {
+    timeout: 10_000,
+    what: 'the clock moving the room on',
+  });
 });

@@ -74,7 +74,8 @@ export function Player({ nowPlaying, onEnded, onTransport }: Props) {
   const position = item ? Math.min(Math.max(0, roomPosition(item, now)), durationMs) : 0;
   const shown = dragging ?? position;
   const commitSeek = () => {
-    if (dragging !== null) onTransport({ action: 'seek', positionMs: Math.round(dragging) });
+    // The bar counts whole seconds; the track may end before the last one.
+    if (dragging !== null) onTransport({ action: 'seek', positionMs: Math.min(Math.round(dragging), durationMs) });
     setDragging(null);
   };
   const togglePlaysHere = (on: boolean) => {
