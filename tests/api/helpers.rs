@@ -222,6 +222,15 @@ impl TestApp {
         res.json().await.unwrap()
     }
 
+    /// `GET /rooms/{code}/now-playing` as `user`: the playing item or null.
+    pub async fn now_playing(&self, user: &Guest, code: &str) -> Value {
+        let res = self
+            .get(&format!("/rooms/{code}/now-playing"), Some(user))
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        res.json().await.unwrap()
+    }
+
     pub async fn vote(&self, user: &Guest, code: &str, item: &str, value: i64) -> Response {
         self.post(
             &format!("/votes/rooms/{code}/votes"),
@@ -229,6 +238,37 @@ impl TestApp {
             json!({ "room_track_id": item, "value": value }),
         )
         .await
+    }
+}
+
+/// A room hosted by Anto, with Bea joined and two songs queued (one each).
+pub async fn party_of_two(app: &TestApp) -> (Guest, Guest, String) {
+    let host = app.guest("Anto").await;
+    let bea = app.guest("Bea").await;
+    let code = app.room(&host).await;
+    app.join(&bea, &code).await;
+    app.add(&host, &code, "bohemian rhapsody").await;
+    app.add(&bea, &code, "dancing queen").await;
+    (host, bea, code)
+}
+
+/// Polls `check` every 50 ms until it answers `Some`, failing after
+/// `within` with what was awaited.
+pub async fn wait_until<T, F, Fut>(within: Duration, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        if let Some(done) = check().await {
+            return done;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "waited in vain for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 

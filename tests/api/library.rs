@@ -34,18 +34,15 @@ pub async fn box_with_music(music: &Path) -> TestApp {
 
 /// `GET /library` once the scan running now (or asked for) has finished.
 pub async fn scanned(app: &TestApp, user: &Guest, since: Option<&str>) -> Value {
-    for _ in 0..200 {
+    wait_until(Duration::from_secs(10), "the scan to finish", || async {
         let status: Value = app.get("/library", Some(user)).await.json().await.unwrap();
         let done = status["scanning"] == false
             && status["last_scan_at"]
                 .as_str()
                 .is_some_and(|at| since.is_none_or(|s| at > s));
-        if done {
-            return status;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the scan never finished");
+        done.then_some(status)
+    })
+    .await
 }
 
 fn path_of(dir: &Path, name: &str) -> PathBuf {
@@ -227,15 +224,11 @@ async fn new_files_are_found_without_asking() {
         music.path().join("Later Band - Latecomer.wav"),
     )
     .unwrap();
-    for _ in 0..100 {
-        if !app.search(&host, "latecomer").await.is_empty() {
-            let found = app.search(&host, "latecomer").await;
-            assert_eq!(found[0]["artist"], "Later Band");
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("a file copied into the music folder was never found");
+    let found = wait_until(Duration::from_secs(10), "the copied file", || async {
+        Some(app.search(&host, "latecomer").await).filter(|hits| !hits.is_empty())
+    })
+    .await;
+    assert_eq!(found[0]["artist"], "Later Band");
 }
 
 #[tokio::test]

@@ -19,20 +19,10 @@ fn titles(frame: &Value) -> Vec<String> {
         .collect()
 }
 
-async fn party(app: &TestApp) -> (Guest, Guest, String) {
-    let host = app.guest("Anto").await;
-    let bea = app.guest("Bea").await;
-    let code = app.room(&host).await;
-    app.join(&bea, &code).await;
-    app.add(&host, &code, "bohemian rhapsody").await;
-    app.add(&bea, &code, "dancing queen").await;
-    (host, bea, code)
-}
-
 #[tokio::test]
 async fn a_member_gets_the_whole_room_on_connect() {
     let app = spawn_app().await;
-    let (_, bea, code) = party(&app).await;
+    let (_, bea, code) = party_of_two(&app).await;
     let mut socket = connect(&app, &code, &bea).await;
     let frame = frame_where(&mut socket, |f| f["presence"]["count"] == 1).await;
     assert_eq!(titles(&frame), ["Bohemian Rhapsody", "Dancing Queen"]);
@@ -45,7 +35,7 @@ async fn a_member_gets_the_whole_room_on_connect() {
 #[tokio::test]
 async fn a_vote_by_one_member_reaches_another_members_socket() {
     let app = spawn_app().await;
-    let (host, bea, code) = party(&app).await;
+    let (host, bea, code) = party_of_two(&app).await;
     let mut host_socket = connect(&app, &code, &host).await;
     let first = next_frame(&mut host_socket).await;
     let queue = app.queue(&bea, &code).await;
@@ -67,7 +57,7 @@ async fn a_vote_by_one_member_reaches_another_members_socket() {
 #[tokio::test]
 async fn advancing_is_pushed_too() {
     let app = spawn_app().await;
-    let (host, bea, code) = party(&app).await;
+    let (host, bea, code) = party_of_two(&app).await;
     let mut socket = connect(&app, &code, &bea).await;
     next_frame(&mut socket).await;
     app.advance(&host, &code).await;
@@ -79,7 +69,7 @@ async fn advancing_is_pushed_too() {
 #[tokio::test]
 async fn versions_only_grow() {
     let app = spawn_app().await;
-    let (host, bea, code) = party(&app).await;
+    let (host, bea, code) = party_of_two(&app).await;
     let mut socket = connect(&app, &code, &host).await;
     let mut last = next_frame(&mut socket).await["version"].as_i64().unwrap();
     let queue = app.queue(&bea, &code).await;
@@ -98,7 +88,7 @@ async fn versions_only_grow() {
 #[tokio::test]
 async fn presence_goes_up_and_down() {
     let app = spawn_app().await;
-    let (host, bea, code) = party(&app).await;
+    let (host, bea, code) = party_of_two(&app).await;
     let mut host_socket = connect(&app, &code, &host).await;
     frame_where(&mut host_socket, |f| f["presence"]["count"] == 1).await;
 
@@ -118,7 +108,7 @@ async fn presence_goes_up_and_down() {
 #[tokio::test]
 async fn strangers_are_refused_before_the_upgrade() {
     let app = spawn_app().await;
-    let (_, _, code) = party(&app).await;
+    let (_, _, code) = party_of_two(&app).await;
     let stranger = app.guest("Cy").await;
     let nobody = Guest {
         id: uuid::Uuid::new_v4().to_string(),
@@ -146,7 +136,7 @@ async fn strangers_are_refused_before_the_upgrade() {
 #[tokio::test]
 async fn the_uid_query_parameter_is_an_identity() {
     let app = spawn_app().await;
-    let (_, bea, code) = party(&app).await;
+    let (_, bea, code) = party_of_two(&app).await;
     let url = format!("ws://{}/rooms/{code}/ws?uid={}", app.addr, bea.id);
     let (mut socket, _) = tokio_tungstenite::connect_async(url).await.unwrap();
     assert_eq!(
@@ -163,7 +153,7 @@ async fn a_client_that_stops_reading_does_not_block_the_rest() {
     // 150 quick votes from two phones: over the rate limits, which are not
     // what this test is about.
     let app = spawn_app_configured(|c| c.no_rate_limits = true).await;
-    let (host, bea, code) = party(&app).await;
+    let (host, bea, code) = party_of_two(&app).await;
     for query in ["queen", "abba", "prince", "madonna", "beyonce", "daft punk"] {
         app.add(&host, &code, query).await;
     }
@@ -196,7 +186,7 @@ async fn a_client_that_stops_reading_does_not_block_the_rest() {
 #[tokio::test]
 async fn silent_connections_are_reaped() {
     let app = spawn_app_configured(|c| c.ping_every = Duration::from_millis(100)).await;
-    let (host, bea, code) = party(&app).await;
+    let (host, bea, code) = party_of_two(&app).await;
     let mut watcher = connect(&app, &code, &host).await;
     // Bea's phone opens the socket, then goes dark: it never reads, so it
     // never answers a ping.
@@ -212,7 +202,7 @@ async fn shutdown_closes_sockets_cleanly_and_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("party.db");
     let app = spawn_app_on(&db).await;
-    let (_, bea, code) = party(&app).await;
+    let (_, bea, code) = party_of_two(&app).await;
     let mut socket = connect(&app, &code, &bea).await;
     next_frame(&mut socket).await;
     let queue = app.queue(&bea, &code).await;

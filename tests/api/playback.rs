@@ -18,14 +18,6 @@ async fn ended(app: &TestApp, user: &Guest, code: &str, item: &str) -> reqwest::
     .await
 }
 
-async fn now_playing(app: &TestApp, user: &Guest, code: &str) -> Value {
-    app.get(&format!("/rooms/{code}/now-playing"), Some(user))
-        .await
-        .json()
-        .await
-        .unwrap()
-}
-
 async fn transport(
     app: &TestApp,
     user: &Guest,
@@ -54,14 +46,9 @@ fn position_ms(item: &Value) -> i64 {
 #[tokio::test]
 async fn a_reported_end_moves_the_room_on_once() {
     let app = spawn_app().await;
-    let host = app.guest("Anto").await;
-    let bea = app.guest("Bea").await;
-    let code = app.room(&host).await;
-    app.join(&bea, &code).await;
-    app.add(&host, &code, "bohemian rhapsody").await;
-    app.add(&bea, &code, "dancing queen").await;
+    let (host, bea, code) = party_of_two(&app).await;
     app.advance(&host, &code).await;
-    let first = now_playing(&app, &host, &code).await;
+    let first = app.now_playing(&host, &code).await;
     assert_eq!(first["title"], "Bohemian Rhapsody");
     let first = first["room_track_id"].as_str().unwrap().to_string();
 
@@ -81,19 +68,19 @@ async fn a_reported_end_moves_the_room_on_once() {
     let body: Value = a.json().await.unwrap();
     assert_eq!(body["now_playing"]["title"], "Dancing Queen");
     assert_eq!(
-        now_playing(&app, &host, &code).await["title"],
+        app.now_playing(&host, &code).await["title"],
         "Dancing Queen"
     );
     // An end reported late (or for anything else) changes nothing.
     ended(&app, &host, &code, &first).await;
     ended(&app, &host, &code, "no-such-item").await;
     assert_eq!(
-        now_playing(&app, &host, &code).await["title"],
+        app.now_playing(&host, &code).await["title"],
         "Dancing Queen"
     );
 
     // Past the end, without music: nothing plays (as the seed answers).
-    let second = now_playing(&app, &host, &code).await["room_track_id"]
+    let second = app.now_playing(&host, &code).await["room_track_id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -139,7 +126,7 @@ async fn pause_resume_and_seek_are_the_rooms_and_reach_every_phone() {
     // Seeking while paused moves the paused position.
     let res = transport(&app, &host, &code, "seek", json!({"position_ms": 60_000})).await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(now_playing(&app, &bea, &code).await["paused_ms"], 60_000);
+    assert_eq!(app.now_playing(&bea, &code).await["paused_ms"], 60_000);
     for bad in [
         json!({"position_ms": -1}),
         json!({"position_ms": 99_999_999}),
@@ -184,7 +171,7 @@ async fn the_auto_dj_fills_a_dry_queue_and_gives_way_to_guests() {
     app.join(&bea, &code).await;
     app.add(&bea, &code, "sunrise").await;
     app.advance(&host, &code).await;
-    let first = now_playing(&app, &host, &code).await;
+    let first = app.now_playing(&host, &code).await;
     assert_eq!(first["auto_dj"], false);
 
     // The queue is dry: the auto-DJ picks from the library, never the
@@ -237,7 +224,7 @@ async fn the_auto_dj_never_plays_a_track_twice_within_the_hour() {
     app.add(&host, &code, "sunrise").await;
     app.advance(&host, &code).await;
     let mut heard = HashSet::new();
-    let mut playing = now_playing(&app, &host, &code).await;
+    let mut playing = app.now_playing(&host, &code).await;
     while !playing.is_null() {
         assert!(
             heard.insert(playing["track_id"].to_string()),

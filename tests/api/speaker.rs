@@ -10,30 +10,6 @@ use serde_json::{Value, json};
 use crate::helpers::*;
 use crate::library::{music_folder, scanned};
 
-async fn now_playing(app: &TestApp, user: &Guest, code: &str) -> Value {
-    app.get(&format!("/rooms/{code}/now-playing"), Some(user))
-        .await
-        .json()
-        .await
-        .unwrap()
-}
-
-async fn wait_for_title(app: &TestApp, user: &Guest, code: &str, title: &str, within: Duration) {
-    let deadline = tokio::time::Instant::now() + within;
-    loop {
-        let playing = now_playing(app, user, code).await;
-        if playing["title"] == title {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "still {} instead of {title}",
-            playing["title"]
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 #[tokio::test]
 async fn the_speaker_plays_the_party_and_moves_it_on_with_no_page_open() {
     let music = music_folder();
@@ -50,13 +26,13 @@ async fn the_speaker_plays_the_party_and_moves_it_on_with_no_page_open() {
     app.add(&host, &code, "sunrise").await;
     app.add(&host, &code, "flac attack").await;
     app.advance(&host, &code).await;
-    assert_eq!(
-        now_playing(&app, &host, &code).await["title"],
-        "Sunrise Test"
-    );
+    assert_eq!(app.now_playing(&host, &code).await["title"], "Sunrise Test");
 
     // The 1.5-second track plays out on the device and the box moves on.
-    wait_for_title(&app, &host, &code, "Flac Attack", Duration::from_secs(6)).await;
+    wait_until(Duration::from_secs(6), "Flac Attack", || async {
+        (app.now_playing(&host, &code).await["title"] == "Flac Attack").then_some(())
+    })
+    .await;
 
     // Paused, it stays paused: nothing moves on while the host holds it.
     let res = app
@@ -68,10 +44,7 @@ async fn the_speaker_plays_the_party_and_moves_it_on_with_no_page_open() {
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     tokio::time::sleep(Duration::from_secs(3)).await;
-    assert_eq!(
-        now_playing(&app, &host, &code).await["title"],
-        "Flac Attack"
-    );
+    assert_eq!(app.now_playing(&host, &code).await["title"], "Flac Attack");
     app.post(
         &format!("/rooms/{code}/now-playing/resume"),
         Some(&host),
@@ -79,18 +52,10 @@ async fn the_speaker_plays_the_party_and_moves_it_on_with_no_page_open() {
     )
     .await;
     // Then it plays out, and the auto-DJ takes over.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(6);
-    loop {
-        let playing = now_playing(&app, &host, &code).await;
-        if playing["auto_dj"] == true {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no auto-DJ pick: {playing}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_until(Duration::from_secs(6), "an auto-DJ pick", || async {
+        (app.now_playing(&host, &code).await["auto_dj"] == true).then_some(())
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -101,24 +66,16 @@ async fn a_missing_sound_device_is_reported_and_the_box_serves_on() {
         &[("DT_SPEAKER", "1"), ("DT_SPEAKER_DEVICE", "no-such-card")],
     )
     .await;
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    let line = loop {
-        let found = running
+    let line = wait_until(Duration::from_secs(10), "the speaker's error", || async {
+        running
             .log
             .lock()
             .unwrap()
             .iter()
             .find(|l| l.contains("--speaker:"))
-            .cloned();
-        if let Some(line) = found {
-            break line;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no speaker error logged"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+            .cloned()
+    })
+    .await;
     assert!(line.contains("ERROR"), "{line}");
     assert!(
         line.contains("no sound device named \"no-such-card\""),
