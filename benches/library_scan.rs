@@ -106,16 +106,7 @@ fn generate(dir: &std::path::Path, n: usize) {
 /// Polls `GET /library` until a scan newer than `since` has finished.
 async fn wait_for_scan(api: &Api, user: &str, since: Option<&str>) -> Value {
     loop {
-        let status: Value = api
-            .http
-            .get(format!("{}/library", api.base))
-            .header("x-user-id", user)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let status = api.get("/library", user, &[]).await;
         let done = status["scanning"] == false
             && status["last_scan_at"]
                 .as_str()

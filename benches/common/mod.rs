@@ -73,11 +73,11 @@ impl Api {
         response
     }
 
-    /// Catalog tracks matching `query` (best first), as `user` searches.
-    pub async fn search(&self, user: &str, query: &str) -> Vec<Value> {
+    /// `GET path` (with `query`) as `user`: the JSON answer.
+    pub async fn get(&self, path: &str, user: &str, query: &[(&str, &str)]) -> Value {
         self.http
-            .get(format!("{}/tracks/search", self.base))
-            .query(&[("artist_or_title", query)])
+            .get(format!("{}{path}", self.base))
+            .query(query)
             .header("x-user-id", user)
             .send()
             .await
@@ -85,6 +85,14 @@ impl Api {
             .json()
             .await
             .unwrap()
+    }
+
+    /// Catalog tracks matching `query` (best first), as `user` searches.
+    pub async fn search(&self, user: &str, query: &str) -> Vec<Value> {
+        let hits = self
+            .get("/tracks/search", user, &[("artist_or_title", query)])
+            .await;
+        serde_json::from_value(hits).unwrap()
     }
 
     /// A new room hosted by `host`: its code.

@@ -8,12 +8,7 @@ async fn a_party_survives_a_restart() {
     let db = dir.path().join("party.db");
 
     let app = spawn_app_on(&db).await;
-    let host = app.guest("Anto").await;
-    let bea = app.guest("Bea").await;
-    let code = app.room(&host).await;
-    app.join(&bea, &code).await;
-    app.add(&host, &code, "bohemian rhapsody").await;
-    app.add(&bea, &code, "dancing queen").await;
+    let (host, bea, code) = party_of_two(&app).await;
     let queue = app.add(&bea, &code, "superstition").await;
     let superstition = item_id(&queue, "Superstition").to_string();
     app.vote(&bea, &code, &superstition, 1).await;
