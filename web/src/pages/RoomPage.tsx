@@ -91,6 +91,9 @@ export function RoomPage({ code }: { code: string }) {
       </header>
       <main className="room-grid">
         {role === 'host' && <HostPanel code={code} />}
+        {role === 'host' && (
+          <Player nowPlaying={data.nowPlaying} onEnded={(id) => void ended(id)} onTransport={(t) => void transport(t)} />
+        )}
         <NowPlaying
           nowPlaying={data.nowPlaying}
           upNext={data.queue[0] ?? null}
@@ -99,9 +102,6 @@ export function RoomPage({ code }: { code: string }) {
           skip={data.skip}
           loaded={data.loaded}
         />
-        {role === 'host' && (
-          <Player nowPlaying={data.nowPlaying} onEnded={(id) => void ended(id)} onTransport={(t) => void transport(t)} />
-        )}
         <SearchPanel queue={data.queue} nowPlaying={data.nowPlaying} onAdd={add} />
         <QueueList
           queue={data.queue}
