@@ -45,6 +45,8 @@ struct Inner {
     roots: Vec<PathBuf>,
     store: Store,
     scanning: AtomicBool,
+    /// A rescan was asked for since the running scan began.
+    requested: AtomicBool,
     scanned: AtomicU64,
     skipped: AtomicU64,
     last_scan_at: Mutex<Option<String>>,
@@ -63,6 +65,7 @@ impl Library {
                 roots,
                 store,
                 scanning: AtomicBool::new(false),
+                requested: AtomicBool::new(false),
                 scanned: AtomicU64::new(0),
                 skipped: AtomicU64::new(0),
                 last_scan_at: Mutex::new(None),
@@ -93,6 +96,7 @@ impl Library {
     /// more scan after it.
     pub fn rescan(&self) {
         if self.has_folders() {
+            self.inner.requested.store(true, Ordering::SeqCst);
             self.inner.scanning.store(true, Ordering::SeqCst);
             self.inner.wake.notify_one();
         }
@@ -112,6 +116,7 @@ impl Library {
 
 async fn scan_loop(inner: Arc<Inner>) {
     loop {
+        inner.requested.store(false, Ordering::SeqCst);
         inner.scanning.store(true, Ordering::SeqCst);
         let started = Instant::now();
         match scan(&inner).await {
@@ -127,6 +132,11 @@ async fn scan_loop(inner: Arc<Inner>) {
         }
         *inner.last_scan_at.lock().expect("library lock") = Some(crate::store::now());
         inner.scanning.store(false, Ordering::SeqCst);
+        // Asked again while this scan ran (it may have missed the change):
+        // scan again at once, so "not scanning" means up to date.
+        if inner.requested.load(Ordering::SeqCst) {
+            continue;
+        }
         inner.wake.notified().await;
     }
 }
