@@ -46,6 +46,12 @@ pub const SCAN_PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_s
 /// this long, then rescan once: a copied album is one burst.
 pub const WATCH_QUIET: std::time::Duration = std::time::Duration::from_millis(1_500);
 
+/// How often the room clock looks for items whose time is up.
+pub const CLOCK_TICK: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// How often it also looks for idle rooms with songs waiting.
+pub const CLOCK_IDLE_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// How often the box's speaker checks what the party plays.
 pub const SPEAKER_POLL: std::time::Duration = std::time::Duration::from_millis(250);
 

@@ -22,6 +22,8 @@ pub mod mdns;
 pub mod model;
 /// Live rooms: fan-out of room state to WebSockets.
 pub mod realtime;
+/// The room clock: the box moves rooms on and starts idle ones.
+pub mod room_clock;
 /// The box's own sound device (--speaker).
 pub mod speaker;
 /// The only code that touches SQLite.

@@ -41,6 +41,8 @@ pub struct BoxInfo {
     /// Where phones on the LAN reach the box (its LAN address), when it
     /// knows one; else `null` and clients use the address they used.
     pub join_url: Option<String>,
+    /// No audio source (no music folders): songs run on the clock, silent.
+    pub demo: bool,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -57,6 +59,9 @@ pub struct Track {
     pub album: Option<String>,
     pub year: Option<i64>,
     pub duration_ms: i64,
+    /// Whether the box can play its audio (a file from the music folders).
+    /// With music folders, search answers playable tracks only.
+    pub playable: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
@@ -94,6 +99,12 @@ pub struct QueueItem {
     /// Whether the box has the audio (a file from the music folders): the
     /// host's page plays it from `/tracks/{track_id}/audio`.
     pub has_audio: bool,
+    /// Whether the box can play it: the same as `has_audio`, named as every
+    /// answer names it (a track without audio runs silent, on the clock).
+    pub playable: bool,
+    /// The gain (dB) that brings it to the party's loudness (ReplayGain 2's
+    /// -18 LUFS), when known; players apply it while the room normalises.
+    pub gain_db: Option<f64>,
     /// Picked by the auto-DJ because the queue ran dry.
     pub auto_dj: bool,
     /// While the host has paused it: the position it stopped at (ms).
@@ -132,6 +143,8 @@ pub struct Wrapped {
     pub tracks_played: i64,
     /// Time actually played, in ms (a skipped track counts until its skip).
     pub played_ms: i64,
+    /// Tracks the room voted to skip (never among the top tracks).
+    pub tracks_skipped: i64,
     /// Most-voted tracks of the night, best first (at most 5).
     pub top_tracks: Vec<WrappedTrack>,
     /// Who added the most (at most 5).

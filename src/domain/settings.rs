@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::player;
 use super::queue::Rules;
 use crate::error::{Error, Result};
 
@@ -35,6 +36,19 @@ pub struct Settings {
     /// 4 to 8 digits that let a new guest join; `null` for none. Only the
     /// host and co-hosts see it.
     pub join_pin: Option<String>,
+    /// Seconds the next song fades in over the end of the last (0:
+    /// gapless, the default; at most 12).
+    pub crossfade_seconds: u32,
+    /// Bring every track to the same loudness (ReplayGain / R128 tags, else
+    /// measured by the box).
+    pub normalize_loudness: bool,
+    /// Quiet hours for the neighbours: from this local time ("23:00")...
+    pub quiet_from: Option<String>,
+    /// ...until this one ("07:00"; earlier than `quiet_from` runs past
+    /// midnight); both or neither.
+    pub quiet_until: Option<String>,
+    /// The volume ceiling during quiet hours, in % of full.
+    pub quiet_volume_percent: u32,
 }
 
 impl Default for Settings {
@@ -51,6 +65,11 @@ impl Default for Settings {
             open: true,
             guests_must_be_here: false,
             join_pin: None,
+            crossfade_seconds: 0,
+            normalize_loudness: true,
+            quiet_from: None,
+            quiet_until: None,
+            quiet_volume_percent: 30,
         }
     }
 }
@@ -73,6 +92,16 @@ pub struct SettingsPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub join_pin: Option<Option<String>>,
+    pub crossfade_seconds: Option<u32>,
+    pub normalize_loudness: Option<bool>,
+    /// "HH:MM", or null to end quiet hours (with `quiet_until`).
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub quiet_from: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub quiet_until: Option<Option<String>>,
+    pub quiet_volume_percent: Option<u32>,
 }
 
 /// `null` means "set to none", absent means "leave as it is".
@@ -132,6 +161,37 @@ impl Settings {
             }
             s.join_pin = pin;
         }
+        if let Some(v) = patch.crossfade_seconds {
+            check(
+                v <= player::MAX_CROSSFADE_SECONDS,
+                "crossfade_seconds must be between 0 and 12.",
+            )?;
+            s.crossfade_seconds = v;
+        }
+        if let Some(v) = patch.quiet_volume_percent {
+            check(v <= 100, "quiet_volume_percent must be between 0 and 100.")?;
+            s.quiet_volume_percent = v;
+        }
+        for (given, field, name) in [
+            (patch.quiet_from, &mut s.quiet_from, "quiet_from"),
+            (patch.quiet_until, &mut s.quiet_until, "quiet_until"),
+        ] {
+            if let Some(v) = given {
+                let v = v.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+                if let Some(t) = &v {
+                    check(
+                        player::parse_clock(t).is_some(),
+                        &format!("{name} must be a time of day like \"23:00\" (or null)."),
+                    )?;
+                }
+                *field = v;
+            }
+        }
+        check(
+            s.quiet_from.is_some() == s.quiet_until.is_some(),
+            "Quiet hours need both quiet_from and quiet_until (or neither).",
+        )?;
+        s.normalize_loudness = patch.normalize_loudness.unwrap_or(s.normalize_loudness);
         s.allow_downvotes = patch.allow_downvotes.unwrap_or(s.allow_downvotes);
         s.fairness = patch.fairness.unwrap_or(s.fairness);
         s.no_artist_twice = patch.no_artist_twice.unwrap_or(s.no_artist_twice);
@@ -147,6 +207,20 @@ impl Settings {
             fairness: self.fairness,
             no_artist_twice: self.no_artist_twice,
         }
+    }
+
+    /// Quiet hours, when set.
+    pub fn quiet_hours(&self) -> Option<player::QuietHours> {
+        Some(player::QuietHours {
+            from: player::parse_clock(self.quiet_from.as_deref()?)?,
+            until: player::parse_clock(self.quiet_until.as_deref()?)?,
+            ceiling_percent: self.quiet_volume_percent,
+        })
+    }
+
+    /// The crossfade in ms.
+    pub fn crossfade_ms(&self) -> i64 {
+        i64::from(self.crossfade_seconds) * 1_000
     }
 
     /// People who must ask to skip, out of `present` (at least one).
@@ -201,6 +275,10 @@ mod tests {
             r#"{"readd_cooldown_minutes": 5000}"#,
             r#"{"join_pin": "12a4"}"#,
             r#"{"join_pin": "123"}"#,
+            r#"{"crossfade_seconds": 13}"#,
+            r#"{"quiet_volume_percent": 101}"#,
+            r#"{"quiet_from": "25:00", "quiet_until": "07:00"}"#,
+            r#"{"quiet_from": "23:00"}"#,
         ] {
             let patch: SettingsPatch = serde_json::from_str(patch).unwrap();
             assert!(Settings::default().apply(patch).is_err());

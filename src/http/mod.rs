@@ -33,6 +33,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::{Config, MAX_BODY_BYTES};
+use crate::domain::player::Audio;
 use crate::error::Error;
 use crate::library::Library;
 use crate::mdns::Advertiser;
@@ -176,6 +177,13 @@ impl Server {
         store
             .use_builtin_catalog(!config.no_builtin_catalog)
             .await?;
+        let audio = Audio::from_folders(config.music.len());
+        store.set_audio(audio);
+        if audio == Audio::Demo {
+            tracing::warn!(
+                "🔇 demo mode: no music folder, so songs run on the clock with no sound; start the box with --music ~/Music"
+            );
+        }
         let library = Library::start(store.clone(), config.music.clone());
         let listener = TcpListener::bind(config.bind)
             .await
@@ -246,6 +254,7 @@ impl Server {
                 }
             }
         };
+        let clock = crate::room_clock::start(store.clone(), realtime.shutdown.clone());
         if config.speaker {
             let (store, device, closing) = (
                 self.state.store.clone(),
@@ -272,6 +281,7 @@ impl Server {
         if let Some(advertiser) = advertiser {
             tokio::task::spawn_blocking(move || advertiser.stop()).await?;
         }
+        let _ = clock.await;
         realtime.tasks.close();
         if tokio::time::timeout(Duration::from_secs(5), realtime.tasks.wait())
             .await

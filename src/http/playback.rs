@@ -16,6 +16,7 @@ use crate::store::Transport;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(ended))
+        .routes(routes!(failed))
         .routes(routes!(pause))
         .routes(routes!(resume))
         .routes(routes!(seek))
@@ -25,6 +26,15 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct Ended {
     /// The item the player played to its end.
     room_track_id: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Failed {
+    /// The item the player could not play.
+    room_track_id: String,
+    /// What went wrong, for the log ("the file is gone", "decode error").
+    #[serde(default)]
+    reason: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -53,6 +63,37 @@ async fn ended(
     JsonBody(body): JsonBody<Ended>,
 ) -> Result<RoomJson> {
     let room = state.store.ended(user, code, body.room_track_id).await?;
+    Ok(RoomJson {
+        version: room.version,
+        body: room.advanced_json(),
+    })
+}
+
+/// Host and co-hosts' players: the playing track cannot be played (its
+/// file is gone, it does not decode, it stalled). Logged, kept in the
+/// moderation log, passed over by the auto-DJ tonight; the room moves on
+/// once (a report for an item no longer playing changes nothing).
+#[utoipa::path(post, path = "/rooms/{code}/now-playing/failed", tag = "rooms",
+    params(("code" = String, Path, description = "Room code")),
+    request_body = Failed,
+    responses(
+        (status = 200, body = Advanced),
+        (status = 403, description = "Only the host and co-hosts run the player"),
+        (status = 404, description = "No room with that code"),
+        (status = 422, description = "A reason over 200 characters"),
+    ))]
+async fn failed(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    Path(code): Path<String>,
+    JsonBody(body): JsonBody<Failed>,
+) -> Result<RoomJson> {
+    let reason = super::moderation::reason(body.reason)?
+        .unwrap_or_else(|| "the player gave up on it".into());
+    let room = state
+        .store
+        .failed(Some(user), code, body.room_track_id, reason)
+        .await?;
     Ok(RoomJson {
         version: room.version,
         body: room.advanced_json(),

@@ -4,6 +4,7 @@ use uuid::Uuid;
 use super::Store;
 use crate::catalog::{self, CatalogTrack};
 use crate::config::SEARCH_LIMIT;
+use crate::domain::player::Audio;
 use crate::error::Result;
 use crate::model::Track;
 
@@ -43,36 +44,43 @@ pub fn load_builtin(conn: &mut Connection) -> Result<()> {
 }
 
 impl Store {
+    /// With audio sources, only what the box can play.
     pub async fn search(&self, user: Uuid, query: String) -> Result<Vec<Track>> {
         self.user(user).await?;
-        self.read(move |conn| search(conn, &query)).await
+        let playable_only = self.audio() == Audio::Sources;
+        self.read(move |conn| search(conn, &query, playable_only))
+            .await
     }
 }
 
 /// Word-prefix search on title and artist: every word the guest typed must
 /// start a word of either ("bad bun" finds Bad Bunny). Case and accents are
 /// folded by the index's tokenizer, on both sides.
-fn search(conn: &Connection, query: &str) -> Result<Vec<Track>> {
+fn search(conn: &Connection, query: &str, playable_only: bool) -> Result<Vec<Track>> {
     let Some(expression) = match_expression(query) else {
         return Ok(Vec::new());
     };
     let mut stmt = conn.prepare_cached(
-        "SELECT t.id, t.title, t.artist, t.album, t.year, t.duration_ms
+        "SELECT t.id, t.title, t.artist, t.album, t.year, t.duration_ms, t.source = 'file'
          FROM tracks_fts f JOIN tracks t ON t.seq = f.rowid
-         WHERE tracks_fts MATCH ?1 AND t.available = 1
+         WHERE tracks_fts MATCH ?1 AND t.available = 1 AND (?3 = 0 OR t.source = 'file')
          ORDER BY bm25(tracks_fts, 2.0, 2.0, 0.0), t.artist, t.title
          LIMIT ?2",
     )?;
-    let rows = stmt.query_map(params![expression, SEARCH_LIMIT as i64], |r| {
-        Ok(Track {
-            id: r.get(0)?,
-            title: r.get(1)?,
-            artist: r.get(2)?,
-            album: r.get(3)?,
-            year: r.get(4)?,
-            duration_ms: r.get(5)?,
-        })
-    })?;
+    let rows = stmt.query_map(
+        params![expression, SEARCH_LIMIT as i64, playable_only],
+        |r| {
+            Ok(Track {
+                id: r.get(0)?,
+                title: r.get(1)?,
+                artist: r.get(2)?,
+                album: r.get(3)?,
+                year: r.get(4)?,
+                duration_ms: r.get(5)?,
+                playable: r.get(6)?,
+            })
+        },
+    )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

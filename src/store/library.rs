@@ -101,10 +101,23 @@ impl Store {
             let mut hide = tx.prepare_cached(
                 "UPDATE tracks SET available = 0 WHERE path = ?1 AND source = 'file'",
             )?;
+            // Rooms waiting for or playing a gone file show it unplayable.
+            let mut live_rooms = tx.prepare_cached(
+                "SELECT DISTINCT rt.room_id FROM room_tracks rt JOIN tracks t ON t.id = rt.track_id
+                 WHERE t.path = ?1 AND rt.status IN ('queued', 'playing')",
+            )?;
+            let mut rooms = Vec::new();
             for path in &paths {
+                for room in live_rooms.query_map([path], |r| r.get::<_, String>(0))? {
+                    rooms.push(room?);
+                }
                 if delete.execute([path])? == 0 {
                     hide.execute([path])?;
                 }
+            }
+            drop((delete, hide, live_rooms));
+            for room in rooms {
+                tx.touch(&room);
             }
             Ok(())
         })

@@ -30,6 +30,7 @@ use std::ops::Deref;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 
 use anyhow::Context;
@@ -37,11 +38,12 @@ use rusqlite::Connection;
 use tokio::sync::oneshot;
 
 use crate::config::{CHECKPOINT_EVERY, MAX_WRITE_BATCH, READ_CONNECTIONS, WAL_SIZE_LIMIT};
+use crate::domain::player::Audio;
 use crate::error::{Error, Result};
 
 pub use library::TrackFile;
 pub use moderation::{Ousted, Ouster, RoleChanged};
-pub use playback::{AUTO_DJ, SpeakerTarget, Transport};
+pub use playback::{AUTO_DJ, ClockDue, SpeakerTarget, Transport};
 pub use queue::{NOT_THE_HOST, Removed};
 pub use rooms::{JoinProof, Member};
 pub use snapshot::RoomSnapshot;
@@ -94,6 +96,8 @@ enum WriterMsg {
 /// the rooms it changed so their snapshots are refreshed after commit.
 pub struct Tx<'c> {
     conn: &'c Connection,
+    /// How the box can produce sound (what may be added and played).
+    pub audio: Audio,
     batch: Batch<'c>,
     touched: BTreeSet<String>,
     ruled: BTreeSet<String>,
@@ -154,9 +158,26 @@ pub struct Store {
     rooms: Arc<snapshot::RoomCache>,
     users: Arc<users::UserCache>,
     standing: Arc<standing::StandingVotes>,
+    /// Whether the box has audio sources (else demo mode), set at start.
+    has_audio_sources: Arc<AtomicBool>,
 }
 
 impl Store {
+    /// Says how the box produces sound: with sources, only playable tracks
+    /// are offered, added and played.
+    pub fn set_audio(&self, audio: Audio) {
+        self.has_audio_sources
+            .store(audio == Audio::Sources, Ordering::SeqCst);
+    }
+
+    pub fn audio(&self) -> Audio {
+        if self.has_audio_sources.load(Ordering::SeqCst) {
+            Audio::Sources
+        } else {
+            Audio::Demo
+        }
+    }
+
     /// Opens (or creates) the database file, migrates it, loads the built-in
     /// catalog, and starts the connection threads. Blocking: call it before
     /// serving, or from `spawn_blocking`.
@@ -209,6 +230,7 @@ impl Store {
             rooms,
             users: Arc::default(),
             standing,
+            has_audio_sources: Arc::default(),
         })
     }
 
@@ -235,11 +257,13 @@ impl Store {
         F: FnOnce(&mut Tx) -> Result<T> + Send + 'static,
     {
         let (tx, rx) = oneshot::channel();
+        let audio = self.audio();
         let job: WriteJob = Box::new(move |batch| {
             let (result, touched, ruled, keeps_votes_standing) = match batch {
                 Ok(batch) => {
                     let mut tx = Tx {
                         conn: batch.conn,
+                        audio,
                         batch,
                         touched: BTreeSet::new(),
                         ruled: BTreeSet::new(),

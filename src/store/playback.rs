@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::rooms::{self, RoomRef};
 use super::{RoomSnapshot, Store, Tx, now_micros, snapshot};
 use crate::domain::auto_dj::{self, Played};
-use crate::domain::song;
+use crate::domain::{player, song};
 use crate::error::{Error, Result};
 
 /// The auto-DJ's name on the items it picks.
@@ -51,6 +51,98 @@ impl Store {
         self.write(move |tx| {
             let room = rooms::find_in(tx, &code)?;
             end_if_playing(tx, &room, &room_track_id)
+        })
+        .await
+    }
+
+    /// A player could not play `room_track_id` (its file is gone, or it
+    /// cannot be decoded): logged, kept in the moderation log, marked so
+    /// the auto-DJ passes over it tonight, and the room moves on. A report
+    /// for an item no longer playing changes nothing. `user`: the host's
+    /// or a co-host's page; `None`: the box's own speaker.
+    pub async fn failed(
+        &self,
+        user: Option<Uuid>,
+        code: String,
+        room_track_id: String,
+        reason: String,
+    ) -> Result<Arc<RoomSnapshot>> {
+        let user = match user {
+            Some(user) => Some(self.user(user).await?),
+            None => None,
+        };
+        let code = self
+            .write(move |tx| {
+                let room = match &user {
+                    Some(user) => moderator_room(tx, &code, user)?,
+                    None => rooms::find_in(tx, &code)?,
+                };
+                let title: Option<String> = tx
+                    .prepare_cached(
+                        "SELECT title FROM room_tracks WHERE id = ?1 AND room_id = ?2 AND status = 'playing'",
+                    )?
+                    .query_row([&room_track_id, &room.id], |r| r.get(0))
+                    .optional()?;
+                if let Some(title) = title {
+                    tracing::warn!(%title, %reason, "a player could not play a track; moving on");
+                    tx.prepare_cached("UPDATE room_tracks SET failed = 1 WHERE id = ?1")?
+                        .execute([&room_track_id])?;
+                    super::audit::record_system(tx, &room.id, "could not play", Some(&title), Some(&reason))?;
+                    super::queue::advance_in(tx, &room, false)?;
+                }
+                Ok(code)
+            })
+            .await?;
+        self.room(&code).await
+    }
+
+    /// What the room clock acts on now: playing items whose time is up, and
+    /// (with `idle`) rooms where nothing plays but something waits.
+    pub async fn clock_due(&self, idle: bool) -> Result<Vec<ClockDue>> {
+        self.read(move |conn| {
+            let now = now_micros();
+            let mut due = Vec::new();
+            let mut stmt = conn.prepare_cached(
+                "SELECT r.code, r.settings, rt.id, rt.started_at, rt.duration_ms, rt.has_audio
+                 FROM room_tracks rt INDEXED BY room_tracks_playing
+                 JOIN rooms r ON r.id = rt.room_id
+                 WHERE rt.status = 'playing' AND rt.paused_ms IS NULL AND r.is_active = 1",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let settings = crate::domain::settings::Settings::from_stored(&r.get::<_, String>(1)?);
+                let started = snapshot::micros(&r.get::<_, String>(3)?);
+                let ends = player::moves_on_at_ms(r.get(4)?, settings.crossfade_ms(), r.get(5)?);
+                if (now - started) / 1_000 >= ends {
+                    due.push(ClockDue::End {
+                        code: r.get(0)?,
+                        room_track_id: r.get(2)?,
+                    });
+                }
+            }
+            if idle {
+                let mut stmt = conn.prepare_cached(
+                    "SELECT r.code FROM rooms r
+                     WHERE r.is_active = 1
+                       AND EXISTS (SELECT 1 FROM room_tracks q WHERE q.room_id = r.id AND q.status = 'queued')
+                       AND NOT EXISTS (SELECT 1 FROM room_tracks p INDEXED BY room_tracks_playing
+                                       WHERE p.room_id = r.id AND p.status = 'playing')",
+                )?;
+                let codes = stmt.query_map([], |r| r.get(0))?;
+                for code in codes {
+                    due.push(ClockDue::Start { code: code? });
+                }
+            }
+            Ok(due)
+        })
+        .await
+    }
+
+    /// The room clock: starts the next item in a room where nothing plays.
+    pub async fn start_if_idle(&self, code: String) -> Result<()> {
+        self.write(move |tx| {
+            let room = rooms::find_in(tx, &code)?;
+            start_if_idle(tx, &room)
         })
         .await
     }
@@ -149,6 +241,15 @@ fn end_if_playing(tx: &mut Tx, room: &RoomRef, room_track_id: &str) -> Result<()
     Ok(())
 }
 
+/// What the room clock found to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClockDue {
+    /// The item's time is up (no player reported its end): move on.
+    End { code: String, room_track_id: String },
+    /// Nothing plays and something waits: start it.
+    Start { code: String },
+}
+
 /// The item the box's speaker should be playing, and where.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpeakerTarget {
@@ -178,42 +279,95 @@ fn moderator_room(tx: &Tx, code: &str, user: &super::users::User) -> Result<Room
     Ok(room)
 }
 
+/// Starts what plays next in `room`, at `at`: the best queued item the box
+/// may play, else (the queue dry, the box has music) the auto-DJ's pick.
+/// The caller has ended what played.
+pub fn start_next(tx: &Tx, room: &RoomRef, at: &str) -> Result<()> {
+    // The current order, as this transaction sees it.
+    let queue = snapshot::load(tx, &room.id)?
+        .map(|s| s.queue)
+        .unwrap_or_default();
+    let playable: Vec<bool> = queue.iter().map(|i| i.playable).collect();
+    if let Some(i) = player::next_to_play(&playable, tx.audio) {
+        tx.prepare_cached(
+            "UPDATE room_tracks SET status = 'playing', started_at = ?2 WHERE id = ?1",
+        )?
+        .execute(params![queue[i].room_track_id, at])?;
+    } else if let Some(track) = auto_dj_pick(tx, room)? {
+        // Never silent: the queue is dry, the box has music.
+        start_auto_dj(tx, room, &track, at)?;
+    }
+    Ok(())
+}
+
+/// Starts the next item when nothing plays and one may: the box, not a
+/// page, keeps the music going (first add, a refilled queue, the playing
+/// song removed, a restart).
+pub fn start_if_idle(tx: &mut Tx, room: &RoomRef) -> Result<()> {
+    let playing = tx
+        .prepare_cached("SELECT 1 FROM room_tracks WHERE room_id = ?1 AND status = 'playing'")?
+        .query_row([&room.id], |_| Ok(()))
+        .optional()?
+        .is_some();
+    if !playing {
+        start_next(tx, room, &super::now())?;
+        tx.touch(&room.id);
+    }
+    Ok(())
+}
+
 /// When the queue is dry and the box has music files: the track the
-/// auto-DJ plays next (tonight's rested favourite, else a random track not
-/// heard within the hour), or `None`.
+/// auto-DJ plays next, or `None` (no music, or all of it turned down
+/// tonight). Never a track the room removed, withdrew, voted to skip or
+/// could not play tonight; among the rest tonight's rested favourite, else
+/// a random track not heard within the hour, else the one heard longest ago.
 pub fn auto_dj_pick(tx: &Tx, room: &RoomRef) -> Result<Option<String>> {
     let now = now_micros();
+    let tonight = super::format_micros(now - auto_dj::TONIGHT_MICROS);
     let mut stmt = tx.prepare_cached(
-        "SELECT rt.track_id, max(rt.votes), max(rt.started_at)
+        "SELECT rt.track_id, max(rt.votes), max(rt.started_at),
+                EXISTS (SELECT 1 FROM room_tracks d INDEXED BY room_tracks_turned_down
+                        WHERE d.room_id = rt.room_id AND d.track_id = rt.track_id
+                          AND (d.status = 'removed' OR d.skipped = 1 OR d.failed = 1)
+                          AND d.created_at > ?2)
          FROM room_tracks rt JOIN tracks t ON t.id = rt.track_id
          WHERE rt.room_id = ?1 AND rt.started_at IS NOT NULL
            AND t.source = 'file' AND t.available = 1
          GROUP BY rt.track_id",
     )?;
-    let rows: Vec<(String, i64, String)> = stmt
-        .query_map([&room.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+    let rows: Vec<(String, i64, String, bool)> = stmt
+        .query_map(params![room.id, tonight], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
         .collect::<rusqlite::Result<_>>()?;
     let played: Vec<Played> = rows
         .iter()
-        .map(|(_, votes, started)| Played {
+        .map(|(_, votes, started, turned_down)| Played {
             votes: *votes,
             last_started: snapshot::micros(started),
+            turned_down: *turned_down,
         })
         .collect();
     if let Some(i) = auto_dj::encore(&played, now) {
         return Ok(Some(rows[i].0.clone()));
     }
     let hour_ago = super::format_micros(now - auto_dj::REST_MICROS);
-    Ok(tx
+    let fresh = tx
         .prepare_cached(
             "SELECT id FROM tracks
              WHERE source = 'file' AND available = 1
                AND id NOT IN (SELECT track_id FROM room_tracks
-                              WHERE room_id = ?1 AND started_at > ?2)
+                              WHERE room_id = ?1 AND (started_at > ?2 OR (created_at > ?3
+                                    AND (status = 'removed' OR skipped = 1 OR failed = 1))))
              ORDER BY random() LIMIT 1",
         )?
-        .query_row(params![room.id, hour_ago], |r| r.get(0))
-        .optional()?)
+        .query_row(params![room.id, hour_ago, tonight], |r| r.get(0))
+        .optional()?;
+    if fresh.is_some() {
+        return Ok(fresh);
+    }
+    // Everything was heard within the hour: the one heard longest ago.
+    Ok(auto_dj::longest_rested(&played).map(|i| rows[i].0.clone()))
 }
 
 /// Starts the auto-DJ's pick as the playing item, in the host's name
@@ -225,9 +379,9 @@ pub fn start_auto_dj(tx: &Tx, room: &RoomRef, track_id: &str, at: &str) -> Resul
     tx.prepare_cached(
         "INSERT INTO room_tracks (id, room_id, track_id, added_by, status, created_at, started_at,
                                   title, artist, album, duration_ms, added_by_name,
-                                  song_key, artist_key, has_audio, auto_dj)
+                                  song_key, artist_key, has_audio, auto_dj, gain_db)
          SELECT ?1, r.id, t.id, r.host_user_id, 'playing', ?3, ?3,
-                t.title, t.artist, t.album, t.duration_ms, ?4, ?6, ?7, 1, 1
+                t.title, t.artist, t.album, t.duration_ms, ?4, ?6, ?7, 1, 1, t.gain_db
          FROM rooms r, tracks t WHERE r.id = ?2 AND t.id = ?5",
     )?
     .execute(params![

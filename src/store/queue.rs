@@ -7,8 +7,8 @@ use uuid::Uuid;
 use super::rooms::{self, RoomRef};
 use super::{RoomSnapshot, Store, Tx, audit, now, now_micros, playback, snapshot, users};
 use crate::config::MAX_QUEUE_PER_ROOM;
-use crate::domain::song;
 use crate::domain::vote::Vote;
+use crate::domain::{player, song};
 use crate::error::{Error, Result};
 use crate::model::Me;
 
@@ -72,15 +72,20 @@ impl Store {
             .write(move |tx| {
                 tx.keeps_votes_standing();
                 let (room, member) = rooms::require_member_in(tx, &code, &user)?;
-                let track: Option<(String, String, Option<bool>)> = tx
+                let track: Option<(String, String, Option<bool>, bool)> = tx
                     .prepare_cached(
-                        "SELECT title, artist, explicit FROM tracks WHERE id = ?1 AND available = 1",
+                        "SELECT title, artist, explicit, source = 'file' FROM tracks
+                         WHERE id = ?1 AND available = 1",
                     )?
-                    .query_row([&track_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .query_row([&track_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
                     .optional()?;
-                let Some((title, artist, explicit)) = track else {
+                let Some((title, artist, explicit, playable)) = track else {
                     return Err(Error::not_found("Track not found in the catalog."));
                 };
+                // Never silent: with music, only what the box can play.
+                if !tx.audio.offers(playable) {
+                    return Err(Error::Conflict(player::unplayable_detail(&title)));
+                }
                 let settings = &room.settings;
                 if settings.hide_explicit && explicit == Some(true) {
                     return Err(Error::forbidden(
@@ -147,10 +152,10 @@ impl Store {
                     .prepare_cached(
                         "INSERT INTO room_tracks (id, room_id, track_id, added_by, status, created_at,
                                                   title, artist, album, duration_ms, added_by_name,
-                                                  song_key, artist_key, has_audio)
+                                                  song_key, artist_key, has_audio, gain_db)
                          SELECT ?1, ?2, t.id, u.id, 'queued', ?5,
                                 t.title, t.artist, t.album, t.duration_ms, u.display_name, ?6, ?7,
-                                t.source = 'file'
+                                t.source = 'file', t.gain_db
                          FROM tracks t, users u
                          WHERE t.id = ?3 AND u.id = ?4
                          ON CONFLICT DO NOTHING",
@@ -166,6 +171,8 @@ impl Store {
                     ])?;
                 if added > 0 {
                     tx.touch(&room.id);
+                    // The first song of a quiet room starts at once.
+                    playback::start_if_idle(tx, &room)?;
                 }
                 Ok(code)
             })
@@ -400,28 +407,40 @@ impl Store {
                 let Some((added_by, status, title)) = item else {
                     return Err(Error::not_found("That track is not in this room's queue."));
                 };
-                match status.as_str() {
-                    "queued" => {}
-                    "removed" => return Err(Error::not_found("That track was already removed.")),
-                    _ => {
-                        return Err(Error::Conflict(
-                            "That track is playing or has played: only queued tracks can be removed (skip the playing one instead)."
-                                .into(),
-                        ));
-                    }
-                }
                 let own = added_by == user.id;
+                if status == "removed" {
+                    return Err(Error::not_found("That track was already removed."));
+                }
                 if !own && !member.role.moderates() {
                     return Err(Error::forbidden(
                         "You can only withdraw your own songs. Vote it down instead!",
                     ));
                 }
+                let playing = match status.as_str() {
+                    "queued" => false,
+                    // The host and co-hosts may take off what plays (the next starts).
+                    "playing" if member.role.moderates() => true,
+                    "playing" => {
+                        return Err(Error::Conflict(
+                            "That song is playing now: ask the room to skip it instead.".into(),
+                        ));
+                    }
+                    _ => {
+                        return Err(Error::Conflict(
+                            "That song has played: only waiting songs can be removed.".into(),
+                        ));
+                    }
+                };
+                let at = now();
                 tx.prepare_cached(
                     "UPDATE room_tracks SET status = 'removed', removed_at = ?2, removed_by = ?3,
-                            removed_reason = ?4
+                            removed_reason = ?4, ended_at = iif(status = 'playing', ?2, ended_at)
                      WHERE id = ?1",
                 )?
-                .execute(params![room_track_id, now(), user.id, reason])?;
+                .execute(params![room_track_id, at, user.id, reason])?;
+                if playing {
+                    playback::start_if_idle(tx, &room)?;
+                }
                 if own {
                     audit::record(tx, &room.id, &user, "withdrew their song", Some(&title), None)?;
                 } else {
@@ -476,19 +495,7 @@ pub(super) fn advance_in(tx: &mut Tx, room: &RoomRef, skipped: bool) -> Result<(
          WHERE room_id = ?1 AND status = 'playing'",
     )?
     .execute(params![room.id, at, skipped])?;
-    // The current order, as this transaction sees it.
-    let next = snapshot::load(tx, &room.id)?
-        .and_then(|s| s.queue.into_iter().next())
-        .map(|item| item.room_track_id);
-    if let Some(next) = next {
-        tx.prepare_cached(
-            "UPDATE room_tracks SET status = 'playing', started_at = ?2 WHERE id = ?1",
-        )?
-        .execute(params![next, at])?;
-    } else if let Some(track) = playback::auto_dj_pick(tx, room)? {
-        // Never silent: the queue is dry, the box has music.
-        playback::start_auto_dj(tx, room, &track, &at)?;
-    }
+    playback::start_next(tx, room, &at)?;
     tx.touch(&room.id);
     Ok(())
 }

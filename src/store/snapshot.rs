@@ -165,7 +165,7 @@ pub fn load(conn: &Connection, room_id: &str) -> Result<Option<RoomSnapshot>> {
         // on every run, and this runs after every write batch.
         "SELECT id, track_id, title, artist, album, duration_ms, votes,
                 status, created_at, started_at, added_by_name, seq, added_by, artist_key,
-                has_audio, auto_dj, paused_ms
+                has_audio, auto_dj, paused_ms, gain_db
          FROM room_tracks
          WHERE room_id = ?1 AND status IN ('queued', 'playing')",
     )?;
@@ -196,6 +196,8 @@ pub fn load(conn: &Connection, room_id: &str) -> Result<Option<RoomSnapshot>> {
             started_at: r.get(9)?,
             added_by: r.get(10)?,
             has_audio: r.get(14)?,
+            playable: r.get(14)?,
+            gain_db: r.get(17)?,
             auto_dj: r.get(15)?,
             paused_ms: r.get(16)?,
         };

@@ -11,7 +11,7 @@ use crate::model::{Backer, Contributor, HourActivity, Wrapped, WrappedTrack};
 const ITEMS_WITH_VOTES: &str = "
     SELECT t.title, t.artist, u.display_name, rt.votes,
            COALESCE(SUM(v.value = 1), 0) AS ups, COALESCE(SUM(v.value = -1), 0) AS downs,
-           rt.started_at IS NOT NULL, rt.seq
+           rt.started_at IS NOT NULL, rt.seq, rt.skipped
     FROM room_tracks rt
     JOIN tracks t ON t.id = rt.track_id
     JOIN users u ON u.id = rt.added_by
@@ -53,9 +53,16 @@ fn wrapped(conn: &Connection, room_id: &str) -> Result<Wrapped> {
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
 
+    let tracks_skipped: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM room_tracks WHERE room_id = ?1 AND skipped = 1",
+        [room_id],
+        |r| r.get(0),
+    )?;
     let top_tracks = conn
         .prepare(&format!(
-            "{ITEMS_WITH_VOTES} HAVING rt.votes > 0 ORDER BY rt.votes DESC, ups DESC, rt.seq LIMIT 5"
+            // A song the room voted to skip was no favourite, whatever its votes.
+            "{ITEMS_WITH_VOTES} HAVING rt.votes > 0 AND rt.skipped = 0
+             ORDER BY rt.votes DESC, ups DESC, rt.seq LIMIT 5"
         ))?
         .query_map([room_id], track)?
         .collect::<rusqlite::Result<_>>()?;
@@ -136,6 +143,7 @@ fn wrapped(conn: &Connection, room_id: &str) -> Result<Wrapped> {
         guests,
         tracks_played,
         played_ms,
+        tracks_skipped,
         top_tracks,
         top_contributors,
         most_divisive,

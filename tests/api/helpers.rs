@@ -151,8 +151,23 @@ impl TestApp {
         }
     }
 
-    /// Creates a room hosted by `host`; returns its code.
+    /// Creates a room hosted by `host` where the party is under way: a
+    /// guest named "Opener" joined and their song (Kraftwerk's "Autobahn",
+    /// 22 minutes) plays, so songs added next wait in the queue (the first
+    /// song of a quiet room starts at once). Returns its code.
     pub async fn room(&self, host: &Guest) -> String {
+        let code = self.bare_room(host).await;
+        let opener = self.guest("Opener").await;
+        self.join(&opener, &code).await;
+        self.add(&opener, &code, "autobahn").await;
+        let playing = self.now_playing(host, &code).await;
+        assert_eq!(playing["title"], "Autobahn", "the opener starts by itself");
+        code
+    }
+
+    /// Creates a room hosted by `host` with nothing playing yet (the first
+    /// song added starts at once); returns its code.
+    pub async fn bare_room(&self, host: &Guest) -> String {
         let res = self
             .post("/rooms", Some(host), json!({ "name": "Test party" }))
             .await;

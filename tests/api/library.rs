@@ -78,17 +78,47 @@ async fn a_music_folder_is_scanned_searched_and_streamed() {
         assert_eq!(found[0]["title"], title, "{query}");
     }
     assert_eq!(app.search(&host, "nameless").await.len(), 1);
-    assert!(!app.search(&host, "bad bunny").await.is_empty());
+    // Never silent: with music, search offers only what the box can play,
+    // and the built-in catalog's songs (no audio) cannot be added.
+    assert!(app.search(&host, "bad bunny").await.is_empty());
+    assert!(
+        app.search(&host, "o")
+            .await
+            .iter()
+            .all(|t| t["playable"] == true)
+    );
+    let code = app.bare_room(&host).await;
+    let builtin: String = app
+        .db()
+        .query_row(
+            "SELECT id FROM tracks WHERE source = 'builtin' AND title = 'Bohemian Rhapsody'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let res = app
+        .post(
+            &format!("/tracks/rooms/{code}/tracks"),
+            Some(&host),
+            json!({ "track_id": builtin }),
+        )
+        .await;
+    let detail = assert_error(res, StatusCode::CONFLICT).await;
+    assert!(detail.contains("no audio on this box"), "{detail}");
+    assert!(
+        app.now_playing(&host, &code).await.is_null(),
+        "nothing changed"
+    );
 
-    // Queued, it says the box has its audio.
-    let code = app.room(&host).await;
-    let queue = app.add(&host, &code, "sunrise").await;
-    assert_eq!(queue[0]["has_audio"], true);
+    // Added, it plays at once and says the box has its audio.
+    assert!(app.add(&host, &code, "sunrise").await.is_empty());
+    let playing = app.now_playing(&host, &code).await;
+    assert_eq!(playing["title"], "Sunrise Test");
+    assert_eq!(
+        (&playing["has_audio"], &playing["playable"]),
+        (&json!(true), &json!(true))
+    );
     let track = found_id(&app, &host, "sunrise").await;
-    let builtin = found_id(&app, &host, "bohemian rhapsody").await;
-    let queue = app.add(&host, &code, "bohemian rhapsody").await;
-    let bohemian = queue.iter().find(|i| i["track_id"] == builtin).unwrap();
-    assert_eq!(bohemian["has_audio"], false);
 
     // The whole file, and a range of it.
     let bytes = std::fs::read(path_of(music.path(), "sunrise.mp3")).unwrap();
@@ -173,8 +203,19 @@ async fn rescans_pick_up_renamed_and_removed_files_and_read_only_what_changed() 
     let host = app.guest("Anto").await;
     let first = scanned(&app, &host, None).await;
     let old_id = found_id(&app, &host, "flac attack").await;
-    let code = app.room(&host).await;
+    let code = app.bare_room(&host).await;
+    // Sunrise plays (held, so it stays), Vorbis Vibes waits.
+    app.add(&host, &code, "sunrise").await;
+    let res = app
+        .post(
+            &format!("/rooms/{code}/now-playing/pause"),
+            Some(&host),
+            json!(null),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
     app.add(&host, &code, "ogg orchestra").await;
+    assert_eq!(app.queue(&host, &code).await[0]["playable"], true);
 
     std::fs::rename(
         path_of(music.path(), "flac-attack.flac"),
@@ -200,7 +241,10 @@ async fn rescans_pick_up_renamed_and_removed_files_and_read_only_what_changed() 
     assert_eq!(res.headers()[CONTENT_TYPE], "audio/flac");
     // The removed file leaves search; the room that queued it keeps it.
     assert!(app.search(&host, "ogg orchestra").await.is_empty());
-    assert_eq!(app.queue(&host, &code).await[0]["title"], "Vorbis Vibes");
+    let queue = app.queue(&host, &code).await;
+    assert_eq!(queue[0]["title"], "Vorbis Vibes");
+    // Its file gone, it is no longer playable (the room will pass it by).
+    assert_eq!(queue[0]["playable"], false, "{queue:?}");
     // The broken file stays skipped, and is not read (nor warned of) again.
     assert_eq!(status["skipped"], 1);
 
@@ -235,7 +279,7 @@ async fn new_files_are_found_without_asking() {
 async fn without_music_folders_there_is_nothing_to_rescan() {
     let app = spawn_app().await;
     let host = app.guest("Anto").await;
-    app.room(&host).await;
+    app.bare_room(&host).await;
     let status: Value = app.get("/library", Some(&host)).await.json().await.unwrap();
     assert_eq!(
         status,

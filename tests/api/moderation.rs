@@ -122,6 +122,7 @@ async fn members_have_public_ids_roles_and_presence() {
         summary,
         [
             ("Anto", "host", false),
+            ("Opener", "guest", false),
             ("Bea", "guest", true),
             ("Cy", "guest", false)
         ]
@@ -130,7 +131,7 @@ async fn members_have_public_ids_roles_and_presence() {
         list.iter()
             .all(|m| m["member_id"].as_str().unwrap().len() >= 8)
     );
-    assert_eq!(app.me(&bea, &code).await["member_id"], list[1]["member_id"]);
+    assert_eq!(app.me(&bea, &code).await["member_id"], list[2]["member_id"]);
 
     let stranger = app.guest("Dee").await;
     let res = app
@@ -319,12 +320,30 @@ async fn guests_withdraw_their_own_songs_and_co_hosts_remove_any() {
     );
     assert!(app.queue(&cy, &code).await.is_empty());
 
-    // Playing items are skipped, not removed.
-    let queue = app.add(&host, &code, "bohemian rhapsody").await;
+    // A guest cannot withdraw the song that plays (the room may vote to
+    // skip it); the host can take it off, and the next starts at once.
+    app.add(&host, &code, "bohemian rhapsody").await;
+    let queue = app.add(&cy, &code, "dancing queen").await;
     let bohemian = item_id(&queue, "Bohemian Rhapsody").to_string();
     app.advance(&host, &code).await;
+    assert_eq!(
+        app.now_playing(&host, &code).await["title"],
+        "Bohemian Rhapsody"
+    );
+    app.add(&cy, &code, "superstition").await;
     assert_error(
-        remove(&app, &host, &code, &bohemian, None).await,
+        remove(&app, &cy, &code, &bohemian, None).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    let res = remove(&app, &host, &code, &bohemian, Some("wrong song")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let playing = app.now_playing(&host, &code).await;
+    assert_eq!(playing["title"], "Dancing Queen", "the next one started");
+    let dancing_playing = playing["room_track_id"].as_str().unwrap().to_string();
+    // Cy's own song, now playing: not theirs to withdraw.
+    assert_error(
+        remove(&app, &cy, &code, &dancing_playing, None).await,
         StatusCode::CONFLICT,
     )
     .await;
@@ -332,10 +351,18 @@ async fn guests_withdraw_their_own_songs_and_co_hosts_remove_any() {
     let log = audit(&app, &host, &code).await;
     assert_eq!(
         log[0],
+        (
+            "Anto".into(),
+            "withdrew their song".into(),
+            "Bohemian Rhapsody".into()
+        )
+    );
+    assert_eq!(
+        log[1],
         ("Bea".into(), "removed a song".into(), "Superstition".into())
     );
     assert_eq!(
-        log[2],
+        log[3],
         (
             "Bea".into(),
             "withdrew their song".into(),
@@ -394,7 +421,8 @@ async fn a_kicked_guest_is_out_their_votes_stop_counting_and_they_may_come_back(
     )
     .await;
     assert_eq!(app.me(&cy, &code).await["role"], Value::Null);
-    assert_eq!(members(&app, &host, &code).await.len(), 2);
+    // Anto, Bea and the opener's guest are left.
+    assert_eq!(members(&app, &host, &code).await.len(), 3);
     assert_error(
         oust(&app, &bea, &code, &cy_id, "kick").await,
         StatusCode::NOT_FOUND,

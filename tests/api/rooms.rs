@@ -45,7 +45,7 @@ async fn room_codes_are_unique_and_a_host_has_at_most_twenty_rooms() {
     for i in 0..3 {
         let host = app.guest(&format!("Host {i}")).await;
         for _ in 0..20 {
-            assert!(codes.insert(app.room(&host).await));
+            assert!(codes.insert(app.bare_room(&host).await));
         }
         let res = app
             .post("/rooms", Some(&host), json!({ "name": "one more" }))
@@ -88,15 +88,23 @@ async fn joining_an_unknown_room_is_404() {
 }
 
 #[tokio::test]
-async fn now_playing_is_null_until_the_host_advances() {
+async fn now_playing_is_null_until_the_first_song_which_starts_by_itself() {
     let app = spawn_app().await;
     let host = app.guest("Anto").await;
-    let code = app.room(&host).await;
+    let code = app.bare_room(&host).await;
     let res = app
         .get(&format!("/rooms/{code}/now-playing"), Some(&host))
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.json::<Value>().await.unwrap(), Value::Null);
+
+    // The first song starts at once: nobody has to press anything.
+    let queue = app.add(&host, &code, "autobahn").await;
+    assert!(queue.is_empty(), "{queue:?}");
+    let playing = app.now_playing(&host, &code).await;
+    assert_eq!(playing["title"], "Autobahn");
+    assert_eq!(playing["playable"], false, "demo mode: no audio");
+    assert!(playing["started_at"].is_string());
 
     app.add(&host, &code, "bohemian rhapsody").await;
     app.add(&host, &code, "dancing queen").await;
@@ -160,10 +168,7 @@ async fn only_the_host_may_advance() {
         assert!(detail.contains("Only the host"), "{detail}");
     }
     // Nothing changed.
-    let res = app
-        .get(&format!("/rooms/{code}/now-playing"), Some(&host))
-        .await;
-    assert_eq!(res.json::<Value>().await.unwrap(), Value::Null);
+    assert_eq!(app.now_playing(&host, &code).await["title"], "Autobahn");
     assert_eq!(app.queue(&host, &code).await.len(), 1);
 }
 

@@ -47,6 +47,17 @@ async fn wrapped_tells_the_night_in_numbers() {
     }
     app.advance(&host, &code).await; // Bohemian Rhapsody (3)
     app.advance(&host, &code).await; // Dancing Queen (1), playing now
+    // The room asks to skip Dancing Queen (one ask is enough with nobody
+    // connected); Superstition plays. A skipped song is no top track,
+    // however it was voted.
+    let skip = app
+        .post(
+            &format!("/rooms/{code}/now-playing/skip"),
+            Some(&bea),
+            serde_json::json!(null),
+        )
+        .await;
+    assert_eq!(skip.json::<Value>().await.unwrap()["skipped"], true);
 
     let res = app.get(&format!("/rooms/{code}/wrapped"), Some(&dee)).await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -56,8 +67,10 @@ async fn wrapped_tells_the_night_in_numbers() {
     }
     let w: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(w["room_name"], "Test party");
-    assert_eq!(w["guests"], 4);
-    assert_eq!(w["tracks_played"], 2);
+    // The opener's guest is one of the night too.
+    assert_eq!(w["guests"], 5);
+    assert_eq!(w["tracks_played"], 4);
+    assert_eq!(w["tracks_skipped"], 1);
     let played = w["played_ms"].as_i64().unwrap();
     assert!((0..=355_000 + 231_000).contains(&played), "{played}");
 
@@ -67,7 +80,7 @@ async fn wrapped_tells_the_night_in_numbers() {
         .iter()
         .map(|t| (t["title"].as_str().unwrap(), t["votes"].as_i64().unwrap()))
         .collect();
-    assert_eq!(top, [("Bohemian Rhapsody", 3), ("Dancing Queen", 1)]);
+    assert_eq!(top, [("Bohemian Rhapsody", 3)]);
     assert_eq!(w["top_tracks"][0]["ups"], 3);
     assert_eq!(w["top_tracks"][0]["played"], true);
 
@@ -88,16 +101,25 @@ async fn wrapped_tells_the_night_in_numbers() {
             )
         })
         .collect();
-    assert_eq!(contributors, [("Bea", 2, 2), ("Cy", 1, 0), ("Anto", 1, 0)]);
+    assert_eq!(
+        contributors,
+        [
+            ("Bea", 2, 2),
+            ("Opener", 1, 1),
+            ("Cy", 1, 1),
+            ("Anto", 1, 0)
+        ]
+    );
     assert_eq!(w["top_contributors"][0]["votes_received"], 4);
 
-    assert_eq!(w["best_backer"]["display_name"], "Dee");
+    // Cy and Dee each backed two songs that played; Cy voted first.
+    assert_eq!(w["best_backer"]["display_name"], "Cy");
     assert_eq!(w["best_backer"]["winners"], 2);
 
     let activity = w["activity"].as_array().unwrap();
     let adds: i64 = activity.iter().map(|h| h["adds"].as_i64().unwrap()).sum();
     let votes: i64 = activity.iter().map(|h| h["votes"].as_i64().unwrap()).sum();
-    assert_eq!((adds, votes), (4, 9));
+    assert_eq!((adds, votes), (5, 9));
     assert!(
         w["busiest_hour"]["hour"]
             .as_str()
@@ -110,7 +132,7 @@ async fn wrapped_tells_the_night_in_numbers() {
 async fn an_empty_night_is_still_a_night() {
     let app = spawn_app().await;
     let host = app.guest("Anto").await;
-    let code = app.room(&host).await;
+    let code = app.bare_room(&host).await;
     let w: Value = app
         .get(&format!("/rooms/{code}/wrapped"), Some(&host))
         .await

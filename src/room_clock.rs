@@ -1,0 +1,49 @@
+//! The room clock: the box, not a page, keeps every party going. A few
+//! times a second it moves on each room whose playing item's time is up
+//! (a silent song ends by the clock; one with audio when its player says
+//! so, or a grace later when no player does), and now and then it starts
+//! rooms where nothing plays but something waits (after a restart, or
+//! anything else that left a room idle).
+
+use tokio_util::sync::CancellationToken;
+
+use crate::config::{CLOCK_IDLE_EVERY, CLOCK_TICK};
+use crate::store::{ClockDue, Store};
+
+/// Runs the clock until `shutdown`.
+pub fn start(store: Store, shutdown: CancellationToken) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(CLOCK_TICK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_idle_check: Option<tokio::time::Instant> = None;
+        loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => break,
+                _ = tick.tick() => {}
+            }
+            let idle = last_idle_check.is_none_or(|at| at.elapsed() >= CLOCK_IDLE_EVERY);
+            if idle {
+                last_idle_check = Some(tokio::time::Instant::now());
+            }
+            let due = match store.clock_due(idle).await {
+                Ok(due) => due,
+                Err(e) => {
+                    tracing::warn!(error = %e, "room clock: cannot read what plays");
+                    continue;
+                }
+            };
+            for job in due {
+                let done = match job {
+                    ClockDue::End {
+                        code,
+                        room_track_id,
+                    } => store.ended_by_box(code, room_track_id).await,
+                    ClockDue::Start { code } => store.start_if_idle(code).await,
+                };
+                if let Err(e) = done {
+                    tracing::warn!(error = %e, "room clock: cannot move a room on");
+                }
+            }
+        }
+    })
+}
