@@ -39,6 +39,10 @@ pub const MAX_STANDING_VOTES: usize = 100_000;
 /// Music files read (on every core) and written to the catalog together.
 pub const SCAN_CHUNK: usize = 512;
 
+/// Files measured for loudness per write (the pass checks between chunks
+/// whether a rescan should go first).
+pub const LOUDNESS_CHUNK: usize = 32;
+
 /// A scan logs its progress at most this often.
 pub const SCAN_PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 
@@ -55,9 +59,8 @@ pub const CLOCK_IDLE_EVERY: std::time::Duration = std::time::Duration::from_secs
 /// How often the box's speaker checks what the party plays.
 pub const SPEAKER_POLL: std::time::Duration = std::time::Duration::from_millis(250);
 
-/// A track the speaker has no audio for ends this long after its duration
-/// (so a host's page that has the audio reports first).
-pub const SPEAKER_CLOCK_GRACE_MS: i64 = 1_000;
+/// How often the speaker steps a crossfade's fade-out.
+pub const FADE_STEP: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// How often, at most, committed WAL frames are copied into the database
 /// file (on a thread of their own).

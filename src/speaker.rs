@@ -5,15 +5,18 @@
 //!
 //! One thread owns the device (rodio's device handle cannot move between
 //! threads) and follows the room by asking the store a few times a second.
+//! It plays each track at the room's loudness (the track's gain, within the
+//! quiet hours' ceiling) and, when the room crossfades, fades the next song
+//! in over the last one.
 
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rodio::cpal::traits::{DeviceTrait, HostTrait};
-use rodio::{Decoder, DeviceSinkBuilder, MixerDeviceSink, Player};
+use rodio::{Decoder, DeviceSinkBuilder, MixerDeviceSink, Player, Source};
 use tokio_util::sync::CancellationToken;
 
-use crate::config::{SPEAKER_CLOCK_GRACE_MS, SPEAKER_POLL};
+use crate::config::{FADE_STEP, SPEAKER_POLL};
 use crate::store::{SpeakerTarget, Store, now_micros};
 
 /// Opens the sound device and starts playing the party on it. A device
@@ -72,9 +75,19 @@ fn open(device: Option<&str>) -> anyhow::Result<(MixerDeviceSink, String)> {
 /// What the speaker is doing now.
 struct Playing {
     target: SpeakerTarget,
-    /// The player with the item's audio, or `None` when there is none (or
-    /// it could not be decoded): then the clock says when it ends.
+    /// The player with the item's audio, or `None` when there is none:
+    /// then the room's clock says when it ends.
     player: Option<Player>,
+    /// The end (or the crossfade's start) was reported for this item.
+    reported: bool,
+}
+
+/// The item before, fading out under the new one.
+struct FadingOut {
+    player: Player,
+    from: f32,
+    started: Instant,
+    over: Duration,
 }
 
 fn run(
@@ -84,8 +97,26 @@ fn run(
     shutdown: &CancellationToken,
 ) {
     let mut playing: Option<Playing> = None;
+    let mut fading: Option<FadingOut> = None;
+    // Right after an end, look again at once: the next song starts with
+    // no gap the poll would add.
+    let mut wait = SPEAKER_POLL;
     while !shutdown.is_cancelled() {
-        std::thread::sleep(SPEAKER_POLL);
+        std::thread::sleep(wait);
+        wait = if fading.is_some() {
+            FADE_STEP
+        } else {
+            SPEAKER_POLL
+        };
+        if let Some(f) = &fading {
+            let done = f.started.elapsed().as_secs_f32() / f.over.as_secs_f32().max(1e-3);
+            if done >= 1.0 {
+                f.player.stop();
+                fading = None;
+            } else {
+                f.player.set_volume(f.from * (1.0 - done));
+            }
+        }
         let target = match runtime.block_on(store.speaker_target()) {
             Ok(target) => target,
             Err(e) => {
@@ -100,17 +131,49 @@ fn run(
             continue;
         };
         let now = now_micros();
+        let volume = target.volume(local_minute()) as f32;
+        let crossfade = Duration::from_millis(target.settings.crossfade_ms().max(0) as u64);
         let same_item = playing
             .as_ref()
             .is_some_and(|p| p.target.room_track_id == target.room_track_id);
+        let mut fade_in = None;
         if !same_item {
-            if let Some(p) = playing.take().and_then(|p| p.player) {
-                p.stop();
+            if let Some(old) = playing.take().and_then(|p| p.player) {
+                // Still sounding and the room crossfades: fade it out under
+                // the new one; else it stops here.
+                if !crossfade.is_zero() && !old.empty() && !old.is_paused() {
+                    if let Some(f) = fading.take() {
+                        f.player.stop();
+                    }
+                    fading = Some(FadingOut {
+                        from: old.volume(),
+                        player: old,
+                        started: Instant::now(),
+                        over: crossfade,
+                    });
+                    fade_in = Some(crossfade);
+                    wait = FADE_STEP;
+                } else {
+                    old.stop();
+                }
             }
-            let player = target.path.as_deref().and_then(|path| load(sink, path));
+            let player = match target.path.as_deref().map(|path| load(sink, path, fade_in)) {
+                Some(Err(reason)) => {
+                    let (code, item) = (target.code.clone(), target.room_track_id.clone());
+                    tracing::warn!(%reason, "speaker: cannot play this file; moving on");
+                    if let Err(e) = runtime.block_on(store.failed(None, code, item, reason)) {
+                        tracing::warn!(error = %e, "speaker: cannot move the room on");
+                    }
+                    wait = Duration::ZERO;
+                    continue;
+                }
+                Some(Ok(player)) => Some(player),
+                None => None,
+            };
             playing = Some(Playing {
                 target: target.clone(),
                 player,
+                reported: false,
             });
         }
         let current = playing.as_mut().expect("set above");
@@ -120,44 +183,50 @@ fn run(
             if !same_item || current.target.started_at != target.started_at {
                 let _ = player.try_seek(Duration::from_millis(position as u64));
             }
+            player.set_volume(volume);
             match target.paused_ms {
                 Some(_) => player.pause(),
                 None => player.play(),
             }
         }
         current.target = target.clone();
+        // With audio, the room moves on when the file is done, or (with a
+        // crossfade) when the fade should begin; without, the clock does.
         let over = match &current.player {
-            Some(player) => player.empty() && target.paused_ms.is_none(),
-            None => {
-                target.paused_ms.is_none()
-                    && position >= target.duration_ms + SPEAKER_CLOCK_GRACE_MS
+            Some(player) if target.paused_ms.is_none() => {
+                player.empty()
+                    || (!crossfade.is_zero()
+                        && position >= target.duration_ms - target.settings.crossfade_ms())
             }
+            _ => false,
         };
-        if over {
+        if over && !current.reported {
+            current.reported = true;
             let (code, item) = (target.code.clone(), target.room_track_id.clone());
             if let Err(e) = runtime.block_on(store.ended_by_box(code, item)) {
                 tracing::warn!(error = %e, "speaker: cannot move the room on");
             }
+            wait = Duration::ZERO;
         }
     }
 }
 
-/// The file's audio on a new player (paused until told), or `None` with a
-/// warning when it cannot be decoded (the clock then ends it).
-fn load(sink: &MixerDeviceSink, path: &Path) -> Option<Player> {
-    let decoded = std::fs::File::open(path)
-        .map_err(anyhow::Error::from)
-        .and_then(|file| Decoder::try_from(file).map_err(anyhow::Error::from));
-    match decoded {
-        Ok(source) => {
-            let player = Player::connect_new(sink.mixer());
-            player.pause();
-            player.append(source);
-            Some(player)
-        }
-        Err(e) => {
-            tracing::warn!(file = %path.display(), error = %e, "speaker: cannot play this file; its time runs silent");
-            None
-        }
+/// The file's audio on a new player (paused until told; fading in over
+/// `fade_in` when given), or why it cannot be played.
+fn load(sink: &MixerDeviceSink, path: &Path, fade_in: Option<Duration>) -> Result<Player, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot open the file: {e}"))?;
+    let source = Decoder::try_from(file).map_err(|e| format!("cannot decode the file: {e}"))?;
+    let player = Player::connect_new(sink.mixer());
+    player.pause();
+    match fade_in {
+        Some(over) => player.append(source.fade_in(over)),
+        None => player.append(source),
     }
+    Ok(player)
+}
+
+/// Minutes after midnight, the box's local time (for quiet hours).
+fn local_minute() -> u32 {
+    let now = jiff::Zoned::now();
+    (now.hour() as u32) * 60 + now.minute() as u32
 }

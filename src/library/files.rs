@@ -10,6 +10,8 @@ use lofty::probe::Probe;
 use lofty::tag::{Accessor, ItemKey};
 use uuid::Uuid;
 
+use crate::domain::player;
+
 /// Namespace for file tracks' ids: an id is derived from the file's path,
 /// so it stays the same across rescans (and a moved file is a new track).
 const FILES_NAMESPACE: Uuid = Uuid::from_u128(0x3a7c_91d2_0f4b_4c6e_8b1a_5d2e_6f90_c4a7);
@@ -78,6 +80,9 @@ pub struct FileTrack {
     pub track_no: Option<i64>,
     pub duration_ms: i64,
     pub has_cover: bool,
+    /// The gain its ReplayGain / R128 tags give, if any (else the box
+    /// measures its loudness after the scan).
+    pub gain_db: Option<f64>,
     pub stamp: Stamp,
 }
 
@@ -121,6 +126,12 @@ pub fn read(found: &Found) -> Result<FileTrack, String> {
         track_no: tag.and_then(|t| t.track()).map(i64::from),
         duration_ms,
         has_cover: tag.is_some_and(|t| !t.pictures().is_empty()),
+        gain_db: tagged.tags().iter().find_map(|t| {
+            player::gain_from_tags(
+                t.get_string(ItemKey::ReplayGainTrackGain),
+                t.get_string(ItemKey::R128TrackGain),
+            )
+        }),
         path,
         stamp: found.stamp,
     })

@@ -3,6 +3,7 @@
 //! host asks and when files change, and played from disk.
 
 pub mod files;
+pub mod loudness;
 mod watch;
 
 use std::collections::{HashMap, HashSet};
@@ -15,7 +16,8 @@ use serde::Serialize;
 use tokio::sync::Notify;
 use utoipa::ToSchema;
 
-use crate::config::{SCAN_CHUNK, SCAN_PROGRESS_EVERY};
+use crate::config::{LOUDNESS_CHUNK, SCAN_CHUNK, SCAN_PROGRESS_EVERY};
+use crate::domain::player;
 use crate::error::Result;
 use crate::store::Store;
 use files::{FileTrack, Found, Stamp};
@@ -33,6 +35,11 @@ pub struct LibraryStatus {
     pub skipped: u64,
     /// When the last scan finished, if one has.
     pub last_scan_at: Option<String>,
+    /// Whether the loudness pass (after a scan) is measuring files now.
+    pub measuring: bool,
+    /// Tracks whose loudness is not known yet (they play at their own
+    /// level until measured).
+    pub loudness_pending: i64,
 }
 
 /// A cheap handle to the library; clone it freely.
@@ -45,6 +52,7 @@ struct Inner {
     roots: Vec<PathBuf>,
     store: Store,
     scanning: AtomicBool,
+    measuring: AtomicBool,
     /// A rescan was asked for since the running scan began.
     requested: AtomicBool,
     scanned: AtomicU64,
@@ -65,6 +73,7 @@ impl Library {
                 roots,
                 store,
                 scanning: AtomicBool::new(false),
+                measuring: AtomicBool::new(false),
                 requested: AtomicBool::new(false),
                 scanned: AtomicU64::new(0),
                 skipped: AtomicU64::new(0),
@@ -104,12 +113,15 @@ impl Library {
 
     pub async fn status(&self) -> Result<LibraryStatus> {
         let inner = &self.inner;
+        let loudness_pending = inner.store.loudness_pending().await?;
         Ok(LibraryStatus {
             tracks: inner.store.library_tracks().await?,
             scanning: inner.scanning.load(Ordering::SeqCst),
             scanned: inner.scanned.load(Ordering::SeqCst),
             skipped: inner.skipped.load(Ordering::SeqCst),
             last_scan_at: inner.last_scan_at.lock().expect("library lock").clone(),
+            measuring: inner.measuring.load(Ordering::SeqCst),
+            loudness_pending,
         })
     }
 }
@@ -134,6 +146,23 @@ async fn scan_loop(inner: Arc<Inner>) {
         inner.scanning.store(false, Ordering::SeqCst);
         // Asked again while this scan ran (it may have missed the change):
         // scan again at once, so "not scanning" means up to date.
+        if inner.requested.load(Ordering::SeqCst) {
+            continue;
+        }
+        // Then the loudness of what is new, unless a rescan is asked for
+        // meanwhile (it goes first; the pass resumes after it).
+        inner.measuring.store(true, Ordering::SeqCst);
+        let measured = measure_loudness(&inner).await;
+        inner.measuring.store(false, Ordering::SeqCst);
+        match measured {
+            Ok((0, _)) => {}
+            Ok((files, secs)) => tracing::info!(
+                files,
+                per_second = (files as f64 / secs.max(1e-9)).round(),
+                "loudness measured"
+            ),
+            Err(e) => tracing::warn!(error = %e, "loudness pass failed"),
+        }
         if inner.requested.load(Ordering::SeqCst) {
             continue;
         }
@@ -227,6 +256,41 @@ async fn scan(inner: &Arc<Inner>) -> Result<Report> {
     })
 }
 
+/// Measures the loudness of every file track that has none yet (no
+/// ReplayGain tags, not measured since it changed), a chunk at a time on
+/// every core. Answers how many files and how long it took.
+async fn measure_loudness(inner: &Arc<Inner>) -> Result<(usize, f64)> {
+    let started = Instant::now();
+    let mut files = 0;
+    while !inner.requested.load(Ordering::SeqCst) {
+        let chunk = inner.store.tracks_to_measure(LOUDNESS_CHUNK).await?;
+        if chunk.is_empty() {
+            break;
+        }
+        files += chunk.len();
+        let gains = tokio::task::spawn_blocking(move || measure_all(chunk))
+            .await
+            .map_err(anyhow::Error::from)?;
+        inner.store.set_gains(gains).await?;
+    }
+    Ok((files, started.elapsed().as_secs_f64()))
+}
+
+fn measure_all(chunk: Vec<(String, PathBuf)>) -> Vec<(String, Option<f64>)> {
+    on_every_core(&chunk, |(id, path)| {
+        let measured = std::panic::catch_unwind(|| loudness::measure(path))
+            .unwrap_or_else(|_| Err("the decoder gave up on it".into()));
+        let gain = match measured {
+            Ok(lufs) => player::gain_for_loudness(lufs),
+            Err(reason) => {
+                tracing::debug!(file = %path.display(), %reason, "cannot measure a file's loudness");
+                None
+            }
+        };
+        (id.clone(), gain)
+    })
+}
+
 /// Every audio file under the roots (symbolic links not followed, so a
 /// loop cannot trap the walk). Unreadable folders are logged and passed.
 fn walk(roots: &[PathBuf]) -> Vec<Found> {
@@ -257,23 +321,23 @@ fn walk(roots: &[PathBuf]) -> Vec<Found> {
 
 /// Reads files on every core; answers each file with what was read.
 fn read_all(chunk: Vec<Found>) -> Vec<(Found, std::result::Result<FileTrack, String>)> {
+    on_every_core(&chunk, |f| {
+        // A panic in a tag parser is one bad file, not a dead scan.
+        let result = std::panic::catch_unwind(|| files::read(f))
+            .unwrap_or_else(|_| Err("the tag reader gave up on it".into()));
+        (f.clone(), result)
+    })
+}
+
+/// `work` on each item, the items shared out over every core, in order.
+fn on_every_core<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let per = chunk.len().div_ceil(workers).max(1);
+    let per = items.len().div_ceil(workers).max(1);
+    let work = &work;
     std::thread::scope(|scope| {
-        let handles: Vec<_> = chunk
+        let handles: Vec<_> = items
             .chunks(per)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|f| {
-                            // A panic in a tag parser is one bad file, not a dead scan.
-                            let result = std::panic::catch_unwind(|| files::read(f))
-                                .unwrap_or_else(|_| Err("the tag reader gave up on it".into()));
-                            (f.clone(), result)
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
+            .map(|part| scope.spawn(move || part.iter().map(work).collect::<Vec<_>>()))
             .collect();
         handles
             .into_iter()

@@ -60,15 +60,20 @@ impl Store {
         }
         self.write(move |tx| {
             let mut upsert = tx.prepare_cached(
+                // A changed file keeps no old loudness: its tags' gain, or
+                // none until the loudness pass measures it.
                 "INSERT INTO tracks (id, title, artist, album, year, duration_ms, source,
-                                     path, file_size, file_mtime_ms, track_no, has_cover, available)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'file', ?7, ?8, ?9, ?10, ?11, 1)
+                                     path, file_size, file_mtime_ms, track_no, has_cover, available,
+                                     gain_db, gain_source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'file', ?7, ?8, ?9, ?10, ?11, 1,
+                         ?12, iif(?12 IS NULL, NULL, 'tag'))
                  ON CONFLICT (id) DO UPDATE SET
                     title = excluded.title, artist = excluded.artist, album = excluded.album,
                     year = excluded.year, duration_ms = excluded.duration_ms,
                     path = excluded.path, file_size = excluded.file_size,
                     file_mtime_ms = excluded.file_mtime_ms, track_no = excluded.track_no,
-                    has_cover = excluded.has_cover, available = 1",
+                    has_cover = excluded.has_cover, available = 1,
+                    gain_db = excluded.gain_db, gain_source = excluded.gain_source",
             )?;
             for t in &tracks {
                 upsert.execute(params![
@@ -82,8 +87,68 @@ impl Store {
                     t.stamp.size,
                     t.stamp.mtime_ms,
                     t.track_no,
-                    t.has_cover
+                    t.has_cover,
+                    t.gain_db
                 ])?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// File tracks whose loudness is not known yet (at most `limit`).
+    pub async fn tracks_to_measure(&self, limit: usize) -> Result<Vec<(String, PathBuf)>> {
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, path FROM tracks INDEXED BY tracks_to_measure
+                 WHERE gain_source IS NULL AND source = 'file' AND available = 1
+                   AND path IS NOT NULL
+                 ORDER BY seq LIMIT ?1",
+            )?;
+            let rows = stmt.query_map([limit as i64], |r| {
+                Ok((r.get(0)?, PathBuf::from(r.get::<_, String>(1)?)))
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .await
+    }
+
+    /// How many file tracks still wait for their loudness.
+    pub async fn loudness_pending(&self) -> Result<i64> {
+        self.read(|conn| {
+            Ok(conn
+                .prepare_cached(
+                    "SELECT count(*) FROM tracks INDEXED BY tracks_to_measure
+                     WHERE gain_source IS NULL AND source = 'file' AND available = 1",
+                )?
+                .query_row([], |r| r.get(0))?)
+        })
+        .await
+    }
+
+    /// Stores measured gains (`None`: the file could not be measured, and
+    /// is not tried again while unchanged). Items queued or playing get
+    /// the gain too, and their rooms' players hear of it.
+    pub async fn set_gains(&self, gains: Vec<(String, Option<f64>)>) -> Result<()> {
+        self.write(move |tx| {
+            let mut update = tx.prepare_cached(
+                "UPDATE tracks SET gain_db = ?2, gain_source = iif(?2 IS NULL, 'unmeasurable', 'measured')
+                 WHERE id = ?1",
+            )?;
+            let mut live_rooms = tx.prepare_cached(
+                "SELECT DISTINCT room_id FROM room_tracks
+                 WHERE track_id = ?1 AND status IN ('queued', 'playing')",
+            )?;
+            let mut rooms = Vec::new();
+            for (id, gain) in &gains {
+                update.execute(params![id, gain])?;
+                for room in live_rooms.query_map([id], |r| r.get::<_, String>(0))? {
+                    rooms.push(room?);
+                }
+            }
+            drop((update, live_rooms));
+            for room in rooms {
+                tx.touch(&room);
             }
             Ok(())
         })

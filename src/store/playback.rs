@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::rooms::{self, RoomRef};
 use super::{RoomSnapshot, Store, Tx, now_micros, snapshot};
 use crate::domain::auto_dj::{self, Played};
+use crate::domain::settings::Settings;
 use crate::domain::{player, song};
 use crate::error::{Error, Result};
 
@@ -110,7 +111,7 @@ impl Store {
             )?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
-                let settings = crate::domain::settings::Settings::from_stored(&r.get::<_, String>(1)?);
+                let settings = Settings::from_stored(&r.get::<_, String>(1)?);
                 let started = snapshot::micros(&r.get::<_, String>(3)?);
                 let ends = player::moves_on_at_ms(r.get(4)?, settings.crossfade_ms(), r.get(5)?);
                 if (now - started) / 1_000 >= ends {
@@ -153,8 +154,9 @@ impl Store {
         self.read(|conn| {
             Ok(conn
                 .prepare_cached(
-                    "SELECT r.code, rt.id, t.path, rt.started_at, rt.paused_ms, rt.duration_ms
-                     FROM room_tracks rt
+                    "SELECT r.code, rt.id, t.path, rt.started_at, rt.paused_ms, rt.duration_ms,
+                            rt.gain_db, r.settings
+                     FROM room_tracks rt INDEXED BY room_tracks_playing
                      JOIN rooms r ON r.id = rt.room_id
                      JOIN tracks t ON t.id = rt.track_id
                      WHERE rt.status = 'playing' AND rt.started_at IS NOT NULL
@@ -168,6 +170,8 @@ impl Store {
                         started_at: r.get(3)?,
                         paused_ms: r.get(4)?,
                         duration_ms: r.get(5)?,
+                        gain_db: r.get(6)?,
+                        settings: Settings::from_stored(&r.get::<_, String>(7)?),
                     })
                 })
                 .optional()?)
@@ -260,9 +264,23 @@ pub struct SpeakerTarget {
     pub started_at: String,
     pub paused_ms: Option<i64>,
     pub duration_ms: i64,
+    pub gain_db: Option<f64>,
+    /// The room's rules: crossfade, loudness, quiet hours.
+    pub settings: Settings,
 }
 
 impl SpeakerTarget {
+    /// The volume to play at (1 is the file's own level) at `minute` of
+    /// the local day: the track's gain while the room normalises, within
+    /// the quiet hours' ceiling.
+    pub fn volume(&self, minute: u32) -> f64 {
+        let gain = match (self.settings.normalize_loudness, self.gain_db) {
+            (true, Some(db)) => player::linear(db),
+            _ => 1.0,
+        };
+        gain * player::volume_ceiling(self.settings.quiet_hours(), minute)
+    }
+
     /// Where the room is in the item, in ms (paused: where it stopped).
     pub fn position_ms(&self, now_micros: i64) -> i64 {
         self.paused_ms

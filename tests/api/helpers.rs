@@ -81,6 +81,18 @@ pub struct Guest {
 }
 
 impl TestApp {
+    /// A client of the real binary running as its own process (`stop` and
+    /// `db` are the process's business there).
+    pub fn of_binary(running: &Running) -> TestApp {
+        TestApp {
+            addr: running.base.trim_start_matches("http://").parse().unwrap(),
+            client: reqwest::Client::new(),
+            _dir: None,
+            stop: None,
+            task: None,
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }

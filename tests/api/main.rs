@@ -13,6 +13,7 @@ mod fair;
 mod hostile;
 mod library;
 mod live;
+mod loudness;
 mod moderation;
 mod playback;
 mod restart;
