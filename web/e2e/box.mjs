@@ -116,3 +116,19 @@ export async function eventually(check, { timeout = 8000, interval = 100, what =
     await new Promise((r) => setTimeout(r, interval));
   }
 }
+
+/** Adds the first search hit titled `title` from `page`, and waits for the
+ * box's word: queued, or (the room being quiet) playing at once. */
+export async function addSong(page, query, title) {
+  await page.getByLabel('Search by artist or title').fill(query);
+  await page.getByRole('button', { name: new RegExp(`^Add ${title} by`) }).click();
+  await page.getByText(new RegExp(`^(Added “${title}” to the queue\\.|“${title}” is playing now\\.)$`)).waitFor();
+}
+
+/** The host puts on an opener (Kraftwerk's 22-minute "Autobahn", from the
+ * built-in catalog): a quiet room starts it at once, so the songs guests
+ * add next wait in the queue. */
+export async function playOpener(host) {
+  await addSong(host, 'autobahn', 'Autobahn');
+  await host.locator('.now-title', { hasText: 'Autobahn' }).waitFor();
+}

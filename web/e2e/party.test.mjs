@@ -5,11 +5,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  addSong,
   axeViolations,
   eventually,
   launchBrowser,
   laptop,
   phone,
+  playOpener,
   screenshotDir,
   smallPhone,
   startBox,
@@ -46,14 +48,6 @@ async function joinAs(page, code, name) {
   await page.getByRole('heading', { name: 'Add a song' }).waitFor();
 }
 
-async function addSong(page, query, title) {
-  const search = page.getByLabel('Search by artist or title');
-  await search.fill(query);
-  const add = page.getByRole('button', { name: new RegExp(`^Add ${title} by`) });
-  await add.click();
-  await page.getByText(`Added “${title}” to the queue.`).waitFor();
-}
-
 test('a party: host, two guests, search, add, vote, advance, refresh', async () => {
   const host = await (await chromium.browser.newContext(laptop)).newPage();
   const bea = await (await chromium.browser.newContext(phone)).newPage();
@@ -69,6 +63,10 @@ test('a party: host, two guests, search, add, vote, advance, refresh', async () 
   assert.match(code, /^[A-HJ-NP-Z2-9]{6}$/);
   assert.equal(new URL(host.url()).pathname, `/r/${code}`);
   await host.getByRole('img', { name: `QR code to join room ${code}` }).waitFor();
+
+  // The idle room says what to do; the host's opener starts at once.
+  await host.locator('.now-artist', { hasText: 'Add a song: it starts right away' }).waitFor();
+  await playOpener(host);
 
   // Guests join through the join link, in two taps.
   await joinAs(bea, code, 'Bea');
@@ -107,7 +105,9 @@ test('a party: host, two guests, search, add, vote, advance, refresh', async () 
   await host.locator('.now-title', { hasText: 'Superstition' }).waitFor();
   await bea.locator('.now-title', { hasText: 'Superstition' }).waitFor({ timeout: 8000 });
   await cy.locator('.now-title', { hasText: 'Superstition' }).waitFor({ timeout: 8000 });
-  await host.locator('.progress-track').waitFor();
+  // One progress bar on the host's page: the player's.
+  await host.getByRole('slider', { name: 'Seek' }).waitFor();
+  assert.equal(await host.locator('.progress-track').count(), 0);
   await assertAccessible(host, 'host room');
   await host.screenshot({ path: join(screenshotDir, 'host.png') });
 
@@ -129,17 +129,21 @@ test('a party: host, two guests, search, add, vote, advance, refresh', async () 
   await assertAccessible(screen, 'TV view');
   await screen.screenshot({ path: join(screenshotDir, 'tv.png') });
 
-  // Party Wrapped: the night so far, and a card to share as an image.
-  await host.getByRole('link', { name: 'Wrapped' }).click();
-  await host.getByRole('heading', { name: 'Top tracks' }).waitFor();
-  await host.getByText('1 track played').waitFor();
-  await host.locator('.wrapped-bars li', { hasText: 'Superstition' }).waitFor();
-  await host.getByText(/Best taste: Cy/).waitFor();
-  await assertAccessible(host, 'Wrapped');
-  await host.screenshot({ path: join(screenshotDir, 'wrapped.png'), fullPage: true });
+  // Party Wrapped: the night so far, and a card to share as an image. From
+  // the host's page (the party's player) it opens beside it.
+  const [wrapped] = await Promise.all([
+    host.context().waitForEvent('page'),
+    host.getByRole('link', { name: 'Wrapped' }).click(),
+  ]);
+  await wrapped.getByRole('heading', { name: 'Top tracks' }).waitFor();
+  await wrapped.getByText('2 tracks played').waitFor();
+  await wrapped.locator('.wrapped-bars li', { hasText: 'Superstition' }).waitFor();
+  await wrapped.getByText(/Best taste: Cy/).waitFor();
+  await assertAccessible(wrapped, 'Wrapped');
+  await wrapped.screenshot({ path: join(screenshotDir, 'wrapped.png'), fullPage: true });
   const [download] = await Promise.all([
-    host.waitForEvent('download'),
-    host.getByRole('button', { name: 'Save as image' }).click(),
+    wrapped.waitForEvent('download'),
+    wrapped.getByRole('button', { name: 'Save as image' }).click(),
   ]);
   assert.equal(download.suggestedFilename(), 'party-wrapped.png');
   const png = readFileSync(await download.path());
@@ -157,6 +161,7 @@ test('a refused vote rolls back with a message', async () => {
   // Cut the guest's live cable (the socket opens but never reaches the
   // box), so its screen still shows Imagine queued after the host plays it.
   await guest.routeWebSocket(/\/ws/, () => {});
+  await playOpener(host);
   await joinAs(guest, code, 'Dee');
   await addSong(guest, 'imagine', 'Imagine');
   await host.getByRole('button', { name: 'Skip', exact: true }).click();
@@ -178,6 +183,7 @@ test('live: a vote reorders another phone within a second, with no polling', asy
   await host.getByRole('textbox', { name: 'Your name' }).fill('Host');
   await host.getByRole('button', { name: 'Start a party' }).click();
   const code = (await host.locator('.room-code').textContent()).trim();
+  await playOpener(host);
   await joinAs(ana, code, 'Ana');
   await joinAs(ben, code, 'Ben');
   await addSong(ana, 'africa', 'Africa');
@@ -269,9 +275,11 @@ test('every control works from the keyboard', async () => {
   await page.keyboard.type('Keys');
   await page.keyboard.press('Enter');
   await page.locator('.room-code').waitFor();
+  await playOpener(page);
 
   // Search, add, and vote, moving only with Tab.
   const search = page.getByLabel('Search by artist or title');
+  await search.fill('');
   await search.focus();
   await page.keyboard.type('take on me');
   const add = page.getByRole('button', { name: /^Add Take On Me by/ });

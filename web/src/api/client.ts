@@ -151,6 +151,11 @@ export const api = {
   /** The host's player: this item played to its end (the box moves on once). */
   ended: (code: string, roomTrackId: string) =>
     callVersioned<Advanced>('post', `${room(code)}/now-playing/ended`, { json: { room_track_id: roomTrackId } }),
+  /** The host's player: this item cannot be played (the box moves on once). */
+  failed: (code: string, roomTrackId: string, reason: string) =>
+    callVersioned<Advanced>('post', `${room(code)}/now-playing/failed`, {
+      json: { room_track_id: roomTrackId, reason },
+    }),
   pause: (code: string) => callVersioned<QueueItem>('post', `${room(code)}/now-playing/pause`),
   resume: (code: string) => callVersioned<QueueItem>('post', `${room(code)}/now-playing/resume`),
   seek: (code: string, positionMs: number) =>

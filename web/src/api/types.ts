@@ -33,6 +33,8 @@ export interface Track {
   album: string | null;
   year: number | null;
   duration_ms: number;
+  /** The box can play its audio (with music folders, search answers only these). */
+  playable: boolean;
 }
 
 export type ItemStatus = 'queued' | 'playing' | 'played' | 'removed';
@@ -55,6 +57,10 @@ export interface QueueItem {
   added_by: string;
   /** The box has the audio: `/tracks/{track_id}/audio`. */
   has_audio: boolean;
+  /** The box can play it (the same as `has_audio`); a track that is not runs silent, on the clock. */
+  playable: boolean;
+  /** The gain (dB) that brings it to the party's loudness, when known. */
+  gain_db: number | null;
   /** Picked by the auto-DJ because the queue ran dry. */
   auto_dj: boolean;
   /** While the host has paused it: where it stopped (ms). */
@@ -67,6 +73,8 @@ export interface LibraryStatus {
   scanned: number;
   skipped: number;
   last_scan_at: string | null;
+  measuring: boolean;
+  loudness_pending: number;
 }
 
 export interface Advanced {
@@ -90,6 +98,8 @@ export interface BoxInfo {
   version: string;
   /** Where phones on the LAN reach the box, when it knows; else null. */
   join_url: string | null;
+  /** No music folder: songs run on the clock with no sound. */
+  demo: boolean;
 }
 
 export interface Presence {
@@ -135,6 +145,14 @@ export interface Settings {
   guests_must_be_here: boolean;
   /** Only the host and co-hosts see it. */
   join_pin: string | null;
+  /** The next song fades in over the last this many seconds (0: gapless). */
+  crossfade_seconds: number;
+  normalize_loudness: boolean;
+  /** Quiet hours, local time ("23:00" to "07:00"), or null. */
+  quiet_from: string | null;
+  quiet_until: string | null;
+  /** The volume ceiling during quiet hours (% of full). */
+  quiet_volume_percent: number;
 }
 
 export interface SettingsView extends Settings {
@@ -192,6 +210,8 @@ export interface Wrapped {
   guests: number;
   tracks_played: number;
   played_ms: number;
+  /** Tracks the room voted to skip (never among the top tracks). */
+  tracks_skipped: number;
   top_tracks: WrappedTrack[];
   top_contributors: { display_name: string; added: number; played: number; votes_received: number }[];
   most_divisive: WrappedTrack | null;

@@ -12,11 +12,13 @@ interface Props {
   onAskToSkip?: () => Promise<boolean>;
   skip: SkipProgress | null;
   loaded: boolean;
+  /** Off where the player shows the progress (the host's page: one bar). */
+  showProgress?: boolean;
 }
 
 /** What plays now, how far along, what comes next, and the room's vote to
  * skip it. Fixed height. */
-export function NowPlaying({ nowPlaying, upNext, onSkip, onAskToSkip, skip, loaded }: Props) {
+export function NowPlaying({ nowPlaying, upNext, onSkip, onAskToSkip, skip, loaded, showProgress = true }: Props) {
   // The playing item this phone asked to skip (asking twice counts once).
   const [asked, setAsked] = useState<string | null>(null);
   const askedThis = nowPlaying !== null && asked === nowPlaying.room_track_id;
@@ -65,11 +67,13 @@ export function NowPlaying({ nowPlaying, upNext, onSkip, onAskToSkip, skip, load
               {nowPlaying.auto_dj && <span className="badge">Auto-DJ pick</span>}
               {nowPlaying.paused_ms !== null && <span className="badge">Paused</span>}
             </p>
-            <ProgressBar
-              startedAt={nowPlaying.started_at}
-              durationMs={nowPlaying.duration_ms}
-              pausedMs={nowPlaying.paused_ms}
-            />
+            {showProgress && (
+              <ProgressBar
+                startedAt={nowPlaying.started_at}
+                durationMs={nowPlaying.duration_ms}
+                pausedMs={nowPlaying.paused_ms}
+              />
+            )}
           </div>
         </div>
       ) : (
@@ -77,8 +81,8 @@ export function NowPlaying({ nowPlaying, upNext, onSkip, onAskToSkip, skip, load
           <div className="cover" aria-hidden="true" />
           <div className="now-text">
             <p className="now-title muted">{loaded ? 'Nothing playing yet' : '\u00a0'}</p>
-            <p className="now-artist muted">{loaded ? 'Add a song and vote it up!' : '\u00a0'}</p>
-            <ProgressBar startedAt={null} durationMs={0} />
+            <p className="now-artist muted">{loaded ? 'Add a song: it starts right away' : '\u00a0'}</p>
+            {showProgress && <ProgressBar startedAt={null} durationMs={0} />}
           </div>
         </div>
       )}

@@ -1,78 +1,107 @@
 import { useEffect, useRef, useState } from 'react';
-import { media } from '../api/client';
-import type { QueueItem } from '../api/types';
+import { api, media } from '../api/client';
+import type { QueueItem, Settings } from '../api/types';
 import { useNow } from '../hooks/useNow';
+import { Decks, type Wanted } from '../lib/decks';
 import { formatDuration } from '../lib/format';
-import { endedByClock, needsSeek, roomPosition } from '../lib/player';
+import { crossfadeMs, reportEndAtMs, roomPosition, trackGain, volumeCeiling } from '../lib/player';
 import { storage } from '../lib/storage';
 
 export type Transport = { action: 'pause' } | { action: 'resume' } | { action: 'seek'; positionMs: number };
 
 interface Props {
   nowPlaying: QueueItem | null;
-  /** This item played to its end (the box moves on once, whoever reports). */
+  /** What the room plays next (loaded ahead, so it follows without a gap). */
+  upNext: QueueItem | null;
+  settings: Settings | null;
+  /** This item played out (the box moves on once, whoever reports). */
   onEnded: (roomTrackId: string) => void;
+  /** This item cannot be played here (the box moves on, and logs why). */
+  onFailed: (item: QueueItem, reason: string) => void;
   onTransport: (t: Transport) => void;
 }
 
 /** The host's page as the party's player: plays the room's track from the
- * box (or follows the clock when the box has no audio for it), reports its
- * end, and pauses, resumes and seeks for the whole room. Fixed height. */
-export function Player({ nowPlaying, onEnded, onTransport }: Props) {
-  const audio = useRef<HTMLAudioElement>(null);
+ * box at the room's position and loudness (Web Audio), crossfades or
+ * follows gaplessly, reports its end or why it cannot play it, and pauses,
+ * resumes and seeks for the whole room. The box's clock keeps a song
+ * without audio going. Fixed height. */
+export function Player({ nowPlaying, upNext, settings, onEnded, onFailed, onTransport }: Props) {
+  const deckA = useRef<HTMLAudioElement>(null);
+  const deckB = useRef<HTMLAudioElement>(null);
+  const decks = useRef<Decks | null>(null);
   const [playsHere, setPlaysHere] = useState(storage.playsHere);
+  const [volume, setVolume] = useState(storage.volume);
   const [blocked, setBlocked] = useState(false);
+  const [demo, setDemo] = useState(false);
   // Dragging the seek bar: its value until let go.
   const [dragging, setDragging] = useState<number | null>(null);
-  const reported = useRef<string | null>(null);
-  const now = useNow(500);
+  const now = useNow(250);
   const item = nowPlaying;
-  const audible = item !== null && item.has_audio && playsHere;
-
-  const reportEnd = (roomTrackId: string) => {
-    if (reported.current === roomTrackId) return;
-    reported.current = roomTrackId;
-    onEnded(roomTrackId);
-  };
-
-  // The audio element follows the room: its track, its position, paused or not.
-  const trackId = item?.track_id;
-  const startedAt = item?.started_at;
-  const pausedMs = item?.paused_ms ?? null;
+  const audible = item !== null && item.playable && playsHere;
+  const callbacks = useRef({ onEnded, onFailed });
   useEffect(() => {
-    const el = audio.current;
-    if (!el) return;
-    if (!audible || !item || !trackId) {
-      el.pause();
-      return;
-    }
-    const src = media.audio(trackId);
-    if (el.getAttribute('src') !== src) el.setAttribute('src', src);
-    const target = roomPosition(item, Date.now());
-    if (needsSeek(el.currentTime * 1000, target)) el.currentTime = Math.max(0, target / 1000);
-    if (pausedMs !== null) {
-      el.pause();
-      return;
-    }
-    el.play().then(
-      () => setBlocked(false),
-      (error: unknown) => {
-        // Browsers refuse sound until someone touches the page.
-        if (error instanceof DOMException && error.name === 'NotAllowedError') setBlocked(true);
-      },
-    );
-    // `item` is read for its position only; these are what change it.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [audible, trackId, startedAt, pausedMs]);
-
-  // No audio on this device: the clock says when the track is over.
-  useEffect(() => {
-    if (item && !audible && endedByClock(item, now)) reportEnd(item.room_track_id);
+    callbacks.current = { onEnded, onFailed };
   });
+
+  useEffect(() => {
+    api
+      .box()
+      .then((box) => setDemo(box.demo))
+      .catch(() => undefined);
+  }, []);
+
+  useEffect(() => {
+    if (!deckA.current || !deckB.current) return;
+    const d = new Decks(deckA.current, deckB.current, {
+      ended: (i) => callbacks.current.onEnded(i.room_track_id),
+      failed: (i, reason) => callbacks.current.onFailed(i, reason),
+      blocked: setBlocked,
+    });
+    decks.current = d;
+    return () => {
+      d.close();
+      decks.current = null;
+    };
+  }, []);
+
+  const wanted = (at: number): Wanted | null =>
+    audible && item
+      ? {
+          item,
+          src: media.audio(item.track_id),
+          gain: trackGain(item, settings),
+          positionMs: roomPosition(item, at),
+          fadeMs: crossfadeMs(item, settings),
+          reportEndAtMs: reportEndAtMs(item, settings),
+        }
+      : null;
+
+  // The decks follow the room: its track, its position, paused or not.
+  const followKey = `${audible}|${item?.room_track_id}|${item?.started_at}|${item?.paused_ms}|${item?.gain_db}|${settings?.normalize_loudness}|${settings?.crossfade_seconds}`;
+  useEffect(() => {
+    decks.current?.follow(wanted(Date.now()), item?.paused_ms != null);
+    // `followKey` names what changes the wanted state.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [followKey]);
+
+  // A few times a second: drift, crossfade start, preload, stalls, quiet hours.
+  useEffect(() => {
+    const d = decks.current;
+    if (!d) return;
+    d.setMaster(Math.min(volume, volumeCeiling(settings, new Date(now))));
+    if (!audible || !item) return;
+    d.follow(wanted(now), item.paused_ms !== null);
+    const next =
+      upNext?.playable ? { item: upNext, src: media.audio(upNext.track_id), gain: trackGain(upNext, settings) } : null;
+    d.tick(now, next);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [now]);
 
   const durationMs = item?.duration_ms ?? 0;
   const position = item ? Math.min(Math.max(0, roomPosition(item, now)), durationMs) : 0;
   const shown = dragging ?? position;
+  const ceiling = volumeCeiling(settings, new Date(now));
   const commitSeek = () => {
     // The bar counts whole seconds; the track may end before the last one.
     if (dragging !== null) onTransport({ action: 'seek', positionMs: Math.min(Math.round(dragging), durationMs) });
@@ -82,6 +111,11 @@ export function Player({ nowPlaying, onEnded, onTransport }: Props) {
     storage.setPlaysHere(on);
     setPlaysHere(on);
   };
+  const changeVolume = (v: number) => {
+    storage.setVolume(v);
+    setVolume(v);
+  };
+  const waitingForTap = blocked && audible;
 
   return (
     <section className="panel player" aria-labelledby="player-heading">
@@ -92,23 +126,35 @@ export function Player({ nowPlaying, onEnded, onTransport }: Props) {
           Play the music on this device
         </label>
       </div>
+      {demo && (
+        <p className="demo-note" role="note">
+          Demo: songs run on the clock with no sound; start the box with <code>--music ~/Music</code>
+        </p>
+      )}
       {/* Music has no words to caption; the page shows what plays. */}
       {/* eslint-disable-next-line jsx-a11y/media-has-caption */}
-      <audio
-        ref={audio}
-        preload="auto"
-        onEnded={() => item && reportEnd(item.room_track_id)}
-        aria-hidden="true"
-      />
+      <audio ref={deckA} preload="auto" aria-hidden="true" />
+      {/* eslint-disable-next-line jsx-a11y/media-has-caption */}
+      <audio ref={deckB} preload="auto" aria-hidden="true" />
       <div className="player-controls">
-        <button
-          type="button"
-          className="button button-small"
-          disabled={!item}
-          onClick={() => onTransport({ action: item?.paused_ms !== null ? 'resume' : 'pause' })}
-        >
-          {item?.paused_ms !== null && item ? 'Resume' : 'Pause'}
-        </button>
+        {waitingForTap ? (
+          <button
+            type="button"
+            className="button tap-to-start"
+            onClick={() => void decks.current?.unlock().then((ok) => setBlocked(!ok))}
+          >
+            Tap to start the music
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="button button-small"
+            disabled={!item}
+            onClick={() => onTransport({ action: item?.paused_ms !== null ? 'resume' : 'pause' })}
+          >
+            {item && item.paused_ms !== null ? 'Resume' : 'Pause'}
+          </button>
+        )}
         <input
           type="range"
           aria-label="Seek"
@@ -123,26 +169,38 @@ export function Player({ nowPlaying, onEnded, onTransport }: Props) {
           onKeyUp={commitSeek}
           onBlur={commitSeek}
         />
-        <span className="muted" aria-hidden="true">
+        <span className="muted player-times" aria-hidden="true">
           {formatDuration(shown)} / {formatDuration(durationMs)}
         </span>
       </div>
-      <p className="muted player-note" role="status">
-        {blocked && audible ? (
-          <button
-            type="button"
-            className="button button-small"
-            onClick={() => void audio.current?.play().then(() => setBlocked(false))}
-          >
-            Start the music here
-          </button>
-        ) : !item ? (
-          'Nothing playing: skip to start the queue.'
-        ) : item.has_audio ? (
-          playsHere ? 'Playing from the box.' : 'Another device plays the music; this page follows.'
-        ) : (
-          'This song has no audio on the box: the queue moves on when its time is up.'
+      <div className="player-volume">
+        <label className="row">
+          Volume
+          <input
+            type="range"
+            min={0}
+            max={100}
+            step={5}
+            value={Math.round(volume * 100)}
+            onChange={(e) => changeVolume(Number(e.target.value) / 100)}
+          />
+        </label>
+        {ceiling < 1 && (
+          <span className="badge" title="Quiet hours: the host's settings cap the volume">
+            Quiet hours: at most {Math.round(ceiling * 100)}%
+          </span>
         )}
+      </div>
+      <p className="muted player-note" role="status">
+        {waitingForTap
+          ? 'The browser waits for a tap before it plays sound.'
+          : !item
+            ? 'Add a song: it starts right away.'
+            : !item.playable
+              ? 'This song has no audio on the box: it runs on the clock, silent.'
+              : playsHere
+                ? 'Playing from the box.'
+                : 'Another device plays the music; this page follows.'}
       </p>
     </section>
   );

@@ -197,7 +197,9 @@ export function useRoom(
       try {
         const queue = await api.addTrack(code, trackId);
         applyRoom(queue.version, { queue: queue.body });
-        toastStore.show(`Added “${title}” to the queue.`);
+        // Not in the queue: the room was quiet and it started at once.
+        const waiting = queue.body.some((i) => i.track_id === trackId);
+        toastStore.show(waiting ? `Added “${title}” to the queue.` : `“${title}” is playing now.`);
         void refreshMine();
       } catch (error) {
         toastStore.show(humanMessage(error), 'error');
@@ -220,6 +222,19 @@ export function useRoom(
       try {
         const { body, version: v } = await api.ended(code, roomTrackId);
         applyRoom(v, { queue: body.queue, nowPlaying: body.now_playing });
+      } catch (error) {
+        toastStore.show(humanMessage(error), 'error');
+      }
+    },
+    [code, applyRoom],
+  );
+
+  const unplayable = useCallback(
+    async (item: QueueItem, reason: string) => {
+      try {
+        const { body, version: v } = await api.failed(code, item.room_track_id, reason);
+        applyRoom(v, { queue: body.queue, nowPlaying: body.now_playing });
+        toastStore.show(`Could not play “${item.title}” (${reason}): skipped.`, 'error');
       } catch (error) {
         toastStore.show(humanMessage(error), 'error');
       }
@@ -269,7 +284,20 @@ export function useRoom(
     }
   }, [code]);
 
-  return { data, live: live.status, refresh, refreshMine, vote, add, advance, remove, askToSkip, ended, transport };
+  return {
+    data,
+    live: live.status,
+    refresh,
+    refreshMine,
+    vote,
+    add,
+    advance,
+    remove,
+    askToSkip,
+    ended,
+    unplayable,
+    transport,
+  };
 }
 
 function fromFrame(frame: LiveFrame): RoomState {

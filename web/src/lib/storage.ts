@@ -3,6 +3,7 @@
 const USER_KEY = 'dt.uid';
 const ROOM_KEY = 'dt.room';
 const PLAYS_HERE_KEY = 'dt.playsHere';
+const VOLUME_KEY = 'dt.volume';
 
 function get(key: string): string | null {
   try {
@@ -29,4 +30,10 @@ export const storage = {
   /** Whether the host's page on this device plays the music (default yes). */
   playsHere: () => get(PLAYS_HERE_KEY) !== 'no',
   setPlaysHere: (on: boolean) => set(PLAYS_HERE_KEY, on ? null : 'no'),
+  /** The host page's own volume, 0 to 1 (default full). */
+  volume: () => {
+    const v = Number(get(VOLUME_KEY) ?? '1');
+    return Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 1;
+  },
+  setVolume: (v: number) => set(VOLUME_KEY, String(v)),
 };

@@ -18,6 +18,8 @@ function item(id: string, votes: number): QueueItem {
     reason: '',
     added_by: 'Bea',
     has_audio: false,
+  playable: false,
+  gain_db: null,
     auto_dj: false,
     paused_ms: null,
   };

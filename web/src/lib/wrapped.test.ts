@@ -7,6 +7,7 @@ const night: Wrapped = {
   guests: 4,
   tracks_played: 2,
   played_ms: 125_000,
+  tracks_skipped: 0,
   top_tracks: [{ title: 'Africa', artist: 'Toto', added_by: 'Bea', votes: 3, ups: 3, downs: 0, played: true }],
   top_contributors: [],
   most_divisive: { title: 'Roar', artist: 'Katy Perry', added_by: 'Cy', votes: 0, ups: 2, downs: 2, played: false },

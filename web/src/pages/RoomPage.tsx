@@ -25,7 +25,7 @@ export function RoomPage({ code }: { code: string }) {
     forgetGuest();
     setIdentity(null);
   }, []);
-  const { data, live, refresh, vote, add, advance, remove, askToSkip, ended, transport } = useRoom(code, {
+  const { data, live, refresh, vote, add, advance, remove, askToSkip, ended, unplayable, transport } = useRoom(code, {
     enabled: identity !== null,
     onUnauthorized,
   });
@@ -81,7 +81,12 @@ export function RoomPage({ code }: { code: string }) {
           </div>
         </div>
         <div className="row">
-          <a className="button button-quiet" href={`/r/${code}/wrapped`}>
+          {/* The host's page plays the music: other pages open beside it. */}
+          <a
+            className="button button-quiet"
+            href={`/r/${code}/wrapped`}
+            {...(role === 'host' ? { target: '_blank', rel: 'noreferrer' } : {})}
+          >
             Wrapped
           </a>
           <button type="button" className="button button-quiet" onClick={leave}>
@@ -92,7 +97,14 @@ export function RoomPage({ code }: { code: string }) {
       <main className="room-grid">
         {role === 'host' && <HostPanel code={code} />}
         {role === 'host' && (
-          <Player nowPlaying={data.nowPlaying} onEnded={(id) => void ended(id)} onTransport={(t) => void transport(t)} />
+          <Player
+            nowPlaying={data.nowPlaying}
+            upNext={data.queue.find((i) => i.playable) ?? null}
+            settings={data.settings}
+            onEnded={(id) => void ended(id)}
+            onFailed={(item, reason) => void unplayable(item, reason)}
+            onTransport={(t) => void transport(t)}
+          />
         )}
         <NowPlaying
           nowPlaying={data.nowPlaying}
@@ -101,6 +113,7 @@ export function RoomPage({ code }: { code: string }) {
           onAskToSkip={askToSkip}
           skip={data.skip}
           loaded={data.loaded}
+          showProgress={role !== 'host'}
         />
         <SearchPanel queue={data.queue} nowPlaying={data.nowPlaying} onAdd={add} />
         <QueueList

@@ -39,7 +39,7 @@ export function TvPage({ code }: { code: string }) {
           {data.info?.name ?? 'Democratic Tunes'} · now playing
         </h1>
         <p className="tv-title">{playing?.title ?? (data.loaded ? 'Nothing playing yet' : '\u00a0')}</p>
-        <p className="tv-artist">{playing?.artist ?? (data.loaded ? 'Scan the code and add a song!' : '\u00a0')}</p>
+        <p className="tv-artist">{playing?.artist ?? (data.loaded ? 'Scan the code and add a song: it starts right away' : '\u00a0')}</p>
         <ProgressBar
           startedAt={playing?.started_at ?? null}
           durationMs={playing?.duration_ms ?? 0}
