@@ -1,8 +1,9 @@
 //! Music library scan benchmark (not a test): 10,000 generated, tagged mp3
 //! files (the test fixture, each retagged with its own title, artist,
 //! album and track number by lofty), scanned by the real box (release
-//! build) cold, then rescanned with nothing changed. Prints a table: files,
-//! seconds, files per second, and the box's peak RSS.
+//! build) cold, its loudness measured (the pass after the scan: each file
+//! decoded whole, EBU R128), then rescanned with nothing changed. Prints a
+//! table: files, seconds, files per second, and the box's peak RSS.
 //!
 //!   cargo bench --bench library_scan [-- files]
 
@@ -53,6 +54,18 @@ async fn main() {
     assert_eq!(cold["tracks"], files as i64, "{cold}");
     let cold_rss = rss_kb(pid, "VmHWM");
 
+    // The loudness pass starts when the scan is done.
+    let measuring = std::time::Instant::now();
+    loop {
+        let status = api.get("/library", &host, &[]).await;
+        if status["loudness_pending"] == 0 && status["measuring"] == false {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let loudness_secs = measuring.elapsed().as_secs_f64();
+    let loudness_rss = rss_kb(pid, "VmHWM");
+
     let asked = Instant::now();
     api.post("/library/rescan", Some(&host), json!({})).await;
     let again = wait_for_scan(&api, &host, cold["last_scan_at"].as_str()).await;
@@ -77,6 +90,11 @@ async fn main() {
         "| cold (box start to scan done) | {files} | {cold_secs:.2} | {:.0} | {:.1} |",
         files as f64 / cold_secs,
         cold_rss as f64 / 1024.0
+    );
+    println!(
+        "| loudness pass (after the cold scan) | {files} | {loudness_secs:.2} | {:.0} | {:.1} |",
+        files as f64 / loudness_secs,
+        loudness_rss as f64 / 1024.0
     );
     println!(
         "| rescan, nothing changed | {files} | {rescan_secs:.2} | {:.0} | {:.1} |",

@@ -413,3 +413,43 @@ pub fn start_auto_dj(tx: &Tx, room: &RoomRef, track_id: &str, at: &str) -> Resul
     ])?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target(gain_db: Option<f64>, settings: Settings) -> SpeakerTarget {
+        SpeakerTarget {
+            code: "ABCDEF".into(),
+            room_track_id: "rt".into(),
+            path: None,
+            started_at: String::new(),
+            paused_ms: None,
+            duration_ms: 1_000,
+            gain_db,
+            settings,
+        }
+    }
+
+    /// The speaker plays at the track's gain while the room normalises,
+    /// within the quiet hours' ceiling.
+    #[test]
+    fn the_speakers_volume_is_the_gain_within_the_ceiling() {
+        let normal = Settings::default();
+        assert!((target(Some(-20.0), normal.clone()).volume(600) - 0.1).abs() < 1e-9);
+        assert_eq!(target(None, normal.clone()).volume(600), 1.0);
+        let raw = Settings {
+            normalize_loudness: false,
+            ..normal.clone()
+        };
+        assert_eq!(target(Some(-20.0), raw).volume(600), 1.0);
+        let quiet = Settings {
+            quiet_from: Some("22:00".into()),
+            quiet_until: Some("07:00".into()),
+            quiet_volume_percent: 25,
+            ..normal
+        };
+        assert!((target(Some(-20.0), quiet.clone()).volume(23 * 60) - 0.025).abs() < 1e-9);
+        assert!((target(Some(-20.0), quiet).volume(12 * 60) - 0.1).abs() < 1e-9);
+    }
+}

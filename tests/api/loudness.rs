@@ -29,6 +29,14 @@ fn sox(args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// Makes a 44.1 kHz stereo WAV at `path` with sox's `effects` (a tone:
+/// `synth SECONDS sine HZ gain DB`; silence: `trim 0 SECONDS`).
+fn tone(path: &str, effects: &[&str]) {
+    let mut args = vec!["-n", "-r", "44100", "-c", "2", path];
+    args.extend(effects);
+    sox(&args);
+}
+
 /// `wav` cut where it falls silent (sox's `silence` effect): the RMS
 /// amplitude, in dBFS, of each part that sounds for at least a second, in
 /// order.
@@ -77,46 +85,13 @@ async fn two_tracks_10_db_apart_play_within_1_db_on_the_speaker() {
     let m = |name: &str| music.path().join(name).to_str().unwrap().to_string();
     // 10 dB apart, told apart by their notes; and silent tracks for the
     // auto-DJ to play after them.
-    sox(&[
-        "-n",
-        "-r",
-        "44100",
-        "-c",
-        "2",
-        &m("loud.wav"),
-        "synth",
-        "3",
-        "sine",
-        "440",
-        "gain",
-        "-8",
-    ]);
-    sox(&[
-        "-n",
-        "-r",
-        "44100",
-        "-c",
-        "2",
+    tone(&m("loud.wav"), &["synth", "3", "sine", "440", "gain", "-8"]);
+    tone(
         &m("quiet.wav"),
-        "synth",
-        "3",
-        "sine",
-        "880",
-        "gain",
-        "-18",
-    ]);
+        &["synth", "3", "sine", "880", "gain", "-18"],
+    );
     for i in 1..=4 {
-        sox(&[
-            "-n",
-            "-r",
-            "44100",
-            "-c",
-            "2",
-            &m(&format!("zz silence {i}.wav")),
-            "trim",
-            "0",
-            "3",
-        ]);
+        tone(&m(&format!("zz silence {i}.wav")), &["trim", "0", "3"]);
     }
 
     // A sound device that writes what it plays to a file.

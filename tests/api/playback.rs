@@ -167,6 +167,19 @@ async fn play_out(app: &TestApp, host: &Guest, code: &str) -> Value {
     body["now_playing"].clone()
 }
 
+/// A box with the test music, scanned, and a quiet room hosted by Anto
+/// that Bea joined (the music folder lives as long as its guard).
+async fn music_party() -> (tempfile::TempDir, TestApp, Guest, Guest, String) {
+    let music = music_folder();
+    let app = box_with_music(music.path()).await;
+    let host = app.guest("Anto").await;
+    let bea = app.guest("Bea").await;
+    scanned(&app, &host, None).await;
+    let code = app.bare_room(&host).await;
+    app.join(&bea, &code).await;
+    (music, app, host, bea, code)
+}
+
 /// Pauses what plays, so the room clock leaves it be while a test looks.
 async fn hold(app: &TestApp, host: &Guest, code: &str) {
     let res = transport(app, host, code, "pause", json!(null)).await;
@@ -175,13 +188,7 @@ async fn hold(app: &TestApp, host: &Guest, code: &str) {
 
 #[tokio::test]
 async fn the_auto_dj_fills_a_dry_queue_and_gives_way_to_guests() {
-    let music = music_folder();
-    let app = box_with_music(music.path()).await;
-    let host = app.guest("Anto").await;
-    let bea = app.guest("Bea").await;
-    scanned(&app, &host, None).await;
-    let code = app.bare_room(&host).await;
-    app.join(&bea, &code).await;
+    let (_music, app, host, bea, code) = music_party().await;
     app.add(&bea, &code, "sunrise").await;
     let first = app.now_playing(&host, &code).await;
     assert_eq!(first["title"], "Sunrise Test");
@@ -356,13 +363,7 @@ async fn with_no_player_at_all_the_room_still_moves_on_by_the_clock() {
 
 #[tokio::test]
 async fn a_player_that_cannot_play_a_track_moves_the_room_on() {
-    let music = music_folder();
-    let app = box_with_music(music.path()).await;
-    let host = app.guest("Anto").await;
-    let bea = app.guest("Bea").await;
-    scanned(&app, &host, None).await;
-    let code = app.bare_room(&host).await;
-    app.join(&bea, &code).await;
+    let (_music, app, host, bea, code) = music_party().await;
     app.add(&host, &code, "sunrise").await;
     hold(&app, &host, &code).await;
     app.add(&host, &code, "flac attack").await;
