@@ -100,6 +100,7 @@ impl Store {
     /// What the room clock acts on now: playing items whose time is up, and
     /// (with `idle`) rooms where nothing plays but something waits.
     pub async fn clock_due(&self, idle: bool) -> Result<Vec<ClockDue>> {
+        let demo = self.audio() == player::Audio::Demo;
         self.read(move |conn| {
             let now = now_micros();
             let mut due = Vec::new();
@@ -123,13 +124,17 @@ impl Store {
             }
             if idle {
                 let mut stmt = conn.prepare_cached(
+                    // Only what may play: with music, a silent song left in
+                    // a queue (from a demo) starts nothing.
                     "SELECT r.code FROM rooms r
                      WHERE r.is_active = 1
-                       AND EXISTS (SELECT 1 FROM room_tracks q WHERE q.room_id = r.id AND q.status = 'queued')
+                       AND EXISTS (SELECT 1 FROM room_tracks q
+                                   WHERE q.room_id = r.id AND q.status = 'queued'
+                                     AND (q.has_audio = 1 OR ?1))
                        AND NOT EXISTS (SELECT 1 FROM room_tracks p INDEXED BY room_tracks_playing
                                        WHERE p.room_id = r.id AND p.status = 'playing')",
                 )?;
-                let codes = stmt.query_map([], |r| r.get(0))?;
+                let codes = stmt.query_map([demo], |r| r.get(0))?;
                 for code in codes {
                     due.push(ClockDue::Start { code: code? });
                 }
@@ -299,8 +304,8 @@ fn moderator_room(tx: &Tx, code: &str, user: &super::users::User) -> Result<Room
 
 /// Starts what plays next in `room`, at `at`: the best queued item the box
 /// may play, else (the queue dry, the box has music) the auto-DJ's pick.
-/// The caller has ended what played.
-pub fn start_next(tx: &Tx, room: &RoomRef, at: &str) -> Result<()> {
+/// The caller has ended what played. Answers whether something started.
+pub fn start_next(tx: &Tx, room: &RoomRef, at: &str) -> Result<bool> {
     // The current order, as this transaction sees it.
     let queue = snapshot::load(tx, &room.id)?
         .map(|s| s.queue)
@@ -311,11 +316,13 @@ pub fn start_next(tx: &Tx, room: &RoomRef, at: &str) -> Result<()> {
             "UPDATE room_tracks SET status = 'playing', started_at = ?2 WHERE id = ?1",
         )?
         .execute(params![queue[i].room_track_id, at])?;
-    } else if let Some(track) = auto_dj_pick(tx, room)? {
-        // Never silent: the queue is dry, the box has music.
-        start_auto_dj(tx, room, &track, at)?;
+        return Ok(true);
     }
-    Ok(())
+    match auto_dj_pick(tx, room)? {
+        // Never silent: the queue is dry, the box has music.
+        Some(track) => start_auto_dj(tx, room, &track, at).map(|()| true),
+        None => Ok(false),
+    }
 }
 
 /// Starts the next item when nothing plays and one may: the box, not a
@@ -327,8 +334,8 @@ pub fn start_if_idle(tx: &mut Tx, room: &RoomRef) -> Result<()> {
         .query_row([&room.id], |_| Ok(()))
         .optional()?
         .is_some();
-    if !playing {
-        start_next(tx, room, &super::now())?;
+    // Nothing to start (no music at all) changes nothing: no new version.
+    if !playing && start_next(tx, room, &super::now())? {
         tx.touch(&room.id);
     }
     Ok(())

@@ -496,6 +496,7 @@ pub(super) fn advance_in(tx: &mut Tx, room: &RoomRef, skipped: bool) -> Result<(
     )?
     .execute(params![room.id, at, skipped])?;
     playback::start_next(tx, room, &at)?;
+    // What played ended, whether or not anything follows.
     tx.touch(&room.id);
     Ok(())
 }

@@ -283,7 +283,8 @@ async fn without_music_folders_there_is_nothing_to_rescan() {
     let status: Value = app.get("/library", Some(&host)).await.json().await.unwrap();
     assert_eq!(
         status,
-        json!({"tracks": 0, "scanning": false, "scanned": 0, "skipped": 0, "last_scan_at": null})
+        json!({"tracks": 0, "scanning": false, "scanned": 0, "skipped": 0, "last_scan_at": null,
+               "measuring": false, "loudness_pending": 0})
     );
     assert_error(
         app.post("/library/rescan", Some(&host), json!({})).await,

@@ -218,6 +218,8 @@ export class Decks {
   }
 
   private setGain(d: Deck, value: number, overMs: number) {
+    // The same target again (every tick asks): leave a running fade be.
+    if (d.el.dataset.gain === String(value)) return;
     d.el.dataset.gain = String(value);
     if (!d.gain || !this.ctx) return;
     const at = this.ctx.currentTime;
