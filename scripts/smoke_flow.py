@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The guest flow, end to end, against a running box on loopback (used to
 check a cross-built binary under qemu): health, guests, room, join, search,
-add, vote, queue order, advance, now playing, and a refused advance."""
+add (the first song starts by itself), vote, queue order, advance, now
+playing, and a refused advance."""
 import json
 import sys
 import urllib.error
@@ -35,10 +36,14 @@ code = call("POST", "/rooms", host, {"name": "Smoke"}, expect=201)["code"]
 call("POST", "/rooms/join", guest, {"code": code.lower()})
 hits = call("GET", "/tracks/search?" + urllib.parse.urlencode({"artist_or_title": "bad bun"}), guest)
 assert hits and "Bad Bunny" in hits[0]["artist"], hits[:1]
+# The room is quiet: the first song starts at once; the next two wait.
 first = call("POST", f"/tracks/rooms/{code}/tracks", guest, {"track_id": hits[0]["id"]})
-second = call("POST", f"/tracks/rooms/{code}/tracks", guest, {"track_id": hits[1]["id"]})
-assert len(second) == 2
-later = second[1]["room_track_id"]
+assert first == [], first
+assert call("GET", f"/rooms/{code}/now-playing", guest)["track_id"] == hits[0]["id"]
+call("POST", f"/tracks/rooms/{code}/tracks", guest, {"track_id": hits[1]["id"]})
+third = call("POST", f"/tracks/rooms/{code}/tracks", guest, {"track_id": hits[2]["id"]})
+assert len(third) == 2, third
+later = third[1]["room_track_id"]
 # A guest who just joined votes: recorded, counting after the room's delay...
 queue = call("POST", f"/votes/rooms/{code}/votes", guest, {"room_track_id": later, "value": 1})
 assert queue[0]["votes"] == 0 and queue[1]["votes"] == 0, queue
