@@ -242,6 +242,26 @@ impl TestApp {
             .await
     }
 
+    /// `POST /rooms/{code}/now-playing/pause` as `user`, expecting 200 (a
+    /// paused song stays: the room clock leaves it be).
+    pub async fn pause(&self, user: &Guest, code: &str) {
+        let res = self
+            .post(
+                &format!("/rooms/{code}/now-playing/pause"),
+                Some(user),
+                json!(null),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+
+    /// `GET /rooms/{code}/audit` as `user`: the moderation log, newest first.
+    pub async fn audit_log(&self, user: &Guest, code: &str) -> Vec<Value> {
+        let res = self.get(&format!("/rooms/{code}/audit"), Some(user)).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        res.json().await.unwrap()
+    }
+
     /// `GET /rooms/{code}/me` as `user`, expecting 200.
     pub async fn me(&self, user: &Guest, code: &str) -> Value {
         let res = self.get(&format!("/rooms/{code}/me"), Some(user)).await;

@@ -206,14 +206,7 @@ async fn rescans_pick_up_renamed_and_removed_files_and_read_only_what_changed() 
     let code = app.bare_room(&host).await;
     // Sunrise plays (held, so it stays), Vorbis Vibes waits.
     app.add(&host, &code, "sunrise").await;
-    let res = app
-        .post(
-            &format!("/rooms/{code}/now-playing/pause"),
-            Some(&host),
-            json!(null),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
+    app.pause(&host, &code).await;
     app.add(&host, &code, "ogg orchestra").await;
     assert_eq!(app.queue(&host, &code).await[0]["playable"], true);
 

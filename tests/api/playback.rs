@@ -180,12 +180,6 @@ async fn music_party() -> (tempfile::TempDir, TestApp, Guest, Guest, String) {
     (music, app, host, bea, code)
 }
 
-/// Pauses what plays, so the room clock leaves it be while a test looks.
-async fn hold(app: &TestApp, host: &Guest, code: &str) {
-    let res = transport(app, host, code, "pause", json!(null)).await;
-    assert_eq!(res.status(), StatusCode::OK);
-}
-
 #[tokio::test]
 async fn the_auto_dj_fills_a_dry_queue_and_gives_way_to_guests() {
     let (_music, app, host, bea, code) = music_party().await;
@@ -197,7 +191,7 @@ async fn the_auto_dj_fills_a_dry_queue_and_gives_way_to_guests() {
     // The queue is dry: the auto-DJ picks from the library, never the
     // track just heard, and marks it as its own.
     let pick = play_out(&app, &host, &code).await;
-    hold(&app, &host, &code).await;
+    app.pause(&host, &code).await;
     assert_eq!(pick["auto_dj"], true, "{pick}");
     assert_eq!(pick["added_by"], "Auto-DJ");
     assert_eq!(pick["has_audio"], true);
@@ -269,7 +263,7 @@ async fn the_auto_dj_passes_over_what_the_room_turned_down_tonight() {
     // Vorbis Vibes and the host removes it; the room votes to skip Opus
     // Number One.
     app.add(&host, &code, "sunrise").await;
-    hold(&app, &host, &code).await;
+    app.pause(&host, &code).await;
     let queue = app.add(&bea, &code, "flac attack").await;
     let flac = item_id(&queue, "Flac Attack").to_string();
     let path = |id: &str| format!("/tracks/rooms/{code}/tracks/{id}");
@@ -365,7 +359,7 @@ async fn with_no_player_at_all_the_room_still_moves_on_by_the_clock() {
 async fn a_player_that_cannot_play_a_track_moves_the_room_on() {
     let (_music, app, host, bea, code) = music_party().await;
     app.add(&host, &code, "sunrise").await;
-    hold(&app, &host, &code).await;
+    app.pause(&host, &code).await;
     app.add(&host, &code, "flac attack").await;
     let playing = app.now_playing(&host, &code).await;
     let item = playing["room_track_id"].as_str().unwrap().to_string();
@@ -402,12 +396,7 @@ async fn a_player_that_cannot_play_a_track_moves_the_room_on() {
         .await
         .unwrap();
     assert_eq!(body["now_playing"]["title"], "Flac Attack");
-    let log: Vec<Value> = app
-        .get(&format!("/rooms/{code}/audit"), Some(&host))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let log = app.audit_log(&host, &code).await;
     assert_eq!(log[0]["action"], "could not play", "{log:?}");
     assert_eq!(log[0]["target"], "Sunrise Test");
     assert_eq!(log[0]["detail"], "decode error");

@@ -4,7 +4,6 @@
 
 use std::time::Duration;
 
-use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::*;
@@ -35,14 +34,7 @@ async fn the_speaker_plays_the_party_and_moves_it_on_with_no_page_open() {
     .await;
 
     // Paused, it stays paused: nothing moves on while the host holds it.
-    let res = app
-        .post(
-            &format!("/rooms/{code}/now-playing/pause"),
-            Some(&host),
-            json!(null),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
+    app.pause(&host, &code).await;
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(app.now_playing(&host, &code).await["title"], "Flac Attack");
     app.post(
