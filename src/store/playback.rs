@@ -294,10 +294,15 @@ impl SpeakerTarget {
     }
 }
 
+/// Who may refuse a guest the player: the player is the host's and the
+/// co-hosts' (a guest asks the room to skip instead).
+pub const NOT_THE_PLAYER: &str =
+    "Only the host and co-hosts run the player: ask them, or vote to skip the song.";
+
 fn moderator_room(tx: &Tx, code: &str, user: &super::users::User) -> Result<RoomRef> {
     let (room, member) = rooms::membership_in(tx, code, user)?;
     if !member.is_some_and(|m| m.role.moderates()) {
-        return Err(Error::forbidden(super::NOT_THE_HOST));
+        return Err(Error::forbidden(NOT_THE_PLAYER));
     }
     Ok(room)
 }

@@ -369,7 +369,8 @@ impl Store {
                     audit::record_system(
                         tx,
                         &room.id,
-                        "skipped by the room's vote",
+                        // Reads "the room voted to skip “X”" in the log.
+                        "voted to skip",
                         Some(&title_of(tx, &playing)?),
                         Some(&format!("{votes} of {present} asked")),
                     )?;

@@ -258,7 +258,8 @@ async fn the_room_votes_to_skip_among_the_people_here() {
     assert_eq!(second["skipped"], true);
     assert_ne!(second["now_playing"]["title"].as_str().unwrap(), playing);
     let log = app.audit_log(&host, &code).await;
-    assert_eq!(log[0]["action"], "skipped by the room's vote");
+    assert_eq!(log[0]["actor"], "the room");
+    assert_eq!(log[0]["action"], "voted to skip");
     assert_eq!(log[0]["target"], playing.as_str());
 }
 

@@ -107,11 +107,12 @@ async fn pause_resume_and_seek_are_the_rooms_and_reach_every_phone() {
     app.add(&host, &code, "bohemian rhapsody").await;
     let mut phone = connect(&app, &code, &bea).await;
 
-    assert_error(
+    let detail = assert_error(
         transport(&app, &bea, &code, "pause", json!(null)).await,
         StatusCode::FORBIDDEN,
     )
     .await;
+    assert!(detail.contains("run the player"), "{detail}");
     let paused: Value = transport(&app, &host, &code, "pause", json!(null))
         .await
         .json()

@@ -105,6 +105,9 @@ test('a party: host, two guests, search, add, vote, advance, refresh', async () 
   await host.locator('.now-title', { hasText: 'Superstition' }).waitFor();
   await bea.locator('.now-title', { hasText: 'Superstition' }).waitFor({ timeout: 8000 });
   await cy.locator('.now-title', { hasText: 'Superstition' }).waitFor({ timeout: 8000 });
+  // Search tells the song that plays from the ones that wait.
+  await cy.getByLabel('Search by artist or title').fill('superstition');
+  await cy.locator('.result-row', { hasText: 'Superstition' }).getByText('Playing now').waitFor();
   // One progress bar on the host's page: the player's.
   await host.getByRole('slider', { name: 'Seek' }).waitFor();
   assert.equal(await host.locator('.progress-track').count(), 0);

@@ -44,7 +44,8 @@ export function NowPlaying({ nowPlaying, upNext, onSkip, onAskToSkip, skip, load
               onClick={() => void ask()}
             >
               {askedThis ? 'Asked to skip' : 'Vote to skip'}
-              <span aria-hidden="true">{` · ${skip?.votes ?? 0}/${skip?.needed ?? 1}`}</span>
+              {/* A flex item drops a leading space: a no-break space keeps it. */}
+              <span aria-hidden="true">{`\u00a0· ${skip?.votes ?? 0}/${skip?.needed ?? 1}`}</span>
               <span className="visually-hidden">
                 ({skip?.votes ?? 0} of {skip?.needed ?? 1} needed)
               </span>

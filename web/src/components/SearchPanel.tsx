@@ -14,8 +14,8 @@ export function SearchPanel({ queue, nowPlaying, onAdd }: Props) {
   const [query, setQuery] = useState('');
   const { results, answered, error } = useSearch(query);
   const inputId = useId();
-  const live = new Set(queue.map((i) => i.track_id));
-  if (nowPlaying) live.add(nowPlaying.track_id);
+  const queued = new Set(queue.map((i) => i.track_id));
+  const playing = nowPlaying?.track_id ?? null;
 
   return (
     <section className="panel search" aria-labelledby="search-heading">
@@ -36,7 +36,7 @@ export function SearchPanel({ queue, nowPlaying, onAdd }: Props) {
       />
       <ul className={`scroll results${query.trim() ? ' results-open' : ''}`} aria-label="Search results">
         {results.map((track) => {
-          const queued = live.has(track.id);
+          const state = track.id === playing ? 'Playing now' : queued.has(track.id) ? 'In the queue' : null;
           return (
             <li key={track.id} className="result-row">
               <div className="queue-meta">
@@ -45,8 +45,8 @@ export function SearchPanel({ queue, nowPlaying, onAdd }: Props) {
                   {track.artist} · {formatDuration(track.duration_ms)}
                 </p>
               </div>
-              {queued ? (
-                <span className="badge badge-queued">In the queue</span>
+              {state ? (
+                <span className="badge badge-queued">{state}</span>
               ) : (
                 <button
                   type="button"
