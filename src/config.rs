@@ -133,11 +133,18 @@ pub struct Config {
     #[arg(long, env = "DT_NO_MDNS", value_parser = clap::builder::BoolishValueParser::new())]
     pub no_mdns: bool,
 
-    /// New rooms' wait (seconds) before a newly joined guest's votes count,
-    /// which blunts brigading by accounts made on the spot. Each room's
-    /// host can change it in the room's settings.
-    #[arg(long, env = "DT_NEW_GUEST_VOTE_DELAY", default_value_t = 10, value_parser = clap::value_parser!(u32).range(0..=600))]
+    /// New rooms' wait (seconds) before a newly joined guest's votes and
+    /// skip asks count. Off by default (the seed's semantics): one device,
+    /// one voice already stops accounts made on the spot. Each room's host
+    /// can change it in the room's settings.
+    #[arg(long, env = "DT_NEW_GUEST_VOTE_DELAY", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=600))]
     pub new_guest_vote_delay: u32,
+
+    /// New rooms' most voices per network address (an IPv4 address or an
+    /// IPv6 /64): thirty private tabs on one phone are not thirty guests.
+    /// The host can let a crowded network count in full, or change it.
+    #[arg(long, env = "DT_VOTERS_PER_NETWORK", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=50))]
+    pub voters_per_network: u32,
 
     /// Serve HTTPS with this certificate chain (PEM), for a port-forwarded
     /// box; needs --tls-key. Cookies are then marked Secure.
@@ -218,8 +225,10 @@ impl Config {
             ping_every: std::time::Duration::from_secs(10),
             header_read_timeout: HEADER_READ_TIMEOUT,
             max_connections_per_address: MAX_CONNECTIONS_PER_ADDRESS,
-            // Tests vote right after joining; the delay has tests of its own.
             new_guest_vote_delay: 0,
+            // Most test guests share 127.0.0.1; the per-network cap has
+            // tests of its own, from distinct 127.0.0.x addresses.
+            voters_per_network: 50,
             tls_cert: None,
             tls_key: None,
             trust_proxy: false,
@@ -241,6 +250,7 @@ impl Config {
     pub fn room_defaults(&self) -> crate::domain::settings::Settings {
         crate::domain::settings::Settings {
             new_guest_vote_delay_seconds: self.new_guest_vote_delay,
+            voters_per_network: self.voters_per_network,
             ..Default::default()
         }
     }
@@ -258,6 +268,9 @@ mod tests {
         assert!(!c.no_mdns);
         assert_eq!(c.name, "Democratic Tunes");
         assert_eq!(c.mdns_host().as_deref(), Some("party.local"));
+        // The seed's semantics: a vote counts at once; one device, one voice.
+        assert_eq!(c.new_guest_vote_delay, 0);
+        assert_eq!(c.voters_per_network, 2);
     }
 
     #[test]

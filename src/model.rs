@@ -207,6 +207,22 @@ pub struct MemberView {
     pub online: bool,
 }
 
+/// A network guests share (one address, or an IPv6 /64), for the host:
+/// "12 guests share one network address: let them all count?"
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NetworkView {
+    /// The address (IPv4), or the IPv6 /64.
+    pub network: String,
+    /// Devices with the room open from it now.
+    pub devices_here: usize,
+    /// The voices they count as now.
+    pub voices_here: usize,
+    /// Votes on waiting songs held back by the network's share.
+    pub held_votes: i64,
+    /// The host lets it count in full.
+    pub counts_in_full: bool,
+}
+
 /// A room's settings as a member sees them.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SettingsView {
@@ -242,10 +258,10 @@ pub struct JoinToken {
 /// Where the room's vote to skip the playing track stands.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SkipStatus {
-    /// People who asked to skip the playing track.
-    pub votes: i64,
-    /// How many must ask, out of the people here now.
-    pub needed: i64,
+    /// Voices of the people here who asked to skip the playing track.
+    pub votes: usize,
+    /// How many voices must ask, out of those here now.
+    pub needed: usize,
     /// This request's ask was the one that skipped it.
     pub skipped: bool,
     pub now_playing: Option<QueueItem>,

@@ -25,6 +25,8 @@ use tokio::sync::{Notify, mpsc, watch};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::domain::settings::Settings;
+use crate::domain::voices::{self, Present, Voter};
 use crate::error::Result;
 use crate::store::{Member, RoomSnapshot, Store};
 
@@ -63,7 +65,7 @@ struct Presence {
 
 /// One socket in a room: whose it is, and its line for personal messages.
 struct Seat {
-    user_id: String,
+    present: Present,
     name: String,
     personal: mpsc::Sender<Personal>,
 }
@@ -98,29 +100,48 @@ const PERSONAL_BACKLOG: usize = 8;
 /// Where the room's vote to skip the playing track stands.
 #[derive(Serialize)]
 struct SkipView {
-    votes: i64,
-    /// Out of the people connected now.
+    /// Voices of the people here who asked.
+    votes: usize,
+    /// Out of the voices here now.
     needed: usize,
 }
 
 #[derive(Serialize)]
 struct PresenceView {
-    /// People connected (a person with two tabs counts once).
+    /// Voices here (`domain::voices`): a person with two tabs counts once,
+    /// thirty tabs on one phone a few times at most, a screen not at all.
     count: usize,
+    /// The people here (screens are not people).
     names: Vec<String>,
 }
 
 impl Presence {
-    fn view(&self) -> PresenceView {
+    fn people(&self) -> impl Iterator<Item = &Seat> {
+        self.connections.values().filter(|s| !s.present.screen)
+    }
+
+    fn view(&self, settings: &Settings) -> PresenceView {
         let mut people: HashMap<&str, &str> = HashMap::new();
-        for seat in self.connections.values() {
-            people.insert(&seat.user_id, &seat.name);
+        for seat in self.people() {
+            people.insert(&seat.present.user_id, &seat.name);
         }
         let mut names: Vec<String> = people.values().map(|n| n.to_string()).collect();
         names.sort_by_key(|n| n.to_lowercase());
         PresenceView {
-            count: names.len(),
+            count: voices::count(self.people().map(|s| &s.present.voter), settings.cap()),
             names,
+        }
+    }
+
+    /// The voices here among the people who asked to skip.
+    fn skip_view(&self, snapshot: &RoomSnapshot, here: usize) -> SkipView {
+        let askers = self
+            .people()
+            .filter(|s| snapshot.skip_askers.contains(&s.present.user_id))
+            .map(|s| &s.present.voter);
+        SkipView {
+            votes: voices::count(askers, snapshot.settings.cap()),
+            needed: snapshot.settings.skips_needed(here),
         }
     }
 }
@@ -171,7 +192,12 @@ impl Realtime {
 
     /// Adds a member's socket to its room's hub (starting the hub if it is
     /// the first).
-    pub async fn connect(&self, member: &Member, code: &str) -> Result<Connection> {
+    pub async fn connect(
+        &self,
+        member: &Member,
+        code: &str,
+        network: String,
+    ) -> Result<Connection> {
         // Subscribing may load the room: do it before taking the lock.
         let snapshots = self.store.subscribe(code).await?;
         // Under the hubs lock, so a hub being retired is never joined.
@@ -188,7 +214,14 @@ impl Realtime {
             presence.connections.insert(
                 id,
                 Seat {
-                    user_id: member.user_id.clone(),
+                    present: Present {
+                        user_id: member.user_id.clone(),
+                        voter: Voter {
+                            network,
+                            device: member.device.clone(),
+                        },
+                        screen: member.screen,
+                    },
                     name: member.display_name.clone(),
                     personal: personal_tx,
                 },
@@ -207,13 +240,21 @@ impl Realtime {
 
     /// The users connected to a room now (ids stay inside the box).
     pub fn online(&self, room_id: &str) -> HashSet<String> {
+        self.present(room_id)
+            .into_iter()
+            .map(|p| p.user_id)
+            .collect()
+    }
+
+    /// Everyone with the room open now, one entry per socket.
+    pub fn present(&self, room_id: &str) -> Vec<Present> {
         let hubs = self.hubs.lock().expect("hubs lock");
-        hubs.get(room_id).map_or_else(HashSet::new, |hub| {
+        hubs.get(room_id).map_or_else(Vec::new, |hub| {
             let presence = hub.presence.lock().expect("presence lock");
             presence
                 .connections
                 .values()
-                .map(|seat| seat.user_id.clone())
+                .map(|seat| seat.present.clone())
                 .collect()
         })
     }
@@ -224,7 +265,7 @@ impl Realtime {
         if let Some(hub) = hubs.get(room_id) {
             let presence = hub.presence.lock().expect("presence lock");
             for seat in presence.connections.values() {
-                if seat.user_id == user_id {
+                if seat.present.user_id == user_id {
                     let _ = seat.personal.try_send(message.clone());
                 }
             }
@@ -237,7 +278,7 @@ impl Realtime {
         member: &Member,
         snapshots: watch::Receiver<Arc<RoomSnapshot>>,
     ) -> Arc<Hub> {
-        let first = frame(&snapshots.borrow(), &Presence::default().view());
+        let first = frame(&snapshots.borrow(), &Presence::default());
         let (frames_tx, frames) = watch::channel(first);
         let hub = Arc::new(Hub {
             room_id: member.room_id.clone(),
@@ -291,8 +332,10 @@ async fn run_hub(
             _ = hub.presence_changed.notified() => {}
             _ = hub.stop.cancelled() => break,
         }
-        let presence = hub.presence.lock().expect("presence lock").view();
-        let next = frame(&snapshots.borrow_and_update(), &presence);
+        let next = {
+            let presence = hub.presence.lock().expect("presence lock");
+            frame(&snapshots.borrow_and_update(), &presence)
+        };
         frames.send_replace(next);
         tokio::time::sleep(COALESCE).await;
     }
@@ -300,9 +343,10 @@ async fn run_hub(
 
 /// The room's state as one JSON text frame, built from the snapshot's
 /// already-serialized parts.
-fn frame(snapshot: &RoomSnapshot, presence: &PresenceView) -> Frame {
-    let presence_count = presence.count;
-    let presence = serde_json::to_vec(presence).expect("presence serializes");
+fn frame(snapshot: &RoomSnapshot, here: &Presence) -> Frame {
+    let view = here.view(&snapshot.settings);
+    let skip = here.skip_view(snapshot, view.count);
+    let presence = serde_json::to_vec(&view).expect("presence serializes");
     let mut out = Vec::with_capacity(
         snapshot.queue_json.len() + snapshot.now_playing_json.len() + presence.len() + 80,
     );
@@ -314,10 +358,6 @@ fn frame(snapshot: &RoomSnapshot, presence: &PresenceView) -> Frame {
     out.extend_from_slice(&snapshot.now_playing_json);
     out.extend_from_slice(b",\"presence\":");
     out.extend_from_slice(&presence);
-    let skip = SkipView {
-        votes: snapshot.skip_votes,
-        needed: snapshot.settings.skips_needed(presence_count),
-    };
     out.extend_from_slice(b",\"skip\":");
     out.extend_from_slice(&serde_json::to_vec(&skip).expect("skip serializes"));
     out.extend_from_slice(b",\"settings\":");

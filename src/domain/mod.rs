@@ -21,5 +21,7 @@ pub mod room_name;
 pub mod settings;
 /// When two tracks are the same song (versions) or artist (featurings).
 pub mod song;
+/// Who is one voice: a device on a network, a few per network.
+pub mod voices;
 /// Vote values.
 pub mod vote;

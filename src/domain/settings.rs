@@ -49,6 +49,13 @@ pub struct Settings {
     pub quiet_until: Option<String>,
     /// The volume ceiling during quiet hours, in % of full.
     pub quiet_volume_percent: u32,
+    /// Voices one network address carries at most (see `domain::voices`):
+    /// thirty private tabs on one phone are not thirty guests.
+    pub voters_per_network: u32,
+    /// Networks the host lets count in full (many guests behind one
+    /// address). Only the host and co-hosts see them; changed through
+    /// `/rooms/{code}/networks`, not a settings patch.
+    pub shared_networks: Vec<String>,
 }
 
 impl Default for Settings {
@@ -61,7 +68,7 @@ impl Default for Settings {
             no_artist_twice: true,
             readd_cooldown_minutes: 60,
             hide_explicit: false,
-            new_guest_vote_delay_seconds: 10,
+            new_guest_vote_delay_seconds: 0,
             open: true,
             guests_must_be_here: false,
             join_pin: None,
@@ -70,6 +77,8 @@ impl Default for Settings {
             quiet_from: None,
             quiet_until: None,
             quiet_volume_percent: 30,
+            voters_per_network: 2,
+            shared_networks: Vec::new(),
         }
     }
 }
@@ -102,6 +111,7 @@ pub struct SettingsPatch {
     #[schema(value_type = Option<String>)]
     pub quiet_until: Option<Option<String>>,
     pub quiet_volume_percent: Option<u32>,
+    pub voters_per_network: Option<u32>,
 }
 
 /// `null` means "set to none", absent means "leave as it is".
@@ -168,6 +178,13 @@ impl Settings {
             )?;
             s.crossfade_seconds = v;
         }
+        if let Some(v) = patch.voters_per_network {
+            check(
+                (1..=50).contains(&v),
+                "voters_per_network must be between 1 and 50.",
+            )?;
+            s.voters_per_network = v;
+        }
         if let Some(v) = patch.quiet_volume_percent {
             check(v <= 100, "quiet_volume_percent must be between 0 and 100.")?;
             s.quiet_volume_percent = v;
@@ -223,7 +240,24 @@ impl Settings {
         i64::from(self.crossfade_seconds) * 1_000
     }
 
-    /// People who must ask to skip, out of `present` (at least one).
+    /// How the room weighs its networks (`domain::voices`).
+    pub fn cap(&self) -> super::voices::Cap<'_> {
+        super::voices::Cap {
+            per_network: self.voters_per_network,
+            allowed: &self.shared_networks,
+        }
+    }
+
+    /// What every member may see: no PIN, no network addresses.
+    pub fn public(&self) -> Settings {
+        Settings {
+            join_pin: None,
+            shared_networks: Vec::new(),
+            ..self.clone()
+        }
+    }
+
+    /// Voices who must ask to skip, out of `present` (at least one).
     pub fn skips_needed(&self, present: usize) -> usize {
         let present = present.max(1);
         (present * self.skip_threshold_percent as usize)
@@ -279,11 +313,17 @@ mod tests {
             r#"{"quiet_volume_percent": 101}"#,
             r#"{"quiet_from": "25:00", "quiet_until": "07:00"}"#,
             r#"{"quiet_from": "23:00"}"#,
+            r#"{"voters_per_network": 0}"#,
+            r#"{"voters_per_network": 51}"#,
         ] {
             let patch: SettingsPatch = serde_json::from_str(patch).unwrap();
             assert!(Settings::default().apply(patch).is_err());
         }
         assert!(serde_json::from_str::<SettingsPatch>(r#"{"colour": "red"}"#).is_err());
+        // Shared networks change through their own endpoint only.
+        assert!(
+            serde_json::from_str::<SettingsPatch>(r#"{"shared_networks": ["10.0.0.1"]}"#).is_err()
+        );
     }
 
     #[test]

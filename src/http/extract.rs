@@ -85,3 +85,21 @@ where
         Ok(OptionalJsonBody(Some(value)))
     }
 }
+
+/// The network a request comes from (`domain::voices::network_of` of the
+/// client's address): what decides how many voices it carries.
+#[derive(Debug, Clone)]
+pub struct Network(pub String);
+
+impl FromRequestParts<super::AppState> for Network {
+    type Rejection = Error;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &super::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let ip = super::connections::client_ip(parts, state.config.trust_proxy)
+            .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        Ok(Network(crate::domain::voices::network_of(ip)))
+    }
+}

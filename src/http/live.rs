@@ -19,7 +19,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::AppState;
-use super::extract::identity;
+use super::extract::{Network, identity};
 use crate::error::Result;
 use crate::realtime::{Connection, Personal, Realtime};
 
@@ -58,11 +58,12 @@ async fn live(
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
     jar: CookieJar,
+    Network(network): Network,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response> {
     let user = identity(&headers, &jar, query.get("uid").map(String::as_str))?;
     let member = state.store.member(user, code.clone()).await?;
-    let connection = state.realtime.connect(&member, &code).await?;
+    let connection = state.realtime.connect(&member, &code, network).await?;
     let realtime = state.realtime.clone();
     let ping_every = state.config.ping_every;
     Ok(upgrade

@@ -13,8 +13,9 @@ use super::AppState;
 use super::extract::{Identity, JsonBody, OptionalJsonBody};
 use crate::domain::role::Role;
 use crate::domain::settings::SettingsPatch;
+use crate::domain::voices;
 use crate::error::{Error, Result};
-use crate::model::{AuditEntry, JoinToken, MemberView, SettingsView};
+use crate::model::{AuditEntry, JoinToken, MemberView, NetworkView, SettingsView};
 use crate::realtime::Personal;
 use crate::store::Ouster;
 
@@ -30,6 +31,66 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_settings, patch_settings))
         .routes(routes!(audit))
         .routes(routes!(join_token))
+        .routes(routes!(networks, share_network))
+}
+
+/// Networks many guests share (one address each, or an IPv6 /64): each
+/// counts as a few voices at most, so thirty tabs on one phone cannot
+/// outvote five friends. Lists the crowded ones, those holding back votes
+/// and those the host lets count in full. Host and co-hosts.
+#[utoipa::path(get, path = "/rooms/{code}/networks", tag = "moderation",
+    params(("code" = String, Path, description = "Room code")),
+    responses(
+        (status = 200, body = Vec<NetworkView>),
+        (status = 403, description = "Not the host or a co-host"),
+        (status = 404, description = "No room with that code"),
+    ))]
+async fn networks(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    Path(code): Path<String>,
+) -> Result<Json<Vec<NetworkView>>> {
+    let room = state.store.room_for(user, &code).await?;
+    let present = state.realtime.present(&room.id);
+    Ok(Json(state.store.networks(user, code, present).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NetworkShare {
+    /// A network from `GET /rooms/{code}/networks`.
+    #[schema(example = "192.168.1.50")]
+    network: String,
+    /// `true`: everyone on it counts (its held votes count at once);
+    /// `false`: back to the room's `voters_per_network`.
+    counts_in_full: bool,
+}
+
+/// The host lets a shared network count in full ("12 guests share one
+/// network address: let them all count?"), or caps it again.
+#[utoipa::path(post, path = "/rooms/{code}/networks", tag = "moderation",
+    params(("code" = String, Path, description = "Room code")),
+    request_body = NetworkShare,
+    responses(
+        (status = 204, description = "Done"),
+        (status = 403, description = "Not the host"),
+        (status = 404, description = "No room with that code"),
+        (status = 409, description = "Too many networks already count in full"),
+        (status = 422, description = "Not a network address"),
+    ))]
+async fn share_network(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    Path(code): Path<String>,
+    JsonBody(body): JsonBody<NetworkShare>,
+) -> Result<StatusCode> {
+    let network = voices::parse_network(&body.network).ok_or_else(|| {
+        Error::unprocessable("network must be an address (or an IPv6 /64) from the list.")
+    })?;
+    state
+        .store
+        .share_network(user, code, network, body.counts_in_full)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The room's members, host first, with who is online now.

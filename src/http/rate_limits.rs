@@ -6,7 +6,8 @@
 //! Per address, the budgets are sized for a 200-guest party behind one NAT
 //! address (everyone joining within a minute, voting freely); per identity
 //! they stop one phone (or script) from hammering. The box's own machine
-//! (loopback) has no per-address budget: it is the host's.
+//! (127.0.0.1 and ::1) has no per-address budget: it is the host's. Other
+//! loopback addresses have one, like any phone.
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -161,13 +162,18 @@ impl RateLimits {
                 .check_key(&user)
                 .map_err(|not_until| not_until.wait_time_from(now))?;
         }
-        if let Some(ip) = ip.filter(|ip| !ip.is_loopback()) {
+        if let Some(ip) = ip.filter(|ip| !is_the_box(*ip)) {
             b.per_address
                 .check_key(&ip)
                 .map_err(|not_until| not_until.wait_time_from(now))?;
         }
         Ok(())
     }
+}
+
+/// The box's own machine: the host's laptop, or a tunnel the host runs.
+fn is_the_box(ip: IpAddr) -> bool {
+    ip == IpAddr::from([127, 0, 0, 1]) || ip == IpAddr::from(std::net::Ipv6Addr::LOCALHOST)
 }
 
 /// The middleware: refuses a request over its budgets with 429.

@@ -8,8 +8,9 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::extract::{Identity, JsonBody};
+use super::extract::{Identity, JsonBody, Network};
 use super::{AppState, RoomJson};
+use crate::domain::voices::{Present, Voter};
 use crate::error::Result;
 use crate::model::{Advanced, Joined, Me, QueueItem, Room, RoomInfo, SkipStatus, Wrapped};
 use crate::store::JoinProof;
@@ -43,6 +44,11 @@ pub struct JoinRoom {
     token: Option<String>,
     /// The room's PIN, when it has one.
     pin: Option<String>,
+    /// A party screen (the TV view) joining to follow the room: it is not
+    /// a person, so it counts in neither presence, the people list,
+    /// Wrapped nor the skip threshold.
+    #[serde(default)]
+    screen: bool,
 }
 
 /// Create a room; you are its host.
@@ -75,11 +81,14 @@ async fn create_room(
 async fn join_room(
     State(state): State<AppState>,
     Identity(user): Identity,
+    Network(network): Network,
     JsonBody(body): JsonBody<JoinRoom>,
 ) -> Result<Json<Joined>> {
     let proof = JoinProof {
         token: body.token,
         pin: body.pin,
+        screen: body.screen,
+        network,
     };
     Ok(Json(state.store.join_room(user, body.code, proof).await?))
 }
@@ -136,12 +145,22 @@ async fn advance(
 async fn skip(
     State(state): State<AppState>,
     Identity(user): Identity,
+    Network(network): Network,
     Path(code): Path<String>,
 ) -> Result<Json<SkipStatus>> {
     let room = state.store.room_for(user, &code).await?;
-    let mut online = state.realtime.online(&room.id);
-    online.insert(state.store.user(user).await?.id);
-    let (room, votes, needed, skipped) = state.store.ask_to_skip(user, code, online.len()).await?;
+    // The people here, and the asker wherever they are.
+    let mut present = state.realtime.present(&room.id);
+    let me = state.store.member(user, code.clone()).await?;
+    present.push(Present {
+        user_id: me.user_id,
+        voter: Voter {
+            network,
+            device: me.device,
+        },
+        screen: me.screen,
+    });
+    let (room, votes, needed, skipped) = state.store.ask_to_skip(user, code, present).await?;
     Ok(Json(SkipStatus {
         votes,
         needed,

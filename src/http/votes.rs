@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::extract::{Identity, JsonBody};
+use super::extract::{Identity, JsonBody, Network};
 use super::{AppState, RoomJson};
 use crate::domain::vote::Vote;
 use crate::error::Result;
@@ -39,13 +39,14 @@ pub struct VoteRequest {
 async fn vote(
     State(state): State<AppState>,
     Identity(user): Identity,
+    Network(network): Network,
     Path(code): Path<String>,
     JsonBody(body): JsonBody<VoteRequest>,
 ) -> Result<RoomJson> {
     let vote = Vote::parse(body.value)?;
     let room = state
         .store
-        .vote(user, code, body.room_track_id, vote)
+        .vote(user, code, body.room_track_id, vote, network)
         .await?;
     Ok(RoomJson {
         version: room.version,

@@ -17,6 +17,7 @@ mod catalog;
 mod library;
 mod migrations;
 mod moderation;
+mod networks;
 mod playback;
 mod queue;
 mod rooms;

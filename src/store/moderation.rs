@@ -53,7 +53,7 @@ impl Store {
             let mut stmt = conn.prepare_cached(
                 "SELECT m.member_id, u.display_name, m.role, m.joined_at, m.user_id
                  FROM room_members m JOIN users u ON u.id = m.user_id
-                 WHERE m.room_id = ?1 AND m.left_at IS NULL
+                 WHERE m.room_id = ?1 AND m.left_at IS NULL AND m.screen = 0
                  ORDER BY m.joined_at, m.member_id",
             )?;
             let mut members: Vec<MemberView> = stmt
@@ -152,6 +152,12 @@ impl Store {
                 "UPDATE votes SET counted = 0
                  WHERE room_id = ?1 AND user_id = ?2 AND counted = 1
                    AND room_track_id IN (SELECT id FROM room_tracks WHERE room_id = ?1 AND status = 'queued')",
+            )?
+            .execute(params![room.id, target_user])?;
+            // ...nor does their ask to skip what plays.
+            tx.prepare_cached(
+                "DELETE FROM skip_votes WHERE user_id = ?2
+                   AND room_track_id IN (SELECT id FROM room_tracks WHERE room_id = ?1 AND status = 'playing')",
             )?
             .execute(params![room.id, target_user])?;
             if how == Ouster::Ban {
@@ -255,7 +261,7 @@ fn target(
 ) -> Result<(String, Role, String)> {
     conn.prepare_cached(
         "SELECT m.user_id, m.role, u.display_name FROM room_members m JOIN users u ON u.id = m.user_id
-         WHERE m.room_id = ?1 AND m.member_id = ?2 AND m.left_at IS NULL",
+         WHERE m.room_id = ?1 AND m.member_id = ?2 AND m.left_at IS NULL AND m.screen = 0",
     )?
     .query_row([room_id, member_id], |r| {
         Ok((r.get(0)?, Role::parse(&r.get::<_, String>(1)?), r.get(2)?))
@@ -269,10 +275,7 @@ fn view(settings: Settings, role: Role) -> SettingsView {
     let settings = if role.moderates() {
         settings
     } else {
-        Settings {
-            join_pin: None,
-            ..settings
-        }
+        settings.public()
     };
     SettingsView {
         settings,

@@ -1,4 +1,4 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use rusqlite::{OptionalExtension, params};
@@ -7,6 +7,7 @@ use uuid::Uuid;
 use super::rooms::{self, RoomRef};
 use super::{RoomSnapshot, Store, Tx, audit, now, now_micros, playback, snapshot, users};
 use crate::config::MAX_QUEUE_PER_ROOM;
+use crate::domain::voices::{self, Present};
 use crate::domain::vote::Vote;
 use crate::domain::{player, song};
 use crate::error::{Error, Result};
@@ -181,14 +182,17 @@ impl Store {
     }
 
     /// Records the user's vote on a queued item, replacing any earlier one.
-    /// Whether it counts: a second account on the same device does not; a
-    /// guest who just joined counts after the room's delay.
+    /// Whether it counts: a second account on the same device does not, nor
+    /// a voice beyond its network's share (`domain::voices`, held until the
+    /// host lets that network count); a guest who just joined counts after
+    /// the room's delay.
     pub async fn vote(
         &self,
         user: Uuid,
         code: String,
         room_track_id: String,
         vote: Vote,
+        network: String,
     ) -> Result<Arc<RoomSnapshot>> {
         let user = self.user(user).await?;
         if let Some(room) = self.standing_vote(&user, &code, &room_track_id, vote) {
@@ -219,7 +223,7 @@ impl Store {
                 };
                 // Another account on this device voted on it first: this
                 // vote is kept (and shown as theirs) but does not count.
-                let counted = match &user.device {
+                let device_free = match &user.device {
                     None => true,
                     Some(device) => tx
                         .prepare_cached(
@@ -230,24 +234,40 @@ impl Store {
                         .optional()?
                         .is_none(),
                 };
+                // The network's other voices on this item (one per device,
+                // by the rule above).
+                let cap = room.settings.cap();
+                let held = device_free && {
+                    let from_network: i64 = tx
+                        .prepare_cached(
+                            "SELECT count(*) FROM votes INDEXED BY votes_by_network
+                             WHERE room_track_id = ?1 AND network = ?2 AND user_id != ?3 AND counted = 1",
+                        )?
+                        .query_row([&room_track_id, &network, &user.id], |r| r.get(0))?;
+                    !cap.has_room(&network, from_network as usize)
+                };
+                let counted = device_free && !held;
                 // One statement on the common path: the vote lands only on
                 // an item queued in this room; a repeated vote changes nothing.
                 let changed = tx
                     .prepare_cached(
                         "INSERT INTO votes (room_track_id, user_id, value, created_at,
-                                            room_id, device_id, counted, counts_from)
-                         SELECT id, ?2, ?3, ?4, ?5, ?6, ?8, ?7
+                                            room_id, device_id, counted, counts_from, network, held)
+                         SELECT id, ?2, ?3, ?4, ?5, ?6, ?8, ?7, ?9, ?10
                          FROM room_tracks
                          WHERE id = ?1 AND room_id = ?5 AND status = 'queued'
                          ON CONFLICT (room_track_id, user_id)
                          DO UPDATE SET value = excluded.value,
                                        created_at = excluded.created_at,
                                        counted = excluded.counted,
+                                       network = excluded.network,
+                                       held = excluded.held,
                                        -- From when it counts changes only when whether it
                                        -- counts does (back after a kick).
                                        counts_from = iif(counted = excluded.counted, counts_from,
                                                          excluded.counts_from)
-                         WHERE value != excluded.value OR counted != excluded.counted",
+                         WHERE value != excluded.value OR counted != excluded.counted
+                               OR held != excluded.held",
                     )?
                     .execute(params![
                         room_track_id,
@@ -257,7 +277,9 @@ impl Store {
                         room.id,
                         user.device,
                         counts_from,
-                        counted
+                        counted,
+                        network,
+                        held
                     ])?;
                 if changed > 0 {
                     tx.touch(&room.id);
@@ -331,19 +353,38 @@ impl Store {
         self.room(&code).await
     }
 
-    /// A member asks to skip the playing track; when enough of the people
-    /// here (`present`, counted by the live connections) have asked, it is
-    /// skipped.
+    /// A member asks to skip the playing track; when enough of the voices
+    /// here (`present`: the live connections, the asker included, counted
+    /// by `domain::voices`) have asked, it is skipped. Only asks of people
+    /// here count, never a screen's; a guest who just joined waits the
+    /// room's delay, as for votes.
     pub async fn ask_to_skip(
         &self,
         user: Uuid,
         code: String,
-        present: usize,
-    ) -> Result<(Arc<RoomSnapshot>, i64, i64, bool)> {
+        present: Vec<Present>,
+    ) -> Result<(Arc<RoomSnapshot>, usize, usize, bool)> {
         let user = self.user(user).await?;
         let (code, votes, needed, skipped) = self
             .write(move |tx| {
-                let (room, _) = rooms::require_member_in(tx, &code, &user)?;
+                let (room, member) = rooms::require_member_in(tx, &code, &user)?;
+                if member.screen {
+                    return Err(Error::forbidden(
+                        "A party screen follows the room; it does not vote.",
+                    ));
+                }
+                if member.role.bound_by_guest_limits() {
+                    let delay =
+                        i64::from(room.settings.new_guest_vote_delay_seconds) * 1_000_000;
+                    let due = snapshot::micros(&member.joined_at).saturating_add(delay);
+                    let wait = due - snapshot::micros(&now());
+                    if wait > 0 {
+                        return Err(Error::Conflict(format!(
+                            "You just joined: your voice counts in {} s.",
+                            (wait + 999_999) / 1_000_000
+                        )));
+                    }
+                }
                 let playing: Option<String> = tx
                     .prepare_cached(
                         "SELECT id FROM room_tracks WHERE room_id = ?1 AND status = 'playing'",
@@ -359,10 +400,21 @@ impl Store {
                          ON CONFLICT DO NOTHING",
                     )?
                     .execute(params![playing, user.id, now()])?;
-                let votes: i64 = tx
-                    .prepare_cached("SELECT count(*) FROM skip_votes WHERE room_track_id = ?1")?
-                    .query_row([&playing], |r| r.get(0))?;
-                let needed = room.settings.skips_needed(present) as i64;
+                let askers: HashSet<String> = tx
+                    .prepare_cached("SELECT user_id FROM skip_votes WHERE room_track_id = ?1")?
+                    .query_map([&playing], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                let people: Vec<&Present> = present.iter().filter(|p| !p.screen).collect();
+                let cap = room.settings.cap();
+                let here = voices::count(people.iter().map(|p| &p.voter), cap);
+                let votes = voices::count(
+                    people
+                        .iter()
+                        .filter(|p| askers.contains(&p.user_id))
+                        .map(|p| &p.voter),
+                    cap,
+                );
+                let needed = room.settings.skips_needed(here);
                 let skipped = added > 0 && votes >= needed;
                 if skipped {
                     advance_in(tx, &room, true)?;
@@ -372,7 +424,7 @@ impl Store {
                         // Reads "the room voted to skip “X”" in the log.
                         "voted to skip",
                         Some(&title_of(tx, &playing)?),
-                        Some(&format!("{votes} of {present} asked")),
+                        Some(&format!("{votes} of {here} asked")),
                     )?;
                 } else if added > 0 {
                     tx.touch(&room.id);

@@ -27,14 +27,21 @@ pub struct MemberRef {
     pub member_id: String,
     pub role: Role,
     pub joined_at: String,
+    /// A party screen, not a person.
+    pub screen: bool,
 }
 
-/// How a join proves the guest is at the party, when the room asks.
+/// How a join proves the guest is at the party, when the room asks, and
+/// what else the box knows of the one joining.
 #[derive(Debug, Clone, Default)]
 pub struct JoinProof {
     /// The TV's current join code (what its QR code carries).
     pub token: Option<String>,
     pub pin: Option<String>,
+    /// A party screen, not a person.
+    pub screen: bool,
+    /// The network they join from (`domain::voices::network_of`).
+    pub network: String,
 }
 
 impl Store {
@@ -121,19 +128,33 @@ impl Store {
                         "The host has removed you from this party for good.",
                     ));
                 }
-                // Already in: joining again changes nothing.
-                Some((None, None)) => {}
+                // Already in: joining again changes nothing but where from.
+                Some((None, None)) => {
+                    tx.prepare_cached(
+                        "UPDATE room_members SET network = ?3 WHERE room_id = ?1 AND user_id = ?2",
+                    )?
+                    .execute(params![room.id, user.id, proof.network])?;
+                }
                 // New, or back after a kick: through the gates.
                 _ => {
                     check_gates(tx, &room, &proof)?;
                     let at = now();
                     tx.prepare_cached(
-                        "INSERT INTO room_members (room_id, user_id, member_id, role, joined_at)
-                         VALUES (?1, ?2, ?3, 'guest', ?4)
+                        "INSERT INTO room_members (room_id, user_id, member_id, role, joined_at,
+                                                   screen, network)
+                         VALUES (?1, ?2, ?3, 'guest', ?4, ?5, ?6)
                          ON CONFLICT (room_id, user_id) DO UPDATE
-                         SET left_at = NULL, joined_at = excluded.joined_at, role = 'guest'",
+                         SET left_at = NULL, joined_at = excluded.joined_at, role = 'guest',
+                             screen = excluded.screen, network = excluded.network",
                     )?
-                    .execute(params![room.id, user.id, new_member_id(), at])?;
+                    .execute(params![
+                        room.id,
+                        user.id,
+                        new_member_id(),
+                        at,
+                        proof.screen,
+                        proof.network
+                    ])?;
                 }
             }
             Ok(Joined {
@@ -176,9 +197,11 @@ impl Store {
             Ok(Member {
                 room_id: room.id,
                 display_name: users::display_name(conn, &user)?,
+                device: user.device.clone().unwrap_or_else(|| user.id.clone()),
                 user_id: user.id,
                 member_id: member.member_id,
                 role: member.role,
+                screen: member.screen,
             })
         })
         .await
@@ -232,6 +255,10 @@ pub struct Member {
     pub member_id: String,
     pub display_name: String,
     pub role: Role,
+    /// The device cookie, else the account (see `domain::voices::Voter`).
+    pub device: String,
+    /// A party screen, not a person.
+    pub screen: bool,
 }
 
 pub fn room_not_found() -> Error {
@@ -295,7 +322,7 @@ fn member_of(conn: &Connection, room: &RoomRef, user: &users::User) -> Result<Op
     // vote.
     let member = conn
         .prepare_cached(
-            "SELECT member_id, role, joined_at FROM room_members
+            "SELECT member_id, role, joined_at, screen FROM room_members
              WHERE room_id = ?1 AND user_id = ?2 AND left_at IS NULL",
         )?
         .query_row([&room.id, &user.id], |r| {
@@ -303,6 +330,7 @@ fn member_of(conn: &Connection, room: &RoomRef, user: &users::User) -> Result<Op
                 member_id: r.get(0)?,
                 role: Role::parse(&r.get::<_, String>(1)?),
                 joined_at: r.get(2)?,
+                screen: r.get(3)?,
             })
         })
         .optional()?;

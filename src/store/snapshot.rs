@@ -35,8 +35,9 @@ pub struct RoomSnapshot {
     pub settings: Settings,
     /// The settings every member may see (no PIN), as JSON.
     pub public_settings_json: Bytes,
-    /// People who asked to skip the playing item.
-    pub skip_votes: i64,
+    /// Who asked to skip the playing item (user ids, kept inside the
+    /// box); their voices are counted among the people here.
+    pub skip_askers: Vec<String>,
     /// When the next vote not counted yet starts to count (the store
     /// reloads the room then).
     pub next_due: Option<String>,
@@ -45,7 +46,7 @@ pub struct RoomSnapshot {
 /// What a snapshot carries beside the queue.
 pub struct Extras {
     pub settings: Settings,
-    pub skip_votes: i64,
+    pub skip_askers: Vec<String>,
     pub next_due: Option<String>,
 }
 
@@ -58,14 +59,11 @@ impl RoomSnapshot {
         now_playing: Option<QueueItem>,
         extras: Extras,
     ) -> Self {
-        let public = Settings {
-            join_pin: None,
-            ..extras.settings.clone()
-        };
+        let public = extras.settings.public();
         RoomSnapshot {
             public_settings_json: to_json(&public),
             settings: extras.settings,
-            skip_votes: extras.skip_votes,
+            skip_askers: extras.skip_askers,
             next_due: extras.next_due,
             queue_json: to_json(&queue),
             now_playing_json: to_json(&now_playing),
@@ -230,11 +228,12 @@ pub fn load(conn: &Connection, room_id: &str) -> Result<Option<RoomSnapshot>> {
         })
         .collect();
 
-    let skip_votes = match &now_playing {
+    let skip_askers = match &now_playing {
         Some(item) => conn
-            .prepare_cached("SELECT count(*) FROM skip_votes WHERE room_track_id = ?1")?
-            .query_row([&item.room_track_id], |r| r.get(0))?,
-        None => 0,
+            .prepare_cached("SELECT user_id FROM skip_votes WHERE room_track_id = ?1")?
+            .query_map([&item.room_track_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?,
+        None => Vec::new(),
     };
     Ok(Some(RoomSnapshot::new(
         room_id.to_string(),
@@ -244,7 +243,7 @@ pub fn load(conn: &Connection, room_id: &str) -> Result<Option<RoomSnapshot>> {
         now_playing,
         Extras {
             settings,
-            skip_votes,
+            skip_askers,
             next_due,
         },
     )))

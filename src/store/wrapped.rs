@@ -37,7 +37,7 @@ fn wrapped(conn: &Connection, room_id: &str) -> Result<Wrapped> {
             r.get(0)
         })?;
     let guests: i64 = conn.query_row(
-        "SELECT COUNT(*) FROM room_members WHERE room_id = ?1",
+        "SELECT COUNT(*) FROM room_members WHERE room_id = ?1 AND screen = 0",
         [room_id],
         |r| r.get(0),
     )?;

@@ -136,10 +136,12 @@ async fn missing_malformed_or_unknown_identities_are_401() {
     let nobody = Guest {
         id: uuid::Uuid::new_v4().to_string(),
         name: "ghost".into(),
+        from: None,
     };
     let malformed = Guest {
         id: "'; DROP TABLE users; --".into(),
         name: "x".into(),
+        from: None,
     };
     for user in [None, Some(&nobody), Some(&malformed)] {
         for (path, body) in [

@@ -143,6 +143,7 @@ async fn two_accounts_made_on_one_device_vote_as_one() {
         accounts.push(Guest {
             id: body["user_id"].as_str().unwrap().to_string(),
             name: name.to_string(),
+            from: None,
         });
     }
     for account in &accounts {

@@ -1,4 +1,4 @@
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 
 use democratic_tunes::{Config, Server};
@@ -19,6 +19,8 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 pub struct TestApp {
     pub addr: SocketAddr,
     pub client: reqwest::Client,
+    /// Clients bound to other loopback addresses: distinct phones.
+    phones: std::sync::Mutex<std::collections::HashMap<IpAddr, reqwest::Client>>,
     _dir: Option<tempfile::TempDir>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
@@ -67,6 +69,7 @@ async fn spawn_app_with(config: Config) -> TestApp {
     TestApp {
         addr,
         client: reqwest::Client::new(),
+        phones: Default::default(),
         _dir: None,
         stop: Some(stop),
         task: Some(task),
@@ -78,6 +81,8 @@ async fn spawn_app_with(config: Config) -> TestApp {
 pub struct Guest {
     pub id: String,
     pub name: String,
+    /// The phone's own address (127.0.0.x), or 127.0.0.1 when `None`.
+    pub from: Option<IpAddr>,
 }
 
 impl TestApp {
@@ -87,6 +92,7 @@ impl TestApp {
         TestApp {
             addr: running.base.trim_start_matches("http://").parse().unwrap(),
             client: reqwest::Client::new(),
+            phones: Default::default(),
             _dir: None,
             stop: None,
             task: None,
@@ -127,7 +133,11 @@ impl TestApp {
         user: Option<&Guest>,
         body: Option<Value>,
     ) -> Response {
-        let mut req = self.client.request(method, self.url(path));
+        let client = match user.and_then(|u| u.from) {
+            Some(ip) => self.phone(ip),
+            None => self.client.clone(),
+        };
+        let mut req = client.request(method, self.url(path));
         if let Some(user) = user {
             req = req.header("X-User-ID", &user.id);
         }
@@ -152,15 +162,45 @@ impl TestApp {
     }
 
     pub async fn guest(&self, name: &str) -> Guest {
-        let res = self
-            .post("/auth/guest", None, json!({ "display_name": name }))
-            .await;
+        self.guest_on(name, None).await
+    }
+
+    /// A guest on a phone of their own: requests and sockets come from
+    /// `ip` (any 127.0.0.x), as distinct phones on a Wi-Fi do.
+    pub async fn guest_at(&self, name: &str, ip: &str) -> Guest {
+        self.guest_on(name, Some(ip.parse().unwrap())).await
+    }
+
+    async fn guest_on(&self, name: &str, from: Option<IpAddr>) -> Guest {
+        let client = from.map_or_else(|| self.client.clone(), |ip| self.phone(ip));
+        let res = client
+            .post(self.url("/auth/guest"))
+            .json(&json!({ "display_name": name }))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::CREATED);
         let body: Value = res.json().await.unwrap();
         Guest {
             id: body["user_id"].as_str().unwrap().to_string(),
             name: body["display_name"].as_str().unwrap().to_string(),
+            from,
         }
+    }
+
+    /// An HTTP client whose connections come from `ip`.
+    pub fn phone(&self, ip: IpAddr) -> reqwest::Client {
+        self.phones
+            .lock()
+            .unwrap()
+            .entry(ip)
+            .or_insert_with(|| {
+                reqwest::Client::builder()
+                    .local_address(ip)
+                    .build()
+                    .unwrap()
+            })
+            .clone()
     }
 
     /// Creates a room hosted by `host` where the party is under way: a
@@ -364,9 +404,19 @@ pub async fn try_connect(
             .headers_mut()
             .insert("x-user-id", user.id.parse().unwrap());
     }
-    tokio_tungstenite::connect_async(request)
-        .await
-        .map(|(s, _)| s)
+    match user.and_then(|u| u.from) {
+        None => tokio_tungstenite::connect_async(request)
+            .await
+            .map(|(s, _)| s),
+        Some(ip) => {
+            let socket = tokio::net::TcpSocket::new_v4().unwrap();
+            socket.bind(SocketAddr::new(ip, 0)).unwrap();
+            let stream = socket.connect(app.addr).await.unwrap();
+            tokio_tungstenite::client_async(request, MaybeTlsStream::Plain(stream))
+                .await
+                .map(|(s, _)| s)
+        }
+    }
 }
 
 /// The next snapshot frame (skipping pings and personal messages), within

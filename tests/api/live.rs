@@ -114,6 +114,7 @@ async fn strangers_are_refused_before_the_upgrade() {
     let nobody = Guest {
         id: uuid::Uuid::new_v4().to_string(),
         name: "ghost".into(),
+        from: None,
     };
     for (user, status) in [
         (Some(&stranger), StatusCode::FORBIDDEN),

@@ -20,6 +20,7 @@ mod restart;
 mod rooms;
 mod speaker;
 mod tracks;
+mod voices;
 mod votes;
 mod web;
 mod wrapped;

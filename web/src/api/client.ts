@@ -11,6 +11,7 @@ import type {
   LibraryStatus,
   Me,
   MemberView,
+  NetworkView,
   QueueItem,
   Role,
   Room,
@@ -122,8 +123,9 @@ export const api = {
   createGuest: (displayName: string) => call<Guest>('post', 'auth/guest', { json: { display_name: displayName } }),
   logout: () => call<void>('post', 'auth/logout'),
   createRoom: (name: string) => call<Room>('post', 'rooms', { json: { name } }),
-  /** `token`: the party screen's join code (its QR link carries it); `pin`: the room's PIN. */
-  joinRoom: (code: string, proof: { token?: string; pin?: string } = {}) =>
+  /** `token`: the party screen's join code (its QR link carries it); `pin`: the room's PIN;
+   * `screen`: a party screen (the TV view), which is not a person. */
+  joinRoom: (code: string, proof: { token?: string; pin?: string; screen?: boolean } = {}) =>
     call<Joined>('post', 'rooms/join', { json: { code, ...proof } }),
   roomInfo: (code: string) => call<RoomInfo>('get', room(code)),
   me: (code: string) => call<Me>('get', `${room(code)}/me`),
@@ -174,4 +176,7 @@ export const api = {
     call<SettingsView>('patch', `${room(code)}/settings`, { json: patch }),
   audit: (code: string) => call<AuditEntry[]>('get', `${room(code)}/audit`),
   joinToken: (code: string) => call<JoinToken>('get', `${room(code)}/join-token`),
+  networks: (code: string) => call<NetworkView[]>('get', `${room(code)}/networks`),
+  shareNetwork: (code: string, network: string, countsInFull: boolean) =>
+    call<void>('post', `${room(code)}/networks`, { json: { network, counts_in_full: countsInFull } }),
 };

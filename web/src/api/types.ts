@@ -153,6 +153,19 @@ export interface Settings {
   quiet_until: string | null;
   /** The volume ceiling during quiet hours (% of full). */
   quiet_volume_percent: number;
+  /** Voices one network address carries at most (thirty tabs on one phone are not thirty guests). */
+  voters_per_network: number;
+  /** Networks the host lets count in full (host and co-hosts only; empty for guests). */
+  shared_networks: string[];
+}
+
+/** A network several guests share, for the host: let them all count? */
+export interface NetworkView {
+  network: string;
+  devices_here: number;
+  voices_here: number;
+  held_votes: number;
+  counts_in_full: boolean;
 }
 
 export interface SettingsView extends Settings {

@@ -21,6 +21,7 @@ const counts: [Count, string, number, number][] = [
   ['skip_threshold_percent', 'Share needed to skip (%)', 1, 100],
   ['readd_cooldown_minutes', 'Minutes before a song may return', 0, 1440],
   ['new_guest_vote_delay_seconds', 'Seconds before a new guest’s votes count', 0, 600],
+  ['voters_per_network', 'Voices one network address counts', 1, 50],
   ['crossfade_seconds', 'Crossfade between songs (seconds, 0 for none)', 0, 12],
   ['quiet_volume_percent', 'Volume in quiet hours (%)', 0, 100],
 ];

@@ -51,6 +51,8 @@ const settings = (patch: Partial<Settings> = {}): Settings => ({
   quiet_from: null,
   quiet_until: null,
   quiet_volume_percent: 30,
+  voters_per_network: 2,
+  shared_networks: [],
   ...patch,
 });
 

@@ -3,6 +3,7 @@ import { AuditPanel } from '../components/AuditPanel';
 import { HostPanel } from '../components/HostPanel';
 import { LiveBadge } from '../components/LiveBadge';
 import { MembersPanel } from '../components/MembersPanel';
+import { SharedNetworks } from '../components/SharedNetworks';
 import { Player } from '../components/Player';
 import { PresenceList } from '../components/PresenceList';
 import { NowPlaying } from '../components/NowPlaying';
@@ -124,6 +125,7 @@ export function RoomPage({ code }: { code: string }) {
           onVote={vote}
           onRemove={remove}
         />
+        {moderator && <SharedNetworks code={code} myRole={role} presenceKey={`${presenceKey}|${data.version}`} />}
         {moderator && (
           <MembersPanel code={code} myRole={role} myMemberId={data.me?.member_id ?? null} presenceKey={`${presenceKey}|${data.version}`} />
         )}

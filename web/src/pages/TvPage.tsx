@@ -13,10 +13,10 @@ export function TvPage({ code }: { code: string }) {
   const [ready, setReady] = useState(false);
   useEffect(() => {
     // The live room is for members: a TV without an identity gets its own
-    // ("TV screen") and joins (joining again changes nothing, and the host
-    // stays the host).
+    // ("TV screen") and joins as a screen, which is not a person (joining
+    // again changes nothing, and the host stays the host).
     void ensureGuest('TV screen')
-      .then(() => api.joinRoom(code))
+      .then(() => api.joinRoom(code, { screen: true }))
       .then(() => setReady(true))
       .catch(() => setTimeout(() => setReady(false), 2000));
   }, [code, ready]);

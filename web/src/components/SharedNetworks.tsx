@@ -1,0 +1,78 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api } from '../api/client';
+import type { NetworkView, Role } from '../api/types';
+import { humanMessage } from '../lib/errors';
+import { toastStore } from '../lib/toasts';
+
+interface Props {
+  code: string;
+  myRole: Role;
+  /** Changes when people come and go, so the note follows. */
+  presenceKey: string;
+}
+
+/** For the host and co-hosts: networks where more guests are than count
+ * ("12 guests share one network address"). One tap lets them all count:
+ * right for a Wi-Fi extender or a port-forward, wrong for one phone with
+ * thirty private tabs. Only the host decides. */
+export function SharedNetworks({ code, myRole, presenceKey }: Props) {
+  const [networks, setNetworks] = useState<NetworkView[]>([]);
+  const load = useCallback(() => {
+    api
+      .networks(code)
+      .then(setNetworks)
+      .catch(() => undefined);
+  }, [code]);
+  useEffect(() => {
+    const timer = setTimeout(load, 0);
+    // Held votes arrive without anyone coming or going: look again now and then.
+    const every = setInterval(load, 15_000);
+    return () => {
+      clearTimeout(timer);
+      clearInterval(every);
+    };
+  }, [load, presenceKey]);
+
+  const share = async (n: NetworkView, countsInFull: boolean) => {
+    try {
+      await api.shareNetwork(code, n.network, countsInFull);
+      toastStore.show(countsInFull ? 'Everyone on that network counts now.' : 'That network is capped again.');
+    } catch (error) {
+      toastStore.show(humanMessage(error), 'error');
+    }
+    load();
+  };
+
+  if (networks.length === 0) return null;
+  return (
+    <section className="panel shared-networks" aria-label="Shared networks">
+      {networks.map((n) => (
+        <p key={n.network} className="shared-network" data-testid="shared-network">
+          <span>
+            {n.counts_in_full ? `Everyone on ${n.network} counts (${n.devices_here} here).` : crowdedText(n)}
+          </span>
+          {myRole === 'host' && (
+            <button
+              type="button"
+              className={`button button-small${n.counts_in_full ? ' button-quiet' : ''}`}
+              onClick={() => void share(n, !n.counts_in_full)}
+            >
+              {n.counts_in_full ? 'Cap it again' : 'Let them all count'}
+            </button>
+          )}
+        </p>
+      ))}
+    </section>
+  );
+}
+
+/** "12 guests share one network address (192.168.1.50): only 2 of them
+ * count, 10 votes held back. Let them all count?" */
+export function crowdedText(n: NetworkView): string {
+  const who =
+    n.devices_here > 1
+      ? `${n.devices_here} guests share one network address (${n.network}): only ${n.voices_here} of them count`
+      : `Guests share one network address (${n.network})`;
+  const held = n.held_votes > 0 ? `${n.held_votes === 1 ? '1 vote' : `${n.held_votes} votes`} held back` : '';
+  return `${[who, held].filter(Boolean).join(', ')}. Let them all count?`;
+}
