@@ -226,9 +226,7 @@ impl Config {
             header_read_timeout: HEADER_READ_TIMEOUT,
             max_connections_per_address: MAX_CONNECTIONS_PER_ADDRESS,
             new_guest_vote_delay: 0,
-            // Most test guests share 127.0.0.1; the per-network cap has
-            // tests of its own, from distinct 127.0.0.x addresses.
-            voters_per_network: 50,
+            voters_per_network: 2,
             tls_cert: None,
             tls_key: None,
             trust_proxy: false,

@@ -207,6 +207,17 @@ pub struct MemberView {
     pub online: bool,
 }
 
+/// A ban in force, for the host and co-hosts.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BanView {
+    /// Lift it with `DELETE /rooms/{code}/bans/{ban_id}`.
+    pub ban_id: String,
+    /// Their name when banned.
+    pub display_name: String,
+    pub reason: Option<String>,
+    pub banned_at: String,
+}
+
 /// A network guests share (one address, or an IPv6 /64), for the host:
 /// "12 guests share one network address: let them all count?"
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -6,6 +6,8 @@
 //! network count in full (a Wi-Fi extender in router mode, a port-forward
 //! behind one NAT).
 //!
+//! The box's own machine (127.0.0.1, ::1) counts in full: it is the host's.
+//!
 //! Votes, skip asks and presence (the skip threshold's denominator) all
 //! count voices with these functions.
 
@@ -20,6 +22,7 @@ pub fn network_of(ip: IpAddr) -> String {
         IpAddr::V4(v4) => v4.to_string(),
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
             Some(v4) => v4.to_string(),
+            None if v6.is_loopback() => v6.to_string(),
             None => {
                 let s = v6.segments();
                 let prefix = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
@@ -27,6 +30,12 @@ pub fn network_of(ip: IpAddr) -> String {
             }
         },
     }
+}
+
+/// The box's own machine (the host's laptop, or a tunnel the host runs):
+/// never banned as a network, never given a stranger's budget.
+pub fn is_the_box(network: &str) -> bool {
+    network == "127.0.0.1" || network == "::1"
 }
 
 /// A network as the host names it (what `network_of` wrote), normalised;
@@ -70,7 +79,10 @@ pub struct Cap<'a> {
 
 impl Cap<'_> {
     fn limit(&self, network: &str) -> usize {
-        if self.allowed.iter().any(|n| n == network) {
+        // The box's own machine is the host's (a tab and the TV on the
+        // laptop); a tunnel's guests arrive there too, which is why a
+        // tunnel needs --trust-proxy.
+        if is_the_box(network) || self.allowed.iter().any(|n| n == network) {
             usize::MAX
         } else {
             self.per_network.max(1) as usize
@@ -120,6 +132,9 @@ mod tests {
             network_of("2001:db8:1:2:ffff::1".parse().unwrap())
         );
         assert_eq!(network_of("::ffff:10.0.0.3".parse().unwrap()), "10.0.0.3");
+        assert!(is_the_box(&network_of("::1".parse().unwrap())));
+        assert!(is_the_box(&network_of("127.0.0.1".parse().unwrap())));
+        assert!(!is_the_box(&network_of("127.0.0.2".parse().unwrap())));
         assert_eq!(parse_network(" 10.0.0.3 ").as_deref(), Some("10.0.0.3"));
         assert_eq!(
             parse_network("2001:db8:1:2::/64").as_deref(),
@@ -161,6 +176,7 @@ mod tests {
         assert_eq!(count(&same, cap), 1);
         assert!(cap.has_room("10.0.0.9", 2));
         assert!(!cap.has_room("10.0.0.9", 3));
+        assert!(cap.has_room("127.0.0.1", 300), "the box's own machine");
     }
 
     proptest! {

@@ -15,7 +15,7 @@ use crate::domain::role::Role;
 use crate::domain::settings::SettingsPatch;
 use crate::domain::voices;
 use crate::error::{Error, Result};
-use crate::model::{AuditEntry, JoinToken, MemberView, NetworkView, SettingsView};
+use crate::model::{AuditEntry, BanView, JoinToken, MemberView, NetworkView, SettingsView};
 use crate::realtime::Personal;
 use crate::store::Ouster;
 
@@ -32,6 +32,45 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(audit))
         .routes(routes!(join_token))
         .routes(routes!(networks, share_network))
+        .routes(routes!(bans))
+        .routes(routes!(lift_ban))
+}
+
+/// The bans in force, newest first. A ban binds the guest's account, their
+/// device and their network address. Host and co-hosts.
+#[utoipa::path(get, path = "/rooms/{code}/bans", tag = "moderation",
+    params(("code" = String, Path, description = "Room code")),
+    responses(
+        (status = 200, body = Vec<BanView>),
+        (status = 403, description = "Not the host or a co-host"),
+        (status = 404, description = "No room with that code"),
+    ))]
+async fn bans(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    Path(code): Path<String>,
+) -> Result<Json<Vec<BanView>>> {
+    Ok(Json(state.store.bans(user, code).await?))
+}
+
+/// Lift a ban: the guest may join again. Host and co-hosts.
+#[utoipa::path(delete, path = "/rooms/{code}/bans/{ban_id}", tag = "moderation",
+    params(
+        ("code" = String, Path, description = "Room code"),
+        ("ban_id" = String, Path, description = "From GET /rooms/{code}/bans"),
+    ),
+    responses(
+        (status = 204, description = "Lifted"),
+        (status = 403, description = "Not the host or a co-host"),
+        (status = 404, description = "No such room or ban"),
+    ))]
+async fn lift_ban(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    Path((code, ban_id)): Path<(String, String)>,
+) -> Result<StatusCode> {
+    state.store.lift_ban(user, code, ban_id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Networks many guests share (one address each, or an IPv6 /64): each

@@ -27,6 +27,7 @@ use uuid::Uuid;
 use super::AppState;
 use super::connections::client_ip;
 use super::extract::identity;
+use crate::domain::voices;
 use crate::error::Error;
 
 /// What a request does, for the limits that apply to it.
@@ -162,18 +163,13 @@ impl RateLimits {
                 .check_key(&user)
                 .map_err(|not_until| not_until.wait_time_from(now))?;
         }
-        if let Some(ip) = ip.filter(|ip| !is_the_box(*ip)) {
+        if let Some(ip) = ip.filter(|ip| !voices::is_the_box(&voices::network_of(*ip))) {
             b.per_address
                 .check_key(&ip)
                 .map_err(|not_until| not_until.wait_time_from(now))?;
         }
         Ok(())
     }
-}
-
-/// The box's own machine: the host's laptop, or a tunnel the host runs.
-fn is_the_box(ip: IpAddr) -> bool {
-    ip == IpAddr::from([127, 0, 0, 1]) || ip == IpAddr::from(std::net::Ipv6Addr::LOCALHOST)
 }
 
 /// The middleware: refuses a request over its budgets with 429.

@@ -12,7 +12,7 @@ use crate::domain::join_token;
 use crate::domain::role::Role;
 use crate::domain::settings::{Settings, SettingsPatch};
 use crate::error::{Error, Result};
-use crate::model::{JoinToken, MemberView, SettingsView};
+use crate::model::{BanView, JoinToken, MemberView, SettingsView};
 
 /// Who a kick or ban removed, so their phones can be told.
 #[derive(Debug, Clone)]
@@ -161,6 +161,15 @@ impl Store {
             )?
             .execute(params![room.id, target_user])?;
             if how == Ouster::Ban {
+                // The ban binds their device and network too: a new account
+                // from the same phone stays out.
+                tx.prepare_cached(
+                    "INSERT INTO room_bans (id, room_id, user_id, name, device_id, network, reason, banned_at)
+                     SELECT lower(hex(randomblob(8))), m.room_id, m.user_id, ?3, u.device_id, m.network, ?4, ?5
+                     FROM room_members m JOIN users u ON u.id = m.user_id
+                     WHERE m.room_id = ?1 AND m.user_id = ?2",
+                )?
+                .execute(params![room.id, target_user, name, reason, at])?;
                 tx.prepare_cached(
                     "UPDATE room_tracks SET status = 'removed', removed_at = ?3, removed_by = ?4,
                             removed_reason = 'banned'
@@ -179,6 +188,68 @@ impl Store {
                 user_id: target_user,
                 by: users::display_name(tx, &user)?,
             })
+        })
+        .await
+    }
+
+    /// The room's bans in force, newest first. Host and co-hosts.
+    pub async fn bans(&self, user: Uuid, code: String) -> Result<Vec<BanView>> {
+        self.read(move |conn| {
+            let user = users::require(conn, user)?;
+            let (room, me) = rooms::require_member(conn, &code, &user)?;
+            if !me.role.moderates() {
+                return Err(Error::forbidden(
+                    "Only the host and co-hosts see who is banned.",
+                ));
+            }
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, name, reason, banned_at FROM room_bans INDEXED BY room_bans_active
+                 WHERE room_id = ?1 AND lifted_at IS NULL ORDER BY banned_at DESC",
+            )?;
+            let bans = stmt
+                .query_map([&room.id], |r| {
+                    Ok(BanView {
+                        ban_id: r.get(0)?,
+                        display_name: r.get(1)?,
+                        reason: r.get(2)?,
+                        banned_at: r.get(3)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(bans)
+        })
+        .await
+    }
+
+    /// Host and co-hosts lift a ban: the guest (account, device, network)
+    /// may join again.
+    pub async fn lift_ban(&self, user: Uuid, code: String, ban_id: String) -> Result<()> {
+        let user = self.user(user).await?;
+        self.write(move |tx| {
+            let (room, me) = rooms::require_member_in(tx, &code, &user)?;
+            if !me.role.moderates() {
+                return Err(Error::forbidden(
+                    "Only the host and co-hosts can lift a ban.",
+                ));
+            }
+            let banned: Option<(String, String)> = tx
+                .prepare_cached(
+                    "SELECT user_id, name FROM room_bans
+                     WHERE room_id = ?1 AND id = ?2 AND lifted_at IS NULL",
+                )?
+                .query_row([&room.id, &ban_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            let Some((banned_user, name)) = banned else {
+                return Err(Error::not_found("No such ban in this room."));
+            };
+            tx.prepare_cached("UPDATE room_bans SET lifted_at = ?2 WHERE id = ?1")?
+                .execute(params![ban_id, now()])?;
+            tx.prepare_cached(
+                "UPDATE room_members SET banned_at = NULL WHERE room_id = ?1 AND user_id = ?2",
+            )?
+            .execute(params![room.id, banned_user])?;
+            audit::record(tx, &room.id, &user, "lifted the ban on", Some(&name), None)?;
+            Ok(())
         })
         .await
     }

@@ -10,7 +10,7 @@ use super::{Store, Tx, now, users};
 use crate::config::MAX_ROOMS_PER_USER;
 use crate::domain::role::Role;
 use crate::domain::settings::Settings;
-use crate::domain::{join_token, room_code, room_name};
+use crate::domain::{join_token, room_code, room_name, voices};
 use crate::error::{Error, Result};
 use crate::model::{Joined, Room};
 
@@ -123,11 +123,7 @@ impl Store {
                 .query_row([&room.id, &user.id], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
             match existing {
-                Some((_, Some(_))) => {
-                    return Err(Error::forbidden(
-                        "The host has removed you from this party for good.",
-                    ));
-                }
+                Some((_, Some(_))) => return Err(Error::forbidden(BANNED)),
                 // Already in: joining again changes nothing but where from.
                 Some((None, None)) => {
                     tx.prepare_cached(
@@ -137,6 +133,9 @@ impl Store {
                 }
                 // New, or back after a kick: through the gates.
                 _ => {
+                    if banned(tx, &room, &user, &proof.network)? {
+                        return Err(Error::forbidden(BANNED));
+                    }
                     check_gates(tx, &room, &proof)?;
                     let at = now();
                     tx.prepare_cached(
@@ -206,6 +205,29 @@ impl Store {
         })
         .await
     }
+}
+
+const BANNED: &str = "The host has removed you from this party for good.";
+
+/// Whether a ban in the room binds this account, its device, or the network
+/// it comes from (unless the host lets that network count in full: many
+/// guests share it, or it is the box's own machine).
+fn banned(conn: &Connection, room: &RoomRef, user: &users::User, network: &str) -> Result<bool> {
+    let by_network =
+        !voices::is_the_box(network) && !room.settings.shared_networks.iter().any(|n| n == network);
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM room_bans INDEXED BY room_bans_active
+             WHERE room_id = ?1 AND lifted_at IS NULL
+               AND (user_id = ?2 OR device_id = ?3 OR (?5 AND network = ?4))
+             LIMIT 1",
+        )?
+        .query_row(
+            params![room.id, user.id, user.device, network, by_network],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
 }
 
 /// Members' public ids: random, and nothing like the user id.

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod auth;
+mod bans;
 mod binary;
 mod crash;
 mod disk_full;

@@ -6,11 +6,13 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 
-/// The box's default: a network address carries two voices at most.
-const DEFAULT_VOICES_PER_NETWORK: u32 = 2;
-
 async fn spawn_at_defaults() -> TestApp {
-    spawn_app_configured(|c| c.voters_per_network = DEFAULT_VOICES_PER_NETWORK).await
+    spawn_app_configured(|c| {
+        let defaults = <democratic_tunes::Config as clap::Parser>::parse_from(["democratic-tunes"]);
+        c.voters_per_network = defaults.voters_per_network;
+        c.new_guest_vote_delay = defaults.new_guest_vote_delay;
+    })
+    .await
 }
 
 /// `n` guests from `n` addresses (127.0.0.`first`...), in the room.

@@ -4,6 +4,7 @@ import ky, { HTTPError, TimeoutError } from 'ky';
 import type {
   Advanced,
   AuditEntry,
+  BanView,
   BoxInfo,
   Guest,
   JoinToken,
@@ -176,6 +177,9 @@ export const api = {
     call<SettingsView>('patch', `${room(code)}/settings`, { json: patch }),
   audit: (code: string) => call<AuditEntry[]>('get', `${room(code)}/audit`),
   joinToken: (code: string) => call<JoinToken>('get', `${room(code)}/join-token`),
+  bans: (code: string) => call<BanView[]>('get', `${room(code)}/bans`),
+  liftBan: (code: string, banId: string) =>
+    call<void>('delete', `${room(code)}/bans/${encodeURIComponent(banId)}`),
   networks: (code: string) => call<NetworkView[]>('get', `${room(code)}/networks`),
   shareNetwork: (code: string, network: string, countsInFull: boolean) =>
     call<void>('post', `${room(code)}/networks`, { json: { network, counts_in_full: countsInFull } }),

@@ -159,6 +159,14 @@ export interface Settings {
   shared_networks: string[];
 }
 
+/** A ban in force (binds the guest's account, device and network). */
+export interface BanView {
+  ban_id: string;
+  display_name: string;
+  reason: string | null;
+  banned_at: string;
+}
+
 /** A network several guests share, for the host: let them all count? */
 export interface NetworkView {
   network: string;

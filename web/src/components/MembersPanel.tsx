@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client';
-import type { MemberView, Role } from '../api/types';
+import type { BanView, MemberView, Role } from '../api/types';
 import { humanMessage } from '../lib/errors';
 import { toastStore } from '../lib/toasts';
 
@@ -21,12 +21,22 @@ const rank: Record<Role, number> = { guest: 0, cohost: 1, host: 2 };
  * makes co-hosts). */
 export function MembersPanel({ code, myRole, myMemberId, presenceKey }: Props) {
   const [members, setMembers] = useState<MemberView[]>([]);
+  const [bans, setBans] = useState<BanView[]>([]);
+  // A ban is for good: it asks once more, on the row itself.
+  const [confirmBan, setConfirmBan] = useState<string | null>(null);
+  const moderates = rank[myRole] >= rank.cohost;
   const load = useCallback(() => {
     api
       .members(code)
       .then(setMembers)
       .catch(() => undefined);
-  }, [code]);
+    if (moderates) {
+      api
+        .bans(code)
+        .then(setBans)
+        .catch(() => undefined);
+    }
+  }, [code, moderates]);
   useEffect(() => {
     const timer = setTimeout(load, 0);
     return () => clearTimeout(timer);
@@ -84,22 +94,62 @@ export function MembersPanel({ code, myRole, myMemberId, presenceKey }: Props) {
                   >
                     Kick
                   </button>
-                  <button
-                    type="button"
-                    className="button button-danger button-small"
-                    aria-label={`Ban ${m.display_name}`}
-                    onClick={() =>
-                      void act(() => api.ban(code, m.member_id), `${m.display_name} is banned from the party.`)
-                    }
-                  >
-                    Ban
-                  </button>
+                  {confirmBan === m.member_id ? (
+                    <span className="confirm" role="group" aria-label={`Ban ${m.display_name}?`}>
+                      <span>Ban {m.display_name} for good?</span>
+                      <button
+                        type="button"
+                        className="button button-danger button-small"
+                        onClick={() => {
+                          setConfirmBan(null);
+                          void act(() => api.ban(code, m.member_id), `${m.display_name} is banned from the party.`);
+                        }}
+                      >
+                        Yes, ban
+                      </button>
+                      <button type="button" className="button button-quiet button-small" onClick={() => setConfirmBan(null)}>
+                        Cancel
+                      </button>
+                    </span>
+                  ) : (
+                    <button
+                      type="button"
+                      className="button button-danger button-small"
+                      aria-label={`Ban ${m.display_name}`}
+                      onClick={() => setConfirmBan(m.member_id)}
+                    >
+                      Ban
+                    </button>
+                  )}
                 </>
               )}
             </li>
           );
         })}
       </ul>
+      {moderator && bans.length > 0 && (
+        <>
+          <h3 className="label">Banned</h3>
+          <ul className="scroll members-list" aria-label="Banned">
+            {bans.map((b) => (
+              <li key={b.ban_id} className="member-row" data-testid="ban-row">
+                <span className="member-name">
+                  {b.display_name}
+                  {b.reason && <span className="muted"> · {b.reason}</span>}
+                </span>
+                <button
+                  type="button"
+                  className="button button-quiet button-small"
+                  aria-label={`Lift the ban on ${b.display_name}`}
+                  onClick={() => void act(() => api.liftBan(code, b.ban_id), `${b.display_name} may join again.`)}
+                >
+                  Lift ban
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
     </section>
   );
 }
