@@ -29,7 +29,8 @@ pub fn expires_in(unix_secs: i64) -> i64 {
 pub fn is_valid(secret: &str, token: &str, unix_secs: i64) -> bool {
     let token = token.trim().to_ascii_uppercase();
     let period = unix_secs.div_euclid(PERIOD_SECS);
-    (0..=GRACE_PERIODS).any(|back| for_period(secret, period - back) == token)
+    (0..=GRACE_PERIODS)
+        .any(|back| super::lockout::same_secret(&token, &for_period(secret, period - back)))
 }
 
 fn for_period(secret: &str, period: i64) -> String {

@@ -7,6 +7,8 @@ pub mod auto_dj;
 pub mod guest_name;
 /// The TV's join codes that change every minute.
 pub mod join_token;
+/// Wrong PINs: counted, and too many lock the guesser out.
+pub mod lockout;
 /// The room as a player: what may play, when it moves on, how loud.
 pub mod player;
 /// Queue order, score and the reason for each place.

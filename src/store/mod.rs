@@ -15,6 +15,7 @@
 mod audit;
 mod catalog;
 mod library;
+mod lockouts;
 mod migrations;
 mod moderation;
 mod networks;
@@ -159,6 +160,8 @@ pub struct Store {
     rooms: Arc<snapshot::RoomCache>,
     users: Arc<users::UserCache>,
     standing: Arc<standing::StandingVotes>,
+    /// Wrong PINs, per room and network.
+    lockouts: Arc<lockouts::Lockouts>,
     /// Whether the box has audio sources (else demo mode), set at start.
     has_audio_sources: Arc<AtomicBool>,
 }
@@ -231,6 +234,7 @@ impl Store {
             rooms,
             users: Arc::default(),
             standing,
+            lockouts: Arc::default(),
             has_audio_sources: Arc::default(),
         })
     }

@@ -249,6 +249,8 @@ impl Store {
             )?
             .execute(params![room.id, banned_user])?;
             audit::record(tx, &room.id, &user, "lifted the ban on", Some(&name), None)?;
+            // The log is part of what moderators follow live.
+            tx.touch(&room.id);
             Ok(())
         })
         .await

@@ -1,16 +1,18 @@
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
+use super::lockouts::{Lockouts, Scope};
 use super::snapshot::{self, RoomSnapshot};
-use super::{Store, Tx, now, users};
+use super::{Store, Tx, audit, now, users};
 use crate::config::MAX_ROOMS_PER_USER;
 use crate::domain::role::Role;
 use crate::domain::settings::Settings;
-use crate::domain::{join_token, room_code, room_name, voices};
+use crate::domain::{join_token, lockout, room_code, room_name, voices};
 use crate::error::{Error, Result};
 use crate::model::{Joined, Room};
 
@@ -114,6 +116,9 @@ impl Store {
     /// current join code from the TV or the PIN.
     pub async fn join_room(&self, user: Uuid, code: String, proof: JoinProof) -> Result<Joined> {
         let user = self.user(user).await?;
+        let lockouts = self.lockouts.clone();
+        // A refusal at the PIN is an answer, not a failed write: the wrong
+        // try and any lock-out it starts are logged and committed.
         self.write(move |tx| {
             let room = find(tx, &code)?;
             let existing: Option<(Option<String>, Option<String>)> = tx
@@ -137,6 +142,9 @@ impl Store {
                         return Err(Error::forbidden(BANNED));
                     }
                     check_gates(tx, &room, &proof)?;
+                    if let Err(refused) = check_pin(tx, &room, &user, &proof, &lockouts)? {
+                        return Ok(Err(refused));
+                    }
                     let at = now();
                     tx.prepare_cached(
                         "INSERT INTO room_members (room_id, user_id, member_id, role, joined_at,
@@ -156,12 +164,12 @@ impl Store {
                     ])?;
                 }
             }
-            Ok(Joined {
+            Ok(Ok(Joined {
                 room_id: room.id,
                 user_id: user.id,
-            })
+            }))
         })
-        .await
+        .await?
     }
 
     /// The room's latest snapshot, from memory once seen; 404 if unknown.
@@ -242,7 +250,8 @@ fn check_gates(conn: &Connection, room: &RoomRef, proof: &JoinProof) -> Result<(
             "This party is closed to new guests. Ask the host to open it.",
         ));
     }
-    let pin_ok = matches!((&s.join_pin, &proof.pin), (Some(want), Some(got)) if want == got.trim());
+    // Being there is proved by the TV's code only: a PIN can be passed on
+    // to anyone, anywhere.
     if s.guests_must_be_here {
         let secret: String = conn
             .prepare_cached("SELECT secret FROM rooms WHERE id = ?1")?
@@ -251,17 +260,85 @@ fn check_gates(conn: &Connection, room: &RoomRef, proof: &JoinProof) -> Result<(
             .token
             .as_deref()
             .is_some_and(|t| join_token::is_valid(&secret, t, unix_now()));
-        if !token_ok && !pin_ok {
+        if !token_ok {
             return Err(Error::forbidden(
                 "This party only lets in guests who are there: scan the QR code on the party's screen (links expire after a few minutes).",
             ));
         }
-    } else if s.join_pin.is_some() && !pin_ok {
-        return Err(Error::forbidden(
-            "This party needs its PIN to join: ask the host.",
-        ));
     }
     Ok(())
+}
+
+/// The room's PIN, when it has one: missing and wrong say different
+/// things; wrong tries count (`domain::lockout`), and too many lock the
+/// network, or the whole room's PIN joins, out for a while, in the log.
+/// `Ok(Err(..))` is a refusal whose counting must still commit.
+fn check_pin(
+    tx: &Tx,
+    room: &RoomRef,
+    user: &users::User,
+    proof: &JoinProof,
+    lockouts: &Lockouts,
+) -> Result<std::result::Result<(), Error>> {
+    let Some(want) = &room.settings.join_pin else {
+        return Ok(Ok(()));
+    };
+    let now = Instant::now();
+    if let Some((wait, scope)) = lockouts.wait(&room.id, &proof.network, now) {
+        return Ok(Err(locked_out(wait, scope)));
+    }
+    let given = proof.pin.as_deref().map(str::trim).unwrap_or_default();
+    if given.is_empty() {
+        return Ok(Err(Error::forbidden(
+            "This party needs its PIN to join: ask the host.",
+        )));
+    }
+    if lockout::same_secret(given, want) {
+        return Ok(Ok(()));
+    }
+    let Some((wait, scope)) = lockouts.wrong(&room.id, &proof.network, now) else {
+        let left = lockouts.tries_left(&room.id, &proof.network, now);
+        return Ok(Err(Error::forbidden(format!(
+            "That PIN is not right: check it with the host ({left} {} left).",
+            if left == 1 { "try" } else { "tries" }
+        ))));
+    };
+    let whom = match scope {
+        Scope::Network => proof.network.clone(),
+        Scope::Room => "everyone".to_string(),
+    };
+    audit::record(
+        tx,
+        &room.id,
+        user,
+        "was locked out after wrong PINs",
+        Some(&whom),
+        Some(&format!("wait {}", minutes(wait))),
+    )?;
+    Ok(Err(locked_out(wait, scope)))
+}
+
+fn locked_out(wait: Duration, scope: Scope) -> Error {
+    Error::TooManyRequests(match scope {
+        Scope::Network => format!(
+            "Too many wrong PINs from here: try again in {}, or scan the QR code on the party's screen.",
+            minutes(wait)
+        ),
+        Scope::Room => format!(
+            "Too many wrong PINs at this party: PIN joins reopen in {}. Scan the QR code on the party's screen.",
+            minutes(wait)
+        ),
+    })
+}
+
+/// "1 min", "16 min", "1 h".
+fn minutes(wait: Duration) -> String {
+    let m = wait.as_secs().div_ceil(60).max(1);
+    if m % 60 == 0 {
+        format!("{} h", m / 60)
+    } else {
+        format!("{m} min")
+    }
 }
 
 pub fn unix_now() -> i64 {

@@ -16,6 +16,7 @@ mod library;
 mod live;
 mod loudness;
 mod moderation;
+mod pins;
 mod playback;
 mod restart;
 mod rooms;

@@ -519,17 +519,25 @@ async fn joining_can_need_the_party_screens_code_or_the_pin() {
         StatusCode::OK
     );
 
-    // With a PIN, the PIN works too.
+    // With a PIN too, being there still needs the screen's code (a PIN
+    // can be passed on to anyone), and then the PIN.
     app.settings(&host, &code, json!({ "join_pin": "2468" }))
         .await;
     let eve = app.guest("Eve").await;
-    assert_error(
-        join(&eve, json!({ "code": code, "pin": "1357" })).await,
+    let detail = assert_error(
+        join(&eve, json!({ "code": code, "pin": "2468" })).await,
         StatusCode::FORBIDDEN,
     )
     .await;
+    assert!(detail.contains("QR code"), "{detail}");
+    let detail = assert_error(
+        join(&eve, json!({ "code": code, "token": token, "pin": "1357" })).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert!(detail.contains("not right"), "{detail}");
     assert_eq!(
-        join(&eve, json!({ "code": code, "pin": "2468" }))
+        join(&eve, json!({ "code": code, "token": token, "pin": "2468" }))
             .await
             .status(),
         StatusCode::OK

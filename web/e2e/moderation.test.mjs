@@ -81,8 +81,28 @@ test('a co-host removes a song and kicks a guest; the guest sees it happen', asy
     what: 'the host’s list loses Bea',
   });
 
+  // A ban asks once more, then binds; the host can lift it.
+  const dee = await (await chromium.browser.newContext(phone)).newPage();
+  await joinAs(dee, code, 'Dee');
+  await host.getByRole('button', { name: 'Ban Dee' }).click();
+  await host.getByRole('group', { name: 'Ban Dee?' }).waitFor();
+  await host.getByRole('button', { name: 'Cancel' }).click();
+  assert.equal(await dee.getByRole('heading', { name: 'You’re out of this party' }).count(), 0, 'Cancel bans nobody');
+  await host.getByRole('button', { name: 'Ban Dee' }).click();
+  await host.getByRole('button', { name: 'Yes, ban' }).click();
+  await dee.getByRole('heading', { name: 'You’re out of this party' }).waitFor({ timeout: 8000 });
+  const banned = host.getByRole('list', { name: 'Banned' });
+  await banned.getByText('Dee').waitFor();
+  await host.screenshot({ path: join(screenshotDir, 'host-bans.png') });
+  await host.getByRole('button', { name: 'Lift the ban on Dee' }).click();
+  await host.getByText('Dee may join again.').waitFor();
+  await eventually(async () => (await host.locator('[data-testid="ban-row"]').count()) === 0, {
+    what: 'the ban list empties',
+  });
+
   // The log tells the host what happened, newest first.
   const log = host.getByRole('region', { name: 'Moderation log' });
+  await log.getByText(/Anto lifted the ban on “Dee”/).waitFor();
   await log.getByText(/Cy kicked “Bea”/).waitFor();
   await log.getByText(/Cy removed a song “Superstition”/).waitFor();
   await log.getByText(/Anto made a co-host “Cy”/).waitFor();
