@@ -334,7 +334,7 @@ fn locked_out(wait: Duration, scope: Scope) -> Error {
 /// "1 min", "16 min", "1 h".
 fn minutes(wait: Duration) -> String {
     let m = wait.as_secs().div_ceil(60).max(1);
-    if m % 60 == 0 {
+    if m.is_multiple_of(60) {
         format!("{} h", m / 60)
     } else {
         format!("{m} min")
