@@ -155,11 +155,20 @@ pub struct Config {
     #[arg(long, env = "DT_TLS_KEY", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
 
-    /// Believe `X-Forwarded-For` for the client's address (rate limits).
-    /// Only behind a reverse proxy that sets it: otherwise any client could
-    /// claim any address.
-    #[arg(long, env = "DT_TRUST_PROXY", value_parser = clap::builder::BoolishValueParser::new())]
-    pub trust_proxy: bool,
+    /// Believe `X-Forwarded-For` from these proxies (addresses or CIDRs,
+    /// comma-separated; bare `--trust-proxy` means this machine, for Caddy,
+    /// cloudflared or ngrok running beside the box). From anyone else the
+    /// header is ignored: otherwise any client could claim any address.
+    #[arg(long, env = "DT_TRUST_PROXY", num_args = 0..=1, default_missing_value = "loopback",
+          default_value = "", hide_default_value = true, value_parser = parse_trusted_proxies)]
+    pub trust_proxy: TrustedProxies,
+
+    /// Also answer to this host name (a tunnel's or a domain's, e.g.
+    /// `party.example.com`). The box refuses requests naming any other host
+    /// than its addresses, `localhost` and its `.local` name, so a web page
+    /// elsewhere cannot reach it by rebinding DNS. Repeatable.
+    #[arg(long = "public-host", env = "DT_PUBLIC_HOST", value_delimiter = ',', value_parser = parse_public_host)]
+    pub public_hosts: Vec<String>,
 
     /// Let a web app served from this origin call the API with the guest's
     /// cookie (CORS), e.g. `https://party.example.com`. Repeatable; off by
@@ -190,6 +199,64 @@ pub struct Config {
     /// for a party.
     #[arg(long, env = "DT_NO_RATE_LIMITS", value_parser = clap::builder::BoolishValueParser::new())]
     pub no_rate_limits: bool,
+}
+
+/// The proxies whose `X-Forwarded-For` the box believes (empty: none).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedProxies(pub Vec<ipnet::IpNet>);
+
+impl TrustedProxies {
+    pub fn trusts(&self, ip: std::net::IpAddr) -> bool {
+        self.0.iter().any(|net| net.contains(&ip))
+    }
+
+    /// This machine only (loopback).
+    pub fn loopback() -> Self {
+        TrustedProxies(vec![
+            "127.0.0.0/8".parse().expect("a CIDR"),
+            "::1/128".parse().expect("a CIDR"),
+        ])
+    }
+}
+
+/// `loopback` (or a yes-word, as the old on/off flag took), nothing (or a
+/// no-word), or addresses and CIDRs separated by commas.
+fn parse_trusted_proxies(text: &str) -> Result<TrustedProxies, String> {
+    let text = text.trim();
+    match text.to_ascii_lowercase().as_str() {
+        "" | "0" | "false" | "no" | "off" => return Ok(TrustedProxies::default()),
+        "loopback" | "1" | "true" | "yes" | "on" => return Ok(TrustedProxies::loopback()),
+        _ => {}
+    }
+    text.split(',')
+        .map(|part| {
+            let part = part.trim();
+            part.parse::<ipnet::IpNet>()
+                .or_else(|_| part.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    format!("`{part}` is not an address or a CIDR (like 10.0.0.2 or 10.0.0.0/24)")
+                })
+        })
+        .collect::<Result<_, _>>()
+        .map(TrustedProxies)
+}
+
+/// A host name as the Host header carries it, lower case, without a port.
+fn parse_public_host(text: &str) -> Result<String, String> {
+    let host = text.trim().trim_end_matches('.').to_ascii_lowercase();
+    let valid = !host.is_empty()
+        && host.len() <= 253
+        && host.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        });
+    if valid {
+        Ok(host)
+    } else {
+        Err("use a host name like party.example.com (no scheme, no port)".into())
+    }
 }
 
 /// A DNS label: letters, digits and inner hyphens, at most 63.
@@ -229,7 +296,8 @@ impl Config {
             voters_per_network: 2,
             tls_cert: None,
             tls_key: None,
-            trust_proxy: false,
+            trust_proxy: TrustedProxies::default(),
+            public_hosts: Vec::new(),
             cors_origins: Vec::new(),
             no_rate_limits: false,
             music: Vec::new(),
@@ -301,6 +369,36 @@ mod tests {
         assert_eq!(c.bind.port(), 9000);
         assert_eq!(c.db, PathBuf::from("/tmp/x.db"));
         assert!(c.no_mdns);
+    }
+
+    #[test]
+    fn trusted_proxies_are_this_machine_or_named_ranges() {
+        let parse = |args: &[&str]| {
+            let mut all = vec!["democratic-tunes"];
+            all.extend_from_slice(args);
+            Config::try_parse_from(all)
+        };
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        assert!(parse(&[]).unwrap().trust_proxy.0.is_empty());
+        let bare = parse(&["--trust-proxy"]).unwrap().trust_proxy;
+        assert!(bare.trusts(ip("127.0.0.1")) && bare.trusts(ip("::1")));
+        assert!(!bare.trusts(ip("192.168.1.9")));
+        let named = parse(&["--trust-proxy", "10.0.0.2, 192.168.7.0/24"])
+            .unwrap()
+            .trust_proxy;
+        assert!(named.trusts(ip("10.0.0.2")) && named.trusts(ip("192.168.7.200")));
+        assert!(!named.trusts(ip("10.0.0.3")) && !named.trusts(ip("127.0.0.1")));
+        assert!(parse(&["--trust-proxy", "everyone"]).is_err());
+        let hosts = parse(&[
+            "--public-host",
+            "Party.Example.com",
+            "--public-host",
+            "x.trycloudflare.com",
+        ])
+        .unwrap()
+        .public_hosts;
+        assert_eq!(hosts, ["party.example.com", "x.trycloudflare.com"]);
+        assert!(parse(&["--public-host", "https://party.example.com"]).is_err());
     }
 
     #[test]

@@ -29,5 +29,5 @@ pub mod speaker;
 /// The only code that touches SQLite.
 pub mod store;
 
-pub use config::Config;
+pub use config::{Config, TrustedProxies};
 pub use http::Server;

@@ -25,7 +25,7 @@ use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls;
 use tower::ServiceExt;
 
-use crate::config::{Config, TLS_HANDSHAKE_TIMEOUT};
+use crate::config::{Config, TLS_HANDSHAKE_TIMEOUT, TrustedProxies};
 
 /// Open connections per client address.
 #[derive(Clone)]
@@ -163,23 +163,37 @@ pub async fn serve(
     graceful.shutdown().await;
 }
 
-/// The address a request came from: the peer, or with `trust_proxy` the
-/// last address the proxy put in `X-Forwarded-For` (what it saw).
-pub fn client_ip(parts: &axum::http::request::Parts, trust_proxy: bool) -> Option<IpAddr> {
-    if trust_proxy
-        && let Some(ip) = parts
-            .headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .filter_map(|s| s.trim().parse::<IpAddr>().ok())
-            .next_back()
-    {
-        return Some(ip);
-    }
-    parts
+/// The address a request came from. A peer the box trusts as a proxy
+/// (`--trust-proxy`) speaks for its clients: the rightmost address in
+/// `X-Forwarded-For` that is not itself a trusted proxy is the client
+/// (hops further left could be forged by that client). From anyone else
+/// the header counts for nothing.
+pub fn client_ip(parts: &axum::http::request::Parts, trusted: &TrustedProxies) -> Option<IpAddr> {
+    let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
+        .map(|c| c.0.ip())?;
+    if !trusted.trusts(peer) {
+        return Some(peer);
+    }
+    let mut client = peer;
+    let hops = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect::<Vec<_>>();
+    for hop in hops.iter().rev() {
+        let Ok(ip) = hop.parse::<IpAddr>() else {
+            // Garbage in the chain: trust nothing further left.
+            break;
+        };
+        client = ip;
+        if !trusted.trusts(ip) {
+            break;
+        }
+    }
+    Some(client)
 }

@@ -98,7 +98,7 @@ impl FromRequestParts<super::AppState> for Network {
         parts: &mut Parts,
         state: &super::AppState,
     ) -> Result<Self, Self::Rejection> {
-        let ip = super::connections::client_ip(parts, state.config.trust_proxy)
+        let ip = super::connections::client_ip(parts, &state.config.trust_proxy)
             .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
         Ok(Network(crate::domain::voices::network_of(ip)))
     }

@@ -178,7 +178,7 @@ pub async fn limit(State(state): State<AppState>, request: Request, next: Next) 
         && let Some(action) = Action::of(request.method(), request.uri().path())
     {
         let (parts, body) = request.into_parts();
-        let ip = client_ip(&parts, state.config.trust_proxy);
+        let ip = client_ip(&parts, &state.config.trust_proxy);
         let jar = CookieJar::from_headers(&parts.headers);
         let query_uid = parts.uri.query().and_then(|q| {
             q.split('&')

@@ -36,10 +36,13 @@ pub fn page_headers(headers: &mut axum::http::HeaderMap) {
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
 }
 
-/// Every answer's headers, around the same-origin guard (one middleware for
-/// both: each layer costs every request).
+/// Every answer's headers, around the Host check and the same-origin guard
+/// (one middleware for all: each layer costs every request).
 pub async fn guard(state: State<AppState>, request: Request, next: Next) -> Response {
-    let mut response = same_origin(state, request, next).await;
+    let mut response = match named_host(&request) {
+        Some(host) if !host_allowed(&host, &state.config) => misdirected(&host),
+        _ => same_origin(state, request, next).await,
+    };
     let h = response.headers_mut();
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -50,6 +53,54 @@ pub async fn guard(state: State<AppState>, request: Request, next: Next) -> Resp
         HeaderValue::from_static("no-referrer"),
     );
     response
+}
+
+/// The host a request names (Host, or HTTP/2's authority), lower case,
+/// without its port.
+fn named_host(request: &Request) -> Option<String> {
+    let raw = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| request.uri().authority().map(|a| a.as_str()))?;
+    let raw = raw.trim().to_ascii_lowercase();
+    if let Some(rest) = raw.strip_prefix('[') {
+        // An IPv6 literal: "[::1]:8000".
+        return Some(rest.split(']').next().unwrap_or_default().to_string());
+    }
+    match raw.rsplit_once(':') {
+        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => Some(host.to_string()),
+        _ => Some(raw),
+    }
+}
+
+/// Hosts the box answers to: its addresses (any IP literal), its `.local`
+/// name, names only the home network can give (one label like `raspberrypi`,
+/// or under `.lan`, `.home`, `.home.arpa`, `.internal`, `.localhost`: no
+/// outsider can register them) and the names `--public-host` gives. A page
+/// on another site that rebinds its own name to the box's address names
+/// its own host, and is refused.
+fn host_allowed(host: &str, config: &crate::config::Config) -> bool {
+    const HOME_SUFFIXES: [&str; 5] = [".lan", ".home", ".home.arpa", ".internal", ".localhost"];
+    let host = host.trim_end_matches('.');
+    host.parse::<std::net::IpAddr>().is_ok()
+        || !host.contains('.')
+        || HOME_SUFFIXES.iter().any(|s| host.ends_with(s))
+        || host
+            .strip_suffix(".local")
+            .is_some_and(|name| name == config.hostname)
+        || config.public_hosts.iter().any(|h| h == host)
+}
+
+fn misdirected(host: &str) -> Response {
+    let shown: String = host.chars().take(100).collect();
+    Error::Client {
+        status: axum::http::StatusCode::MISDIRECTED_REQUEST,
+        detail: format!(
+            "This box does not answer to “{shown}”: open it by its address or its .local name (a tunnel's or domain's name needs --public-host)."
+        ),
+    }
+    .into_response()
 }
 
 /// Refuses cross-origin writes and form bodies (see the module's doc).

@@ -14,6 +14,7 @@ use tokio_rustls::rustls;
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::helpers::*;
+use democratic_tunes::TrustedProxies;
 
 /// Votes by one guest, alternating so each changes something, each from the
 /// given forwarded address (if any); answers the statuses.
@@ -79,22 +80,113 @@ async fn a_guest_voting_too_fast_is_told_to_slow_down() {
     );
 }
 
+/// New guests from one phone address, each request claiming another
+/// forwarded address; answers how many were made before the first 429.
+async fn guests_claiming_other_addresses(app: &TestApp, from: &str, n: usize) -> Option<usize> {
+    let phone = app.phone(from.parse().unwrap());
+    for i in 0..n {
+        let res = phone
+            .post(app.url("/auth/guest"))
+            .header(
+                "X-Forwarded-For",
+                format!("10.9.{}.{}", i / 200, i % 200 + 1),
+            )
+            .json(&json!({ "display_name": "G" }))
+            .send()
+            .await
+            .unwrap();
+        if res.status() == StatusCode::TOO_MANY_REQUESTS {
+            return Some(i);
+        }
+        assert_eq!(res.status(), StatusCode::CREATED);
+    }
+    None
+}
+
 #[tokio::test]
-async fn a_forged_forwarded_for_buys_no_extra_votes() {
-    let app = spawn_app().await;
-    let (host, code, item) = one_song_party(&app).await;
-    // Every vote claims another address: the box does not believe any.
-    let answers = votes(&app, &host, &code, &item, 40, true).await;
+async fn a_forged_forwarded_for_from_an_untrusted_peer_changes_nothing() {
+    // The box trusts a proxy on 127.0.0.1 only; a phone on 127.0.0.45 (with
+    // a per-address budget of 300 new guests) claims a fresh address in
+    // every request, and still runs into its own budget.
+    let proxy: democratic_tunes::TrustedProxies =
+        TrustedProxies(vec!["127.0.0.1/32".parse().unwrap()]);
+    let app = spawn_app_configured(|c| c.trust_proxy = proxy).await;
+    let made = guests_claiming_other_addresses(&app, "127.0.0.45", 400).await;
     assert!(
-        answers
-            .iter()
-            .any(|r| r.status() == StatusCode::TOO_MANY_REQUESTS)
+        made.is_some_and(|n| (300..=320).contains(&n)),
+        "the phone's own budget: {made:?}"
     );
+    // Through the trusted proxy, the same header is believed: each
+    // forwarded address has a budget of its own.
+    let made = guests_claiming_other_addresses(&app, "127.0.0.1", 400).await;
+    assert_eq!(made, None);
+}
+
+#[tokio::test]
+async fn a_page_that_rebinds_its_name_to_the_box_is_refused() {
+    let app = spawn_app_configured(|c| c.public_hosts = vec!["party.example.com".into()]).await;
+    let guest = app.guest("Bea").await;
+    let with_host = |host: &str, method: Method, path: &str| {
+        let req = app
+            .client
+            .request(method.clone(), app.url(path))
+            .header("Host", host)
+            .header("X-User-ID", &guest.id);
+        if method == Method::POST {
+            req.json(&json!({ "name": "x" }))
+        } else {
+            req
+        }
+    };
+    for host in [
+        "evil.example",
+        "evil.example:8000",
+        "party.local.evil.example",
+        "localhost.evil",
+    ] {
+        for (method, path) in [
+            (Method::GET, "/health"),
+            (Method::POST, "/rooms"),
+            (Method::GET, "/"),
+        ] {
+            let res = with_host(host, method.clone(), path).send().await.unwrap();
+            let detail = assert_error(res, StatusCode::MISDIRECTED_REQUEST).await;
+            assert!(detail.contains("--public-host"), "{detail}");
+        }
+    }
+    for host in [
+        "localhost:8000",
+        "raspberrypi:8000",
+        "raspberrypi.lan",
+        "party.local",
+        "PARTY.LOCAL:8000",
+        "192.168.1.20:8000",
+        "[fe80::1]:8000",
+        "party.example.com",
+    ] {
+        let res = with_host(host, Method::GET, "/health")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{host}");
+    }
+    // The live socket too.
+    let mut request =
+        tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(format!(
+            "ws://{}/rooms/ABCDEF/ws",
+            app.addr
+        ))
+        .unwrap();
+    request
+        .headers_mut()
+        .insert("host", "evil.example".parse().unwrap());
+    let refused = tokio_tungstenite::connect_async(request).await.unwrap_err();
+    assert!(refused.to_string().contains("421"), "{refused}");
 }
 
 #[tokio::test]
 async fn behind_a_trusted_proxy_each_client_address_has_its_own_budget() {
-    let app = spawn_app_configured(|c| c.trust_proxy = true).await;
+    let app = spawn_app_configured(|c| c.trust_proxy = TrustedProxies::loopback()).await;
     let new_guest = |from: &'static str| {
         app.client
             .post(app.url("/auth/guest"))
