@@ -72,12 +72,10 @@ pub const WAL_SIZE_LIMIT: i64 = 32 * 1024 * 1024;
 /// How long a guest's `uid` cookie lives: a long weekend of partying.
 pub const COOKIE_MAX_AGE_SECS: i64 = 30 * 24 * 60 * 60;
 
-/// A client must send a request's headers within this long, and an idle
-/// keep-alive connection closes after it (slowloris protection).
+/// A client must send a request's headers within this long (the first
+/// request's clock starts when the connection opens, before TLS), and an
+/// idle keep-alive connection closes after it (slowloris protection).
 pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// A TLS client must finish its handshake within this long.
-pub const TLS_HANDSHAKE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Open connections from one address. A 200-guest party behind one NAT
 /// address keeps about two each (a keep-alive connection and the live
@@ -120,6 +118,11 @@ pub struct Config {
     /// See `MAX_CONNECTIONS_PER_ADDRESS` (a field so tests can lower it).
     #[arg(skip = MAX_CONNECTIONS_PER_ADDRESS)]
     pub max_connections_per_address: usize,
+
+    /// Open connections in all; `None`: the open-file limit (raised to its
+    /// hard limit at start) less headroom. A field so tests can lower it.
+    #[arg(skip)]
+    pub max_connections: Option<usize>,
 
     /// The box's name, as the LAN lists it (mDNS service name).
     #[arg(long, env = "DT_NAME", default_value = "Democratic Tunes")]
@@ -292,6 +295,7 @@ impl Config {
             ping_every: std::time::Duration::from_secs(10),
             header_read_timeout: HEADER_READ_TIMEOUT,
             max_connections_per_address: MAX_CONNECTIONS_PER_ADDRESS,
+            max_connections: None,
             new_guest_vote_delay: 0,
             voters_per_network: 2,
             tls_cert: None,

@@ -1,15 +1,29 @@
-//! Accepting connections, for a network that may be hostile: a cap on open
-//! connections per client address, optional TLS (rustls), HTTP/1.1 and
-//! HTTP/2 with a header-read timeout (a slowloris client that dribbles its
-//! headers, or sits idle between requests, is cut off), WebSocket upgrades,
-//! and a graceful shutdown. axum's own `serve` offers none of the timeouts.
+//! Accepting connections, for a network that may be hostile:
+//!
+//! - one deadline covers everything before a connection's first request
+//!   (protocol detection, the TLS handshake, silence): a socket that sends
+//!   nothing, one byte or half a preface is closed after it;
+//! - a cap on open connections per client address, and one overall, below
+//!   the process's file-descriptor limit (raised to its hard limit at
+//!   start). Over the cap, the connection idle the longest goes first; a
+//!   busy box refuses the newcomer. Upgraded live sockets count too, until
+//!   they close;
+//! - optional TLS (rustls), HTTP/1.1 and HTTP/2 with a header-read timeout
+//!   (a slowloris client that dribbles its headers, or sits idle between
+//!   requests, is cut off), WebSocket upgrades and a graceful shutdown.
+//!
+//! axum's own `serve` offers none of the timeouts.
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::task::{Context as TaskContext, Poll};
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use axum::Router;
@@ -20,50 +34,279 @@ use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls;
+use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 use tower::ServiceExt;
 
-use crate::config::{Config, TLS_HANDSHAKE_TIMEOUT, TrustedProxies};
+use crate::config::{Config, TrustedProxies};
 
-/// Open connections per client address.
+/// File descriptors kept free beside connections: SQLite's files, music
+/// files being streamed or scanned, the watcher, logs.
+const FD_HEADROOM: u64 = 256;
+
+/// Raises the open-file limit to its hard limit; answers how many
+/// connections the box may hold (the limit less headroom).
+pub fn connection_budget() -> usize {
+    let limit = rlimit::increase_nofile_limit(u64::MAX).unwrap_or(1024);
+    let budget = limit.saturating_sub(FD_HEADROOM).max(limit / 2).max(16);
+    usize::try_from(budget).unwrap_or(usize::MAX)
+}
+
+/// One open connection, as the caps see it.
+struct Conn {
+    /// Milliseconds since the registry started when a byte last arrived.
+    last_heard_ms: AtomicU64,
+    /// Requests being answered now.
+    in_flight: AtomicU32,
+    /// A live socket (WebSocket): never idle in the caps' sense.
+    upgraded: AtomicBool,
+    /// At least one request arrived.
+    spoke: AtomicBool,
+    close: CancellationToken,
+}
+
+/// Every open connection, by address and overall.
 #[derive(Clone)]
-struct OpenConnections {
-    counts: Arc<Mutex<HashMap<IpAddr, usize>>>,
-    max: usize,
+struct Registry {
+    inner: Arc<Mutex<Open>>,
+    epoch: Instant,
+    per_address: usize,
+    overall: usize,
+    /// When the last "at the cap" warning went out (ms since `epoch`).
+    warned_ms: Arc<AtomicU64>,
 }
 
-/// One connection's place in the count; leaves it when dropped.
+#[derive(Default)]
+struct Open {
+    next_id: u64,
+    by_id: HashMap<u64, (IpAddr, Arc<Conn>)>,
+    per_ip: HashMap<IpAddr, usize>,
+    refused_since_warning: u64,
+}
+
+/// One connection's place in the registry; leaves it when dropped (when
+/// the socket closes, also after an upgrade).
 struct Slot {
-    open: OpenConnections,
-    ip: IpAddr,
+    registry: Registry,
+    id: u64,
+    conn: Arc<Conn>,
 }
 
-impl OpenConnections {
+/// What a warning at the cap says, at most once a minute.
+const WARN_EVERY: Duration = Duration::from_secs(60);
+
+impl Registry {
+    fn new(per_address: usize, overall: usize) -> Self {
+        Registry {
+            inner: Arc::default(),
+            epoch: Instant::now(),
+            per_address,
+            overall,
+            warned_ms: Arc::new(AtomicU64::new(u64::MAX)),
+        }
+    }
+
+    fn now_ms(&self) -> u64 {
+        self.epoch.elapsed().as_millis() as u64
+    }
+
+    /// A place for a new connection from `ip`: refused over the address's
+    /// cap; over the overall cap, the connection heard from longest ago
+    /// (and not answering or upgraded) is closed to make room, else the
+    /// newcomer is refused.
     fn take(&self, ip: IpAddr) -> Option<Slot> {
-        let mut open = self.counts.lock().expect("connections lock");
-        let count = open.entry(ip).or_default();
-        if *count >= self.max {
+        let mut open = self.inner.lock().expect("connections lock");
+        if open.per_ip.get(&ip).copied().unwrap_or(0) >= self.per_address {
+            drop(open);
+            self.refused("too many connections from one address");
             return None;
         }
-        *count += 1;
+        if open.by_id.len() >= self.overall {
+            let idlest = open
+                .by_id
+                .iter()
+                .filter(|(_, (_, c))| {
+                    c.in_flight.load(Ordering::Relaxed) == 0 && !c.upgraded.load(Ordering::Relaxed)
+                })
+                .min_by_key(|(_, (_, c))| c.last_heard_ms.load(Ordering::Relaxed))
+                .map(|(id, (_, c))| (*id, c.clone()));
+            let Some((id, idlest)) = idlest else {
+                drop(open);
+                self.refused("every connection is busy");
+                return None;
+            };
+            // It leaves the count now; its socket closes as its task sees
+            // the token.
+            idlest.close.cancel();
+            if let Some((old_ip, _)) = open.by_id.remove(&id) {
+                decrement(&mut open.per_ip, old_ip);
+            }
+            open.refused_since_warning += 1;
+        }
+        open.next_id += 1;
+        let id = open.next_id;
+        let conn = Arc::new(Conn {
+            last_heard_ms: AtomicU64::new(self.now_ms()),
+            in_flight: AtomicU32::new(0),
+            upgraded: AtomicBool::new(false),
+            spoke: AtomicBool::new(false),
+            close: CancellationToken::new(),
+        });
+        open.by_id.insert(id, (ip, conn.clone()));
+        *open.per_ip.entry(ip).or_default() += 1;
+        let at_cap = open.by_id.len() >= self.overall;
+        drop(open);
+        if at_cap {
+            self.warn_at_cap();
+        }
         Some(Slot {
-            open: self.clone(),
-            ip,
+            registry: self.clone(),
+            id,
+            conn,
         })
+    }
+
+    fn refused(&self, why: &'static str) {
+        tracing::debug!("connection refused: {why}");
+        self.inner
+            .lock()
+            .expect("connections lock")
+            .refused_since_warning += 1;
+        self.warn_at_cap();
+    }
+
+    /// One line a minute while the box is at a cap, not one per socket.
+    fn warn_at_cap(&self) {
+        let now = self.now_ms();
+        let last = self.warned_ms.load(Ordering::Relaxed);
+        if last != u64::MAX && now.saturating_sub(last) < WARN_EVERY.as_millis() as u64 {
+            return;
+        }
+        if self
+            .warned_ms
+            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+            .is_err()
+        {
+            return;
+        }
+        let (open, refused) = {
+            let mut o = self.inner.lock().expect("connections lock");
+            (o.by_id.len(), std::mem::take(&mut o.refused_since_warning))
+        };
+        tracing::warn!(
+            open,
+            cap = self.overall,
+            closed_or_refused = refused,
+            "at the connection cap: closing the idlest connections (logged once a minute)"
+        );
+    }
+}
+
+fn decrement(per_ip: &mut HashMap<IpAddr, usize>, ip: IpAddr) {
+    if let Some(count) = per_ip.get_mut(&ip) {
+        *count -= 1;
+        if *count == 0 {
+            per_ip.remove(&ip);
+        }
     }
 }
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        let mut open = self.open.counts.lock().expect("connections lock");
-        if let Some(count) = open.get_mut(&self.ip) {
-            *count -= 1;
-            if *count == 0 {
-                open.remove(&self.ip);
-            }
+        let mut open = self.registry.inner.lock().expect("connections lock");
+        // Already gone if it was closed to make room.
+        if let Some((ip, _)) = open.by_id.remove(&self.id) {
+            decrement(&mut open.per_ip, ip);
         }
+    }
+}
+
+/// A connection's stream that keeps its slot (so it counts until the socket
+/// closes, also once upgraded to a live socket), notes when it was last
+/// heard from, and ends when the registry closes it.
+struct Counted<S> {
+    inner: S,
+    slot: Slot,
+    closed: Pin<Box<WaitForCancellationFutureOwned>>,
+}
+
+impl<S> Counted<S> {
+    fn new(inner: S, slot: Slot) -> Self {
+        let closed = Box::pin(slot.conn.close.clone().cancelled_owned());
+        Counted {
+            inner,
+            slot,
+            closed,
+        }
+    }
+
+    fn evicted(&mut self, cx: &mut TaskContext<'_>) -> bool {
+        self.closed.as_mut().poll(cx).is_ready()
+    }
+}
+
+fn evicted_error() -> io::Error {
+    io::Error::new(io::ErrorKind::ConnectionAborted, "closed to make room")
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Counted<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut TaskContext<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        if self.evicted(cx) {
+            return Poll::Ready(Err(evicted_error()));
+        }
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if matches!(polled, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            let now = self.slot.registry.now_ms();
+            self.slot.conn.last_heard_ms.store(now, Ordering::Relaxed);
+        }
+        polled
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Counted<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut TaskContext<'_>,
+        data: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        if self.evicted(cx) {
+            return Poll::Ready(Err(evicted_error()));
+        }
+        Pin::new(&mut self.inner).poll_write(cx, data)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// Counts a request in flight while it is answered; a 101 marks the
+/// connection upgraded.
+struct InFlight(Arc<Conn>);
+
+impl InFlight {
+    fn start(conn: &Arc<Conn>) -> Self {
+        conn.spoke.store(true, Ordering::Relaxed);
+        conn.in_flight.fetch_add(1, Ordering::Relaxed);
+        InFlight(conn.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -106,10 +349,10 @@ pub async fn serve(
     let http = Arc::new(http);
     let tls = tls.map(TlsAcceptor::from);
     let graceful = GracefulShutdown::new();
-    let open = OpenConnections {
-        counts: Arc::default(),
-        max: config.max_connections_per_address,
-    };
+    let overall = config.max_connections.unwrap_or_else(connection_budget);
+    tracing::info!(max_connections = overall, "accepting connections");
+    let registry = Registry::new(config.max_connections_per_address, overall);
+    let first_request_within = config.header_read_timeout;
     let mut shutdown = std::pin::pin!(shutdown);
 
     loop {
@@ -117,45 +360,74 @@ pub async fn serve(
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
                 Err(e) => {
-                    // Out of file descriptors, say: wait rather than spin.
-                    tracing::warn!(error = %e, "cannot accept a connection");
+                    // Out of file descriptors, say: wait rather than spin,
+                    // and say so once a minute at most.
+                    registry.refused("cannot accept");
+                    tracing::debug!(error = %e, "cannot accept a connection");
                     tokio::time::sleep(Duration::from_millis(100)).await;
                     continue;
                 }
             },
             () = &mut shutdown => break,
         };
-        let Some(slot) = open.take(peer.ip()) else {
-            tracing::debug!("too many connections from one address; refused");
+        let Some(slot) = registry.take(peer.ip()) else {
             continue;
         };
         let _ = stream.set_nodelay(true);
+        let conn = slot.conn.clone();
         let service = hyper::service::service_fn({
             let router = router.clone();
+            let conn = conn.clone();
             move |mut request: hyper::Request<Incoming>| {
                 request.extensions_mut().insert(ConnectInfo(peer));
-                router.clone().oneshot(request)
+                let in_flight = InFlight::start(&conn);
+                let answer = router.clone().oneshot(request);
+                async move {
+                    let response = answer.await;
+                    if let Ok(r) = &response
+                        && r.status() == axum::http::StatusCode::SWITCHING_PROTOCOLS
+                    {
+                        in_flight.0.upgraded.store(true, Ordering::Relaxed);
+                    }
+                    drop(in_flight);
+                    response
+                }
             }
         });
         let http = http.clone();
         let watcher = graceful.watcher();
         let tls = tls.clone();
         tokio::spawn(async move {
-            let _slot = slot;
-            match tls {
-                None => {
-                    let conn = http.serve_connection_with_upgrades(TokioIo::new(stream), service);
-                    let _ = watcher.watch(conn.into_owned()).await;
+            let stream = Counted::new(stream, slot);
+            let served = async move {
+                match tls {
+                    None => {
+                        let conn =
+                            http.serve_connection_with_upgrades(TokioIo::new(stream), service);
+                        let _ = watcher.watch(conn.into_owned()).await;
+                    }
+                    Some(acceptor) => {
+                        let Ok(stream) = acceptor.accept(stream).await else {
+                            return;
+                        };
+                        let conn =
+                            http.serve_connection_with_upgrades(TokioIo::new(stream), service);
+                        let _ = watcher.watch(conn.into_owned()).await;
+                    }
                 }
-                Some(acceptor) => {
-                    let Ok(Ok(stream)) =
-                        tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await
-                    else {
-                        return;
-                    };
-                    let conn = http.serve_connection_with_upgrades(TokioIo::new(stream), service);
-                    let _ = watcher.watch(conn.into_owned()).await;
+            };
+            // One deadline for all that comes before the first request:
+            // detecting the protocol, the TLS handshake, silence.
+            let deadline = async {
+                tokio::time::sleep(first_request_within).await;
+                if conn.spoke.load(Ordering::Relaxed) {
+                    std::future::pending::<()>().await;
                 }
+            };
+            tokio::select! {
+                () = served => {}
+                () = deadline => {}
+                () = conn.close.cancelled() => {}
             }
         });
     }

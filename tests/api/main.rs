@@ -6,6 +6,7 @@ mod helpers;
 mod auth;
 mod bans;
 mod binary;
+mod connections;
 mod crash;
 mod disk_full;
 mod docs;
