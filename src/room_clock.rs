@@ -3,23 +3,39 @@
 //! (a silent song ends by the clock; one with audio when its player says
 //! so, or a grace later when no player does), and now and then it starts
 //! rooms where nothing plays but something waits (after a restart, or
-//! anything else that left a room idle).
+//! anything else that left a room idle). Once a minute it lets go of
+//! the rooms and users memory holds for nobody.
 
 use tokio_util::sync::CancellationToken;
 
-use crate::config::{CLOCK_IDLE_EVERY, CLOCK_TICK};
+use std::time::Duration;
+
+use crate::config::{CLOCK_IDLE_EVERY, CLOCK_TICK, SWEEP_EVERY, USER_UNSEEN};
 use crate::store::{ClockDue, Store};
 
-/// Runs the clock until `shutdown`.
-pub fn start(store: Store, shutdown: CancellationToken) -> tokio::task::JoinHandle<()> {
+/// Runs the clock until `shutdown`; rooms unused for `room_idle` leave
+/// memory.
+pub fn start(
+    store: Store,
+    shutdown: CancellationToken,
+    room_idle: Duration,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(CLOCK_TICK);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut last_idle_check: Option<tokio::time::Instant> = None;
+        let mut last_sweep = tokio::time::Instant::now();
         loop {
             tokio::select! {
                 _ = shutdown.cancelled() => break,
                 _ = tick.tick() => {}
+            }
+            if last_sweep.elapsed() >= SWEEP_EVERY.min(room_idle) {
+                last_sweep = tokio::time::Instant::now();
+                let (rooms, users) = store.forget_idle(room_idle, USER_UNSEEN);
+                if rooms + users > 0 {
+                    tracing::debug!(rooms, users, "idle rooms and users left memory");
+                }
             }
             let idle = last_idle_check.is_none_or(|at| at.elapsed() >= CLOCK_IDLE_EVERY);
             if idle {

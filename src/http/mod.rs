@@ -254,7 +254,11 @@ impl Server {
                 }
             }
         };
-        let clock = crate::room_clock::start(store.clone(), realtime.shutdown.clone());
+        let clock = crate::room_clock::start(
+            store.clone(),
+            realtime.shutdown.clone(),
+            Duration::from_secs(config.room_idle_secs),
+        );
         if config.speaker {
             let (store, device, closing) = (
                 self.state.store.clone(),

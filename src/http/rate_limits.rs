@@ -38,6 +38,12 @@ pub enum Action {
     Add,
     Vote,
     LiveConnect,
+    /// Starting a party.
+    NewRoom,
+    /// Running one: settings, roles, kicks and bans, networks, skips, the
+    /// player's reports and controls, rescans. Each is an fsynced write
+    /// and a line in the log.
+    ChangeRoom,
 }
 
 impl Action {
@@ -45,7 +51,7 @@ impl Action {
     fn of(method: &Method, path: &str) -> Option<Action> {
         // Without allocating: this runs for every request.
         let mut segments = path.trim_matches('/').split('/');
-        let mut parts = [""; 5];
+        let mut parts = [""; 6];
         let mut n = 0;
         for segment in segments.by_ref() {
             if n == parts.len() {
@@ -57,22 +63,44 @@ impl Action {
         match (method, &parts[..n]) {
             (&Method::POST, ["auth", "guest"]) => Some(Action::NewGuest),
             (&Method::POST, ["rooms", "join"]) => Some(Action::Join),
+            (&Method::POST, ["rooms"]) => Some(Action::NewRoom),
             (&Method::POST, ["tracks", "rooms", _, "tracks"]) => Some(Action::Add),
             (&Method::POST, ["votes", "rooms", _, "votes"]) => Some(Action::Vote),
             (&Method::GET, ["rooms", _, "ws"]) => Some(Action::LiveConnect),
+            (&Method::POST, ["library", "rescan"]) => Some(Action::ChangeRoom),
+            (m, ["rooms", _, ..]) if m != Method::GET && m != Method::HEAD => {
+                Some(Action::ChangeRoom)
+            }
+            (&Method::DELETE, ["tracks", "rooms", _, "tracks", _]) => Some(Action::ChangeRoom),
             _ => None,
         }
     }
 
-    /// (sustained per second, burst) per address, then per identity.
-    pub const fn budgets(self) -> ((u32, u32), Option<(u32, u32)>) {
+    /// Per address, then per identity.
+    pub const fn budgets(self) -> (Budget, Option<Budget>) {
+        const fn per_second(n: u64, burst: u32) -> Budget {
+            Budget {
+                burst,
+                every: Duration::from_nanos(1_000_000_000 / n),
+            }
+        }
         match self {
             // A whole party arriving at once, then a trickle.
-            Action::NewGuest => ((5, 300), None),
-            Action::Join => ((10, 300), Some((1, 10))),
-            Action::Add => ((10, 200), Some((1, 10))),
-            Action::Vote => ((100, 600), Some((5, 30))),
-            Action::LiveConnect => ((20, 400), Some((1, 10))),
+            Action::NewGuest => (per_second(5, 300), None),
+            Action::Join => (per_second(10, 300), Some(per_second(1, 10))),
+            Action::Add => (per_second(10, 200), Some(per_second(1, 10))),
+            Action::Vote => (per_second(100, 600), Some(per_second(5, 30))),
+            Action::LiveConnect => (per_second(20, 400), Some(per_second(1, 10))),
+            // A party or two per evening, not thousands.
+            Action::NewRoom => (
+                Budget {
+                    burst: 5,
+                    every: Duration::from_secs(10 * 60),
+                },
+                None,
+            ),
+            // A host at work clicks fast, for a while; a script not for long.
+            Action::ChangeRoom => (per_second(20, 600), Some(per_second(2, 40))),
         }
     }
 
@@ -83,17 +111,28 @@ impl Action {
             Action::Add => "songs added",
             Action::Vote => "votes",
             Action::LiveConnect => "live connections",
+            Action::NewRoom => "new parties",
+            Action::ChangeRoom => "changes to the party",
         }
     }
 }
 
-const ACTIONS: [Action; 5] = [
+const ACTIONS: [Action; 7] = [
     Action::NewGuest,
     Action::Join,
     Action::Add,
     Action::Vote,
     Action::LiveConnect,
+    Action::NewRoom,
+    Action::ChangeRoom,
 ];
+
+/// A token bucket: `burst` at once, then one more every `every`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    pub burst: u32,
+    pub every: Duration,
+}
 
 struct Buckets {
     action: Action,
@@ -109,9 +148,10 @@ pub struct RateLimits {
     clock: DefaultClock,
 }
 
-fn quota((per_second, burst): (u32, u32)) -> Quota {
-    let nz = |n: u32| NonZeroU32::new(n).expect("budgets are positive");
-    Quota::per_second(nz(per_second)).allow_burst(nz(burst))
+fn quota(budget: Budget) -> Quota {
+    Quota::with_period(budget.every)
+        .expect("budgets refill")
+        .allow_burst(NonZeroU32::new(budget.burst).expect("budgets are positive"))
 }
 
 impl Default for RateLimits {
@@ -227,6 +267,24 @@ mod tests {
             Action::of(&Method::GET, "/rooms/ABCDEF/ws"),
             Some(Action::LiveConnect)
         );
+        assert_eq!(Action::of(&Method::POST, "/rooms"), Some(Action::NewRoom));
+        for (method, path) in [
+            (Method::PATCH, "/rooms/ABCDEF/settings"),
+            (Method::POST, "/rooms/ABCDEF/members/m1/kick"),
+            (Method::PUT, "/rooms/ABCDEF/members/m1/role"),
+            (Method::POST, "/rooms/ABCDEF/now-playing/skip"),
+            (Method::POST, "/rooms/ABCDEF/advance"),
+            (Method::DELETE, "/rooms/ABCDEF/bans/b1"),
+            (Method::DELETE, "/tracks/rooms/ABCDEF/tracks/t1"),
+            (Method::POST, "/library/rescan"),
+        ] {
+            assert_eq!(
+                Action::of(&method, path),
+                Some(Action::ChangeRoom),
+                "{path}"
+            );
+        }
+        assert_eq!(Action::of(&Method::GET, "/rooms/ABCDEF/settings"), None);
         assert_eq!(Action::of(&Method::GET, "/tracks/rooms/ABCDEF/queue"), None);
         assert_eq!(Action::of(&Method::GET, "/auth/guest"), None);
     }
@@ -236,7 +294,7 @@ mod tests {
         let limits = RateLimits::default();
         let (me, you) = (Uuid::new_v4(), Uuid::new_v4());
         let ip: IpAddr = "10.0.0.7".parse().unwrap();
-        let (_, Some((_, burst))) = Action::Vote.budgets() else {
+        let (_, Some(Budget { burst, .. })) = Action::Vote.budgets() else {
             unreachable!()
         };
         for _ in 0..burst {

@@ -7,6 +7,9 @@ use super::{Store, Tx, now, rooms, users};
 use crate::error::{Error, Result};
 use crate::model::AuditEntry;
 
+/// Rows kept per room: the newest (a night of moderation is hundreds).
+pub const KEPT: i64 = 5_000;
+
 /// How much of the log one request returns (newest first).
 const PAGE: i64 = 200;
 
@@ -46,6 +49,13 @@ fn insert(
         "INSERT INTO audit (room_id, at, actor, action, target, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![room_id, now(), actor, action, target, detail])?;
+    // The log keeps each room's newest rows: one index step finds the
+    // oldest to keep, one range delete drops what is older.
+    conn.prepare_cached(
+        "DELETE FROM audit WHERE room_id = ?1 AND seq < (
+             SELECT seq FROM audit WHERE room_id = ?1 ORDER BY seq DESC LIMIT 1 OFFSET ?2)",
+    )?
+    .execute(params![room_id, KEPT - 1])?;
     Ok(())
 }
 

@@ -174,6 +174,20 @@ impl Store {
             .store(audio == Audio::Sources, Ordering::SeqCst);
     }
 
+    /// Lets go of what memory holds for nobody: rooms unused for
+    /// `rooms_idle` (nobody connected, nothing playing) and users not seen
+    /// for `users_unseen`. SQLite keeps them; they load again when asked.
+    pub fn forget_idle(
+        &self,
+        rooms_idle: std::time::Duration,
+        users_unseen: std::time::Duration,
+    ) -> (usize, usize) {
+        (
+            self.rooms.forget_idle(rooms_idle),
+            self.users.forget_unseen(users_unseen),
+        )
+    }
+
     pub fn audio(&self) -> Audio {
         if self.has_audio_sources.load(Ordering::SeqCst) {
             Audio::Sources

@@ -8,7 +8,9 @@
 //! updates can subscribe to changes.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
+use std::time::Instant;
 
 use axum::body::Bytes;
 use rusqlite::{Connection, OptionalExtension};
@@ -260,22 +262,53 @@ pub fn micros(text: &str) -> i64 {
         .unwrap_or(i64::MIN)
 }
 
-/// The latest snapshot of every room seen since start, by code.
+/// The latest snapshot of every room in use, by code. A room nobody
+/// follows, where nothing plays and nothing changed for a long while,
+/// leaves (`forget_idle`) and is loaded again when next asked for.
 #[derive(Default)]
 pub struct RoomCache {
-    rooms: RwLock<HashMap<String, watch::Sender<Arc<RoomSnapshot>>>>,
+    rooms: RwLock<HashMap<String, Cached>>,
+}
+
+struct Cached {
+    tx: watch::Sender<Arc<RoomSnapshot>>,
+    /// When it was last published or read.
+    used: AtomicU64,
+}
+
+/// Seconds on a clock that only moves forward, for "used" times.
+fn clock_secs() -> u64 {
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_secs()
 }
 
 impl RoomCache {
     pub fn get(&self, code: &str) -> Option<Arc<RoomSnapshot>> {
         let rooms = self.rooms.read().expect("room cache lock");
-        rooms.get(code).map(|tx| tx.borrow().clone())
+        rooms.get(code).map(|c| {
+            c.used.store(clock_secs(), Ordering::Relaxed);
+            c.tx.borrow().clone()
+        })
     }
 
     /// Follows a room's snapshots as they are published.
     pub fn subscribe(&self, code: &str) -> Option<watch::Receiver<Arc<RoomSnapshot>>> {
         let rooms = self.rooms.read().expect("room cache lock");
-        rooms.get(code).map(|tx| tx.subscribe())
+        rooms.get(code).map(|c| c.tx.subscribe())
+    }
+
+    /// Lets go of rooms nobody follows live, where nothing plays, unused
+    /// for `idle`. Answers how many left.
+    pub fn forget_idle(&self, idle: std::time::Duration) -> usize {
+        let now = clock_secs();
+        let mut rooms = self.rooms.write().expect("room cache lock");
+        let before = rooms.len();
+        rooms.retain(|_, c| {
+            c.tx.receiver_count() > 0
+                || c.tx.borrow().now_playing.is_some()
+                || now.saturating_sub(c.used.load(Ordering::Relaxed)) < idle.as_secs()
+        });
+        before - rooms.len()
     }
 
     /// Stores `snapshot` unless a newer one is already there (a reader's
@@ -284,20 +317,24 @@ impl RoomCache {
         let snapshot = Arc::new(snapshot);
         let mut rooms = self.rooms.write().expect("room cache lock");
         match rooms.get(&snapshot.info.code) {
-            Some(tx) => {
-                tx.send_if_modified(|current| {
+            Some(c) => {
+                c.used.store(clock_secs(), Ordering::Relaxed);
+                c.tx.send_if_modified(|current| {
                     let newer = snapshot.version > current.version;
                     if newer {
                         *current = snapshot.clone();
                     }
                     newer
                 });
-                tx.borrow().clone()
+                c.tx.borrow().clone()
             }
             None => {
                 rooms.insert(
                     snapshot.info.code.clone(),
-                    watch::Sender::new(snapshot.clone()),
+                    Cached {
+                        tx: watch::Sender::new(snapshot.clone()),
+                        used: AtomicU64::new(clock_secs()),
+                    },
                 );
                 snapshot
             }
@@ -307,6 +344,6 @@ impl RoomCache {
     /// Forgets a room, so the next read loads it from SQLite again.
     pub fn forget(&self, room_id: &str) {
         let mut rooms = self.rooms.write().expect("room cache lock");
-        rooms.retain(|_, tx| tx.borrow().id != room_id);
+        rooms.retain(|_, c| c.tx.borrow().id != room_id);
     }
 }

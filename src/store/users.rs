@@ -1,5 +1,7 @@
 use std::collections::HashMap;
 use std::sync::RwLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
@@ -16,27 +18,54 @@ pub struct User {
     pub device: Option<String>,
 }
 
-/// Users the box has issued and seen since start, with their device. Users
-/// are never deleted, so a hit is always right; a miss asks SQLite.
+/// Users the box has issued and seen lately, with their device. Users are
+/// never deleted, so a hit is always right; a miss asks SQLite. Users not
+/// seen for a while leave (`forget_unseen`).
 #[derive(Default)]
 pub struct UserCache {
-    known: RwLock<HashMap<Uuid, Option<String>>>,
+    known: RwLock<HashMap<Uuid, Known>>,
+}
+
+struct Known {
+    device: Option<String>,
+    /// Seconds since the cache began, when last asked for.
+    seen: AtomicU64,
+}
+
+fn clock_secs() -> u64 {
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_secs()
 }
 
 impl UserCache {
     fn get(&self, id: Uuid) -> Option<User> {
         let known = self.known.read().expect("user cache lock");
-        known.get(&id).map(|device| User {
-            id: id.to_string(),
-            device: device.clone(),
+        known.get(&id).map(|k| {
+            k.seen.store(clock_secs(), Ordering::Relaxed);
+            User {
+                id: id.to_string(),
+                device: k.device.clone(),
+            }
         })
     }
 
     fn insert(&self, id: Uuid, device: Option<String>) {
-        self.known
-            .write()
-            .expect("user cache lock")
-            .insert(id, device);
+        self.known.write().expect("user cache lock").insert(
+            id,
+            Known {
+                device,
+                seen: AtomicU64::new(clock_secs()),
+            },
+        );
+    }
+
+    /// Lets go of users not seen for `unseen`; answers how many left.
+    pub fn forget_unseen(&self, unseen: std::time::Duration) -> usize {
+        let now = clock_secs();
+        let mut known = self.known.write().expect("user cache lock");
+        let before = known.len();
+        known.retain(|_, k| now.saturating_sub(k.seen.load(Ordering::Relaxed)) < unseen.as_secs());
+        before - known.len()
     }
 }
 

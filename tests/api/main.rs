@@ -12,6 +12,7 @@ mod disk_full;
 mod docs;
 mod errors;
 mod fair;
+mod growth;
 mod hostile;
 mod library;
 mod live;
