@@ -80,8 +80,8 @@ async fn run(clients: usize) -> Row {
         let uid = api.guest(&format!("Guest {i}")).await;
         api.post("/rooms/join", Some(&uid), json!({ "code": code }))
             .await;
-        let url = format!("{ws_base}/rooms/{code}/ws?uid={uid}");
-        let (socket, _) = tokio_tungstenite::connect_async(url)
+        let url = format!("{ws_base}/rooms/{code}/ws");
+        let (socket, _) = tokio_tungstenite::connect_async(common::ws_request(&url, &uid))
             .await
             .expect("socket opens");
         let arrivals = arrivals.clone();

@@ -127,3 +127,17 @@ pub fn rss_kb(pid: u32, field: &str) -> u64 {
         .and_then(|v| v.parse().ok())
         .unwrap_or(0)
 }
+
+/// A WebSocket request for `url` as `uid` (the header, as a non-browser
+/// client sends it; ids never go in URLs).
+pub fn ws_request(
+    url: &str,
+    uid: &str,
+) -> tokio_tungstenite::tungstenite::handshake::client::Request {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut request = url.into_client_request().unwrap();
+    request
+        .headers_mut()
+        .insert("x-user-id", uid.parse().unwrap());
+    request
+}

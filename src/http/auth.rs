@@ -71,10 +71,19 @@ async fn create_guest(
     Ok((StatusCode::CREATED, jar.add(uid).add(device), Json(guest)))
 }
 
-/// Forget this browser's identity: clears the `uid` cookie.
+/// Forget this browser's identity: clears the `uid` cookie, and the id
+/// (from the cookie or header) stops working.
 #[utoipa::path(post, path = "/auth/logout", tag = "auth",
     responses((status = 204, description = "Cookie cleared")))]
-async fn logout(State(state): State<AppState>, jar: CookieJar) -> (StatusCode, CookieJar) {
+async fn logout(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    jar: CookieJar,
+) -> Result<(StatusCode, CookieJar)> {
+    // The id is a credential: once logged out, it is no id any more.
+    if let Ok(user) = super::extract::identity(&headers, &jar) {
+        state.store.revoke(user).await?;
+    }
     // Always send the expired cookie: the browser may hold one the request
     // did not carry.
     let cookie = Cookie::build((UID_COOKIE, ""))
@@ -83,5 +92,5 @@ async fn logout(State(state): State<AppState>, jar: CookieJar) -> (StatusCode, C
         .same_site(SameSite::Lax)
         .path("/")
         .max_age(time::Duration::ZERO);
-    (StatusCode::NO_CONTENT, jar.add(cookie))
+    Ok((StatusCode::NO_CONTENT, jar.add(cookie)))
 }

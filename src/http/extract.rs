@@ -27,19 +27,19 @@ impl<S: Send + Sync> FromRequestParts<S> for Identity {
         let jar = CookieJar::from_request_parts(parts, state)
             .await
             .unwrap_or_default();
-        identity(&parts.headers, &jar, None).map(Identity)
+        identity(&parts.headers, &jar).map(Identity)
     }
 }
 
-/// The id a request claims, from (in order) the `X-User-ID` header, the
-/// `uid` cookie, or a `uid` query parameter where the caller allows one
-/// (WebSockets from browsers cannot set headers).
-pub fn identity(headers: &HeaderMap, jar: &CookieJar, query: Option<&str>) -> Result<Uuid, Error> {
+/// The id a request claims, from the `X-User-ID` header, else the `uid`
+/// cookie: the one way every handler and the rate limiter read it. Never
+/// from the URL (ids are credentials; URLs end up in logs): a live socket
+/// without either uses a ticket.
+pub fn identity(headers: &HeaderMap, jar: &CookieJar) -> Result<Uuid, Error> {
     let raw = headers
         .get(UID_HEADER)
         .map(|v| v.to_str().unwrap_or_default())
         .or_else(|| jar.get(UID_COOKIE).map(|c| c.value()))
-        .or(query)
         .ok_or_else(|| {
             Error::Unauthorized("Not signed in: join as a guest first (POST /auth/guest).".into())
         })?;

@@ -8,20 +8,23 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use axum::Json;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum_extra::extract::CookieJar;
 use futures_util::{SinkExt, StreamExt};
+use serde::Serialize;
 use tokio::time::{Instant, interval, timeout};
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::AppState;
-use super::extract::{Network, identity};
-use crate::error::Result;
-use crate::realtime::{Connection, Personal, Realtime};
+use super::extract::{Identity, Network, identity};
+use crate::error::{Error, Result};
+use crate::realtime::{Connection, Frames, Personal, Realtime, TICKET_LIFETIME};
 
 /// A phone that cannot take a frame for this long is dropped (it
 /// reconnects and gets a fresh snapshot).
@@ -34,17 +37,52 @@ const MAX_MESSAGES_PER_WINDOW: u32 = 50;
 const MESSAGE_WINDOW: Duration = Duration::from_secs(10);
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(live))
+    OpenApiRouter::new()
+        .routes(routes!(live))
+        .routes(routes!(live_ticket))
+}
+
+/// A single-use ticket to open the room's live socket.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LiveTicket {
+    /// Pass it as `?ticket=` to `GET /rooms/{code}/ws`, once.
+    ticket: String,
+    /// It is good for this many seconds.
+    expires_in: u64,
+}
+
+/// A ticket to open the room's live socket (members only): for clients
+/// that cannot send the `uid` cookie or a header on a WebSocket. Good once,
+/// within 30 s, for this room.
+#[utoipa::path(post, path = "/rooms/{code}/live-ticket", tag = "rooms",
+    params(("code" = String, Path, description = "Room code")),
+    responses(
+        (status = 200, body = LiveTicket),
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "Not a member of the room"),
+        (status = 404, description = "No room with that code"),
+    ))]
+async fn live_ticket(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    Path(code): Path<String>,
+) -> Result<Json<LiveTicket>> {
+    let member = state.store.member(user, code).await?;
+    Ok(Json(LiveTicket {
+        ticket: state.realtime.issue_ticket(user, &member.room_id),
+        expires_in: TICKET_LIFETIME.as_secs(),
+    }))
 }
 
 /// The room, live: a WebSocket sending `{"type": "snapshot", "version",
 /// "queue", "now_playing", "presence"}` on connect and after every change.
-/// Identity: the `uid` cookie, the `X-User-ID` header, or a `uid` query
-/// parameter (for clients that cannot set headers).
+/// Identity: the `uid` cookie, the `X-User-ID` header, or a `ticket` from
+/// `POST /rooms/{code}/live-ticket` (never the id itself in the URL).
 #[utoipa::path(get, path = "/rooms/{code}/ws", tag = "rooms",
     params(
         ("code" = String, Path, description = "Room code"),
-        ("uid" = Option<String>, Query, description = "User id, for clients that cannot send the cookie or header"),
+        ("ticket" = Option<String>, Query, description = "A ticket from POST /rooms/{code}/live-ticket, for clients that cannot send the cookie or header"),
+        ("frames" = Option<String>, Query, description = "`delta`: after the first frame, send only what changed (see the README's live rooms)"),
     ),
     responses(
         (status = 101, description = "Switching to the WebSocket"),
@@ -61,7 +99,22 @@ async fn live(
     Network(network): Network,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response> {
-    let user = identity(&headers, &jar, query.get("uid").map(String::as_str))?;
+    let deltas = query.get("frames").is_some_and(|f| f == "delta");
+    let user = match query.get("ticket") {
+        Some(ticket) => {
+            let room = state.store.room(&code).await?;
+            state
+                .realtime
+                .redeem_ticket(ticket, &room.id)
+                .ok_or_else(|| {
+                    Error::Unauthorized(
+                        "That live ticket is used up, expired or for another room: ask for a new one."
+                            .into(),
+                    )
+                })?
+        }
+        None => identity(&headers, &jar)?,
+    };
     let member = state.store.member(user, code.clone()).await?;
     let connection = state.realtime.connect(&member, &code, network).await?;
     let realtime = state.realtime.clone();
@@ -78,7 +131,7 @@ async fn live(
             let tasks = realtime.tasks.clone();
             async move {
                 tasks
-                    .spawn(serve(socket, connection, realtime, ping_every))
+                    .spawn(serve(socket, connection, realtime, ping_every, deltas))
                     .await
                     .ok();
             }
@@ -90,9 +143,12 @@ async fn serve(
     mut connection: Connection,
     realtime: Realtime,
     ping_every: Duration,
+    deltas: bool,
 ) {
     let (mut sink, mut stream) = socket.split();
     let mut frames = connection.frames();
+    // What this socket sent last, for deltas.
+    let mut sent: Option<Frames> = None;
     let mut personal = connection.take_personal();
     let mut ping = interval(ping_every);
     // A dead connection is reaped within 2.5 pings.
@@ -107,7 +163,12 @@ async fn serve(
                 if changed.is_err() {
                     break None;
                 }
-                let frame = frames.borrow_and_update().clone();
+                let next = frames.borrow_and_update().clone();
+                let frame = match &sent {
+                    Some(last) if deltas => connection.delta(last, &next),
+                    _ => next.full.clone(),
+                };
+                sent = Some(next);
                 match timeout(SEND_TIMEOUT, sink.send(Message::Text(frame))).await {
                     Ok(Ok(())) => {}
                     _ => break None,

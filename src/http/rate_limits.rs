@@ -67,6 +67,7 @@ impl Action {
             (&Method::POST, ["tracks", "rooms", _, "tracks"]) => Some(Action::Add),
             (&Method::POST, ["votes", "rooms", _, "votes"]) => Some(Action::Vote),
             (&Method::GET, ["rooms", _, "ws"]) => Some(Action::LiveConnect),
+            (&Method::POST, ["rooms", _, "live-ticket"]) => Some(Action::LiveConnect),
             (&Method::POST, ["library", "rescan"]) => Some(Action::ChangeRoom),
             (m, ["rooms", _, ..]) if m != Method::GET && m != Method::HEAD => {
                 Some(Action::ChangeRoom)
@@ -90,7 +91,8 @@ impl Action {
             Action::Join => (per_second(10, 300), Some(per_second(1, 10))),
             Action::Add => (per_second(10, 200), Some(per_second(1, 10))),
             Action::Vote => (per_second(100, 600), Some(per_second(5, 30))),
-            Action::LiveConnect => (per_second(20, 400), Some(per_second(1, 10))),
+            // A ticket, then the socket: two per connection.
+            Action::LiveConnect => (per_second(40, 800), Some(per_second(2, 20))),
             // A party or two per evening, not thousands.
             Action::NewRoom => (
                 Budget {
@@ -220,12 +222,7 @@ pub async fn limit(State(state): State<AppState>, request: Request, next: Next) 
         let (parts, body) = request.into_parts();
         let ip = client_ip(&parts, &state.config.trust_proxy);
         let jar = CookieJar::from_headers(&parts.headers);
-        let query_uid = parts.uri.query().and_then(|q| {
-            q.split('&')
-                .find_map(|kv| kv.strip_prefix("uid="))
-                .map(str::to_string)
-        });
-        let user = identity(&parts.headers, &jar, query_uid.as_deref()).ok();
+        let user = identity(&parts.headers, &jar).ok();
         if let Err(wait) = state.rate_limits.check(action, ip, user) {
             let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
             let mut response = Error::TooManyRequests(format!(

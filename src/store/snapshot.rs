@@ -33,6 +33,8 @@ pub struct RoomSnapshot {
     pub now_playing: Option<QueueItem>,
     /// `queue` and `now_playing` as JSON, serialized once per version.
     pub queue_json: Bytes,
+    /// Where each queued item's JSON lies in `queue_json` (for live deltas).
+    pub item_spans: Vec<std::ops::Range<usize>>,
     pub now_playing_json: Bytes,
     pub settings: Settings,
     /// The settings every member may see (no PIN), as JSON.
@@ -62,12 +64,14 @@ impl RoomSnapshot {
         extras: Extras,
     ) -> Self {
         let public = extras.settings.public();
+        let (queue_json, item_spans) = queue_json(&queue);
         RoomSnapshot {
             public_settings_json: to_json(&public),
             settings: extras.settings,
             skip_askers: extras.skip_askers,
             next_due: extras.next_due,
-            queue_json: to_json(&queue),
+            queue_json,
+            item_spans,
             now_playing_json: to_json(&now_playing),
             id,
             info,
@@ -87,6 +91,30 @@ impl RoomSnapshot {
         out.push(b'}');
         out.into()
     }
+}
+
+impl RoomSnapshot {
+    /// One queued item's JSON, as `queue_json` has it.
+    pub fn item_json(&self, index: usize) -> &[u8] {
+        &self.queue_json[self.item_spans[index].clone()]
+    }
+}
+
+/// The queue as a JSON array, and where each item lies in it.
+fn queue_json(queue: &[QueueItem]) -> (Bytes, Vec<std::ops::Range<usize>>) {
+    let mut out = Vec::with_capacity(queue.len() * 512 + 2);
+    let mut spans = Vec::with_capacity(queue.len());
+    out.push(b'[');
+    for (i, item) in queue.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let start = out.len();
+        serde_json::to_writer(&mut out, item).expect("model types always serialize");
+        spans.push(start..out.len());
+    }
+    out.push(b']');
+    (out.into(), spans)
 }
 
 fn to_json(value: &impl serde::Serialize) -> Bytes {

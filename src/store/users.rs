@@ -30,7 +30,14 @@ struct Known {
     device: Option<String>,
     /// Seconds since the cache began, when last asked for.
     seen: AtomicU64,
+    /// ...and when `last_seen_at` was last written for it.
+    stamped: AtomicU64,
 }
+
+/// An id unused this long expires (ids are credentials).
+pub const EXPIRES_AFTER: time::Duration = time::Duration::days(30);
+/// `last_seen_at` is written at most this often per user.
+const STAMP_EVERY_SECS: u64 = 24 * 60 * 60;
 
 fn clock_secs() -> u64 {
     static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
@@ -38,25 +45,39 @@ fn clock_secs() -> u64 {
 }
 
 impl UserCache {
-    fn get(&self, id: Uuid) -> Option<User> {
+    /// The user, and whether their `last_seen_at` is due a new stamp.
+    fn get(&self, id: Uuid) -> Option<(User, bool)> {
         let known = self.known.read().expect("user cache lock");
         known.get(&id).map(|k| {
-            k.seen.store(clock_secs(), Ordering::Relaxed);
-            User {
+            let now = clock_secs();
+            k.seen.store(now, Ordering::Relaxed);
+            let stamped = k.stamped.load(Ordering::Relaxed);
+            let due = now.saturating_sub(stamped) >= STAMP_EVERY_SECS
+                && k.stamped
+                    .compare_exchange(stamped, now, Ordering::Relaxed, Ordering::Relaxed)
+                    .is_ok();
+            let user = User {
                 id: id.to_string(),
                 device: k.device.clone(),
-            }
+            };
+            (user, due)
         })
     }
 
     fn insert(&self, id: Uuid, device: Option<String>) {
+        let now = clock_secs();
         self.known.write().expect("user cache lock").insert(
             id,
             Known {
                 device,
-                seen: AtomicU64::new(clock_secs()),
+                seen: AtomicU64::new(now),
+                stamped: AtomicU64::new(now),
             },
         );
+    }
+
+    fn remove(&self, id: Uuid) {
+        self.known.write().expect("user cache lock").remove(&id);
     }
 
     /// Lets go of users not seen for `unseen`; answers how many left.
@@ -79,9 +100,11 @@ impl Store {
         let stored_device = device.clone();
         let guest = self
             .write(move |tx| {
+                let at = now();
                 tx.execute(
-                    "INSERT INTO users (id, display_name, created_at, device_id) VALUES (?1, ?2, ?3, ?4)",
-                    params![id.to_string(), display_name, now(), stored_device],
+                    "INSERT INTO users (id, display_name, created_at, device_id, last_seen_at)
+                     VALUES (?1, ?2, ?3, ?4, ?3)",
+                    params![id.to_string(), display_name, at, stored_device],
                 )?;
                 Ok(Guest {
                     user_id: id.to_string(),
@@ -93,26 +116,69 @@ impl Store {
         Ok(guest)
     }
 
-    /// The user with this id, or 401. Served from memory once seen.
+    /// The user with this id, or 401 (unknown, logged out, or unused for
+    /// 30 days). Served from memory once seen; the day's use is noted.
     pub async fn user(&self, id: Uuid) -> Result<User> {
-        if let Some(user) = self.users.get(id) {
+        if let Some((user, due)) = self.users.get(id) {
+            if due {
+                self.stamp(user.id.clone());
+            }
             return Ok(user);
         }
         let user = self.read(move |conn| require(conn, id)).await?;
         self.users.insert(id, user.device.clone());
+        self.stamp(user.id.clone());
         Ok(user)
+    }
+
+    /// Notes that the user was seen (in the background: a request never
+    /// waits for it).
+    fn stamp(&self, user_id: String) {
+        let store = self.clone();
+        tokio::spawn(async move {
+            let _ = store
+                .write(move |tx| {
+                    tx.prepare_cached("UPDATE users SET last_seen_at = ?2 WHERE id = ?1")?
+                        .execute(params![user_id, now()])?;
+                    Ok(())
+                })
+                .await;
+        });
+    }
+
+    /// Logging out: the id is no credential any more.
+    pub async fn revoke(&self, id: Uuid) -> Result<()> {
+        self.users.remove(id);
+        self.write(move |tx| {
+            tx.prepare_cached(
+                "UPDATE users SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+            )?
+            .execute(params![id.to_string(), now()])?;
+            Ok(())
+        })
+        .await?;
+        self.users.remove(id);
+        Ok(())
     }
 }
 
 /// The user with this id, or 401: an id the box never issued is no identity.
 pub fn require(conn: &Connection, id: Uuid) -> Result<User> {
     let id = id.to_string();
-    let known = conn
-        .prepare_cached("SELECT device_id FROM users WHERE id = ?1")?
-        .query_row([&id], |r| r.get(0))
+    let known: Option<(Option<String>, Option<String>, Option<String>)> = conn
+        .prepare_cached("SELECT device_id, revoked_at, last_seen_at FROM users WHERE id = ?1")?
+        .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
+    let expired_before = super::format_time(time::OffsetDateTime::now_utc() - EXPIRES_AFTER);
     match known {
-        Some(device) => Ok(User { id, device }),
+        Some((_, Some(_), _)) => Err(Error::Unauthorized(
+            "You logged out with this id: join again as a guest.".into(),
+        )),
+        // Timestamps are fixed-width UTC text: they compare as text.
+        Some((_, None, Some(seen))) if seen < expired_before => Err(Error::Unauthorized(
+            "This id was not used for 30 days and has expired: join again as a guest.".into(),
+        )),
+        Some((device, None, _)) => Ok(User { id, device }),
         None => Err(Error::Unauthorized(
             "This box does not know you (it may have been reset). Join again as a guest.".into(),
         )),

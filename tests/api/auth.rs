@@ -164,3 +164,54 @@ async fn missing_malformed_or_unknown_identities_are_401() {
         .unwrap();
     assert_error(res, StatusCode::UNAUTHORIZED).await;
 }
+
+#[tokio::test]
+async fn logging_out_revokes_the_id() {
+    let app = spawn_app().await;
+    let (host, bea, code) = party_of_two(&app).await;
+    let res = app
+        .send(reqwest::Method::POST, "/auth/logout", Some(&bea), None)
+        .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let detail = assert_error(
+        app.get(&format!("/rooms/{code}/me"), Some(&bea)).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert!(detail.contains("logged out"), "{detail}");
+    // Others are untouched.
+    assert_eq!(
+        app.get(&format!("/rooms/{code}/me"), Some(&host))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn an_id_unused_for_thirty_days_expires() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("party.db");
+    let app = spawn_app_on(&db).await;
+    let (old, fresh) = (app.guest("Old").await, app.guest("Fresh").await);
+    app.stop().await;
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute(
+        "UPDATE users SET last_seen_at = '2020-01-01T00:00:00.000000Z' WHERE id = ?1",
+        [&old.id],
+    )
+    .unwrap();
+    drop(conn);
+    let app = spawn_app_on(&db).await;
+    let detail = assert_error(
+        app.get("/library", Some(&old)).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert!(detail.contains("30 days"), "{detail}");
+    assert_eq!(
+        app.get("/library", Some(&fresh)).await.status(),
+        StatusCode::OK
+    );
+    app.stop().await;
+}

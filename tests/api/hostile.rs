@@ -538,10 +538,17 @@ async fn no_log_line_carries_a_credential() {
         json!({ "code": code }),
     )
     .await;
-    // The live socket's uid query parameter, too.
+    // A live socket by ticket, too.
+    let ticket = post(
+        Some(bea.clone()),
+        format!("/rooms/{code}/live-ticket"),
+        json!(null),
+    )
+    .await;
     let ws = format!(
-        "{}/rooms/{code}/ws?uid={bea}",
-        base.replace("http://", "ws://")
+        "{}/rooms/{code}/ws?ticket={}",
+        base.replace("http://", "ws://"),
+        ticket["ticket"].as_str().unwrap()
     );
     let (mut socket, _) = tokio_tungstenite::connect_async(ws).await.unwrap();
     let _ = socket.next().await;

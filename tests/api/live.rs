@@ -136,11 +136,33 @@ async fn strangers_are_refused_before_the_upgrade() {
 }
 
 #[tokio::test]
-async fn the_uid_query_parameter_is_an_identity() {
+async fn a_live_ticket_opens_one_socket_once_and_an_id_in_the_url_opens_none() {
     let app = spawn_app().await;
-    let (_, bea, code) = party_of_two(&app).await;
-    let url = format!("ws://{}/rooms/{code}/ws?uid={}", app.addr, bea.id);
-    let (mut socket, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    let (host, bea, code) = party_of_two(&app).await;
+    let ws = |query: String| format!("ws://{}/rooms/{code}/ws?{query}", app.addr);
+    // The id itself in the URL is no identity (it would end up in logs),
+    // however many times it is given.
+    let refused = tokio_tungstenite::connect_async(ws(format!("uid={}&uid={}", "junk", bea.id)))
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("401"), "{refused}");
+
+    let ticket = |who: &Guest, code: &str| {
+        let path = format!("/rooms/{code}/live-ticket");
+        let who = who.clone();
+        let app = &app;
+        async move {
+            let res = app.post(&path, Some(&who), json!(null)).await;
+            assert_eq!(res.status(), StatusCode::OK);
+            let body: Value = res.json().await.unwrap();
+            assert_eq!(body["expires_in"], 30);
+            body["ticket"].as_str().unwrap().to_string()
+        }
+    };
+    let t = ticket(&bea, &code).await;
+    let (mut socket, _) = tokio_tungstenite::connect_async(ws(format!("ticket={t}")))
+        .await
+        .unwrap();
     assert_eq!(
         next_frame(&mut socket).await["queue"]
             .as_array()
@@ -148,6 +170,28 @@ async fn the_uid_query_parameter_is_an_identity() {
             .len(),
         2
     );
+    // Used up.
+    let again = tokio_tungstenite::connect_async(ws(format!("ticket={t}")))
+        .await
+        .unwrap_err();
+    assert!(again.to_string().contains("401"), "{again}");
+    // Good for its room only.
+    let other = app.bare_room(&host).await;
+    let t = ticket(&host, &other).await;
+    let elsewhere = tokio_tungstenite::connect_async(ws(format!("ticket={t}")))
+        .await
+        .unwrap_err();
+    assert!(elsewhere.to_string().contains("401"), "{elsewhere}");
+    // Strangers get none.
+    let stranger = app.guest("Cy").await;
+    let res = app
+        .post(
+            &format!("/rooms/{code}/live-ticket"),
+            Some(&stranger),
+            json!(null),
+        )
+        .await;
+    assert_error(res, StatusCode::FORBIDDEN).await;
 }
 
 #[tokio::test]
@@ -230,4 +274,134 @@ async fn shutdown_closes_sockets_cleanly_and_loses_nothing() {
     assert_eq!(queue[0]["title"], "Dancing Queen");
     assert_eq!(queue[0]["votes"], 1);
     app.stop().await;
+}
+
+/// Applies a delta frame to the last whole queue, as the web app does.
+fn apply(queue: &mut Vec<Value>, delta: &Value) {
+    let Some(ops) = delta.get("queue") else {
+        return;
+    };
+    let id = |v: &Value| v["room_track_id"].as_str().unwrap().to_string();
+    let removed: Vec<&str> = ops["remove"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    queue.retain(|i| !removed.contains(&id(i).as_str()));
+    let mut aside: Vec<Value> = Vec::new();
+    for item in ops["upsert"].as_array().unwrap() {
+        match queue.iter_mut().find(|i| id(i) == id(item)) {
+            Some(slot) => *slot = item.clone(),
+            None => aside.push(item.clone()),
+        }
+    }
+    for pair in ops["place"].as_array().unwrap() {
+        let wanted = pair[0].as_str().unwrap();
+        let item = match queue.iter().position(|i| id(i) == wanted) {
+            Some(at) => queue.remove(at),
+            None => aside.remove(aside.iter().position(|i| id(i) == wanted).unwrap()),
+        };
+        let at = match pair[1].as_str() {
+            None => 0,
+            Some(after) => queue.iter().position(|i| id(i) == after).unwrap() + 1,
+        };
+        queue.insert(at, item);
+    }
+    // A score is a place: the last scores 1.
+    let n = queue.len();
+    for (i, item) in queue.iter_mut().enumerate() {
+        item["score"] = ((n - i) as i64).into();
+    }
+}
+
+#[tokio::test]
+async fn deltas_after_the_first_frame_rebuild_the_room_and_stay_small() {
+    let app = spawn_app_configured(|c| c.no_rate_limits = true).await;
+    let (host, bea, code) = party_of_two(&app).await;
+    for query in [
+        "queen",
+        "abba",
+        "prince",
+        "madonna",
+        "beyonce",
+        "daft punk",
+        "adele",
+        "muse",
+    ] {
+        app.add(&host, &code, query).await;
+    }
+    let t = {
+        let res = app
+            .post(
+                &format!("/rooms/{code}/live-ticket"),
+                Some(&bea),
+                json!(null),
+            )
+            .await;
+        res.json::<Value>().await.unwrap()["ticket"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let url = format!("ws://{}/rooms/{code}/ws?frames=delta&ticket={t}", app.addr);
+    let (mut socket, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    let first = next_text(&mut socket).await;
+    assert_eq!(first["type"], "snapshot");
+    let mut queue = first["queue"].as_array().unwrap().clone();
+    let mut version = first["version"].as_i64().unwrap();
+    let whole = first.to_string().len();
+    // Votes that move songs, one that removes one, one added.
+    let ids: Vec<String> = queue
+        .iter()
+        .map(|i| i["room_track_id"].as_str().unwrap().to_string())
+        .collect();
+    app.vote(&bea, &code, &ids[5], 1).await;
+    app.vote(&host, &code, &ids[7], 1).await;
+    app.send(
+        reqwest::Method::DELETE,
+        &format!("/tracks/rooms/{code}/tracks/{}", ids[2]),
+        Some(&host),
+        None,
+    )
+    .await;
+    app.add(&bea, &code, "coldplay").await;
+    let want = app.queue(&host, &code).await;
+    timeout(Duration::from_secs(5), async {
+        while queue != want {
+            let frame = next_text(&mut socket).await;
+            assert_eq!(frame["type"], "delta", "{frame}");
+            assert_eq!(
+                frame["base"].as_i64().unwrap(),
+                version,
+                "deltas follow each other"
+            );
+            // Only what changed is sent (votes, a reason, a new song): a
+            // song that merely moved is a place, not an item.
+            let upserts = frame["queue"]["upsert"].as_array().map_or(0, Vec::len);
+            assert!(upserts < queue.len(), "{upserts} items sent again: {frame}");
+            assert!(frame.to_string().len() < whole, "{frame}");
+            apply(&mut queue, &frame);
+            version = frame["version"].as_i64().unwrap();
+        }
+    })
+    .await
+    .expect("the deltas rebuild the queue the box answers");
+}
+
+/// The next text frame (deltas and snapshots alike), within 5 s.
+async fn next_text(socket: &mut Socket) -> Value {
+    loop {
+        let message = timeout(Duration::from_secs(5), socket.next())
+            .await
+            .expect("a frame within 5 s")
+            .expect("the socket stays open")
+            .expect("a valid frame");
+        if let Message::Text(text) = message {
+            let frame: Value = serde_json::from_str(&text).unwrap();
+            if frame["type"] == "snapshot" || frame["type"] == "delta" {
+                return frame;
+            }
+        }
+    }
 }

@@ -180,6 +180,9 @@ export const api = {
   bans: (code: string) => call<BanView[]>('get', `${room(code)}/bans`),
   liftBan: (code: string, banId: string) =>
     call<void>('delete', `${room(code)}/bans/${encodeURIComponent(banId)}`),
+  /** A single-use pass to open the room's live socket (good for 30 s). */
+  liveTicket: (code: string) =>
+    call<{ ticket: string; expires_in: number }>('post', `${room(code)}/live-ticket`),
   networks: (code: string) => call<NetworkView[]>('get', `${room(code)}/networks`),
   shareNetwork: (code: string, network: string, countsInFull: boolean) =>
     call<void>('post', `${room(code)}/networks`, { json: { network, counts_in_full: countsInFull } }),

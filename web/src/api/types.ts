@@ -103,7 +103,7 @@ export interface BoxInfo {
 }
 
 export interface Presence {
-  /** People connected (two tabs of one person count once). */
+  /** Voices here: two tabs of one person count once, a crowded network a few times at most, a screen not at all. */
   count: number;
   names: string[];
 }
@@ -124,6 +124,25 @@ export interface LiveFrame {
   presence: Presence;
   skip: SkipProgress;
   settings: Settings;
+}
+
+/** What changed since the frame with version `base` (`?frames=delta`): the
+ * queue as removals, new or changed items and moves; the other parts only
+ * when they changed. */
+export interface LiveDelta {
+  type: 'delta';
+  base: number;
+  version: number;
+  queue?: {
+    remove: string[];
+    upsert: QueueItem[];
+    /** [id, the id it goes right after, or null for first], applied in order. */
+    place: [string, string | null][];
+  };
+  now_playing?: QueueItem | null;
+  presence?: Presence;
+  skip?: SkipProgress;
+  settings?: Settings;
 }
 
 /** A message for this person only: a notice, or that they are out of the room. */

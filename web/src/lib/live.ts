@@ -1,7 +1,7 @@
 // The room's WebSocket: connects, reconnects with backoff and jitter after
 // Wi-Fi drops, and reports how it is doing.
-import type { LiveFrame, PersonalFrame } from '../api/types';
-import { storage } from './storage';
+import type { LiveDelta, LiveFrame, PersonalFrame, QueueItem } from '../api/types';
+import { api } from '../api/client';
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
 
@@ -21,6 +21,45 @@ export interface LiveHandlers {
   onStatus: (status: LiveStatus, failures: number) => void;
 }
 
+/** The room after `delta`, or null when the delta is not for `state`
+ * (then the socket starts over with a whole frame). */
+export function applyDelta(state: LiveFrame, delta: LiveDelta): LiveFrame | null {
+  if (delta.base !== state.version) return null;
+  let queue = state.queue;
+  if (delta.queue) {
+    const removed = new Set(delta.queue.remove);
+    const aside = new Map<string, QueueItem>(delta.queue.upsert.map((i) => [i.room_track_id, i]));
+    const list = queue
+      .filter((i) => !removed.has(i.room_track_id))
+      .map((i) => {
+        const changed = aside.get(i.room_track_id);
+        aside.delete(i.room_track_id);
+        return changed ?? i;
+      });
+    for (const [id, after] of delta.queue.place) {
+      const at = list.findIndex((i) => i.room_track_id === id);
+      const item = at >= 0 ? list.splice(at, 1)[0] : aside.get(id);
+      if (!item) return null;
+      aside.delete(id);
+      const to = after === null ? 0 : list.findIndex((i) => i.room_track_id === after) + 1;
+      if (after !== null && to === 0) return null;
+      list.splice(to, 0, item);
+    }
+    // A score is a place, counted from the end: the box does not resend
+    // items that only moved.
+    queue = list.map((item, i) => (item.score === list.length - i ? item : { ...item, score: list.length - i }));
+  }
+  return {
+    type: 'snapshot',
+    version: delta.version,
+    queue,
+    now_playing: delta.now_playing === undefined ? state.now_playing : delta.now_playing,
+    presence: delta.presence ?? state.presence,
+    skip: delta.skip ?? state.skip,
+    settings: delta.settings ?? state.settings,
+  };
+}
+
 export function liveAvailable(): boolean {
   return typeof WebSocket !== 'undefined';
 }
@@ -32,29 +71,66 @@ export function openLive(code: string, { onFrame, onPersonal, onStatus }: LiveHa
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  const url = () => {
+  // A single-use ticket stands for the guest (the cookie may be blocked,
+  // and an id in a URL ends up in logs); deltas after the first frame, so a
+  // 500-song queue is not resent per vote.
+  const url = (ticket: string) => {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    // Same origin sends the cookie; the uid is the seed-style fallback.
-    const uid = storage.userId();
-    const query = uid ? `?uid=${encodeURIComponent(uid)}` : '';
+    const query = `?frames=delta&ticket=${encodeURIComponent(ticket)}`;
     return `${scheme}://${location.host}/rooms/${encodeURIComponent(code)}/ws${query}`;
   };
 
+  const retryLater = () => {
+    failures += 1;
+    onStatus('reconnecting', failures);
+    timer = setTimeout(connect, backoffMs(failures));
+  };
+
+  // Each attempt's number: a ticket that arrives after a newer attempt
+  // began opens nothing.
+  let attempt = 0;
   const connect = () => {
     clearTimeout(timer);
     if (stopped) return;
+    const mine = ++attempt;
     onStatus(failures === 0 ? 'connecting' : 'reconnecting', failures);
-    const ws = new WebSocket(url());
+    api
+      .liveTicket(code)
+      .then(({ ticket }) => {
+        if (mine === attempt) open(ticket);
+      })
+      .catch(() => {
+        if (!stopped && mine === attempt) retryLater();
+      });
+  };
+
+  const open = (ticket: string) => {
+    if (stopped) return;
+    socket?.close();
+    const ws = new WebSocket(url(ticket));
     socket = ws;
+    // The room as this socket was last told it: what deltas apply to.
+    let room: LiveFrame | null = null;
     ws.onopen = () => {
       failures = 0;
       onStatus('live', 0);
     };
     ws.onmessage = (event) => {
       try {
-        const frame = JSON.parse(String(event.data)) as LiveFrame | PersonalFrame;
-        if (frame.type === 'snapshot') onFrame(frame);
-        else if (frame.type === 'notice' || frame.type === 'removed') onPersonal(frame);
+        const frame = JSON.parse(String(event.data)) as LiveFrame | LiveDelta | PersonalFrame;
+        if (frame.type === 'snapshot') {
+          room = frame;
+          onFrame(frame);
+        } else if (frame.type === 'delta') {
+          const next = room && applyDelta(room, frame);
+          // Out of step (it should never be): start over with a whole frame.
+          if (!next) {
+            ws.close();
+            return;
+          }
+          room = next;
+          onFrame(next);
+        } else if (frame.type === 'notice' || frame.type === 'removed') onPersonal(frame);
       } catch {
         // Not a frame we know: ignore it.
       }
@@ -63,9 +139,7 @@ export function openLive(code: string, { onFrame, onPersonal, onStatus }: LiveHa
       if (stopped || socket !== ws) return;
       // 1008 (policy): the box put this person out of the room; no retry.
       if (event.code === 1008) return;
-      failures += 1;
-      onStatus('reconnecting', failures);
-      timer = setTimeout(connect, backoffMs(failures));
+      retryLater();
     };
   };
 

@@ -7,12 +7,19 @@
 //! the latest frame: a slow phone skips to the newest state instead of
 //! queueing, and can never hold up the writer or the other phones.
 //!
-//! Frames are full snapshots, so a client never needs a diff history:
+//! The first frame is the whole room:
 //! `{"type": "snapshot", "version": N, "queue": [...], "now_playing": ...,
 //!   "presence": {"count": n, "names": [...]}, "skip": {"votes", "needed"},
 //!   "settings": {...}}`. `version` is the room's version (it only grows;
-//! presence changes resend the same version). A person may also get
-//! personal messages: `{"type": "notice" | "removed", "message"}`.
+//! presence changes resend the same version). Later frames are whole too,
+//! unless the socket asked for deltas (`?frames=delta`): then each is
+//! `{"type": "delta", "base": B, "version": N, "queue": {...}}` with the
+//! other parts only when they changed (see `delta`). Deltas are computed
+//! per socket against what it was sent (a slow phone skips frames), and
+//! the hub keeps the latest so phones in step share it. A person may also
+//! get personal messages: `{"type": "notice" | "removed", "message"}`.
+
+pub mod delta;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -43,19 +50,46 @@ pub struct Realtime {
     pub shutdown: CancellationToken,
     /// Every socket's task, so shutdown can wait for them.
     pub tasks: TaskTracker,
+    tickets: Arc<Mutex<HashMap<String, Ticket>>>,
 }
+
+/// A single-use pass to open one room's live socket: a browser cannot set
+/// headers on a WebSocket, and a user id in the URL would end up in
+/// proxies' logs.
+struct Ticket {
+    user: uuid::Uuid,
+    room_id: String,
+    expires: std::time::Instant,
+}
+
+/// How long a ticket stays good.
+pub const TICKET_LIFETIME: Duration = Duration::from_secs(30);
+/// Tickets held at most (unused ones expire; a flood cannot grow this).
+const MAX_TICKETS: usize = 100_000;
 
 /// One room's fan-out.
 pub struct Hub {
     room_id: String,
     presence: Mutex<Presence>,
     presence_changed: Notify,
-    frames: watch::Receiver<Frame>,
+    frames: watch::Receiver<Frames>,
     stop: CancellationToken,
+    /// The latest queue delta made: (from version, to version, JSON).
+    last_delta: Mutex<Option<(i64, i64, Bytes)>>,
 }
 
-/// The frame every socket of a room sends next.
+/// One text frame.
 pub type Frame = Utf8Bytes;
+
+/// The room now, as sockets send it: whole, and in the parts a delta
+/// picks from.
+#[derive(Clone)]
+pub struct Frames {
+    pub full: Frame,
+    pub snapshot: Arc<RoomSnapshot>,
+    presence: Bytes,
+    skip: Bytes,
+}
 
 #[derive(Default)]
 struct Presence {
@@ -161,8 +195,44 @@ impl Connection {
     }
 
     /// Frames to send, starting with the current one.
-    pub fn frames(&self) -> watch::Receiver<Frame> {
+    pub fn frames(&self) -> watch::Receiver<Frames> {
         self.hub.frames.clone()
+    }
+
+    /// What turns `last` (what this socket sent) into `next`.
+    pub fn delta(&self, last: &Frames, next: &Frames) -> Frame {
+        let (from, to) = (&last.snapshot, &next.snapshot);
+        let mut out = Vec::with_capacity(512);
+        out.extend_from_slice(b"{\"type\":\"delta\",\"base\":");
+        out.extend_from_slice(from.version.to_string().as_bytes());
+        out.extend_from_slice(b",\"version\":");
+        out.extend_from_slice(to.version.to_string().as_bytes());
+        if from.version != to.version {
+            out.extend_from_slice(b",\"queue\":");
+            out.extend_from_slice(&self.hub.queue_delta(from, to));
+        }
+        if from.now_playing_json != to.now_playing_json {
+            out.extend_from_slice(b",\"now_playing\":");
+            out.extend_from_slice(&to.now_playing_json);
+        }
+        for (key, old, new) in [
+            (&b"presence"[..], &last.presence, &next.presence),
+            (b"skip", &last.skip, &next.skip),
+            (
+                b"settings",
+                &from.public_settings_json,
+                &to.public_settings_json,
+            ),
+        ] {
+            if old != new {
+                out.extend_from_slice(b",\"");
+                out.extend_from_slice(key);
+                out.extend_from_slice(b"\":");
+                out.extend_from_slice(new);
+            }
+        }
+        out.push(b'}');
+        Utf8Bytes::try_from(Bytes::from(out)).expect("JSON is UTF-8")
     }
 }
 
@@ -187,7 +257,49 @@ impl Realtime {
             hubs: Arc::default(),
             shutdown: CancellationToken::new(),
             tasks: TaskTracker::new(),
+            tickets: Arc::default(),
         }
+    }
+
+    /// A ticket for `user` to open `room_id`'s socket, good once within
+    /// `TICKET_LIFETIME`.
+    pub fn issue_ticket(&self, user: uuid::Uuid, room_id: &str) -> String {
+        let now = std::time::Instant::now();
+        let mut tickets = self.tickets.lock().expect("tickets lock");
+        if tickets.len() >= MAX_TICKETS / 2 {
+            tickets.retain(|_, t| t.expires > now);
+        }
+        if tickets.len() >= MAX_TICKETS {
+            // Only unexpired tickets are left: the oldest make room.
+            let oldest = tickets
+                .iter()
+                .min_by_key(|(_, t)| t.expires)
+                .map(|(k, _)| k.clone());
+            if let Some(k) = oldest {
+                tickets.remove(&k);
+            }
+        }
+        let ticket = format!(
+            "{}{}",
+            uuid::Uuid::new_v4().simple(),
+            uuid::Uuid::new_v4().simple()
+        );
+        tickets.insert(
+            ticket.clone(),
+            Ticket {
+                user,
+                room_id: room_id.to_string(),
+                expires: now + TICKET_LIFETIME,
+            },
+        );
+        ticket
+    }
+
+    /// The user a ticket was issued to, if it is good for this room now;
+    /// used up either way.
+    pub fn redeem_ticket(&self, ticket: &str, room_id: &str) -> Option<uuid::Uuid> {
+        let t = self.tickets.lock().expect("tickets lock").remove(ticket)?;
+        (t.room_id == room_id && t.expires > std::time::Instant::now()).then_some(t.user)
     }
 
     /// Adds a member's socket to its room's hub (starting the hub if it is
@@ -278,7 +390,7 @@ impl Realtime {
         member: &Member,
         snapshots: watch::Receiver<Arc<RoomSnapshot>>,
     ) -> Arc<Hub> {
-        let first = frame(&snapshots.borrow(), &Presence::default());
+        let first = frame(snapshots.borrow().clone(), &Presence::default());
         let (frames_tx, frames) = watch::channel(first);
         let hub = Arc::new(Hub {
             room_id: member.room_id.clone(),
@@ -286,6 +398,7 @@ impl Realtime {
             presence_changed: Notify::new(),
             frames,
             stop: self.shutdown.child_token(),
+            last_delta: Mutex::default(),
         });
         hubs.insert(member.room_id.clone(), hub.clone());
         tokio::spawn(run_hub(hub.clone(), snapshots, frames_tx));
@@ -317,7 +430,7 @@ impl Realtime {
 async fn run_hub(
     hub: Arc<Hub>,
     mut snapshots: watch::Receiver<Arc<RoomSnapshot>>,
-    frames: watch::Sender<Frame>,
+    frames: watch::Sender<Frames>,
 ) {
     loop {
         tokio::select! {
@@ -334,7 +447,7 @@ async fn run_hub(
         }
         let next = {
             let presence = hub.presence.lock().expect("presence lock");
-            frame(&snapshots.borrow_and_update(), &presence)
+            frame(snapshots.borrow_and_update().clone(), &presence)
         };
         frames.send_replace(next);
         tokio::time::sleep(COALESCE).await;
@@ -342,10 +455,10 @@ async fn run_hub(
 }
 
 /// The room's state as one JSON text frame, built from the snapshot's
-/// already-serialized parts.
-fn frame(snapshot: &RoomSnapshot, here: &Presence) -> Frame {
+/// already-serialized parts, and those parts for deltas.
+fn frame(snapshot: Arc<RoomSnapshot>, here: &Presence) -> Frames {
     let view = here.view(&snapshot.settings);
-    let skip = here.skip_view(snapshot, view.count);
+    let skip = serde_json::to_vec(&here.skip_view(&snapshot, view.count)).expect("skip serializes");
     let presence = serde_json::to_vec(&view).expect("presence serializes");
     let mut out = Vec::with_capacity(
         snapshot.queue_json.len() + snapshot.now_playing_json.len() + presence.len() + 80,
@@ -359,14 +472,51 @@ fn frame(snapshot: &RoomSnapshot, here: &Presence) -> Frame {
     out.extend_from_slice(b",\"presence\":");
     out.extend_from_slice(&presence);
     out.extend_from_slice(b",\"skip\":");
-    out.extend_from_slice(&serde_json::to_vec(&skip).expect("skip serializes"));
+    out.extend_from_slice(&skip);
     out.extend_from_slice(b",\"settings\":");
     out.extend_from_slice(&snapshot.public_settings_json);
     out.push(b'}');
-    Utf8Bytes::try_from(Bytes::from(out)).expect("JSON is UTF-8")
+    Frames {
+        full: Utf8Bytes::try_from(Bytes::from(out)).expect("JSON is UTF-8"),
+        snapshot,
+        presence: presence.into(),
+        skip: skip.into(),
+    }
 }
 
 impl Hub {
+    /// The queue delta between two versions: the last one made is kept,
+    /// as the room's phones mostly ask for the same one.
+    fn queue_delta(&self, from: &RoomSnapshot, to: &RoomSnapshot) -> Bytes {
+        let key = (from.version, to.version);
+        if let Some((f, t, d)) = self.last_delta.lock().expect("delta lock").as_ref()
+            && (*f, *t) == key
+        {
+            return d.clone();
+        }
+        let queue = |s: &'_ RoomSnapshot| -> Vec<(usize, String)> {
+            s.queue
+                .iter()
+                .enumerate()
+                .map(|(i, item)| (i, item.room_track_id.clone()))
+                .collect()
+        };
+        let (old, new) = (queue(from), queue(to));
+        let made: Bytes = delta::queue_delta(
+            &delta::Queue {
+                ids: old.iter().map(|(_, id)| id.as_str()).collect(),
+                json: old.iter().map(|(i, _)| from.item_json(*i)).collect(),
+            },
+            &delta::Queue {
+                ids: new.iter().map(|(_, id)| id.as_str()).collect(),
+                json: new.iter().map(|(i, _)| to.item_json(*i)).collect(),
+            },
+        )
+        .into();
+        *self.last_delta.lock().expect("delta lock") = Some((key.0, key.1, made.clone()));
+        made
+    }
+
     /// Resolves when the hub stops (shutdown, or the room went away).
     pub async fn stopped(&self) {
         self.stop.cancelled().await
