@@ -71,7 +71,7 @@ async fn rescan(
     responses(
         (status = 200, description = "The whole file (audio/mpeg, audio/flac, audio/ogg, audio/mp4, audio/aac or audio/wav)"),
         (status = 206, description = "The range asked for"),
-        (status = 403, description = "Not a member of any party"),
+        (status = 403, description = "Not queued, playing or played in a party you are in"),
         (status = 404, description = "No such track, or the box has no audio for it"),
         (status = 416, description = "A range outside the file"),
     ))]
@@ -81,12 +81,13 @@ async fn audio(
     Path(track_id): Path<String>,
     request: Request,
 ) -> Result<Response> {
-    let track = state.store.track_file(user, track_id).await?;
+    let track = state.store.track_audio(user, track_id).await?;
     let Some(path) = track.path else {
         return Err(Error::not_found(
             "This song is from the built-in catalog: the box has its details, not its audio.",
         ));
     };
+    let path = confined(&state, path).await?;
     let mime = files::content_type(&path).unwrap_or("application/octet-stream");
     let mime = mime
         .parse()
@@ -119,12 +120,13 @@ async fn cover(
 ) -> Result<Response> {
     let track = state.store.track_file(user, track_id.clone()).await?;
     let embedded = match (&track.path, track.has_cover) {
-        (Some(path), true) => {
-            let path = path.clone();
-            tokio::task::spawn_blocking(move || files::cover(&path))
+        (Some(path), true) => match confined(&state, path.clone()).await {
+            Ok(path) => tokio::task::spawn_blocking(move || files::cover(&path))
                 .await
-                .map_err(|e| Error::Other(e.into()))?
-        }
+                .map_err(|e| Error::Other(e.into()))?,
+            // Gone or moved out of the folder: the placeholder.
+            Err(_) => None,
+        },
         _ => None,
     };
     // Covers change only with their file, whose id is its path.
@@ -140,6 +142,15 @@ async fn cover(
 }
 
 /// A square of two colours from the track id, with the title's initials.
+/// The file's real place, checked to be inside a music folder now.
+async fn confined(state: &AppState, path: std::path::PathBuf) -> Result<std::path::PathBuf> {
+    let library = state.library.clone();
+    tokio::task::spawn_blocking(move || library.confined(&path))
+        .await
+        .map_err(|e| Error::Other(e.into()))?
+        .ok_or_else(|| Error::not_found("The song's file is gone from the music folder."))
+}
+
 fn placeholder(track_id: &str, title: &str, artist: &str) -> String {
     let hash = track_id
         .bytes()

@@ -7,7 +7,7 @@ pub mod loudness;
 mod watch;
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -99,6 +99,20 @@ impl Library {
 
     pub fn roots(&self) -> &[PathBuf] {
         &self.inner.roots
+    }
+
+    /// Where a catalog path really is now, if that is inside a music
+    /// folder: a file swapped for a symlink to elsewhere (/etc/passwd)
+    /// since the scan is never served. Blocking (it asks the file system).
+    pub fn confined(&self, path: &Path) -> Option<PathBuf> {
+        let real = std::fs::canonicalize(path).ok()?;
+        self.inner
+            .roots
+            .iter()
+            .filter_map(|root| std::fs::canonicalize(root).ok())
+            .any(|root| real.starts_with(&root))
+            .then_some(real)
+            .filter(|p| p.is_file())
     }
 
     /// Asks for a rescan; requests made while one runs coalesce into one

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
 use super::Store;
@@ -215,9 +215,42 @@ impl Store {
         .await
     }
 
-    /// A track's file, for a user who is a member of some room (the music
-    /// is the party's, not the internet's). 401 unknown user, 403 no room,
-    /// 404 no such track or no audio for it.
+    /// A track's audio file, for a member of a room where it is queued,
+    /// playing or played (the music is the party's, not the internet's:
+    /// making a room of one's own does not open the whole library).
+    /// 401 unknown user, 403 not so, 404 no such track.
+    pub async fn track_audio(&self, user: Uuid, track_id: String) -> Result<TrackFile> {
+        let user = self.user(user).await?;
+        self.read(move |conn| {
+            let track = track(conn, &track_id)?;
+            if track.path.is_none() {
+                // The built-in catalog's: nothing to hear anyway.
+                return Ok(track);
+            }
+            let heard = conn
+                .prepare_cached(
+                    "SELECT 1 FROM room_tracks rt
+                     JOIN room_members m ON m.room_id = rt.room_id
+                     WHERE rt.track_id = ?2 AND rt.status IN ('queued', 'playing', 'played')
+                       AND m.user_id = ?1 AND m.left_at IS NULL
+                     LIMIT 1",
+                )?
+                .query_row([&user.id, &track_id], |_| Ok(()))
+                .optional()?
+                .is_some();
+            if !heard {
+                return Err(Error::forbidden(
+                    "That song is not in a party you are in: add it to the queue first.",
+                ));
+            }
+            Ok(track)
+        })
+        .await
+    }
+
+    /// A track's file (for its cover), for a user who is a member of some
+    /// room (search shows covers before anything is added). 401 unknown
+    /// user, 403 no room, 404 no such track.
     pub async fn track_file(&self, user: Uuid, track_id: String) -> Result<TrackFile> {
         let user = self.user(user).await?;
         self.read(move |conn| {
@@ -233,27 +266,31 @@ impl Store {
                     "Join a party first: its music is for its guests.",
                 ));
             }
-            let track = conn
-                .prepare_cached("SELECT path, has_cover, title, artist FROM tracks WHERE id = ?1")?
-                .query_row([&track_id], |r| {
-                    Ok((
-                        r.get::<_, Option<String>>(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                    ))
-                })
-                .optional()?;
-            match track {
-                None => Err(Error::not_found("Track not found in the catalog.")),
-                Some((path, has_cover, title, artist)) => Ok(TrackFile {
-                    path: path.map(PathBuf::from),
-                    has_cover,
-                    title,
-                    artist,
-                }),
-            }
+            track(conn, &track_id)
         })
         .await
+    }
+}
+
+fn track(conn: &Connection, track_id: &str) -> Result<TrackFile> {
+    let track = conn
+        .prepare_cached("SELECT path, has_cover, title, artist FROM tracks WHERE id = ?1")?
+        .query_row([track_id], |r| {
+            Ok((
+                r.get::<_, Option<String>>(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+            ))
+        })
+        .optional()?;
+    match track {
+        None => Err(Error::not_found("Track not found in the catalog.")),
+        Some((path, has_cover, title, artist)) => Ok(TrackFile {
+            path: path.map(PathBuf::from),
+            has_cover,
+            title,
+            artist,
+        }),
     }
 }

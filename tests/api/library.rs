@@ -136,7 +136,8 @@ async fn a_music_folder_is_scanned_searched_and_streamed() {
     let res = audio(&app, &host, &track, Some("bytes=-10")).await;
     assert_eq!(res.bytes().await.unwrap(), bytes[bytes.len() - 10..]);
     let res = audio(&app, &host, &track, Some("bytes=999999-")).await;
-    assert_eq!(res.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+    let detail = assert_error(res, StatusCode::RANGE_NOT_SATISFIABLE).await;
+    assert!(detail.contains("range"), "{detail}");
 
     // Members only; no audio for the built-in catalog; unknown ids are 404.
     let stranger = app.guest("Zed").await;
@@ -176,6 +177,47 @@ async fn a_music_folder_is_scanned_searched_and_streamed() {
         .await;
     assert_eq!(res.headers()[CONTENT_TYPE], "image/svg+xml");
     assert!(res.text().await.unwrap().contains(">BR</text>"));
+}
+
+#[tokio::test]
+async fn audio_is_for_the_party_that_plays_it_and_never_leaves_the_music_folder() {
+    let music = music_folder();
+    let app = box_with_music(music.path()).await;
+    let host = app.guest("Anto").await;
+    scanned(&app, &host, None).await;
+    let code = app.bare_room(&host).await;
+    app.add(&host, &code, "sunrise").await;
+    let sunrise = found_id(&app, &host, "sunrise").await;
+    let flac = found_id(&app, &host, "lossless").await;
+    assert_eq!(
+        audio(&app, &host, &sunrise, None).await.status(),
+        StatusCode::OK
+    );
+    // A song no party of theirs has: not even the host's own.
+    let detail = assert_error(audio(&app, &host, &flac, None).await, StatusCode::FORBIDDEN).await;
+    assert!(detail.contains("not in a party you are in"), "{detail}");
+    // A stranger with a room of their own gets nothing from this one.
+    let stranger = app.guest("Zed").await;
+    app.bare_room(&stranger).await;
+    assert_error(
+        audio(&app, &stranger, &sunrise, None).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+
+    // The scanned file is swapped for a link to a secret: never served.
+    let file = path_of(music.path(), "sunrise.mp3");
+    std::fs::remove_file(&file).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", &file).unwrap();
+    let res = audio(&app, &host, &sunrise, None).await;
+    let status = res.status();
+    let body = res.text().await.unwrap();
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert!(!body.contains("root:"), "{body}");
+    let cover = app
+        .get(&format!("/tracks/{sunrise}/cover"), Some(&host))
+        .await;
+    assert!(!cover.text().await.unwrap().contains("root:"));
 }
 
 async fn found_id(app: &TestApp, user: &Guest, query: &str) -> String {
@@ -230,6 +272,8 @@ async fn rescans_pick_up_renamed_and_removed_files_and_read_only_what_changed() 
         StatusCode::NOT_FOUND,
     )
     .await;
+    // Queued, its audio plays from the new path.
+    app.add(&host, &code, "flac attack").await;
     let res = audio(&app, &host, found[0]["id"].as_str().unwrap(), None).await;
     assert_eq!(res.headers()[CONTENT_TYPE], "audio/flac");
     // The removed file leaves search; the room that queued it keeps it.
