@@ -432,6 +432,9 @@ fn write_loop(
 /// before any WAL frame can be overwritten.
 fn checkpoint_loop(conn: Connection, wakeups: flume::Receiver<()>) {
     let mut last = std::time::Instant::now();
+    let page_size: i64 = conn
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .unwrap_or(4096);
     while wakeups.recv().is_ok() {
         let wait = CHECKPOINT_EVERY.saturating_sub(last.elapsed());
         if !wait.is_zero() {
@@ -439,8 +442,21 @@ fn checkpoint_loop(conn: Connection, wakeups: flume::Receiver<()>) {
         }
         // Drop a wake-up that came while sleeping: this run covers it.
         let _ = wakeups.try_recv();
-        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-            tracing::warn!(error = %e, "checkpoint failed");
+        // Passive first: it never holds anyone up. Under a steady stream of
+        // writes it never catches up with the last frame, so the WAL would
+        // never start over and would grow without end; past the size limit
+        // a RESTART checkpoint waits for the writer's current batch, copies
+        // everything and lets the next write start the WAL from the top
+        // (cut back to the limit).
+        let frames = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(1));
+        match frames {
+            Ok(frames) if frames.saturating_mul(page_size) > WAL_SIZE_LIMIT => {
+                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(())) {
+                    tracing::warn!(error = %e, "restart checkpoint failed");
+                }
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "checkpoint failed"),
         }
         last = std::time::Instant::now();
     }
