@@ -30,8 +30,22 @@ pub fn parse(input: Option<&str>, rng: &mut impl rand::Rng) -> Result<String> {
             "Display name cannot contain control characters.",
         ));
     }
+    // The names the box itself signs with, in the queue and the log.
+    let folded: String = trimmed
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    if RESERVED.contains(&folded.as_str()) {
+        return Err(Error::unprocessable(format!(
+            "“{trimmed}” is the box's own name in the queue and the log: pick another."
+        )));
+    }
     Ok(trimmed.to_string())
 }
+
+/// Names the box uses for itself (letters and digits only, lower case).
+const RESERVED: &[&str] = &["theroom", "autodj", "democratictunes", "thebox"];
 
 pub fn generate(rng: &mut impl rand::Rng) -> String {
     let adjective = ADJECTIVES[rng.random_range(0..ADJECTIVES.len())];
@@ -43,6 +57,20 @@ pub fn generate(rng: &mut impl rand::Rng) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nobody_signs_as_the_box() {
+        for name in [
+            "Auto-DJ",
+            "auto dj",
+            "The Room",
+            "THE ROOM!",
+            "Democratic Tunes",
+        ] {
+            assert!(parse(Some(name), &mut rng()).is_err(), "{name}");
+        }
+        assert_eq!(parse(Some("Roomie"), &mut rng()).unwrap(), "Roomie");
+    }
 
     fn rng() -> rand::rngs::StdRng {
         rand::make_rng()

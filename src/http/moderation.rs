@@ -282,6 +282,14 @@ pub fn reason(raw: Option<String>) -> Result<Option<String>> {
             "A reason is at most {MAX_REASON_CHARS} characters."
         )));
     }
+    if reason
+        .as_ref()
+        .is_some_and(|r| r.chars().any(char::is_control))
+    {
+        return Err(Error::unprocessable(
+            "A reason cannot contain control characters (new lines, tabs).",
+        ));
+    }
     Ok(reason)
 }
 

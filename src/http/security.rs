@@ -39,10 +39,27 @@ pub fn page_headers(headers: &mut axum::http::HeaderMap) {
 /// Every answer's headers, around the Host check and the same-origin guard
 /// (one middleware for all: each layer costs every request).
 pub async fn guard(state: State<AppState>, request: Request, next: Next) -> Response {
+    let docs = request.uri().path().starts_with("/docs");
     let mut response = match named_host(&request) {
         Some(host) if !host_allowed(&host, &state.config) => misdirected(&host),
+        // Refused before the body is asked for: a client that sent
+        // `Expect: 100-continue` gets the 413, not a 100.
+        _ if too_large(&request) => Error::Client {
+            status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            detail: format!(
+                "The request body is too large: at most {} KiB.",
+                crate::config::MAX_BODY_BYTES / 1024
+            ),
+        }
+        .into_response(),
         _ => same_origin(state, request, next).await,
     };
+    if response.status().is_client_error() || response.status().is_server_error() {
+        response = with_detail(response).await;
+    }
+    if docs {
+        docs_headers(response.headers_mut());
+    }
     let h = response.headers_mut();
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -53,6 +70,60 @@ pub async fn guard(state: State<AppState>, request: Request, next: Next) -> Resp
         HeaderValue::from_static("no-referrer"),
     );
     response
+}
+
+fn too_large(request: &Request) -> bool {
+    request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .is_some_and(|n| n > crate::config::MAX_BODY_BYTES as u64)
+}
+
+/// Every error answer in the box's one shape, `{"detail": "..."}`: those
+/// made outside its handlers (a path that is not UTF-8, a range outside a
+/// file) say their text there, or what their status means.
+async fn with_detail(response: Response) -> Response {
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text).trim().to_string();
+    let detail = match parts.status {
+        axum::http::StatusCode::RANGE_NOT_SATISFIABLE => {
+            "That range is outside the file.".to_string()
+        }
+        _ if !text.is_empty() => text,
+        status => status.canonical_reason().unwrap_or("Error").to_string(),
+    };
+    let body = serde_json::to_vec(&serde_json::json!({ "detail": detail })).expect("JSON");
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(body))
+}
+
+/// The API's documentation page: Swagger UI's own script and styles, no
+/// framing, nothing from elsewhere.
+fn docs_headers(headers: &mut axum::http::HeaderMap) {
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; \
+             img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+             form-action 'self'; frame-ancestors 'none'",
+        ),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
 }
 
 /// The host a request names (Host, or HTTP/2's authority), lower case,

@@ -113,3 +113,79 @@ async fn a_failed_write_leaves_the_database_as_it_was() {
     assert_error(res, StatusCode::FORBIDDEN).await;
     assert_eq!(app.queue(&host, &code).await, before);
 }
+
+#[tokio::test]
+async fn answers_made_outside_the_handlers_keep_the_detail_shape() {
+    let app = spawn_app().await;
+    let guest = app.guest("Bea").await;
+    // A path that is not UTF-8 once decoded.
+    let res = app.get("/rooms/%FF%FE/me", Some(&guest)).await;
+    let detail = assert_error(res, reqwest::StatusCode::BAD_REQUEST).await;
+    assert!(!detail.is_empty());
+    // A huge body announced with Expect: 100-continue gets its 413 before
+    // any 100.
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream
+        .write_all(
+            b"POST /rooms HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n\
+              Content-Length: 100000000\r\nExpect: 100-continue\r\n\r\n",
+        )
+        .await
+        .unwrap();
+    let mut buf = vec![0u8; 1024];
+    let n = stream.read(&mut buf).await.unwrap();
+    let answer = String::from_utf8_lossy(&buf[..n]);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("\"detail\""), "{answer}");
+}
+
+#[tokio::test]
+async fn the_api_docs_cannot_be_framed() {
+    let app = spawn_app().await;
+    let res = app.get("/docs/", None).await;
+    assert_eq!(res.status(), reqwest::StatusCode::OK);
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(res.headers()["x-frame-options"], "DENY");
+}
+
+#[tokio::test]
+async fn nobody_signs_as_the_box_and_reasons_are_one_line() {
+    let app = spawn_app().await;
+    for name in ["Auto-DJ", "the room"] {
+        let res = app
+            .post(
+                "/auth/guest",
+                None,
+                serde_json::json!({ "display_name": name }),
+            )
+            .await;
+        assert_error(res, reqwest::StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let (host, bea, code) = party_of_two(&app).await;
+    let members: Vec<serde_json::Value> = app
+        .get(&format!("/rooms/{code}/members"), Some(&host))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = members
+        .iter()
+        .find(|m| m["display_name"] == bea.name)
+        .unwrap()["member_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let res = app
+        .post(
+            &format!("/rooms/{code}/members/{id}/kick"),
+            Some(&host),
+            serde_json::json!({ "reason": "bye\n\u{1b}[31mred" }),
+        )
+        .await;
+    assert_error(res, reqwest::StatusCode::UNPROCESSABLE_ENTITY).await;
+}

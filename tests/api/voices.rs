@@ -370,3 +370,45 @@ async fn a_party_screen_is_not_a_person() {
         .await;
     assert_error(res, StatusCode::FORBIDDEN).await;
 }
+
+#[tokio::test]
+async fn the_seeds_quick_tour_passes_at_the_boxs_defaults() {
+    // Two friends on their own phones, as the seed's tour had them: a vote
+    // counts the moment it is cast.
+    let app = spawn_at_defaults().await;
+    assert_eq!(app.get("/health", None).await.status(), StatusCode::OK);
+    let anto = app.guest_at("Anto", "127.0.0.11").await;
+    let bea = app.guest_at("Bea", "127.0.0.12").await;
+    let room: Value = app
+        .post("/rooms", Some(&anto), json!({ "name": "My Party" }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(room["host_user_id"].as_str(), Some(anto.id.as_str()));
+    let code = room["code"].as_str().unwrap().to_string();
+    let joined: Value = app
+        .post("/rooms/join", Some(&bea), json!({ "code": code }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(joined["user_id"].as_str(), Some(bea.id.as_str()));
+    assert!(!app.search(&bea, "bad bunny").await.is_empty());
+    app.add(&anto, &code, "bohemian rhapsody").await;
+    app.add(&bea, &code, "dancing queen").await;
+    let queue = app.add(&bea, &code, "superstition").await;
+    let item = item_id(&queue, "Superstition").to_string();
+    let res = app.vote(&anto, &code, &item, 1).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let queue: Vec<Value> = res.json().await.unwrap();
+    assert_eq!(
+        votes_of(&queue, "Superstition"),
+        1,
+        "the vote counts at once"
+    );
+    let res = app.advance(&anto, &code).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let guest_advance = app.advance(&bea, &code).await;
+    assert_error(guest_advance, StatusCode::FORBIDDEN).await;
+}
