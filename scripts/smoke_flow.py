@@ -44,12 +44,12 @@ call("POST", f"/tracks/rooms/{code}/tracks", guest, {"track_id": hits[1]["id"]})
 third = call("POST", f"/tracks/rooms/{code}/tracks", guest, {"track_id": hits[2]["id"]})
 assert len(third) == 2, third
 later = third[1]["room_track_id"]
-# A guest who just joined votes: recorded, counting after the room's delay...
+# A guest's vote counts at once (the seed's semantics, the box's default)
+# and reorders the queue; the host's adds to it.
 queue = call("POST", f"/votes/rooms/{code}/votes", guest, {"room_track_id": later, "value": 1})
-assert queue[0]["votes"] == 0 and queue[1]["votes"] == 0, queue
-# ...the host's vote counts at once.
+assert queue[0]["room_track_id"] == later and queue[0]["votes"] == 1, queue
 queue = call("POST", f"/votes/rooms/{code}/votes", host, {"room_track_id": later, "value": 1})
-assert queue[0]["room_track_id"] == later, "the vote reorders the queue"
+assert queue[0]["room_track_id"] == later and queue[0]["votes"] == 2, queue
 call("POST", f"/rooms/{code}/advance", guest, expect=403)
 advanced = call("POST", f"/rooms/{code}/advance", host)
 assert advanced["now_playing"]["room_track_id"] == later
