@@ -412,3 +412,140 @@ async fn the_seeds_quick_tour_passes_at_the_boxs_defaults() {
     let guest_advance = app.advance(&bea, &code).await;
     assert_error(guest_advance, StatusCode::FORBIDDEN).await;
 }
+
+/// A phone behind the box's reverse proxy: its address comes in
+/// `X-Forwarded-For`.
+async fn proxied(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    from: &str,
+    uid: Option<&str>,
+    body: Value,
+) -> reqwest::Response {
+    let mut req = app
+        .client
+        .request(method, app.url(path))
+        .header("X-Forwarded-For", from)
+        .json(&body);
+    if let Some(uid) = uid {
+        req = req.header("X-User-ID", uid);
+    }
+    req.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_forwarded_address_is_the_network() {
+    let app = spawn_app_configured(|c| {
+        c.trust_proxy = democratic_tunes::TrustedProxies::loopback();
+        c.voters_per_network = 2;
+    })
+    .await;
+    let host = app.guest("Host").await;
+    let code = app.room(&host).await;
+    app.settings(&host, &code, json!({ "fairness": false }))
+        .await;
+    let guest = |name: String, from: &'static str| {
+        let app = &app;
+        let code = code.clone();
+        async move {
+            let made: Value = proxied(
+                app,
+                reqwest::Method::POST,
+                "/auth/guest",
+                from,
+                None,
+                json!({ "display_name": name }),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+            let uid = made["user_id"].as_str().unwrap().to_string();
+            let res = proxied(
+                app,
+                reqwest::Method::POST,
+                "/rooms/join",
+                from,
+                Some(&uid),
+                json!({ "code": code }),
+            )
+            .await;
+            assert_eq!(res.status(), StatusCode::OK);
+            uid
+        }
+    };
+    let mut friends = Vec::new();
+    for (i, from) in [
+        "192.168.1.21",
+        "192.168.1.22",
+        "192.168.1.23",
+        "192.168.1.24",
+        "192.168.1.25",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        friends.push(guest(format!("Friend {i}"), from).await);
+    }
+    let mut farm = Vec::new();
+    for i in 0..30 {
+        farm.push(guest(format!("Tab {i}"), "192.168.1.50").await);
+    }
+    let ours = app.track_id(&host, "dancing queen").await;
+    let theirs = app.track_id(&host, "superstition").await;
+    for track in [&ours, &theirs] {
+        let res = app
+            .post(
+                &format!("/tracks/rooms/{code}/tracks"),
+                Some(&host),
+                json!({ "track_id": track }),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    let queue = app.queue(&host, &code).await;
+    let (ours, theirs) = (
+        item_id(&queue, "Dancing Queen").to_string(),
+        item_id(&queue, "Superstition").to_string(),
+    );
+    let vote = |uid: String, from: &'static str, item: String, value: i64| {
+        let app = &app;
+        let code = code.clone();
+        async move {
+            let res = proxied(
+                app,
+                reqwest::Method::POST,
+                &format!("/votes/rooms/{code}/votes"),
+                from,
+                Some(&uid),
+                json!({ "room_track_id": item, "value": value }),
+            )
+            .await;
+            assert_eq!(res.status(), StatusCode::OK);
+        }
+    };
+    let addresses = [
+        "192.168.1.21",
+        "192.168.1.22",
+        "192.168.1.23",
+        "192.168.1.24",
+        "192.168.1.25",
+    ];
+    for (uid, from) in friends.iter().zip(addresses) {
+        vote(uid.clone(), from, ours.clone(), 1).await;
+    }
+    for uid in &farm {
+        vote(uid.clone(), "192.168.1.50", theirs.clone(), 1).await;
+        vote(uid.clone(), "192.168.1.50", ours.clone(), -1).await;
+    }
+    let queue = app.queue(&host, &code).await;
+    assert_eq!(titles(&queue), ["Dancing Queen", "Superstition"]);
+    assert_eq!(
+        (
+            votes_of(&queue, "Dancing Queen"),
+            votes_of(&queue, "Superstition")
+        ),
+        (3, 2)
+    );
+}
