@@ -7,21 +7,8 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 
-async fn member_id(app: &TestApp, host: &Guest, code: &str, name: &str) -> String {
-    let members: Vec<Value> = app
-        .get(&format!("/rooms/{code}/members"), Some(host))
-        .await
-        .json()
-        .await
-        .unwrap();
-    members.iter().find(|m| m["display_name"] == name).unwrap()["member_id"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
-
 async fn ban(app: &TestApp, host: &Guest, code: &str, name: &str) {
-    let id = member_id(app, host, code, name).await;
+    let id = app.member_id(host, code, name).await;
     let res = app
         .post(
             &format!("/rooms/{code}/members/{id}/ban"),
@@ -30,6 +17,14 @@ async fn ban(app: &TestApp, host: &Guest, code: &str, name: &str) {
         )
         .await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
+}
+
+async fn bans_of(app: &TestApp, host: &Guest, code: &str) -> Vec<Value> {
+    app.get(&format!("/rooms/{code}/bans"), Some(host))
+        .await
+        .json()
+        .await
+        .unwrap()
 }
 
 async fn try_join(app: &TestApp, who: &Guest, code: &str) -> reqwest::Response {
@@ -76,12 +71,7 @@ async fn a_new_account_from_a_banned_phone_stays_out_until_the_ban_is_lifted() {
         StatusCode::FORBIDDEN,
     )
     .await;
-    let bans: Vec<Value> = app
-        .get(&format!("/rooms/{code}/bans"), Some(&host))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let bans = bans_of(&app, &host, &code).await;
     assert_eq!(bans.len(), 1, "{bans:?}");
     assert_eq!(bans[0]["display_name"], "Troll");
     assert_eq!(bans[0]["reason"], "kept skipping");
@@ -105,13 +95,7 @@ async fn a_new_account_from_a_banned_phone_stays_out_until_the_ban_is_lifted() {
         StatusCode::UNAUTHORIZED,
     )
     .await;
-    let bans: Vec<Value> = app
-        .get(&format!("/rooms/{code}/bans"), Some(&host))
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert!(bans.is_empty());
+    assert!(bans_of(&app, &host, &code).await.is_empty());
     let log = app.audit_log(&host, &code).await;
     assert!(
         log.iter().any(|e| e["action"] == "lifted the ban on"),

@@ -4,7 +4,6 @@
 //! guest out.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
@@ -79,16 +78,7 @@ async fn a_tls_connection_silent_after_its_handshake_is_closed_at_the_deadline()
         c.header_read_timeout = DEADLINE;
     })
     .await;
-    let mut roots = rustls::RootCertStore::empty();
-    roots.add(cert.cert.der().clone()).unwrap();
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_root_certificates(roots)
-    .with_no_client_auth();
-    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let connector = tls_connector(&cert);
     let opened = Instant::now();
     let tcp = TcpStream::connect(app.addr).await.unwrap();
     let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();

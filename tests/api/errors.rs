@@ -167,19 +167,7 @@ async fn nobody_signs_as_the_box_and_reasons_are_one_line() {
         assert_error(res, reqwest::StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let (host, bea, code) = party_of_two(&app).await;
-    let members: Vec<serde_json::Value> = app
-        .get(&format!("/rooms/{code}/members"), Some(&host))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = members
-        .iter()
-        .find(|m| m["display_name"] == bea.name)
-        .unwrap()["member_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = app.member_id(&host, &code, &bea.name).await;
     let res = app
         .post(
             &format!("/rooms/{code}/members/{id}/kick"),

@@ -188,6 +188,20 @@ impl TestApp {
         }
     }
 
+    /// A member's public id, by their name, as the host's People list has it.
+    pub async fn member_id(&self, host: &Guest, code: &str, name: &str) -> String {
+        let members: Vec<Value> = self
+            .get(&format!("/rooms/{code}/members"), Some(host))
+            .await
+            .json()
+            .await
+            .unwrap();
+        members.iter().find(|m| m["display_name"] == name).unwrap()["member_id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
     /// An HTTP client whose connections come from `ip`.
     pub fn phone(&self, ip: IpAddr) -> reqwest::Client {
         self.phones
@@ -422,6 +436,11 @@ pub async fn try_connect(
 /// The next snapshot frame (skipping pings and personal messages), within
 /// a few seconds.
 pub async fn next_frame(socket: &mut Socket) -> Value {
+    next_of(socket, &["snapshot"]).await
+}
+
+/// The next text frame of one of these types, within a few seconds.
+pub async fn next_of(socket: &mut Socket, types: &[&str]) -> Value {
     loop {
         let message = timeout(Duration::from_secs(5), socket.next())
             .await
@@ -430,11 +449,26 @@ pub async fn next_frame(socket: &mut Socket) -> Value {
             .expect("a valid frame");
         if let Message::Text(text) = message {
             let frame: Value = serde_json::from_str(&text).unwrap();
-            if frame["type"] == "snapshot" {
+            if types.iter().any(|t| frame["type"] == *t) {
                 return frame;
             }
         }
     }
+}
+
+/// A TLS client that trusts `cert` (a test's self-signed certificate).
+pub fn tls_connector(cert: &rcgen::CertifiedKey<rcgen::KeyPair>) -> tokio_rustls::TlsConnector {
+    use tokio_rustls::rustls;
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(cert.cert.der().clone()).unwrap();
+    let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    tokio_rustls::TlsConnector::from(std::sync::Arc::new(config))
 }
 
 /// Frames until one satisfies `done`.

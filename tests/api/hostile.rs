@@ -1,7 +1,6 @@
 //! A hostile network: floods, spoofed addresses, slow and greedy clients,
 //! other sites acting for a guest, and HTTPS for a port-forwarded box.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
@@ -451,16 +450,7 @@ async fn https_with_a_self_signed_certificate() {
     })
     .await;
 
-    let mut roots = rustls::RootCertStore::empty();
-    roots.add(cert.cert.der().clone()).unwrap();
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_root_certificates(roots)
-    .with_no_client_auth();
-    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let connector = tls_connector(&cert);
     let request = |raw: String| {
         let connector = connector.clone();
         let addr = app.addr;

@@ -346,7 +346,7 @@ async fn deltas_after_the_first_frame_rebuild_the_room_and_stay_small() {
     };
     let url = format!("ws://{}/rooms/{code}/ws?frames=delta&ticket={t}", app.addr);
     let (mut socket, _) = tokio_tungstenite::connect_async(url).await.unwrap();
-    let first = next_text(&mut socket).await;
+    let first = next_of(&mut socket, &["snapshot", "delta"]).await;
     assert_eq!(first["type"], "snapshot");
     let mut queue = first["queue"].as_array().unwrap().clone();
     let mut version = first["version"].as_i64().unwrap();
@@ -369,7 +369,7 @@ async fn deltas_after_the_first_frame_rebuild_the_room_and_stay_small() {
     let want = app.queue(&host, &code).await;
     timeout(Duration::from_secs(5), async {
         while queue != want {
-            let frame = next_text(&mut socket).await;
+            let frame = next_of(&mut socket, &["snapshot", "delta"]).await;
             assert_eq!(frame["type"], "delta", "{frame}");
             assert_eq!(
                 frame["base"].as_i64().unwrap(),
@@ -387,21 +387,4 @@ async fn deltas_after_the_first_frame_rebuild_the_room_and_stay_small() {
     })
     .await
     .expect("the deltas rebuild the queue the box answers");
-}
-
-/// The next text frame (deltas and snapshots alike), within 5 s.
-async fn next_text(socket: &mut Socket) -> Value {
-    loop {
-        let message = timeout(Duration::from_secs(5), socket.next())
-            .await
-            .expect("a frame within 5 s")
-            .expect("the socket stays open")
-            .expect("a valid frame");
-        if let Message::Text(text) = message {
-            let frame: Value = serde_json::from_str(&text).unwrap();
-            if frame["type"] == "snapshot" || frame["type"] == "delta" {
-                return frame;
-            }
-        }
-    }
 }

@@ -259,19 +259,7 @@ async fn a_kicked_guests_ask_stops_counting() {
         (Some(1), Some(2))
     );
     // Three stay: two must ask, and the kicked guest's ask is gone.
-    let members: Vec<Value> = app
-        .get(&format!("/rooms/{code}/members"), Some(&host))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = members
-        .iter()
-        .find(|m| m["display_name"] == guests[0].name)
-        .unwrap()["member_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = app.member_id(&host, &code, &guests[0].name).await;
     let res = app
         .send(
             reqwest::Method::POST,
