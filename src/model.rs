@@ -129,6 +129,11 @@ pub struct Me {
     pub role: Option<Role>,
     /// Your votes on items still queued or playing: `room_track_id` to 1 or -1.
     pub votes: std::collections::BTreeMap<String, i64>,
+    /// Those of your votes on waiting songs that do not count (yet), and
+    /// why: `"network"` (your network already has its share of voices; the
+    /// host can let it count in full), `"device"` (another account on this
+    /// device voted on it) or `"new"` (you just joined: it counts soon).
+    pub waiting_votes: std::collections::BTreeMap<String, String>,
     /// The `room_track_id`s you added that are still queued or playing.
     pub added: Vec<String>,
 }

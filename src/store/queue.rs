@@ -30,14 +30,28 @@ impl Store {
             let user = users::require(conn, user)?;
             let (room, member) = rooms::membership(conn, &code, &user)?;
             let mut votes = BTreeMap::new();
+            let mut waiting_votes = BTreeMap::new();
             let mut stmt = conn.prepare_cached(
-                "SELECT v.room_track_id, v.value FROM votes v
-                 JOIN room_tracks rt ON rt.id = v.room_track_id
+                "SELECT v.room_track_id, v.value, rt.status, v.counted, v.held, v.counts_from > ?3
+                 FROM votes v JOIN room_tracks rt ON rt.id = v.room_track_id
                  WHERE rt.room_id = ?1 AND v.user_id = ?2 AND rt.status IN ('queued', 'playing')",
             )?;
-            let mut rows = stmt.query([&room.id, &user.id])?;
+            let mut rows = stmt.query(params![room.id, user.id, now()])?;
             while let Some(r) = rows.next()? {
-                votes.insert(r.get(0)?, r.get(1)?);
+                let item: String = r.get(0)?;
+                let queued = r.get::<_, String>(2)? == "queued";
+                let (counted, held, due_later): (bool, bool, bool) =
+                    (r.get(3)?, r.get(4)?, r.get(5)?);
+                let why = match (counted, held, due_later) {
+                    (_, true, _) => Some("network"),
+                    (false, false, _) => Some("device"),
+                    (true, false, true) => Some("new"),
+                    (true, false, false) => None,
+                };
+                if let (true, Some(why)) = (queued && member.is_some(), why) {
+                    waiting_votes.insert(item.clone(), why.to_string());
+                }
+                votes.insert(item, r.get(1)?);
             }
             let added = conn
                 .prepare_cached(
@@ -52,6 +66,7 @@ impl Store {
                 member_id: member.as_ref().map(|m| m.member_id.clone()),
                 role: member.map(|m| m.role),
                 votes,
+                waiting_votes,
                 added,
             })
         })

@@ -83,6 +83,11 @@ async fn thirty_tabs_on_one_phone_cannot_outvote_five_friends() {
     assert_eq!(votes_of(&queue, "Dancing Queen"), 5 - 2);
     assert_eq!(votes_of(&queue, "Superstition"), 2);
 
+    // A tab whose vote is held is told why; a friend's counts.
+    let held = app.me(&farm[29], &code).await;
+    assert_eq!(held["waiting_votes"][&theirs], "network", "{held}");
+    assert_eq!(app.me(&farm[0], &code).await["waiting_votes"], json!({}));
+    assert_eq!(app.me(&friends[0], &code).await["waiting_votes"], json!({}));
     // The host sees why, and the network the tabs share.
     let res = app
         .get(&format!("/rooms/{code}/networks"), Some(&host))

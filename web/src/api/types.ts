@@ -90,8 +90,14 @@ export interface Me {
   member_id: string | null;
   role: Role | null;
   votes: Record<string, VoteValue>;
+  /** Your votes that do not count (yet), and why. */
+  waiting_votes: Record<string, WaitingVote>;
   added: string[];
 }
+
+/** Why a vote does not count yet: the network already has its share of
+ * voices, another account on this device voted, or you just joined. */
+export type WaitingVote = 'network' | 'device' | 'new';
 
 export interface BoxInfo {
   name: string;

@@ -1,6 +1,7 @@
 import { useState } from 'react';
-import type { Me, QueueItem, VoteValue } from '../api/types';
+import type { Me, QueueItem, VoteValue, WaitingVote } from '../api/types';
 import { formatDuration } from '../lib/format';
+import { waitingVoteText } from '../lib/votes';
 import { VoteButtons } from './VoteButtons';
 
 interface Props {
@@ -34,6 +35,7 @@ export function QueueList({ queue, me, loaded, downvotes, onVote, onRemove }: Pr
             mine={mine.has(item.room_track_id)}
             moderator={moderator}
             myVote={me?.votes[item.room_track_id] ?? 0}
+            waiting={me?.waiting_votes?.[item.room_track_id]}
             downvotes={downvotes}
             onVote={(value) => onVote(item.room_track_id, value)}
             onRemove={(reason) => onRemove(item.room_track_id, reason)}
@@ -51,12 +53,14 @@ interface RowProps {
   mine: boolean;
   moderator: boolean;
   myVote: VoteValue | 0;
+  /** Why my vote on it does not count yet, if so. */
+  waiting?: WaitingVote;
   downvotes: boolean;
   onVote: (value: VoteValue) => void;
   onRemove: (reason?: string) => void;
 }
 
-function QueueRow({ item, position, mine, moderator, myVote, downvotes, onVote, onRemove }: RowProps) {
+function QueueRow({ item, position, mine, moderator, myVote, waiting, downvotes, onVote, onRemove }: RowProps) {
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
   const whyId = `why-${item.room_track_id}`;
@@ -86,6 +90,11 @@ function QueueRow({ item, position, mine, moderator, myVote, downvotes, onVote, 
         </div>
         <VoteButtons title={item.title} votes={item.votes} myVote={myVote} downvotes={downvotes} onVote={onVote} />
       </div>
+      {waiting && myVote !== 0 && (
+        <p className="vote-waiting muted" role="note">
+          {waitingVoteText(waiting)}
+        </p>
+      )}
       {open && (
         <div className="queue-why" id={whyId}>
           <p className="reason">{item.reason}</p>

@@ -177,6 +177,12 @@ export function useRoom(
         const queue = await api.vote(code, roomTrackId, value);
         pendingVotes.current -= 1;
         applyRoom(queue.version, { queue: queue.body });
+        // Whether it counts (or waits, and why) is the guest's own side;
+        // only that is taken, so votes still in flight keep their look.
+        void api
+          .me(code)
+          .then((me) => setData((d) => (d.me ? { ...d, me: { ...d.me, waiting_votes: me.waiting_votes } } : d)))
+          .catch(() => undefined);
       } catch (error) {
         pendingVotes.current -= 1;
         // Roll back only this vote: the box said no.

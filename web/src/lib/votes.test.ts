@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueItem } from '../api/types';
-import { applyVote } from './votes';
+import { applyVote, waitingVoteText } from './votes';
 
 function item(id: string, votes: number): QueueItem {
   return {
@@ -52,5 +52,13 @@ describe('applyVote', () => {
     const before = structuredClone(queue);
     applyVote({ queue, myVotes: {} }, 'c', 1);
     expect(queue).toEqual(before);
+  });
+});
+
+describe('waitingVoteText', () => {
+  it('tells a guest why their vote does not count yet', () => {
+    expect(waitingVoteText('network')).toContain('The host can let them all count');
+    expect(waitingVoteText('device')).toContain('one phone, one vote');
+    expect(waitingVoteText('new')).toContain('counts in a moment');
   });
 });

@@ -1,4 +1,4 @@
-import type { QueueItem, VoteValue } from '../api/types';
+import type { QueueItem, VoteValue, WaitingVote } from '../api/types';
 
 export interface VoteState {
   queue: QueueItem[];
@@ -20,4 +20,16 @@ export function applyVote(state: VoteState, roomTrackId: string, value: VoteValu
     item.room_track_id === roomTrackId ? { ...item, votes: item.votes - previous + value } : item,
   );
   return { queue, myVotes: { ...state.myVotes, [roomTrackId]: value } };
+}
+
+/** What a guest is told about a vote that does not count (yet). */
+export function waitingVoteText(why: WaitingVote): string {
+  switch (why) {
+    case 'network':
+      return 'Your vote is held: several guests share your network. The host can let them all count.';
+    case 'device':
+      return 'Another account on this phone already voted on it: one phone, one vote.';
+    case 'new':
+      return 'You just joined: your vote counts in a moment.';
+  }
 }
