@@ -35,7 +35,7 @@ async fn closed_after<S: tokio::io::AsyncRead + Unpin>(mut stream: S, opened: In
 
 fn assert_deadline(what: &str, after: Duration) {
     assert!(
-        after >= DEADLINE - Duration::from_millis(50) && after < DEADLINE * 3,
+        after >= DEADLINE - Duration::from_millis(50) && after < DEADLINE * 5,
         "{what}: closed after {after:?}, the deadline is {DEADLINE:?}"
     );
 }
@@ -115,7 +115,7 @@ async fn two_thousand_silent_sockets_from_twenty_addresses_do_not_keep_a_guest_o
         .expect("the vote is answered");
     assert_eq!(res.status(), StatusCode::OK);
     assert!(
-        started.elapsed() < Duration::from_secs(2),
+        started.elapsed() < Duration::from_secs(4),
         "{:?}",
         started.elapsed()
     );
