@@ -67,17 +67,7 @@ async fn sockets_that_never_send_a_request_are_closed_at_the_deadline() {
 
 #[tokio::test]
 async fn a_tls_connection_silent_after_its_handshake_is_closed_at_the_deadline() {
-    let dir = tempfile::tempdir().unwrap();
-    let cert = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
-    let (cert_path, key_path) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
-    std::fs::write(&cert_path, cert.cert.pem()).unwrap();
-    std::fs::write(&key_path, cert.signing_key.serialize_pem()).unwrap();
-    let app = spawn_app_configured(|c| {
-        c.tls_cert = Some(cert_path.clone());
-        c.tls_key = Some(key_path.clone());
-        c.header_read_timeout = DEADLINE;
-    })
-    .await;
+    let (app, cert) = spawn_tls_app(|c| c.header_read_timeout = DEADLINE).await;
     let connector = tls_connector(&cert);
     let opened = Instant::now();
     let tcp = TcpStream::connect(app.addr).await.unwrap();

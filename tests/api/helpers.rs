@@ -456,6 +456,25 @@ pub async fn next_of(socket: &mut Socket, types: &[&str]) -> Value {
     }
 }
 
+/// A box serving HTTPS with a self-signed certificate for `localhost`
+/// (and the given change to its config); answers the certificate too.
+pub async fn spawn_tls_app(
+    change: impl FnOnce(&mut Config),
+) -> (TestApp, rcgen::CertifiedKey<rcgen::KeyPair>) {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
+    let (cert_path, key_path) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    std::fs::write(&cert_path, cert.cert.pem()).unwrap();
+    std::fs::write(&key_path, cert.signing_key.serialize_pem()).unwrap();
+    let mut config = Config::for_tests(dir.path().join("party.db"));
+    config.tls_cert = Some(cert_path);
+    config.tls_key = Some(key_path);
+    change(&mut config);
+    let mut app = spawn_app_with(config).await;
+    app._dir = Some(dir);
+    (app, cert)
+}
+
 /// A TLS client that trusts `cert` (a test's self-signed certificate).
 pub fn tls_connector(cert: &rcgen::CertifiedKey<rcgen::KeyPair>) -> tokio_rustls::TlsConnector {
     use tokio_rustls::rustls;

@@ -439,17 +439,7 @@ async fn a_chatty_socket_is_closed() {
 
 #[tokio::test]
 async fn https_with_a_self_signed_certificate() {
-    let dir = tempfile::tempdir().unwrap();
-    let cert = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
-    let (cert_path, key_path) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
-    std::fs::write(&cert_path, cert.cert.pem()).unwrap();
-    std::fs::write(&key_path, cert.signing_key.serialize_pem()).unwrap();
-    let app = spawn_app_configured(|c| {
-        c.tls_cert = Some(cert_path.clone());
-        c.tls_key = Some(key_path.clone());
-    })
-    .await;
-
+    let (app, cert) = spawn_tls_app(|_| {}).await;
     let connector = tls_connector(&cert);
     let request = |raw: String| {
         let connector = connector.clone();

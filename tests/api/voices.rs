@@ -39,6 +39,19 @@ async fn tabs(app: &TestApp, code: &str, ip: &str, n: usize) -> Vec<Guest> {
     out
 }
 
+/// `who` asks to skip what plays: the answer's JSON.
+async fn ask_to_skip(app: &TestApp, who: &Guest, code: &str) -> Value {
+    app.post(
+        &format!("/rooms/{code}/now-playing/skip"),
+        Some(who),
+        json!(null),
+    )
+    .await
+    .json()
+    .await
+    .unwrap()
+}
+
 fn votes_of(queue: &[Value], title: &str) -> i64 {
     queue.iter().find(|i| i["title"] == title).unwrap()["votes"]
         .as_i64()
@@ -203,14 +216,8 @@ async fn a_farm_cannot_skip_a_song_the_room_keeps() {
     // Puppets on their own addresses with no socket open: each counts
     // only itself, so their asks never add up.
     let ghosts = phones(&app, &code, "Ghost", 80, 6).await;
-    let skip = format!("/rooms/{code}/now-playing/skip");
     for who in farm.iter().chain(&ghosts) {
-        let res: Value = app
-            .post(&skip, Some(who), json!(null))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let res: Value = ask_to_skip(&app, who, &code).await;
         assert_eq!(res["skipped"], false, "{res}");
         assert!(res["votes"].as_u64().unwrap() <= 3, "{res}");
     }
@@ -219,23 +226,13 @@ async fn a_farm_cannot_skip_a_song_the_room_keeps() {
 
     // Two friends more make four voices: the room has spoken.
     for f in &friends[..1] {
-        let res: Value = app
-            .post(&skip, Some(f), json!(null))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let res: Value = ask_to_skip(&app, f, &code).await;
         assert_eq!(
             (res["votes"].as_u64(), res["skipped"].as_bool()),
             (Some(3), Some(false))
         );
     }
-    let res: Value = app
-        .post(&skip, Some(&friends[1]), json!(null))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let res: Value = ask_to_skip(&app, &friends[1], &code).await;
     assert_eq!(res["skipped"], true, "{res}");
     assert_eq!(res["now_playing"]["title"], "Superstition");
 }
@@ -252,13 +249,7 @@ async fn a_kicked_guests_ask_stops_counting() {
         sockets.push(connect(&app, &code, g).await);
     }
     frame_where(&mut sockets[0], |f| f["presence"]["count"] == 4).await;
-    let skip = format!("/rooms/{code}/now-playing/skip");
-    let res: Value = app
-        .post(&skip, Some(&guests[0]), json!(null))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let res: Value = ask_to_skip(&app, &guests[0], &code).await;
     assert_eq!(
         (res["votes"].as_u64(), res["needed"].as_u64()),
         (Some(1), Some(2))
@@ -274,12 +265,7 @@ async fn a_kicked_guests_ask_stops_counting() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    let res: Value = app
-        .post(&skip, Some(&guests[1]), json!(null))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let res: Value = ask_to_skip(&app, &guests[1], &code).await;
     assert_eq!(
         (res["votes"].as_u64(), res["skipped"].as_bool()),
         (Some(1), Some(false)),
