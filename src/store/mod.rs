@@ -423,6 +423,14 @@ fn write_loop(
     if let Some(ack) = closed_by {
         let _ = ack.send(());
     }
+    // Closed, the box may still be handed a write (a request in flight at
+    // shutdown). Dropping the job answers its caller "unavailable"; left in
+    // the channel it would wait for ever. The loop ends with the last handle.
+    for message in messages.iter() {
+        if let WriterMsg::Close(ack) = message {
+            let _ = ack.send(());
+        }
+    }
 }
 
 /// Copies committed WAL frames into the database file, at most once per
