@@ -38,6 +38,28 @@ pub fn is_the_box(network: &str) -> bool {
     network == "127.0.0.1" || network == "::1"
 }
 
+/// When a member's voice starts to count, in microseconds since the
+/// epoch: a guest who joined at `joined_at` waits the room's
+/// `delay_seconds`; the host and co-hosts (`waits: false`) count at once.
+pub fn counts_from(joined_at: i64, delay_seconds: u32, waits: bool) -> i64 {
+    if waits {
+        joined_at.saturating_add(i64::from(delay_seconds) * 1_000_000)
+    } else {
+        i64::MIN
+    }
+}
+
+/// The box's own machine, by address (see `is_the_box`), without making
+/// its network's text: the rate limiter asks this on every vote.
+pub fn is_the_box_address(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4 == std::net::Ipv4Addr::LOCALHOST,
+        IpAddr::V6(v6) => {
+            v6.is_loopback() || v6.to_ipv4_mapped() == Some(std::net::Ipv4Addr::LOCALHOST)
+        }
+    }
+}
+
 /// A network as the host names it (what `network_of` wrote), normalised;
 /// `None` if it is not one.
 pub fn parse_network(text: &str) -> Option<String> {
@@ -135,6 +157,17 @@ mod tests {
         assert!(is_the_box(&network_of("::1".parse().unwrap())));
         assert!(is_the_box(&network_of("127.0.0.1".parse().unwrap())));
         assert!(!is_the_box(&network_of("127.0.0.2".parse().unwrap())));
+        for ip in [
+            "127.0.0.1",
+            "::1",
+            "::ffff:127.0.0.1",
+            "127.0.0.2",
+            "10.0.0.1",
+            "::ffff:10.0.0.1",
+        ] {
+            let ip: IpAddr = ip.parse().unwrap();
+            assert_eq!(is_the_box_address(ip), is_the_box(&network_of(ip)), "{ip}");
+        }
         assert_eq!(parse_network(" 10.0.0.3 ").as_deref(), Some("10.0.0.3"));
         assert_eq!(
             parse_network("2001:db8:1:2::/64").as_deref(),
@@ -164,6 +197,13 @@ mod tests {
             allowed: &allowed,
         };
         assert_eq!(count(&farm, open), 30);
+    }
+
+    #[test]
+    fn a_guest_counts_after_the_delay_the_host_at_once() {
+        assert_eq!(counts_from(5_000_000, 10, true), 15_000_000);
+        assert_eq!(counts_from(5_000_000, 0, true), 5_000_000);
+        assert!(counts_from(5_000_000, 10, false) < 0);
     }
 
     #[test]

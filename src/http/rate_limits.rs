@@ -205,7 +205,7 @@ impl RateLimits {
                 .check_key(&user)
                 .map_err(|not_until| not_until.wait_time_from(now))?;
         }
-        if let Some(ip) = ip.filter(|ip| !voices::is_the_box(&voices::network_of(*ip))) {
+        if let Some(ip) = ip.filter(|ip| !voices::is_the_box_address(*ip)) {
             b.per_address
                 .check_key(&ip)
                 .map_err(|not_until| not_until.wait_time_from(now))?;

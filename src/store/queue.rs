@@ -225,14 +225,13 @@ impl Store {
                     ));
                 }
                 let at = now();
-                let counts_from = if member.role.bound_by_guest_limits() {
-                    let delay = i64::from(room.settings.new_guest_vote_delay_seconds) * 1_000_000;
-                    let due = snapshot::micros(&member.joined_at).saturating_add(delay);
-                    if due > snapshot::micros(&at) {
-                        super::format_micros(due)
-                    } else {
-                        at.clone()
-                    }
+                let due = voices::counts_from(
+                    snapshot::micros(&member.joined_at),
+                    room.settings.new_guest_vote_delay_seconds,
+                    member.role.bound_by_guest_limits(),
+                );
+                let counts_from = if due > snapshot::micros(&at) {
+                    super::format_micros(due)
                 } else {
                     at.clone()
                 };
@@ -388,17 +387,17 @@ impl Store {
                         "A party screen follows the room; it does not vote.",
                     ));
                 }
-                if member.role.bound_by_guest_limits() {
-                    let delay =
-                        i64::from(room.settings.new_guest_vote_delay_seconds) * 1_000_000;
-                    let due = snapshot::micros(&member.joined_at).saturating_add(delay);
-                    let wait = due - snapshot::micros(&now());
-                    if wait > 0 {
-                        return Err(Error::Conflict(format!(
-                            "You just joined: your voice counts in {} s.",
-                            (wait + 999_999) / 1_000_000
-                        )));
-                    }
+                let due = voices::counts_from(
+                    snapshot::micros(&member.joined_at),
+                    room.settings.new_guest_vote_delay_seconds,
+                    member.role.bound_by_guest_limits(),
+                );
+                let wait = due.saturating_sub(snapshot::micros(&now()));
+                if wait > 0 {
+                    return Err(Error::Conflict(format!(
+                        "You just joined: your voice counts in {} s.",
+                        (wait + 999_999) / 1_000_000
+                    )));
                 }
                 let playing: Option<String> = tx
                     .prepare_cached(
