@@ -7,30 +7,191 @@
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Why the box said no, stable across versions and languages: the page
+/// shows each code in the guest's language, and `detail` (English) says the
+/// same for every other client. The code decides the status.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Code {
+    // 401: who are you?
+    NotSignedIn,
+    InvalidIdentity,
+    UnknownIdentity,
+    IdentityExpired,
+    LoggedOut,
+    TicketInvalid,
+    // 403: known, but not allowed.
+    CrossSite,
+    Banned,
+    RoomClosed,
+    RoomFull,
+    NeedsPin,
+    WrongPin,
+    NeedsScreenCode,
+    NotAMember,
+    HostOnly,
+    ModeratorsOnly,
+    NotThePlayer,
+    ScreenCannotVote,
+    ExplicitOff,
+    DownvotesOff,
+    NotYourSong,
+    NotInYourParty,
+    // 404
+    NotFound,
+    RoomNotFound,
+    TrackNotFound,
+    NotInQueue,
+    AlreadyRemoved,
+    MemberNotFound,
+    BanNotFound,
+    NoAudio,
+    FileGone,
+    // 405, 413, 415, 416
+    MethodNotAllowed,
+    OutOfRange,
+    TooLarge,
+    UnsupportedMediaType,
+    // 409: valid, but not now.
+    TooManyRooms,
+    NoMusicFolders,
+    Unplayable,
+    PlayedRecently,
+    QueueFull,
+    GuestLimit,
+    LeftQueue,
+    JustJoined,
+    NothingPlaying,
+    SongPlaying,
+    SongPlayed,
+    HostStaysHost,
+    NotYourself,
+    TooManySharedNetworks,
+    // 422: input that fails validation.
+    Invalid,
+    InvalidBody,
+    SearchEmpty,
+    SearchTooLong,
+    NameTooLong,
+    NameInvalid,
+    NameReserved,
+    RoomNameTooLong,
+    RoomNameInvalid,
+    InvalidVote,
+    InvalidRole,
+    InvalidReason,
+    InvalidNetwork,
+    InvalidSetting,
+    SeekOutOfRange,
+    // 429
+    TooManyRequests,
+    LockedOut,
+    // 503, 500
+    Unavailable,
+    Internal,
+}
+
+impl Code {
+    pub fn status(self) -> StatusCode {
+        use Code::*;
+        match self {
+            NotSignedIn | InvalidIdentity | UnknownIdentity | IdentityExpired | LoggedOut
+            | TicketInvalid => StatusCode::UNAUTHORIZED,
+            CrossSite | Banned | RoomClosed | RoomFull | NeedsPin | WrongPin | NeedsScreenCode
+            | NotAMember | HostOnly | ModeratorsOnly | NotThePlayer | ScreenCannotVote
+            | ExplicitOff | DownvotesOff | NotYourSong | NotInYourParty => StatusCode::FORBIDDEN,
+            NotFound | RoomNotFound | TrackNotFound | NotInQueue | AlreadyRemoved
+            | MemberNotFound | BanNotFound | NoAudio | FileGone => StatusCode::NOT_FOUND,
+            MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            OutOfRange => StatusCode::RANGE_NOT_SATISFIABLE,
+            TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            TooManyRooms
+            | NoMusicFolders
+            | Unplayable
+            | PlayedRecently
+            | QueueFull
+            | GuestLimit
+            | LeftQueue
+            | JustJoined
+            | NothingPlaying
+            | SongPlaying
+            | SongPlayed
+            | HostStaysHost
+            | NotYourself
+            | TooManySharedNetworks => StatusCode::CONFLICT,
+            Invalid | InvalidBody | SearchEmpty | SearchTooLong | NameTooLong | NameInvalid
+            | NameReserved | RoomNameTooLong | RoomNameInvalid | InvalidVote | InvalidRole
+            | InvalidReason | InvalidNetwork | InvalidSetting | SeekOutOfRange => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            TooManyRequests | LockedOut => StatusCode::TOO_MANY_REQUESTS,
+            Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The code for a client error that has only a status (a framework
+    /// rejection).
+    pub fn for_status(status: StatusCode) -> Code {
+        match status {
+            StatusCode::NOT_FOUND => Code::NotFound,
+            StatusCode::METHOD_NOT_ALLOWED => Code::MethodNotAllowed,
+            StatusCode::PAYLOAD_TOO_LARGE => Code::TooLarge,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => Code::UnsupportedMediaType,
+            StatusCode::FORBIDDEN => Code::CrossSite,
+            StatusCode::TOO_MANY_REQUESTS => Code::TooManyRequests,
+            StatusCode::RANGE_NOT_SATISFIABLE => Code::OutOfRange,
+            _ => Code::InvalidBody,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// Every error answer's body.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong, in English, for a person.
+    pub detail: String,
+    pub code: Code,
+    /// Numbers the detail holds, by name (`tries_left`, `seconds`,
+    /// `minutes`...), when it has some.
+    #[schema(value_type = Option<Object>)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub params: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// A refusal: what the guest did cannot be done, and why.
+#[derive(Debug)]
+pub struct Refusal {
+    pub code: Code,
+    pub detail: String,
+    /// Numbers the detail holds ("3 tries left"), for a translated text.
+    pub params: serde_json::Map<String, serde_json::Value>,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// No identity, or one the box does not know: 401.
-    #[error("{0}")]
-    Unauthorized(String),
-    /// Known, but not allowed: 403.
-    #[error("{0}")]
-    Forbidden(String),
-    /// 404.
-    #[error("{0}")]
-    NotFound(String),
-    /// The request is valid but clashes with the current state: 409.
-    #[error("{0}")]
-    Conflict(String),
-    /// Input that fails validation: 422, as FastAPI answers.
-    #[error("{0}")]
-    Unprocessable(String),
-    /// Over a rate limit: 429 (the middleware adds `Retry-After`).
-    #[error("{0}")]
-    TooManyRequests(String),
+    /// A client error: its code decides the status.
+    #[error("{}", .0.detail)]
+    Refused(Box<Refusal>),
     /// Any other client error with its own status (413, 415, 405...).
     #[error("{detail}")]
     Client { status: StatusCode, detail: String },
@@ -46,12 +207,7 @@ pub enum Error {
 impl Error {
     pub fn status(&self) -> StatusCode {
         match self {
-            Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            Error::Forbidden(_) => StatusCode::FORBIDDEN,
-            Error::NotFound(_) => StatusCode::NOT_FOUND,
-            Error::Conflict(_) => StatusCode::CONFLICT,
-            Error::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Error::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Error::Refused(r) => r.code.status(),
             Error::Client { status, .. } => *status,
             Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Sqlite(e) if storage_unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
@@ -59,16 +215,32 @@ impl Error {
         }
     }
 
-    pub fn unprocessable(detail: impl Into<String>) -> Self {
-        Error::Unprocessable(detail.into())
+    /// The stable code of this answer.
+    pub fn code(&self) -> Code {
+        match self {
+            Error::Refused(r) => r.code,
+            Error::Client { status, .. } => Code::for_status(*status),
+            Error::Unavailable(_) => Code::Unavailable,
+            Error::Sqlite(e) if storage_unavailable(e) => Code::Unavailable,
+            Error::Sqlite(_) | Error::Other(_) => Code::Internal,
+        }
     }
 
-    pub fn not_found(detail: impl Into<String>) -> Self {
-        Error::NotFound(detail.into())
+    /// Refuse with this code and text.
+    pub fn refuse(code: Code, detail: impl Into<String>) -> Self {
+        Error::Refused(Box::new(Refusal {
+            code,
+            detail: detail.into(),
+            params: serde_json::Map::new(),
+        }))
     }
 
-    pub fn forbidden(detail: impl Into<String>) -> Self {
-        Error::Forbidden(detail.into())
+    /// Adds a number the page needs to say the same in another language.
+    pub fn with(mut self, name: &str, value: impl Into<serde_json::Value>) -> Self {
+        if let Error::Refused(r) = &mut self {
+            r.params.insert(name.to_string(), value.into());
+        }
+        self
     }
 
     /// The error every waiting writer gets when their shared commit failed.
@@ -97,6 +269,7 @@ fn storage_unavailable(e: &rusqlite::Error) -> bool {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status = self.status();
+        let code = self.code();
         let detail = match &self {
             Error::Sqlite(e) if status == StatusCode::SERVICE_UNAVAILABLE => {
                 tracing::warn!(error = %e, "storage unavailable");
@@ -112,7 +285,16 @@ impl IntoResponse for Error {
             }
             other => other.to_string(),
         };
-        (status, axum::Json(json!({ "detail": detail }))).into_response()
+        let params = match self {
+            Error::Refused(r) if !r.params.is_empty() => Some(r.params),
+            _ => None,
+        };
+        let body = ErrorBody {
+            detail,
+            code,
+            params,
+        };
+        (status, axum::Json(body)).into_response()
     }
 }
 

@@ -33,6 +33,33 @@ pub struct RoomInfo {
     pub created_at: String,
 }
 
+/// A room as its join link shows it: its name, and what a guest needs to
+/// get in, so the page asks for it before the first try.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RoomDoor {
+    #[serde(flatten)]
+    pub info: RoomInfo,
+    pub join: JoinDoor,
+}
+
+/// What joining takes, for whoever asks (their identity and network, when
+/// the box knows them).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct JoinDoor {
+    /// You are in already: no gate applies.
+    pub member: bool,
+    /// The host removed you (or your phone, or your network) for good.
+    pub banned: bool,
+    /// The host has closed the party to new guests.
+    pub open: bool,
+    /// The party has as many guests as the host allows.
+    pub full: bool,
+    /// Joining needs the party's PIN.
+    pub needs_pin: bool,
+    /// Joining needs the code of the party's screen: scan its QR code.
+    pub needs_screen_code: bool,
+}
+
 /// The box itself.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct BoxInfo {
@@ -49,6 +76,36 @@ pub struct BoxInfo {
 pub struct Joined {
     pub room_id: String,
     pub user_id: String,
+}
+
+/// A search result: the track, and for a close spelling rather than an
+/// exact match, what the guest probably meant.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SearchHit {
+    #[serde(flatten)]
+    pub track: Track,
+    /// `null` for a match of what was typed; for a close spelling, the
+    /// words it matched ("Beyoncé" for "beyounce").
+    pub did_you_mean: Option<String>,
+    /// Where the song stands in the party asked about (`room`), or `null`
+    /// (free to add, or no room asked about).
+    pub in_room: Option<InRoom>,
+}
+
+/// A song's place in a party, as search shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum InRoom {
+    /// Playing now.
+    Playing,
+    /// Waiting in the queue at this place (1 is next).
+    Queued { position: usize },
+    /// Played at `played_at`; it may be added again at `back_at` (`null`
+    /// once it may).
+    Played {
+        played_at: String,
+        back_at: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -134,6 +191,9 @@ pub struct Me {
     /// host can let it count in full), `"device"` (another account on this
     /// device voted on it) or `"new"` (you just joined: it counts soon).
     pub waiting_votes: std::collections::BTreeMap<String, String>,
+    /// When your just-joined votes start to count (RFC 3339, UTC), while
+    /// some wait for it; else `null`.
+    pub votes_count_at: Option<String>,
     /// The `room_track_id`s you added that are still queued or playing.
     pub added: Vec<String>,
 }

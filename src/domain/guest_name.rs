@@ -1,7 +1,7 @@
 use rand::RngExt;
 
 use crate::config::MAX_DISPLAY_NAME_CHARS;
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 
 const ADJECTIVES: &[&str] = &[
     "Funky", "Groovy", "Jazzy", "Mellow", "Electric", "Dancing", "Cosmic", "Velvet", "Sunny",
@@ -21,12 +21,16 @@ pub fn parse(input: Option<&str>, rng: &mut impl rand::Rng) -> Result<String> {
         return Ok(generate(rng));
     }
     if trimmed.chars().count() > MAX_DISPLAY_NAME_CHARS {
-        return Err(Error::unprocessable(format!(
-            "Display name is too long: at most {MAX_DISPLAY_NAME_CHARS} characters, please."
-        )));
+        return Err(Error::refuse(
+            Code::NameTooLong,
+            format!(
+                "Display name is too long: at most {MAX_DISPLAY_NAME_CHARS} characters, please."
+            ),
+        ));
     }
     if trimmed.chars().any(char::is_control) {
-        return Err(Error::unprocessable(
+        return Err(Error::refuse(
+            Code::NameInvalid,
             "Display name cannot contain control characters.",
         ));
     }
@@ -37,9 +41,10 @@ pub fn parse(input: Option<&str>, rng: &mut impl rand::Rng) -> Result<String> {
         .filter(|c| c.is_alphanumeric())
         .collect();
     if RESERVED.contains(&folded.as_str()) {
-        return Err(Error::unprocessable(format!(
-            "“{trimmed}” is the box's own name in the queue and the log: pick another."
-        )));
+        return Err(Error::refuse(
+            Code::NameReserved,
+            format!("“{trimmed}” is the box's own name in the queue and the log: pick another."),
+        ));
     }
     Ok(trimmed.to_string())
 }
@@ -100,7 +105,7 @@ mod tests {
         let too_long = "é".repeat(65);
         assert!(matches!(
             parse(Some(&too_long), &mut rng()),
-            Err(Error::Unprocessable(_))
+            Err(Error::Refused(r)) if r.code == Code::NameTooLong
         ));
     }
 

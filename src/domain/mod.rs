@@ -3,6 +3,8 @@
 
 /// What the auto-DJ plays when the queue runs dry.
 pub mod auto_dj;
+/// Search that forgives typos.
+pub mod fuzzy;
 /// Display names: trimming, length, the friendly generated ones.
 pub mod guest_name;
 /// The TV's join codes that change every minute.

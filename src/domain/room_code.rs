@@ -14,11 +14,16 @@ pub fn generate(rng: &mut impl rand::Rng) -> String {
         .collect()
 }
 
-/// What a guest typed, as the code to look up: trimmed and upper-cased.
+/// What a guest typed, as the code to look up: upper-cased, without the
+/// spaces and dashes people type between groups (the TV spaces the letters).
 /// Returns `None` for input that cannot be any room's code, so the caller can
 /// answer 404 without a lookup.
 pub fn normalize(input: &str) -> Option<String> {
-    let code = input.trim().to_ascii_uppercase();
+    let code: String = input
+        .chars()
+        .filter(|c| !(c.is_whitespace() || matches!(c, '-' | '‐' | '–' | '·' | '.' | '_')))
+        .collect::<String>()
+        .to_ascii_uppercase();
     let plausible =
         !code.is_empty() && code.len() <= 16 && code.bytes().all(|b| b.is_ascii_alphanumeric());
     plausible.then_some(code)
@@ -46,11 +51,14 @@ mod tests {
     fn normalize_accepts_any_case_and_surrounding_space() {
         assert_eq!(normalize(" abc234 ").as_deref(), Some("ABC234"));
         assert_eq!(normalize("UZ8293R").as_deref(), Some("UZ8293R"));
+        assert_eq!(normalize("uz 82 93").as_deref(), Some("UZ8293"));
+        assert_eq!(normalize("UZ-8293").as_deref(), Some("UZ8293"));
+        assert_eq!(normalize(" U Z 8 2 9 3 ").as_deref(), Some("UZ8293"));
     }
 
     #[test]
     fn normalize_rejects_what_cannot_be_a_code() {
-        for bad in ["", "   ", "AB CD", "ABC-23", "ÅÄÖ", &"A".repeat(17)] {
+        for bad in ["", "   ", " - ", "AB/CD", "ÅÄÖ", &"A".repeat(17)] {
             assert_eq!(normalize(bad), None, "{bad:?}");
         }
     }

@@ -1,5 +1,5 @@
 use crate::config::MAX_ROOM_NAME_CHARS;
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 
 /// A room's name: trimmed; blank or missing becomes "<host>'s party".
 pub fn parse(input: Option<&str>, host_name: &str) -> Result<String> {
@@ -8,12 +8,14 @@ pub fn parse(input: Option<&str>, host_name: &str) -> Result<String> {
         return Ok(format!("{host_name}'s party"));
     }
     if trimmed.chars().count() > MAX_ROOM_NAME_CHARS {
-        return Err(Error::unprocessable(format!(
-            "Room name is too long: at most {MAX_ROOM_NAME_CHARS} characters, please."
-        )));
+        return Err(Error::refuse(
+            Code::RoomNameTooLong,
+            format!("Room name is too long: at most {MAX_ROOM_NAME_CHARS} characters, please."),
+        ));
     }
     if trimmed.chars().any(char::is_control) {
-        return Err(Error::unprocessable(
+        return Err(Error::refuse(
+            Code::RoomNameInvalid,
             "Room name cannot contain control characters.",
         ));
     }

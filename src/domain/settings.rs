@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 
 use super::player;
 use super::queue::Rules;
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 
 /// Stored as JSON on the room; a field missing there takes its default, so
 /// new settings need no migration.
@@ -56,6 +56,9 @@ pub struct Settings {
     /// address). Only the host and co-hosts see them; changed through
     /// `/rooms/{code}/networks`, not a settings patch.
     pub shared_networks: Vec<String>,
+    /// Guests the party takes at most (people, not screens; the host and
+    /// co-hosts count); `null` for no limit. Members may always come back.
+    pub max_guests: Option<u32>,
 }
 
 impl Default for Settings {
@@ -79,6 +82,7 @@ impl Default for Settings {
             quiet_volume_percent: 30,
             voters_per_network: 2,
             shared_networks: Vec::new(),
+            max_guests: None,
         }
     }
 }
@@ -112,6 +116,16 @@ pub struct SettingsPatch {
     pub quiet_until: Option<Option<String>>,
     pub quiet_volume_percent: Option<u32>,
     pub voters_per_network: Option<u32>,
+    /// 2 to 1000, or null for no limit.
+    #[serde(default, deserialize_with = "double_option_u32")]
+    #[schema(value_type = Option<u32>)]
+    pub max_guests: Option<Option<u32>>,
+}
+
+fn double_option_u32<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<u32>>, D::Error> {
+    Option::<u32>::deserialize(d).map(Some)
 }
 
 /// `null` means "set to none", absent means "leave as it is".
@@ -125,7 +139,7 @@ fn check(ok: bool, message: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::unprocessable(message))
+        Err(Error::refuse(Code::InvalidSetting, message))
     }
 }
 
@@ -184,6 +198,13 @@ impl Settings {
                 "voters_per_network must be between 1 and 50.",
             )?;
             s.voters_per_network = v;
+        }
+        if let Some(v) = patch.max_guests {
+            check(
+                v.is_none_or(|n| (2..=1000).contains(&n)),
+                "max_guests must be between 2 and 1000, or null for no limit.",
+            )?;
+            s.max_guests = v;
         }
         if let Some(v) = patch.quiet_volume_percent {
             check(v <= 100, "quiet_volume_percent must be between 0 and 100.")?;

@@ -1,4 +1,4 @@
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 
 /// An up or down vote. The seed's API sends `1` or `-1`; nothing else counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,7 +12,8 @@ impl Vote {
         match value {
             1 => Ok(Vote::Up),
             -1 => Ok(Vote::Down),
-            _ => Err(Error::unprocessable(
+            _ => Err(Error::refuse(
+                Code::InvalidVote,
                 "A vote's value must be 1 (up) or -1 (down).",
             )),
         }

@@ -1,4 +1,4 @@
-//! Guests: `POST /auth/guest` and `POST /auth/logout`.
+//! Guests: `POST /auth/guest`, `PATCH /auth/me` and `POST /auth/logout`.
 
 use axum::Json;
 use axum::extract::State;
@@ -11,7 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::AppState;
-use super::extract::{JsonBody, UID_COOKIE};
+use super::extract::{Identity, JsonBody, UID_COOKIE};
 use uuid::Uuid;
 
 /// A long-lived id for the browser itself (not a credential: it only ties
@@ -19,13 +19,46 @@ use uuid::Uuid;
 pub const DEVICE_COOKIE: &str = "did";
 use crate::config::{COOKIE_MAX_AGE_SECS, DEVICE_COOKIE_MAX_AGE_SECS};
 use crate::domain::guest_name;
-use crate::error::Result;
+use crate::error::{Code, Error, Result};
 use crate::model::Guest;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_guest))
         .routes(routes!(logout))
+        .routes(routes!(rename))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Rename {
+    /// Your new name: trimmed, 1 to 64 characters.
+    #[schema(max_length = 64, example = "DJ Anto")]
+    display_name: String,
+}
+
+/// Change your name: the queue, the people list and the log show it from
+/// now on, in every party you are in.
+#[utoipa::path(patch, path = "/auth/me", tag = "auth", request_body = Rename,
+    responses(
+        (status = 200, body = Guest),
+        (status = 401, description = "Not signed in"),
+        (status = 422, description = "Name blank, too long or reserved"),
+    ))]
+async fn rename(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    JsonBody(body): JsonBody<Rename>,
+) -> Result<Json<Guest>> {
+    if body.display_name.trim().is_empty() {
+        return Err(Error::refuse(
+            Code::NameInvalid,
+            "Type the name you want to go by.",
+        ));
+    }
+    let name = guest_name::parse(Some(&body.display_name), &mut rand::rng())?;
+    let guest = state.store.rename(user, name).await?;
+    state.realtime.renamed(&guest.user_id, &guest.display_name);
+    Ok(Json(guest))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -7,7 +7,7 @@ use axum::http::request::Parts;
 use axum_extra::extract::CookieJar;
 use uuid::Uuid;
 
-use crate::error::Error;
+use crate::error::{Code, Error};
 
 /// The `uid` cookie the box sets for a guest.
 pub const UID_COOKIE: &str = "uid";
@@ -31,6 +31,22 @@ impl<S: Send + Sync> FromRequestParts<S> for Identity {
     }
 }
 
+/// `Option<Identity>`: the id if the request carries a well-formed one.
+impl<S: Send + Sync> axum::extract::OptionalFromRequestParts<S> for Identity {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        Ok(
+            <Identity as FromRequestParts<S>>::from_request_parts(parts, state)
+                .await
+                .ok(),
+        )
+    }
+}
+
 /// The id a request claims, from the `X-User-ID` header, else the `uid`
 /// cookie: the one way every handler and the rate limiter read it. Never
 /// from the URL (ids are credentials; URLs end up in logs): a live socket
@@ -41,10 +57,16 @@ pub fn identity(headers: &HeaderMap, jar: &CookieJar) -> Result<Uuid, Error> {
         .map(|v| v.to_str().unwrap_or_default())
         .or_else(|| jar.get(UID_COOKIE).map(|c| c.value()))
         .ok_or_else(|| {
-            Error::Unauthorized("Not signed in: join as a guest first (POST /auth/guest).".into())
+            Error::refuse(
+                Code::NotSignedIn,
+                "Not signed in: join as a guest first (POST /auth/guest).",
+            )
         })?;
     Uuid::try_parse(raw.trim()).map_err(|_| {
-        Error::Unauthorized("That user id is not valid. Join again as a guest.".into())
+        Error::refuse(
+            Code::InvalidIdentity,
+            "That user id is not valid. Join again as a guest.",
+        )
     })
 }
 

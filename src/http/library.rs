@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 
 use super::AppState;
 use super::extract::Identity;
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::library::{LibraryStatus, files};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -51,13 +51,15 @@ async fn rescan(
     Identity(user): Identity,
 ) -> Result<(StatusCode, Json<LibraryStatus>)> {
     if !state.store.hosts_a_party(user).await? {
-        return Err(Error::forbidden(
+        return Err(Error::refuse(
+            Code::HostOnly,
             "Only a party's host can rescan the music folders.",
         ));
     }
     if !state.library.has_folders() {
-        return Err(Error::Conflict(
-            "This box has no music folders: start it with --music <folder>.".into(),
+        return Err(Error::refuse(
+            Code::NoMusicFolders,
+            "This box has no music folders: start it with --music <folder>.",
         ));
     }
     state.library.rescan();
@@ -83,7 +85,8 @@ async fn audio(
 ) -> Result<Response> {
     let track = state.store.track_audio(user, track_id).await?;
     let Some(path) = track.path else {
-        return Err(Error::not_found(
+        return Err(Error::refuse(
+            Code::NoAudio,
             "This song is from the built-in catalog: the box has its details, not its audio.",
         ));
     };
@@ -97,7 +100,8 @@ async fn audio(
         .await
         .map_err(|e| Error::Other(e.into()))?;
     if response.status() == StatusCode::NOT_FOUND {
-        return Err(Error::not_found(
+        return Err(Error::refuse(
+            Code::FileGone,
             "The song's file is gone from the music folder.",
         ));
     }
@@ -148,7 +152,12 @@ async fn confined(state: &AppState, path: std::path::PathBuf) -> Result<std::pat
     tokio::task::spawn_blocking(move || library.confined(&path))
         .await
         .map_err(|e| Error::Other(e.into()))?
-        .ok_or_else(|| Error::not_found("The song's file is gone from the music folder."))
+        .ok_or_else(|| {
+            Error::refuse(
+                Code::FileGone,
+                "The song's file is gone from the music folder.",
+            )
+        })
 }
 
 fn placeholder(track_id: &str, title: &str, artist: &str) -> String {

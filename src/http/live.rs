@@ -23,7 +23,7 @@ use utoipa_axum::routes;
 
 use super::AppState;
 use super::extract::{Identity, Network, identity};
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::realtime::{Connection, Frames, Personal, Realtime, TICKET_LIFETIME};
 
 /// A phone that cannot take a frame for this long is dropped (it
@@ -107,9 +107,8 @@ async fn live(
                 .realtime
                 .redeem_ticket(ticket, &room.id)
                 .ok_or_else(|| {
-                    Error::Unauthorized(
+                    Error::refuse(Code::TicketInvalid,
                         "That live ticket is used up, expired or for another room: ask for a new one."
-                            .into(),
                     )
                 })?
         }

@@ -88,7 +88,7 @@ pub struct AppState {
 #[openapi(
     info(
         title = "Democratic Tunes",
-        description = "A democratic jukebox for house parties: guests add songs and vote, the crowd decides what plays next.\n\nIdentity: the `uid` cookie set by `POST /auth/guest`, or the same id in an `X-User-ID` header. Errors are `{\"detail\": \"...\"}`."
+        description = "A democratic jukebox for house parties: guests add songs and vote, the crowd decides what plays next.\n\nIdentity: the `uid` cookie set by `POST /auth/guest`, or the same id in an `X-User-ID` header. Errors are `{\"detail\": \"...\", \"code\": \"...\"}`: `detail` is English text to show, `code` a stable name for the refusal (see the `ErrorBody` schema) and `params` its numbers, when it has some."
     ),
     tags(
         (name = "health"), (name = "auth", description = "Guests"),
@@ -96,7 +96,8 @@ pub struct AppState {
         (name = "votes"),
         (name = "library", description = "The host's music: scans, audio, covers"),
         (name = "moderation", description = "Members, roles, settings and the log"),
-    )
+    ),
+    components(schemas(crate::error::ErrorBody, crate::error::Code))
 )]
 struct ApiDoc;
 

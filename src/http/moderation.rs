@@ -14,7 +14,7 @@ use super::extract::{Identity, JsonBody, OptionalJsonBody};
 use crate::domain::role::Role;
 use crate::domain::settings::SettingsPatch;
 use crate::domain::voices;
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::model::{AuditEntry, BanView, JoinToken, MemberView, NetworkView, SettingsView};
 use crate::realtime::Personal;
 use crate::store::Ouster;
@@ -123,7 +123,10 @@ async fn share_network(
     JsonBody(body): JsonBody<NetworkShare>,
 ) -> Result<StatusCode> {
     let network = voices::parse_network(&body.network).ok_or_else(|| {
-        Error::unprocessable("network must be an address (or an IPv6 /64) from the list.")
+        Error::refuse(
+            Code::InvalidNetwork,
+            "network must be an address (or an IPv6 /64) from the list.",
+        )
     })?;
     state
         .store
@@ -278,15 +281,17 @@ pub fn reason(raw: Option<String>) -> Result<Option<String>> {
         .as_ref()
         .is_some_and(|r| r.chars().count() > MAX_REASON_CHARS)
     {
-        return Err(Error::unprocessable(format!(
-            "A reason is at most {MAX_REASON_CHARS} characters."
-        )));
+        return Err(Error::refuse(
+            Code::InvalidReason,
+            format!("A reason is at most {MAX_REASON_CHARS} characters."),
+        ));
     }
     if reason
         .as_ref()
         .is_some_and(|r| r.chars().any(char::is_control))
     {
-        return Err(Error::unprocessable(
+        return Err(Error::refuse(
+            Code::InvalidReason,
             "A reason cannot contain control characters (new lines, tabs).",
         ));
     }

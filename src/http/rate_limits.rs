@@ -28,7 +28,7 @@ use super::AppState;
 use super::connections::client_ip;
 use super::extract::identity;
 use crate::domain::voices;
-use crate::error::Error;
+use crate::error::{Code, Error};
 
 /// What a request does, for the limits that apply to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +69,7 @@ impl Action {
             (&Method::GET, ["rooms", _, "ws"]) => Some(Action::LiveConnect),
             (&Method::POST, ["rooms", _, "live-ticket"]) => Some(Action::LiveConnect),
             (&Method::POST, ["library", "rescan"]) => Some(Action::ChangeRoom),
+            (&Method::PATCH, ["auth", "me"]) => Some(Action::ChangeRoom),
             (m, ["rooms", _, ..]) if m != Method::GET && m != Method::HEAD => {
                 Some(Action::ChangeRoom)
             }
@@ -225,11 +226,15 @@ pub async fn limit(State(state): State<AppState>, request: Request, next: Next) 
         let user = identity(&parts.headers, &jar).ok();
         if let Err(wait) = state.rate_limits.check(action, ip, user) {
             let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-            let mut response = Error::TooManyRequests(format!(
-                "Slow down: too many {} from here. Try again in {} s.",
-                action.what(),
-                seconds.max(1)
-            ))
+            let mut response = Error::refuse(
+                Code::TooManyRequests,
+                format!(
+                    "Slow down: too many {} from here. Try again in {} s.",
+                    action.what(),
+                    seconds.max(1)
+                ),
+            )
+            .with("seconds", seconds.max(1))
             .into_response();
             response
                 .headers_mut()

@@ -12,7 +12,7 @@ use super::extract::{Identity, JsonBody, Network};
 use super::{AppState, RoomJson};
 use crate::domain::voices::{Present, Voter};
 use crate::error::Result;
-use crate::model::{Advanced, Joined, Me, QueueItem, Room, RoomInfo, SkipStatus, Wrapped};
+use crate::model::{Advanced, Joined, Me, QueueItem, Room, RoomDoor, SkipStatus, Wrapped};
 use crate::store::JoinProof;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -184,19 +184,27 @@ async fn me(
     Ok(Json(state.store.me(user, code).await?))
 }
 
-/// A room's name and state, for anyone with its code (no identity needed:
-/// a join link shows it before the guest picks a name).
+/// A room's name and state, and what joining it takes, for anyone with its
+/// code (no identity needed: a join link shows it before the guest picks a
+/// name; with one, `join` also says whether you are in or banned).
 #[utoipa::path(get, path = "/rooms/{code}", tag = "rooms",
-    params(("code" = String, Path, description = "Room code")),
+    params(("code" = String, Path, description = "Room code (any case; spaces and dashes are ignored)")),
     responses(
-        (status = 200, body = RoomInfo),
+        (status = 200, body = RoomDoor),
         (status = 404, description = "No room with that code"),
     ))]
 async fn room_info(
     State(state): State<AppState>,
+    user: Option<Identity>,
+    Network(network): Network,
     Path(code): Path<String>,
-) -> Result<Json<RoomInfo>> {
-    Ok(Json(state.store.room(&code).await?.info.clone()))
+) -> Result<Json<RoomDoor>> {
+    let info = state.store.room(&code).await?.info.clone();
+    let join = state
+        .store
+        .door(user.map(|Identity(u)| u), code, network)
+        .await?;
+    Ok(Json(RoomDoor { info, join }))
 }
 
 /// Party Wrapped: the night in numbers (members only).

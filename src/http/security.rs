@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use super::AppState;
-use crate::error::Error;
+use crate::error::{Code, Error};
 
 /// The web app's Content-Security-Policy: its own files only, nothing
 /// inline, no framing. `connect-src 'self'` covers the same-origin socket.
@@ -103,7 +103,9 @@ async fn with_detail(response: Response) -> Response {
         _ if !text.is_empty() => text,
         status => status.canonical_reason().unwrap_or("Error").to_string(),
     };
-    let body = serde_json::to_vec(&serde_json::json!({ "detail": detail })).expect("JSON");
+    let code = crate::error::Code::for_status(parts.status);
+    let body =
+        serde_json::to_vec(&serde_json::json!({ "detail": detail, "code": code })).expect("JSON");
     parts.headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
@@ -185,7 +187,7 @@ async fn same_origin(State(state): State<AppState>, request: Request, next: Next
         if let Some(origin) = request.headers().get(header::ORIGIN)
             && !is_allowed(origin, request.headers().get(header::HOST), &state)
         {
-            return Error::forbidden(
+            return Error::refuse(Code::CrossSite,
                 "Requests from another site are not accepted: open the party from the box's own page.",
             )
             .into_response();

@@ -12,8 +12,8 @@ use utoipa_axum::routes;
 use super::extract::{Identity, JsonBody};
 use super::{AppState, RoomJson};
 use crate::config::MAX_SEARCH_CHARS;
-use crate::error::{Error, Result};
-use crate::model::{QueueItem, Track};
+use crate::error::{Code, Error, Result};
+use crate::model::{QueueItem, SearchHit};
 use crate::realtime::Personal;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -50,11 +50,18 @@ async fn queue(
 }
 
 /// Search the catalog by artist or title: words match word starts, in any
-/// case, with or without accents. Up to 50 tracks, best matches first.
+/// case, with or without accents. Up to 50 tracks, best matches first;
+/// when few match exactly, close spellings follow, each with the words it
+/// matched in `did_you_mean`. With `room`, each says where it stands there.
 #[utoipa::path(get, path = "/tracks/search", tag = "tracks",
-    params(("artist_or_title" = String, Query, description = "What to look for", example = "bad bunny")),
+    params(
+        ("artist_or_title" = String, Query, description = "What to look for", example = "bad bunny"),
+        ("room" = Option<String>, Query, description = "A party you are in: fills each hit's `in_room`"),
+    ),
     responses(
-        (status = 200, body = Vec<Track>),
+        (status = 200, body = Vec<SearchHit>),
+        (status = 403, description = "Not a member of `room`"),
+        (status = 404, description = "No room with that code"),
         (status = 422, description = "Missing, blank or too long query"),
     ))]
 async fn search(
@@ -62,18 +69,27 @@ async fn search(
     Identity(user): Identity,
     // A map, not a struct: a missing parameter is our 422, not axum's 400.
     Query(params): Query<HashMap<String, String>>,
-) -> Result<Json<Vec<Track>>> {
+) -> Result<Json<Vec<SearchHit>>> {
     let query = params
         .get("artist_or_title")
         .map(|q| q.trim())
         .filter(|q| !q.is_empty())
-        .ok_or_else(|| Error::unprocessable("Type an artist or a title to search for."))?;
+        .ok_or_else(|| {
+            Error::refuse(
+                Code::SearchEmpty,
+                "Type an artist or a title to search for.",
+            )
+        })?;
     if query.chars().count() > MAX_SEARCH_CHARS {
-        return Err(Error::unprocessable(format!(
-            "That search is too long: at most {MAX_SEARCH_CHARS} characters."
-        )));
+        return Err(Error::refuse(
+            Code::SearchTooLong,
+            format!("That search is too long: at most {MAX_SEARCH_CHARS} characters."),
+        ));
     }
-    Ok(Json(state.store.search(user, query.to_string()).await?))
+    let room = params.get("room").cloned();
+    Ok(Json(
+        state.store.search(user, query.to_string(), room).await?,
+    ))
 }
 
 /// Add a track to the room's queue (once: adding a queued track again

@@ -371,6 +371,24 @@ impl Realtime {
         })
     }
 
+    /// A person renamed themselves: the people lists show the new name.
+    pub fn renamed(&self, user_id: &str, name: &str) {
+        let hubs = self.hubs.lock().expect("hubs lock");
+        for hub in hubs.values() {
+            let mut presence = hub.presence.lock().expect("presence lock");
+            let mut changed = false;
+            for seat in presence.connections.values_mut() {
+                if seat.present.user_id == user_id {
+                    seat.name = name.to_string();
+                    changed = true;
+                }
+            }
+            if changed {
+                hub.presence_changed.notify_one();
+            }
+        }
+    }
+
     /// Sends `message` to every socket `user_id` has open in the room.
     pub fn tell(&self, room_id: &str, user_id: &str, message: Personal) {
         let hubs = self.hubs.lock().expect("hubs lock");

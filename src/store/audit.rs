@@ -4,7 +4,7 @@ use rusqlite::{Connection, params};
 use uuid::Uuid;
 
 use super::{Store, Tx, now, rooms, users};
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::model::AuditEntry;
 
 /// Rows kept per room: the newest (a night of moderation is hundreds).
@@ -66,7 +66,8 @@ impl Store {
             let user = users::require(conn, user)?;
             let (room, member) = rooms::require_member(conn, &code, &user)?;
             if !member.role.moderates() {
-                return Err(Error::forbidden(
+                return Err(Error::refuse(
+                    Code::ModeratorsOnly,
                     "Only the host and co-hosts can read the moderation log.",
                 ));
             }

@@ -1,12 +1,16 @@
+use std::collections::{HashMap, HashSet};
+
 use rusqlite::{Connection, params};
 use uuid::Uuid;
 
-use super::Store;
+use super::snapshot::{self, RoomSnapshot};
+use super::{Store, now_micros, rooms};
 use crate::catalog::{self, CatalogTrack};
 use crate::config::SEARCH_LIMIT;
 use crate::domain::player::Audio;
+use crate::domain::{fuzzy, song};
 use crate::error::Result;
-use crate::model::Track;
+use crate::model::{InRoom, SearchHit, Track};
 
 /// Loads the built-in catalog: new songs are added, changed ones updated,
 /// unchanged ones left alone (so start-up writes almost nothing).
@@ -45,12 +49,142 @@ pub fn load_builtin(conn: &mut Connection) -> Result<()> {
 
 impl Store {
     /// With audio sources, only what the box can play.
-    pub async fn search(&self, user: Uuid, query: String) -> Result<Vec<Track>> {
-        self.user(user).await?;
+    /// Search; with `room`, each hit also says where it stands in that
+    /// party (playing, queued at #n, played and when it may come back).
+    pub async fn search(
+        &self,
+        user: Uuid,
+        query: String,
+        room: Option<String>,
+    ) -> Result<Vec<SearchHit>> {
+        let user = self.user(user).await?;
         let playable_only = self.audio() == Audio::Sources;
-        self.read(move |conn| search(conn, &query, playable_only))
-            .await
+        let snapshot = match &room {
+            Some(code) => Some(self.room(code).await?),
+            None => None,
+        };
+        self.read(move |conn| {
+            let mut hits: Vec<SearchHit> = search(conn, &query, playable_only)?
+                .into_iter()
+                .map(|track| SearchHit {
+                    track,
+                    did_you_mean: None,
+                    in_room: None,
+                })
+                .collect();
+            if hits.len() < FUZZY_BELOW {
+                let known: HashSet<String> = hits.iter().map(|h| h.track.id.clone()).collect();
+                let close = close_matches(conn, &query, playable_only)?;
+                hits.extend(
+                    close
+                        .into_iter()
+                        .filter(|h| !known.contains(&h.track.id))
+                        .take(SEARCH_LIMIT - hits.len()),
+                );
+            }
+            if let Some(room) = snapshot {
+                rooms::require_member(conn, &room.info.code, &user)?;
+                mark_in_room(conn, &room, &mut hits)?;
+            }
+            Ok(hits)
+        })
+        .await
     }
+}
+
+/// Below this many exact hits, search also looks for close spellings.
+const FUZZY_BELOW: usize = 5;
+/// Candidates the trigram index hands over for ranking.
+const FUZZY_CANDIDATES: i64 = 300;
+
+/// Tracks whose title and artist are close to what was typed (typos,
+/// missing or doubled letters), best first, each with what the guest
+/// probably meant.
+fn close_matches(conn: &Connection, query: &str, playable_only: bool) -> Result<Vec<SearchHit>> {
+    let Some(expression) = fuzzy::trigram_expression(query) else {
+        return Ok(Vec::new());
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.id, t.title, t.artist, t.album, t.year, t.duration_ms, t.source = 'file'
+         FROM tracks_trigram f JOIN tracks t ON t.seq = f.rowid
+         WHERE tracks_trigram MATCH ?1 AND t.available = 1 AND (?3 = 0 OR t.source = 'file')
+         ORDER BY bm25(tracks_trigram) LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![expression, FUZZY_CANDIDATES, playable_only], track)?;
+    let mut scored: Vec<(f64, SearchHit)> = Vec::new();
+    for track in rows {
+        let track = track?;
+        if let Some((score, meant)) = fuzzy::close_match(query, &track.title, &track.artist) {
+            scored.push((
+                score,
+                SearchHit {
+                    track,
+                    did_you_mean: Some(meant),
+                    in_room: None,
+                },
+            ));
+        }
+    }
+    scored.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| a.1.track.artist.cmp(&b.1.track.artist))
+            .then_with(|| a.1.track.title.cmp(&b.1.track.title))
+    });
+    Ok(scored.into_iter().map(|(_, hit)| hit).collect())
+}
+
+/// Where each hit stands in the room: playing, queued (and where), or
+/// played lately (and when it may come back, under the re-add cooldown).
+/// Another version of a song stands where the song stands.
+fn mark_in_room(conn: &Connection, room: &RoomSnapshot, hits: &mut [SearchHit]) -> Result<()> {
+    let playing = room
+        .now_playing
+        .as_ref()
+        .map(|item| song::key(&item.title, &item.artist));
+    let queued: HashMap<String, usize> = room
+        .queue
+        .iter()
+        .enumerate()
+        .map(|(i, item)| (song::key(&item.title, &item.artist), i + 1))
+        .collect();
+    let cooldown = i64::from(room.settings.readd_cooldown_minutes) * 60_000_000;
+    let mut last_played = conn.prepare_cached(
+        "SELECT max(started_at) FROM room_tracks
+         WHERE room_id = ?1 AND song_key = ?2 AND started_at IS NOT NULL AND status != 'playing'",
+    )?;
+    for hit in hits {
+        let key = song::key(&hit.track.title, &hit.track.artist);
+        hit.in_room = if playing.as_ref() == Some(&key) {
+            Some(InRoom::Playing)
+        } else if let Some(position) = queued.get(&key) {
+            Some(InRoom::Queued {
+                position: *position,
+            })
+        } else {
+            let played: Option<String> =
+                last_played.query_row(params![room.id, key], |r| r.get(0))?;
+            played.map(|at| {
+                let back = snapshot::micros(&at) + cooldown;
+                InRoom::Played {
+                    back_at: (back > now_micros()).then(|| super::format_micros(back)),
+                    played_at: at,
+                }
+            })
+        };
+    }
+    Ok(())
+}
+
+fn track(r: &rusqlite::Row) -> rusqlite::Result<Track> {
+    Ok(Track {
+        id: r.get(0)?,
+        title: r.get(1)?,
+        artist: r.get(2)?,
+        album: r.get(3)?,
+        year: r.get(4)?,
+        duration_ms: r.get(5)?,
+        playable: r.get(6)?,
+    })
 }
 
 /// Word-prefix search on title and artist: every word the guest typed must
@@ -69,17 +203,7 @@ fn search(conn: &Connection, query: &str, playable_only: bool) -> Result<Vec<Tra
     )?;
     let rows = stmt.query_map(
         params![expression, SEARCH_LIMIT as i64, playable_only],
-        |r| {
-            Ok(Track {
-                id: r.get(0)?,
-                title: r.get(1)?,
-                artist: r.get(2)?,
-                album: r.get(3)?,
-                year: r.get(4)?,
-                duration_ms: r.get(5)?,
-                playable: r.get(6)?,
-            })
-        },
+        track,
     )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

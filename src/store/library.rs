@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
 use super::Store;
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::library::files::{FileTrack, Stamp};
 
 /// Where a track's audio is, for playing it.
@@ -239,7 +239,8 @@ impl Store {
                 .optional()?
                 .is_some();
             if !heard {
-                return Err(Error::forbidden(
+                return Err(Error::refuse(
+                    Code::NotInYourParty,
                     "That song is not in a party you are in: add it to the queue first.",
                 ));
             }
@@ -262,7 +263,8 @@ impl Store {
                 .optional()?
                 .is_some();
             if !member {
-                return Err(Error::forbidden(
+                return Err(Error::refuse(
+                    Code::NotAMember,
                     "Join a party first: its music is for its guests.",
                 ));
             }
@@ -285,7 +287,10 @@ fn track(conn: &Connection, track_id: &str) -> Result<TrackFile> {
         })
         .optional()?;
     match track {
-        None => Err(Error::not_found("Track not found in the catalog.")),
+        None => Err(Error::refuse(
+            Code::TrackNotFound,
+            "Track not found in the catalog.",
+        )),
         Some((path, has_cover, title, artist)) => Ok(TrackFile {
             path: path.map(PathBuf::from),
             has_cover,

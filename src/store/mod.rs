@@ -663,7 +663,7 @@ mod tests {
                             rusqlite::params![format!("u{i}"), now()],
                         )?;
                         if i % 3 == 0 {
-                            return Err(Error::unprocessable("no"));
+                            return Err(Error::refuse(crate::error::Code::Invalid, "no"));
                         }
                         Ok(i)
                     })

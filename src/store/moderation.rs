@@ -11,7 +11,7 @@ use super::{Store, audit, now, users};
 use crate::domain::join_token;
 use crate::domain::role::Role;
 use crate::domain::settings::{Settings, SettingsPatch};
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::model::{BanView, JoinToken, MemberView, SettingsView};
 
 /// Who a kick or ban removed, so their phones can be told.
@@ -85,16 +85,23 @@ impl Store {
         self.write(move |tx| {
             let (room, me) = rooms::require_member_in(tx, &code, &user)?;
             if !me.role.runs_the_room() {
-                return Err(Error::forbidden("Only the host can change roles."));
+                return Err(Error::refuse(
+                    Code::HostOnly,
+                    "Only the host can change roles.",
+                ));
             }
             if role == Role::Host {
-                return Err(Error::unprocessable(
+                return Err(Error::refuse(
+                    Code::InvalidRole,
                     "A room has one host: pick \"cohost\" or \"guest\".",
                 ));
             }
             let (target_user, target_role, name) = target(tx, &room.id, &member_id)?;
             if target_role == Role::Host {
-                return Err(Error::Conflict("The host stays the host.".into()));
+                return Err(Error::refuse(
+                    Code::HostStaysHost,
+                    "The host stays the host.",
+                ));
             }
             tx.prepare_cached(
                 "UPDATE room_members SET role = ?3 WHERE room_id = ?1 AND user_id = ?2",
@@ -132,10 +139,10 @@ impl Store {
             let (room, me) = rooms::require_member_in(tx, &code, &user)?;
             let (target_user, target_role, name) = target(tx, &room.id, &member_id)?;
             if target_user == user.id {
-                return Err(Error::Conflict("You cannot remove yourself.".into()));
+                return Err(Error::refuse(Code::NotYourself, "You cannot remove yourself."));
             }
             if !me.role.may_remove(target_role) {
-                return Err(Error::forbidden(match me.role {
+                return Err(Error::refuse(Code::ModeratorsOnly, match me.role {
                     Role::Guest => "Only the host and co-hosts can remove guests.",
                     _ => "Co-hosts can remove guests, not other co-hosts or the host.",
                 }));
@@ -198,7 +205,8 @@ impl Store {
             let user = users::require(conn, user)?;
             let (room, me) = rooms::require_member(conn, &code, &user)?;
             if !me.role.moderates() {
-                return Err(Error::forbidden(
+                return Err(Error::refuse(
+                    Code::ModeratorsOnly,
                     "Only the host and co-hosts see who is banned.",
                 ));
             }
@@ -228,7 +236,8 @@ impl Store {
         self.write(move |tx| {
             let (room, me) = rooms::require_member_in(tx, &code, &user)?;
             if !me.role.moderates() {
-                return Err(Error::forbidden(
+                return Err(Error::refuse(
+                    Code::ModeratorsOnly,
                     "Only the host and co-hosts can lift a ban.",
                 ));
             }
@@ -240,7 +249,10 @@ impl Store {
                 .query_row([&room.id, &ban_id], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
             let Some((banned_user, name)) = banned else {
-                return Err(Error::not_found("No such ban in this room."));
+                return Err(Error::refuse(
+                    Code::BanNotFound,
+                    "No such ban in this room.",
+                ));
             };
             tx.prepare_cached("UPDATE room_bans SET lifted_at = ?2 WHERE id = ?1")?
                 .execute(params![ban_id, now()])?;
@@ -277,7 +289,8 @@ impl Store {
         self.write(move |tx| {
             let (room, me) = rooms::require_member_in(tx, &code, &user)?;
             if !me.role.runs_the_room() {
-                return Err(Error::forbidden(
+                return Err(Error::refuse(
+                    Code::HostOnly,
                     "Only the host can change the room's settings.",
                 ));
             }
@@ -309,7 +322,8 @@ impl Store {
             let user = users::require(conn, user)?;
             let (room, me) = rooms::require_member(conn, &code, &user)?;
             if !me.role.moderates() {
-                return Err(Error::forbidden(
+                return Err(Error::refuse(
+                    Code::ModeratorsOnly,
                     "Only the host and co-hosts can show the join code.",
                 ));
             }
@@ -340,7 +354,32 @@ fn target(
         Ok((r.get(0)?, Role::parse(&r.get::<_, String>(1)?), r.get(2)?))
     })
     .optional()?
-    .ok_or_else(|| Error::not_found("No such member in this room."))
+    .ok_or_else(|| Error::refuse(Code::MemberNotFound, "No such member in this room."))
+}
+
+/// A setting's name in the log, as the host's page says it, and its unit.
+fn setting_label(key: &str) -> (&str, &'static str) {
+    match key {
+        "max_queued_per_guest" => ("Songs waiting per guest", ""),
+        "skip_threshold_percent" => ("Share needed to skip", " %"),
+        "allow_downvotes" => ("Down-votes", ""),
+        "fairness" => ("Fair turns", ""),
+        "no_artist_twice" => ("No artist twice in a row", ""),
+        "readd_cooldown_minutes" => ("Wait before a song comes back", " min"),
+        "hide_explicit" => ("Hide explicit songs", ""),
+        "new_guest_vote_delay_seconds" => ("New guests' votes wait", " s"),
+        "open" => ("Open to new guests", ""),
+        "guests_must_be_here" => ("Guests must be here", ""),
+        "join_pin" => ("PIN", ""),
+        "crossfade_seconds" => ("Crossfade", " s"),
+        "normalize_loudness" => ("Even loudness", ""),
+        "quiet_from" => ("Quiet from", ""),
+        "quiet_until" => ("Quiet until", ""),
+        "quiet_volume_percent" => ("Quiet volume", " %"),
+        "voters_per_network" => ("Voices per network", ""),
+        "max_guests" => ("Most guests", ""),
+        other => (other, ""),
+    }
 }
 
 fn view(settings: Settings, role: Role) -> SettingsView {
@@ -356,7 +395,7 @@ fn view(settings: Settings, role: Role) -> SettingsView {
     }
 }
 
-/// "fairness: off, skip_threshold_percent: 75", for the log (never the PIN).
+/// "Fair turns: off, Share needed to skip: 75 %", for the log (never the PIN).
 fn changes(before: &Settings, after: &Settings) -> String {
     let (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) =
         (serde_json::to_value(before), serde_json::to_value(after))
@@ -365,12 +404,17 @@ fn changes(before: &Settings, after: &Settings) -> String {
     };
     b.iter()
         .filter(|(k, v)| a.get(*k) != Some(v))
-        .map(|(k, v)| match (k.as_str(), v) {
-            ("join_pin", serde_json::Value::Null) => "join_pin: removed".to_string(),
-            ("join_pin", _) => "join_pin: changed".to_string(),
-            (_, serde_json::Value::Bool(true)) => format!("{k}: on"),
-            (_, serde_json::Value::Bool(false)) => format!("{k}: off"),
-            _ => format!("{k}: {v}"),
+        .map(|(k, v)| {
+            let (name, unit) = setting_label(k);
+            match (k.as_str(), v) {
+                ("join_pin", serde_json::Value::Null) => format!("{name}: removed"),
+                ("join_pin", _) => format!("{name}: changed"),
+                (_, serde_json::Value::Bool(true)) => format!("{name}: on"),
+                (_, serde_json::Value::Bool(false)) => format!("{name}: off"),
+                (_, serde_json::Value::Null) => format!("{name}: none"),
+                (_, serde_json::Value::String(s)) => format!("{name}: {s}"),
+                _ => format!("{name}: {v}{unit}"),
+            }
         })
         .collect::<Vec<_>>()
         .join(", ")

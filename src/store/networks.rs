@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::{Store, audit, rooms, users};
 use crate::domain::voices::{self, Present};
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::model::NetworkView;
 
 impl Store {
@@ -25,7 +25,8 @@ impl Store {
             let user = users::require(conn, user)?;
             let (room, me) = rooms::require_member(conn, &code, &user)?;
             if !me.role.moderates() {
-                return Err(Error::forbidden(
+                return Err(Error::refuse(
+                    Code::ModeratorsOnly,
                     "Only the host and co-hosts see the guests' networks.",
                 ));
             }
@@ -94,7 +95,8 @@ impl Store {
         self.write(move |tx| {
             let (room, me) = rooms::require_member_in(tx, &code, &user)?;
             if !me.role.runs_the_room() {
-                return Err(Error::forbidden(
+                return Err(Error::refuse(
+                    Code::HostOnly,
                     "Only the host decides how a network counts.",
                 ));
             }
@@ -105,9 +107,12 @@ impl Store {
             }
             if in_full {
                 if settings.shared_networks.len() >= MAX_SHARED_NETWORKS {
-                    return Err(Error::Conflict(format!(
-                        "{MAX_SHARED_NETWORKS} networks already count in full: stop one first."
-                    )));
+                    return Err(Error::refuse(
+                        Code::TooManySharedNetworks,
+                        format!(
+                            "{MAX_SHARED_NETWORKS} networks already count in full: stop one first."
+                        ),
+                    ));
                 }
                 settings.shared_networks.push(network.clone());
                 tx.prepare_cached(

@@ -12,7 +12,7 @@ use super::{RoomSnapshot, Store, Tx, now_micros, snapshot};
 use crate::domain::auto_dj::{self, Played};
 use crate::domain::settings::Settings;
 use crate::domain::{player, song};
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 
 /// The auto-DJ's name on the items it picks.
 pub const AUTO_DJ: &str = "Auto-DJ";
@@ -205,7 +205,7 @@ impl Store {
                     })
                     .optional()?;
                 let Some((id, started_at, duration_ms, paused_ms)) = playing else {
-                    return Err(Error::Conflict("Nothing is playing.".into()));
+                    return Err(Error::refuse(Code::NothingPlaying, "Nothing is playing."));
                 };
                 let now = now_micros();
                 let position = paused_ms
@@ -216,9 +216,10 @@ impl Store {
                     Transport::Resume => (super::format_micros(now - position * 1_000), None),
                     Transport::Seek { position_ms } => {
                         if !(0..=duration_ms).contains(&position_ms) {
-                            return Err(Error::unprocessable(format!(
-                                "Seek within the track: 0 to {duration_ms} ms."
-                            )));
+                            return Err(Error::refuse(
+                                Code::SeekOutOfRange,
+                                format!("Seek within the track: 0 to {duration_ms} ms."),
+                            ));
                         }
                         match paused_ms {
                             Some(_) => (started_at, Some(position_ms)),
@@ -302,7 +303,7 @@ pub const NOT_THE_PLAYER: &str =
 fn moderator_room(tx: &Tx, code: &str, user: &super::users::User) -> Result<RoomRef> {
     let (room, member) = rooms::membership_in(tx, code, user)?;
     if !member.is_some_and(|m| m.role.moderates()) {
-        return Err(Error::forbidden(NOT_THE_PLAYER));
+        return Err(Error::refuse(Code::NotThePlayer, NOT_THE_PLAYER));
     }
     Ok(room)
 }

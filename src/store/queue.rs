@@ -10,7 +10,7 @@ use crate::config::MAX_QUEUE_PER_ROOM;
 use crate::domain::voices::{self, Present};
 use crate::domain::vote::Vote;
 use crate::domain::{player, song};
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::model::Me;
 
 /// The seed's friendly answer to a guest who tries to skip.
@@ -32,11 +32,13 @@ impl Store {
             let mut votes = BTreeMap::new();
             let mut waiting_votes = BTreeMap::new();
             let mut stmt = conn.prepare_cached(
-                "SELECT v.room_track_id, v.value, rt.status, v.counted, v.held, v.counts_from > ?3
+                "SELECT v.room_track_id, v.value, rt.status, v.counted, v.held, v.counts_from > ?3,
+                        v.counts_from
                  FROM votes v JOIN room_tracks rt ON rt.id = v.room_track_id
                  WHERE rt.room_id = ?1 AND v.user_id = ?2 AND rt.status IN ('queued', 'playing')",
             )?;
             let mut rows = stmt.query(params![room.id, user.id, now()])?;
+            let mut votes_count_at: Option<String> = None;
             while let Some(r) = rows.next()? {
                 let item: String = r.get(0)?;
                 let queued = r.get::<_, String>(2)? == "queued";
@@ -50,6 +52,10 @@ impl Store {
                 };
                 if let (true, Some(why)) = (queued && member.is_some(), why) {
                     waiting_votes.insert(item.clone(), why.to_string());
+                    if why == "new" {
+                        let at: String = r.get(6)?;
+                        votes_count_at = votes_count_at.max(Some(at));
+                    }
                 }
                 votes.insert(item, r.get(1)?);
             }
@@ -67,6 +73,7 @@ impl Store {
                 role: member.map(|m| m.role),
                 votes,
                 waiting_votes,
+                votes_count_at,
                 added,
             })
         })
@@ -96,15 +103,15 @@ impl Store {
                     .query_row([&track_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
                     .optional()?;
                 let Some((title, artist, explicit, playable)) = track else {
-                    return Err(Error::not_found("Track not found in the catalog."));
+                    return Err(Error::refuse(Code::TrackNotFound, "Track not found in the catalog."));
                 };
                 // Never silent: with music, only what the box can play.
                 if !tx.audio.offers(playable) {
-                    return Err(Error::Conflict(player::unplayable_detail(&title)));
+                    return Err(Error::refuse(Code::Unplayable, player::unplayable_detail(&title)));
                 }
                 let settings = &room.settings;
                 if settings.hide_explicit && explicit == Some(true) {
-                    return Err(Error::forbidden(
+                    return Err(Error::refuse(Code::ExplicitOff,
                         "The host keeps this party clean: explicit tracks are off.",
                     ));
                 }
@@ -132,11 +139,14 @@ impl Store {
                         let ago_min = (now_micros() - snapshot::micros(&last)) / 60_000_000;
                         let cooldown = i64::from(settings.readd_cooldown_minutes);
                         if ago_min < cooldown {
-                            return Err(Error::Conflict(format!(
+                            return Err(Error::refuse(Code::PlayedRecently, format!(
                                 "“{title}” played {} ago; it can come back in {}.",
                                 minutes(ago_min),
                                 minutes(cooldown - ago_min)
-                            )));
+                            ))
+                            .with("title", title.clone())
+                            .with("ago_minutes", ago_min)
+                            .with("back_in_minutes", cooldown - ago_min));
                         }
                     }
                 }
@@ -146,9 +156,10 @@ impl Store {
                     )?
                     .query_row([&room.id], |r| r.get(0))?;
                 if queued >= MAX_QUEUE_PER_ROOM {
-                    return Err(Error::Conflict(format!(
+                    return Err(Error::refuse(Code::QueueFull, format!(
                         "The queue is full ({MAX_QUEUE_PER_ROOM} songs): vote for what is there."
-                    )));
+                    ))
+                    .with("max", MAX_QUEUE_PER_ROOM));
                 }
                 if member.role.bound_by_guest_limits() {
                     let waiting: i64 = tx
@@ -158,9 +169,10 @@ impl Store {
                         )?
                         .query_row([&room.id, &user.id], |r| r.get(0))?;
                     if waiting >= i64::from(settings.max_queued_per_guest) {
-                        return Err(Error::Conflict(format!(
+                        return Err(Error::refuse(Code::GuestLimit, format!(
                             "You already have {waiting} songs waiting (this party's limit). Vote for others until one of yours plays."
-                        )));
+                        ))
+                        .with("waiting", waiting));
                     }
                 }
                 // The partial unique index keeps a track live once per room.
@@ -220,7 +232,7 @@ impl Store {
                 let epoch = tx.standing_epoch();
                 let (room, member) = rooms::require_member_in(tx, &code, &user)?;
                 if vote == Vote::Down && !room.settings.allow_downvotes {
-                    return Err(Error::forbidden(
+                    return Err(Error::refuse(Code::DownvotesOff,
                         "Down-votes are off at this party: up-vote what you love instead.",
                     ));
                 }
@@ -307,15 +319,14 @@ impl Store {
                         .optional()?;
                     match status.as_deref() {
                         None | Some("removed") => {
-                            return Err(Error::not_found(
+                            return Err(Error::refuse(Code::NotInQueue,
                                 "That track is not in this room's queue.",
                             ));
                         }
                         Some("queued") => {}
                         Some(_) => {
-                            return Err(Error::Conflict(
+                            return Err(Error::refuse(Code::LeftQueue,
                                 "That track has left the queue (it is playing or has played); votes only count while it waits."
-                                    .into(),
                             ));
                         }
                     }
@@ -358,7 +369,7 @@ impl Store {
             .write(move |tx| {
                 let (room, member) = rooms::membership_in(tx, &code, &user)?;
                 if !member.is_some_and(|m| m.role.moderates()) {
-                    return Err(Error::forbidden(NOT_THE_HOST));
+                    return Err(Error::refuse(Code::ModeratorsOnly, NOT_THE_HOST));
                 }
                 advance_in(tx, &room, false)?;
                 Ok(code)
@@ -383,7 +394,7 @@ impl Store {
             .write(move |tx| {
                 let (room, member) = rooms::require_member_in(tx, &code, &user)?;
                 if member.screen {
-                    return Err(Error::forbidden(
+                    return Err(Error::refuse(Code::ScreenCannotVote,
                         "A party screen follows the room; it does not vote.",
                     ));
                 }
@@ -394,10 +405,11 @@ impl Store {
                 );
                 let wait = due.saturating_sub(snapshot::micros(&now()));
                 if wait > 0 {
-                    return Err(Error::Conflict(format!(
+                    return Err(Error::refuse(Code::JustJoined, format!(
                         "You just joined: your voice counts in {} s.",
                         (wait + 999_999) / 1_000_000
-                    )));
+                    ))
+                    .with("seconds", (wait + 999_999) / 1_000_000));
                 }
                 let playing: Option<String> = tx
                     .prepare_cached(
@@ -406,7 +418,7 @@ impl Store {
                     .query_row([&room.id], |r| r.get(0))
                     .optional()?;
                 let Some(playing) = playing else {
-                    return Err(Error::Conflict("Nothing is playing to skip.".into()));
+                    return Err(Error::refuse(Code::NothingPlaying, "Nothing is playing to skip."));
                 };
                 let added = tx
                     .prepare_cached(
@@ -472,14 +484,14 @@ impl Store {
                     })
                     .optional()?;
                 let Some((added_by, status, title)) = item else {
-                    return Err(Error::not_found("That track is not in this room's queue."));
+                    return Err(Error::refuse(Code::NotInQueue, "That track is not in this room's queue."));
                 };
                 let own = added_by == user.id;
                 if status == "removed" {
-                    return Err(Error::not_found("That track was already removed."));
+                    return Err(Error::refuse(Code::AlreadyRemoved, "That track was already removed."));
                 }
                 if !own && !member.role.moderates() {
-                    return Err(Error::forbidden(
+                    return Err(Error::refuse(Code::NotYourSong,
                         "You can only withdraw your own songs. Vote it down instead!",
                     ));
                 }
@@ -488,13 +500,13 @@ impl Store {
                     // The host and co-hosts may take off what plays (the next starts).
                     "playing" if member.role.moderates() => true,
                     "playing" => {
-                        return Err(Error::Conflict(
-                            "That song is playing now: ask the room to skip it instead.".into(),
+                        return Err(Error::refuse(Code::SongPlaying,
+                            "That song is playing now: ask the room to skip it instead."
                         ));
                     }
                     _ => {
-                        return Err(Error::Conflict(
-                            "That song has played: only waiting songs can be removed.".into(),
+                        return Err(Error::refuse(Code::SongPlayed,
+                            "That song has played: only waiting songs can be removed."
                         ));
                     }
                 };

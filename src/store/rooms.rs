@@ -13,8 +13,8 @@ use crate::config::MAX_ROOMS_PER_USER;
 use crate::domain::role::Role;
 use crate::domain::settings::Settings;
 use crate::domain::{join_token, lockout, room_code, room_name, voices};
-use crate::error::{Error, Result};
-use crate::model::{Joined, Room};
+use crate::error::{Code, Error, Result};
+use crate::model::{JoinDoor, Joined, Room};
 
 /// A room, as the other store modules need it.
 #[derive(Debug, Clone)]
@@ -59,7 +59,7 @@ impl Store {
                 .prepare_cached("SELECT count(*) FROM rooms WHERE host_user_id = ?1")?
                 .query_row([&host.id], |r| r.get(0))?;
             if hosted >= MAX_ROOMS_PER_USER {
-                return Err(Error::Conflict(format!(
+                return Err(Error::refuse(Code::TooManyRooms, format!(
                     "You already host {MAX_ROOMS_PER_USER} parties: that is the limit."
                 )));
             }
@@ -128,7 +128,7 @@ impl Store {
                 .query_row([&room.id, &user.id], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
             match existing {
-                Some((_, Some(_))) => return Err(Error::forbidden(BANNED)),
+                Some((_, Some(_))) => return Err(Error::refuse(Code::Banned, BANNED)),
                 // Already in: joining again changes nothing but where from.
                 Some((None, None)) => {
                     tx.prepare_cached(
@@ -139,7 +139,7 @@ impl Store {
                 // New, or back after a kick: through the gates.
                 _ => {
                     if banned(tx, &room, &user, &proof.network)? {
-                        return Err(Error::forbidden(BANNED));
+                        return Err(Error::refuse(Code::Banned, BANNED));
                     }
                     check_gates(tx, &room, &proof)?;
                     if let Err(refused) = check_pin(tx, &room, &user, &proof, &lockouts)? {
@@ -170,6 +170,48 @@ impl Store {
             }))
         })
         .await?
+    }
+
+    /// What joining the room takes for this user (if the box knows them)
+    /// from this network.
+    pub async fn door(
+        &self,
+        user: Option<Uuid>,
+        code: String,
+        network: String,
+    ) -> Result<JoinDoor> {
+        self.read(move |conn| {
+            let room = find(conn, &code)?;
+            let user = match user {
+                Some(id) => users::require(conn, id).ok(),
+                None => None,
+            };
+            let standing: Option<(Option<String>, Option<String>)> = match &user {
+                Some(user) => conn
+                    .prepare_cached(
+                        "SELECT left_at, banned_at FROM room_members WHERE room_id = ?1 AND user_id = ?2",
+                    )?
+                    .query_row([&room.id, &user.id], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?,
+                None => None,
+            };
+            let stranger = users::User {
+                id: String::new(),
+                device: None,
+            };
+            let banned = matches!(standing, Some((_, Some(_))))
+                || banned(conn, &room, user.as_ref().unwrap_or(&stranger), &network)?;
+            let s = &room.settings;
+            Ok(JoinDoor {
+                member: matches!(standing, Some((None, None))),
+                banned,
+                open: s.open,
+                full: is_full(conn, &room)?,
+                needs_pin: s.join_pin.is_some(),
+                needs_screen_code: s.guests_must_be_here,
+            })
+        })
+        .await
     }
 
     /// The room's latest snapshot, from memory once seen; 404 if unknown.
@@ -243,10 +285,26 @@ fn new_member_id() -> String {
     Uuid::new_v4().simple().to_string()[..12].to_string()
 }
 
+/// The party has as many people as the host allows (screens are not
+/// people; members who left do not count).
+fn is_full(conn: &Connection, room: &RoomRef) -> Result<bool> {
+    let Some(max) = room.settings.max_guests else {
+        return Ok(false);
+    };
+    let people: i64 = conn
+        .prepare_cached(
+            "SELECT count(*) FROM room_members
+             WHERE room_id = ?1 AND left_at IS NULL AND banned_at IS NULL AND screen = 0",
+        )?
+        .query_row([&room.id], |r| r.get(0))?;
+    Ok(people >= i64::from(max))
+}
+
 fn check_gates(conn: &Connection, room: &RoomRef, proof: &JoinProof) -> Result<()> {
     let s = &room.settings;
     if !s.open {
-        return Err(Error::forbidden(
+        return Err(Error::refuse(
+            Code::RoomClosed,
             "This party is closed to new guests. Ask the host to open it.",
         ));
     }
@@ -261,10 +319,17 @@ fn check_gates(conn: &Connection, room: &RoomRef, proof: &JoinProof) -> Result<(
             .as_deref()
             .is_some_and(|t| join_token::is_valid(&secret, t, unix_now()));
         if !token_ok {
-            return Err(Error::forbidden(
+            return Err(Error::refuse(
+                Code::NeedsScreenCode,
                 "This party only lets in guests who are there: scan the QR code on the party's screen (links expire after a few minutes).",
             ));
         }
+    }
+    if !proof.screen && is_full(conn, room)? {
+        return Err(Error::refuse(
+            Code::RoomFull,
+            "This party is full: it has as many guests as the host allows. Ask the host to make room.",
+        ));
     }
     Ok(())
 }
@@ -289,7 +354,8 @@ fn check_pin(
     }
     let given = proof.pin.as_deref().map(str::trim).unwrap_or_default();
     if given.is_empty() {
-        return Ok(Err(Error::forbidden(
+        return Ok(Err(Error::refuse(
+            Code::NeedsPin,
             "This party needs its PIN to join: ask the host.",
         )));
     }
@@ -298,10 +364,14 @@ fn check_pin(
     }
     let Some((wait, scope)) = lockouts.wrong(&room.id, &proof.network, now) else {
         let left = lockouts.tries_left(&room.id, &proof.network, now);
-        return Ok(Err(Error::forbidden(format!(
-            "That PIN is not right: check it with the host ({left} {} left).",
-            if left == 1 { "try" } else { "tries" }
-        ))));
+        return Ok(Err(Error::refuse(
+            Code::WrongPin,
+            format!(
+                "That PIN is not right: check it with the host ({left} {} left).",
+                if left == 1 { "try" } else { "tries" }
+            ),
+        )
+        .with("tries_left", left)));
     };
     let whom = match scope {
         Scope::Network => proof.network.clone(),
@@ -319,7 +389,7 @@ fn check_pin(
 }
 
 fn locked_out(wait: Duration, scope: Scope) -> Error {
-    Error::TooManyRequests(match scope {
+    Error::refuse(Code::LockedOut, match scope {
         Scope::Network => format!(
             "Too many wrong PINs from here: try again in {}, or scan the QR code on the party's screen.",
             minutes(wait)
@@ -329,6 +399,7 @@ fn locked_out(wait: Duration, scope: Scope) -> Error {
             minutes(wait)
         ),
     })
+    .with("minutes", wait.as_secs().div_ceil(60))
 }
 
 /// "1 min", "16 min", "1 h".
@@ -361,7 +432,10 @@ pub struct Member {
 }
 
 pub fn room_not_found() -> Error {
-    Error::not_found("Room not found. Check the code and try again.")
+    Error::refuse(
+        Code::RoomNotFound,
+        "Room not found. Check the code and try again.",
+    )
 }
 
 /// The active room with this code (any case), or 404.
@@ -453,7 +527,8 @@ pub fn require_member_in(tx: &Tx, code: &str, user: &users::User) -> Result<(Roo
 fn needs_member((room, member): (RoomRef, Option<MemberRef>)) -> Result<(RoomRef, MemberRef)> {
     match member {
         Some(member) => Ok((room, member)),
-        None => Err(Error::forbidden(
+        None => Err(Error::refuse(
+            Code::NotAMember,
             "Join the room first: only its members can do that.",
         )),
     }

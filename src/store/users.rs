@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
 use super::{Store, now};
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::model::Guest;
 
 /// The user behind a request, once the store has checked they exist.
@@ -116,6 +116,35 @@ impl Store {
         Ok(guest)
     }
 
+    /// Gives the user a new name: their waiting and playing songs say it,
+    /// and every party they are in shows it at once.
+    pub async fn rename(&self, id: Uuid, display_name: String) -> Result<Guest> {
+        let user = self.user(id).await?;
+        self.write(move |tx| {
+            tx.prepare_cached("UPDATE users SET display_name = ?2 WHERE id = ?1")?
+                .execute(params![user.id, display_name])?;
+            tx.prepare_cached(
+                "UPDATE room_tracks SET added_by_name = ?2
+                 WHERE added_by = ?1 AND status IN ('queued', 'playing')",
+            )?
+            .execute(params![user.id, display_name])?;
+            let rooms: Vec<String> = tx
+                .prepare_cached(
+                    "SELECT room_id FROM room_members WHERE user_id = ?1 AND left_at IS NULL",
+                )?
+                .query_map([&user.id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for room in rooms {
+                tx.touch(&room);
+            }
+            Ok(Guest {
+                user_id: user.id,
+                display_name,
+            })
+        })
+        .await
+    }
+
     /// The user with this id, or 401 (unknown, logged out, or unused for
     /// 30 days). Served from memory once seen; the day's use is noted.
     pub async fn user(&self, id: Uuid) -> Result<User> {
@@ -171,16 +200,19 @@ pub fn require(conn: &Connection, id: Uuid) -> Result<User> {
         .optional()?;
     let expired_before = super::format_time(time::OffsetDateTime::now_utc() - EXPIRES_AFTER);
     match known {
-        Some((_, Some(_), _)) => Err(Error::Unauthorized(
-            "You logged out with this id: join again as a guest.".into(),
+        Some((_, Some(_), _)) => Err(Error::refuse(
+            Code::LoggedOut,
+            "You logged out with this id: join again as a guest.",
         )),
         // Timestamps are fixed-width UTC text: they compare as text.
-        Some((_, None, Some(seen))) if seen < expired_before => Err(Error::Unauthorized(
-            "This id was not used for 30 days and has expired: join again as a guest.".into(),
+        Some((_, None, Some(seen))) if seen < expired_before => Err(Error::refuse(
+            Code::IdentityExpired,
+            "This id was not used for 30 days and has expired: join again as a guest.",
         )),
         Some((device, None, _)) => Ok(User { id, device }),
-        None => Err(Error::Unauthorized(
-            "This box does not know you (it may have been reset). Join again as a guest.".into(),
+        None => Err(Error::refuse(
+            Code::UnknownIdentity,
+            "This box does not know you (it may have been reset). Join again as a guest.",
         )),
     }
 }

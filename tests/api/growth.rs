@@ -134,7 +134,10 @@ async fn the_log_keeps_each_rooms_newest_rows() {
     // The newest stays, and the other room's log is untouched.
     let log = app.audit_log(&host, &code).await;
     assert!(
-        log[0]["detail"].as_str().unwrap().contains("fairness: on"),
+        log[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Fair turns: on"),
         "{:?}",
         log[0]
     );

@@ -373,14 +373,31 @@ where
     }
 }
 
-/// Asserts the FastAPI error shape and status; returns the detail.
+/// Asserts the FastAPI error shape (and the box's stable `code` beside
+/// the detail) and status; returns the detail.
 pub async fn assert_error(res: Response, status: StatusCode) -> String {
     assert_eq!(res.status(), status);
     let body: Value = res.json().await.unwrap();
+    assert!(
+        body["code"].as_str().is_some_and(|c| !c.is_empty()),
+        "no code in {body}"
+    );
     body["detail"]
         .as_str()
         .unwrap_or_else(|| panic!("no string detail in {body}"))
         .to_string()
+}
+
+/// Asserts a refusal with this status and code; returns the whole body.
+pub async fn assert_refused(res: Response, status: StatusCode, code: &str) -> Value {
+    assert_eq!(res.status(), status);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["code"], code, "{body}");
+    assert!(
+        body["detail"].as_str().is_some_and(|d| !d.is_empty()),
+        "{body}"
+    );
+    body
 }
 
 pub fn titles(queue: &[Value]) -> Vec<&str> {
