@@ -317,3 +317,31 @@ impl From<JsonRejection> for Error {
         Error::Client { status, detail }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strum::IntoEnumIterator;
+
+    /// The page shows each refusal in the guest's language: every code has
+    /// words in the reference catalog (the others must match it).
+    #[test]
+    fn every_code_has_words_in_the_page() {
+        let english = include_str!("../web/src/i18n/en.ts");
+        for code in Code::iter() {
+            let key = format!("'error.{}'", code.as_str());
+            assert!(english.contains(&key), "web/src/i18n/en.ts has no {key}");
+        }
+    }
+
+    #[test]
+    fn every_code_is_an_error_status_and_spelt_as_serde_spells_it() {
+        for code in Code::iter() {
+            assert!(code.status().is_client_error() || code.status().is_server_error());
+            assert_eq!(
+                serde_json::to_value(code).unwrap(),
+                serde_json::Value::String(code.as_str().into())
+            );
+        }
+    }
+}

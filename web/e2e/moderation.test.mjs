@@ -58,14 +58,37 @@ test('a co-host removes a song and kicks a guest; the guest sees it happen', asy
   await cy.getByRole('heading', { name: 'People' }).waitFor();
   await cy.getByText(/you’re Cy \(co-host\)/).waitFor();
 
+  // A co-host pauses and resumes the room from Now playing; guests see it.
+  const nowPlaying = cy.getByRole('region', { name: 'Now playing' });
+  await nowPlaying.getByRole('button', { name: 'Pause' }).click();
+  await bea.locator('.now-artist .badge', { hasText: 'Paused' }).waitFor({ timeout: 8000 });
+  await nowPlaying.getByRole('button', { name: 'Resume' }).click();
+  await eventually(async () => (await bea.locator('.now-artist .badge', { hasText: 'Paused' }).count()) === 0, {
+    what: 'the room plays on',
+  });
+  assert.equal(await bea.getByRole('region', { name: 'Now playing' }).getByRole('button', { name: 'Pause' }).count(), 0);
+
+  // Bea renames herself; the host's People list and presence follow.
+  await bea.getByRole('button', { name: 'Change your name' }).click();
+  await bea.getByRole('textbox', { name: 'Your name' }).fill('Beatriz');
+  await bea.getByRole('button', { name: 'Save' }).click();
+  await bea.getByText(/you’re Beatriz/).waitFor();
+  await host.locator('[data-testid="member-row"]', { hasText: 'Beatriz' }).waitFor({ timeout: 8000 });
+  await bea.getByRole('button', { name: 'Change your name' }).click();
+  await bea.getByRole('textbox', { name: 'Your name' }).fill('Bea');
+  await bea.getByRole('button', { name: 'Save' }).click();
+  await bea.getByText(/you’re Bea\b/).waitFor();
+
   // Bea adds a song; anyone can see why it sits where it does.
   await addSong(bea, 'superstition', 'Superstition');
   await eventually(async () => (await queueTitles(cy)).includes('Superstition'), { what: 'Cy sees the song' });
-  await bea.getByRole('button', { name: 'why is Superstition #1?' }).click();
+  await bea.getByRole('button', { name: 'why #1? Superstition' }).click();
   await bea.getByText('no votes yet · Bea’s first pick tonight'.replace('’', "'")).waitFor();
 
-  // Cy removes it, with a reason; Bea's phone hears why, and the song goes.
-  await cy.getByRole('button', { name: 'why is Superstition #1?' }).click();
+  // Cy removes it from its row, with a reason; Bea's phone hears why, and
+  // the song goes. Bea's own row has no Remove for others' songs.
+  assert.equal(await bea.getByRole('button', { name: 'Remove Superstition' }).count(), 0);
+  await cy.getByRole('button', { name: 'Remove Superstition' }).click();
   await cy.getByLabel('Reason for removing Superstition (optional)').fill('not tonight');
   await assertNoViolations(cy, 'co-host room');
   await cy.screenshot({ path: join(screenshotDir, 'cohost.png') });
@@ -75,6 +98,8 @@ test('a co-host removes a song and kicks a guest; the guest sees it happen', asy
 
   // Cy kicks Bea; Bea's phone says so and stops.
   await cy.getByRole('button', { name: 'Kick Bea' }).click();
+  await cy.getByRole('group', { name: 'Kick Bea out? They may join again.' }).waitFor();
+  await cy.getByRole('button', { name: 'Yes, kick' }).click();
   await bea.getByRole('heading', { name: 'You’re out of this party' }).waitFor({ timeout: 8000 });
   await bea.getByText('Cy removed you from the party.').waitFor();
   await eventually(async () => (await host.locator('[data-testid="member-row"]').count()) === 2, {
@@ -85,7 +110,7 @@ test('a co-host removes a song and kicks a guest; the guest sees it happen', asy
   const dee = await (await chromium.browser.newContext(phone)).newPage();
   await joinAs(dee, code, 'Dee');
   await host.getByRole('button', { name: 'Ban Dee' }).click();
-  await host.getByRole('group', { name: 'Ban Dee?' }).waitFor();
+  await host.getByRole('group', { name: 'Ban Dee for good?' }).waitFor();
   await host.getByRole('button', { name: 'Cancel' }).click();
   assert.equal(await dee.getByRole('heading', { name: 'You’re out of this party' }).count(), 0, 'Cancel bans nobody');
   await host.getByRole('button', { name: 'Ban Dee' }).click();
@@ -93,6 +118,10 @@ test('a co-host removes a song and kicks a guest; the guest sees it happen', asy
   await dee.getByRole('heading', { name: 'You’re out of this party' }).waitFor({ timeout: 8000 });
   const banned = host.getByRole('list', { name: 'Banned' });
   await banned.getByText('Dee').waitFor();
+  // At the door, Dee is told before typing anything: no form to fill.
+  await dee.goto(`${box.url}/r/${code}`);
+  await dee.getByRole('alert').getByText('The host has removed you from this party.').waitFor();
+  assert.equal(await dee.getByRole('button', { name: 'Join the party' }).count(), 0);
   await host.screenshot({ path: join(screenshotDir, 'host-bans.png') });
   await host.getByRole('button', { name: 'Lift the ban on Dee' }).click();
   await host.getByText('Dee may join again.').waitFor();

@@ -84,7 +84,7 @@ test('a party: host, two guests, search, add, vote, advance, refresh', async () 
   await bea.locator('.result-row', { hasText: 'Superstition' }).getByText('In the queue').waitFor();
   await eventually(async () => (await queueTitles(bea)).length === 3, { what: 'Bea sees three songs' });
   const beaRow = bea.locator('[data-testid="queue-row"]', { hasText: 'Bohemian Rhapsody' });
-  await beaRow.getByText('You added this').waitFor();
+  await beaRow.getByText('Yours').waitFor();
   await bea.locator('[data-testid="queue-row"]', { hasText: 'Superstition' }).getByText('Added by Cy').waitFor();
 
   // Votes reorder the queue: the box answers the voter, and pushes it to the others.

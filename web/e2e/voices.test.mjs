@@ -71,7 +71,11 @@ test('a just-joined guest votes: the vote shows, the note says why it does not c
   await guest.getByRole('heading', { name: 'Add a song' }).waitFor();
   await guest.getByRole('button', { name: 'Vote up Dancing Queen' }).click();
   const note = guest.getByRole('note');
-  await note.getByText('You just joined: your vote counts in a moment.').waitFor();
+  // It says when: a countdown from the room's delay.
+  const countdown = note.getByText(/^You just joined: your vote counts in (\d+) (s|min)\.$/);
+  await countdown.waitFor();
+  const first = await countdown.textContent();
+  await eventually(async () => (await countdown.textContent()) !== first, { what: 'the countdown ticks' });
   const row = guest.locator('[data-testid="queue-row"]', { hasText: 'Dancing Queen' });
   assert.equal((await row.locator('.vote-count').textContent())?.trim(), '0', 'it does not count yet');
   // The note fits the phone.

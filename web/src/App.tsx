@@ -1,5 +1,6 @@
 import { OfflineBanner } from './components/OfflineBanner';
 import { Toasts } from './components/Toasts';
+import { useLanguage } from './i18n';
 import { useRoute } from './lib/router';
 import { RoomPage } from './pages/RoomPage';
 import { StartPage } from './pages/StartPage';
@@ -8,6 +9,8 @@ import { WrappedPage } from './pages/WrappedPage';
 
 export function App() {
   const route = useRoute();
+  // A language switch renders the whole page again, in the new words.
+  useLanguage();
   return (
     <>
       <OfflineBanner />

@@ -16,22 +16,26 @@ import type {
   QueueItem,
   Role,
   Room,
-  RoomInfo,
+  RoomDoor,
+  SearchHit,
   Settings,
   SettingsView,
   SkipStatus,
-  Track,
   VoteValue,
   Wrapped,
 } from './types';
 import { storage } from '../lib/storage';
 
-/** A failed call: `status` is null when the box could not be reached. */
+/** A failed call: `status` is null when the box could not be reached;
+ * `code` names the box's refusal (stable, for a translated message) and
+ * `params` its numbers. */
 export class ApiError extends Error {
   constructor(
     readonly status: number | null,
     readonly detail: string,
     readonly path: string,
+    readonly code: string | null = null,
+    readonly params: Record<string, string | number> = {},
   ) {
     super(detail);
     this.name = 'ApiError';
@@ -83,13 +87,20 @@ async function callVersioned<T>(method: Method, path: string, options: Options =
 async function toApiError(error: unknown, path: string): Promise<unknown> {
   if (error instanceof HTTPError) {
     let detail = error.response.statusText;
+    let code: string | null = null;
+    let params: Record<string, string | number> = {};
     try {
       const body: unknown = await error.response.json();
       detail = detailOf(body) ?? detail;
+      if (typeof body === 'object' && body !== null) {
+        const b = body as { code?: unknown; params?: unknown };
+        if (typeof b.code === 'string') code = b.code;
+        if (typeof b.params === 'object' && b.params !== null) params = b.params as Record<string, string | number>;
+      }
     } catch {
       // Not JSON (a proxy's error page, say): keep the status text.
     }
-    return new ApiError(error.response.status, detail, path);
+    return new ApiError(error.response.status, detail, path, code, params);
   }
   if (error instanceof TimeoutError) return new ApiError(null, 'timeout', path);
   if (error instanceof DOMException && error.name === 'AbortError') return error;
@@ -128,14 +139,18 @@ export const api = {
    * `screen`: a party screen (the TV view), which is not a person. */
   joinRoom: (code: string, proof: { token?: string; pin?: string; screen?: boolean } = {}) =>
     call<Joined>('post', 'rooms/join', { json: { code, ...proof } }),
-  roomInfo: (code: string) => call<RoomInfo>('get', room(code)),
+  roomInfo: (code: string) => call<RoomDoor>('get', room(code)),
   me: (code: string) => call<Me>('get', `${room(code)}/me`),
   wrapped: (code: string) => call<Wrapped>('get', `${room(code)}/wrapped`),
   nowPlaying: (code: string) => callVersioned<QueueItem | null>('get', `${room(code)}/now-playing`),
   advance: (code: string) => callVersioned<Advanced>('post', `${room(code)}/advance`),
   queue: (code: string) => callVersioned<QueueItem[]>('get', `tracks/rooms/${encodeURIComponent(code)}/queue`),
-  search: (query: string, signal?: AbortSignal) =>
-    call<Track[]>('get', 'tracks/search', { searchParams: { artist_or_title: query }, signal }),
+  search: (query: string, roomCode?: string, signal?: AbortSignal) =>
+    call<SearchHit[]>('get', 'tracks/search', {
+      searchParams: roomCode ? { artist_or_title: query, room: roomCode } : { artist_or_title: query },
+      signal,
+    }),
+  rename: (displayName: string) => call<Guest>('patch', 'auth/me', { json: { display_name: displayName } }),
   addTrack: (code: string, trackId: string) =>
     callVersioned<QueueItem[]>('post', `tracks/rooms/${encodeURIComponent(code)}/tracks`, {
       json: { track_id: trackId },

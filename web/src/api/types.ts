@@ -21,6 +21,20 @@ export interface RoomInfo {
   created_at: string;
 }
 
+/** What joining a room takes, for whoever asks. */
+export interface JoinDoor {
+  member: boolean;
+  banned: boolean;
+  open: boolean;
+  full: boolean;
+  needs_pin: boolean;
+  needs_screen_code: boolean;
+}
+
+export interface RoomDoor extends RoomInfo {
+  join: JoinDoor;
+}
+
 export interface Joined {
   room_id: string;
   user_id: string;
@@ -35,6 +49,18 @@ export interface Track {
   duration_ms: number;
   /** The box can play its audio (with music folders, search answers only these). */
   playable: boolean;
+}
+
+/** Where a search hit stands in the party asked about. */
+export type InRoom =
+  | { state: 'playing' }
+  | { state: 'queued'; position: number }
+  | { state: 'played'; played_at: string; back_at: string | null };
+
+export interface SearchHit extends Track {
+  /** For a close spelling: the words it matched ("Beyoncé" for "beyounce"). */
+  did_you_mean: string | null;
+  in_room: InRoom | null;
 }
 
 export type ItemStatus = 'queued' | 'playing' | 'played' | 'removed';
@@ -92,6 +118,8 @@ export interface Me {
   votes: Record<string, VoteValue>;
   /** Your votes that do not count (yet), and why. */
   waiting_votes: Record<string, WaitingVote>;
+  /** When a just-joined guest's votes start to count (while some wait). */
+  votes_count_at: string | null;
   added: string[];
 }
 
@@ -180,6 +208,8 @@ export interface Settings {
   quiet_volume_percent: number;
   /** Voices one network address carries at most (thirty tabs on one phone are not thirty guests). */
   voters_per_network: number;
+  /** Most guests the party takes; null for no limit. */
+  max_guests: number | null;
   /** Networks the host lets count in full (host and co-hosts only; empty for guests). */
   shared_networks: string[];
 }

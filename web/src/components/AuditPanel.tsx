@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { AuditEntry } from '../api/types';
 import { formatClock } from '../lib/format';
+import { t } from '../i18n';
 
 /** The moderation log, newest first (host and co-hosts); follows the room. */
 export function AuditPanel({ code, version }: { code: string; version: number }) {
@@ -14,7 +15,7 @@ export function AuditPanel({ code, version }: { code: string; version: number })
   }, [code, version]);
   return (
     <section className="panel" aria-labelledby="audit-heading">
-      <h2 id="audit-heading">Moderation log</h2>
+      <h2 id="audit-heading">{t('audit.heading')}</h2>
       <ul className="scroll audit-list">
         {entries.map((e, i) => (
           <li key={`${e.at}-${i}`}>
@@ -23,7 +24,7 @@ export function AuditPanel({ code, version }: { code: string; version: number })
             {e.detail && <span className="muted"> · {e.detail}</span>}
           </li>
         ))}
-        {entries.length === 0 && <li className="muted">Nothing yet: a peaceful party.</li>}
+        {entries.length === 0 && <li className="muted">{t('audit.empty')}</li>}
       </ul>
     </section>
   );

@@ -1,5 +1,6 @@
 import { useJoinToken, useJoinUrl } from '../hooks/useJoinUrl';
 import { JoinQr } from './JoinQr';
+import { t } from '../i18n';
 
 /** For the host: the room code, large, and the QR code guests scan. */
 export function HostPanel({ code }: { code: string }) {
@@ -11,18 +12,18 @@ export function HostPanel({ code }: { code: string }) {
   return (
     <section className="panel host" aria-labelledby="host-heading">
       <h2 id="host-heading" className="visually-hidden">
-        Invite guests
+        {t('host.invite')}
       </h2>
       <div className="host-invite">
         <JoinQr url={qrUrl} code={code} />
         <div>
-          <p className="label">Room code</p>
-          <p className="room-code" aria-label={`Room code ${code.split('').join(' ')}`}>
+          <p className="label">{t('host.roomCode')}</p>
+          <p className="room-code" aria-label={t('host.roomCodeLabel', { spaced: code.split('').join(' ') })}>
             {code}
           </p>
           <p className="join-url">{joinUrl}</p>
           <a className="button button-quiet" href={`/r/${code}/tv`} target="_blank" rel="noreferrer">
-            Open the TV view
+            {t('host.openTv')}
           </a>
         </div>
       </div>

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import qrcode from 'qrcode-generator';
+import { t } from '../i18n';
 
 /** The join link as a QR code, drawn as one SVG path. */
 export function JoinQr({ url, code }: { url: string; code: string }) {
@@ -17,7 +18,7 @@ export function JoinQr({ url, code }: { url: string; code: string }) {
     return { size: count + 8, path: d };
   }, [url]);
   return (
-    <svg className="qr" viewBox={`0 0 ${size} ${size}`} role="img" aria-label={`QR code to join room ${code}`} shapeRendering="crispEdges">
+    <svg className="qr" viewBox={`0 0 ${size} ${size}`} role="img" aria-label={t('qr.label', { code })} shapeRendering="crispEdges">
       <rect width={size} height={size} fill="#fff" />
       <path d={path} fill="#000" />
     </svg>

@@ -3,6 +3,7 @@ import { api } from '../api/client';
 import type { BanView, MemberView, Role } from '../api/types';
 import { humanMessage } from '../lib/errors';
 import { toastStore } from '../lib/toasts';
+import { t } from '../i18n';
 
 interface Props {
   code: string;
@@ -13,7 +14,7 @@ interface Props {
   presenceKey: string;
 }
 
-const roleNames: Record<Role, string> = { host: 'Host', cohost: 'Co-host', guest: 'Guest' };
+const roleNames = { host: 'role.host', cohost: 'role.cohost', guest: 'role.guest' } as const;
 const rank: Record<Role, number> = { guest: 0, cohost: 1, host: 2 };
 
 /** Who is in the room, with role badges; for the host and co-hosts, the
@@ -22,8 +23,8 @@ const rank: Record<Role, number> = { guest: 0, cohost: 1, host: 2 };
 export function MembersPanel({ code, myRole, myMemberId, presenceKey }: Props) {
   const [members, setMembers] = useState<MemberView[]>([]);
   const [bans, setBans] = useState<BanView[]>([]);
-  // A ban is for good: it asks once more, on the row itself.
-  const [confirmBan, setConfirmBan] = useState<string | null>(null);
+  // Kick and ban ask once more, on the row itself.
+  const [confirm, setConfirm] = useState<{ member: string; action: 'kick' | 'ban' } | null>(null);
   const moderates = rank[myRole] >= rank.cohost;
   const load = useCallback(() => {
     api
@@ -56,7 +57,7 @@ export function MembersPanel({ code, myRole, myMemberId, presenceKey }: Props) {
   return (
     <section className="panel" aria-labelledby="members-heading">
       <div className="panel-head">
-        <h2 id="members-heading">People</h2>
+        <h2 id="members-heading">{t('members.heading')}</h2>
         <span className="muted">{members.length}</span>
       </div>
       <ul className="scroll members-list">
@@ -67,8 +68,8 @@ export function MembersPanel({ code, myRole, myMemberId, presenceKey }: Props) {
               <span className="member-name">
                 <span className={`online-dot${m.online ? ' is-online' : ''}`} aria-hidden="true" />
                 {m.display_name}
-                {m.online && <span className="visually-hidden"> (here now)</span>}
-                {m.role !== 'guest' && <span className="badge role-badge">{roleNames[m.role]}</span>}
+                {m.online && <span className="visually-hidden"> {t('members.hereNow')}</span>}
+                {m.role !== 'guest' && <span className="badge role-badge">{t(roleNames[m.role])}</span>}
               </span>
               {myRole === 'host' && m.role !== 'host' && (
                 <button
@@ -77,51 +78,57 @@ export function MembersPanel({ code, myRole, myMemberId, presenceKey }: Props) {
                   onClick={() =>
                     void act(
                       () => api.setRole(code, m.member_id, m.role === 'cohost' ? 'guest' : 'cohost'),
-                      m.role === 'cohost' ? `${m.display_name} is a guest again.` : `${m.display_name} is a co-host now.`,
+                      t(m.role === 'cohost' ? 'members.nowGuest' : 'members.nowCohost', { name: m.display_name }),
                     )
                   }
                 >
-                  {m.role === 'cohost' ? 'Make guest' : 'Make co-host'}
+                  {t(m.role === 'cohost' ? 'members.makeGuest' : 'members.makeCohost')}
                 </button>
               )}
-              {moderator && below && (
-                <>
+              {moderator && below && confirm?.member === m.member_id && (
+                <span className="confirm" role="group" aria-labelledby={`confirm-${m.member_id}`}>
+                  <span id={`confirm-${m.member_id}`}>
+                    {t(confirm.action === 'ban' ? 'members.banConfirm' : 'members.kickConfirm', { name: m.display_name })}
+                  </span>
+                  <button
+                    type="button"
+                    className="button button-danger button-small"
+                    onClick={() => {
+                      const action = confirm.action;
+                      setConfirm(null);
+                      void act(
+                        () => (action === 'ban' ? api.ban(code, m.member_id) : api.kick(code, m.member_id)),
+                        t(action === 'ban' ? 'members.banned' : 'members.kicked', { name: m.display_name }),
+                      );
+                    }}
+                  >
+                    {t(confirm.action === 'ban' ? 'members.yesBan' : 'members.yesKick')}
+                  </button>
+                  <button type="button" className="button button-quiet button-small" onClick={() => setConfirm(null)}>
+                    {t('cancel')}
+                  </button>
+                </span>
+              )}
+              {moderator && below && confirm?.member !== m.member_id && (
+                // Kick beside the name, Ban apart at the row's end.
+                <span className="member-actions">
                   <button
                     type="button"
                     className="button button-quiet button-small"
-                    aria-label={`Kick ${m.display_name}`}
-                    onClick={() => void act(() => api.kick(code, m.member_id), `${m.display_name} is out of the party.`)}
+                    aria-label={t('members.kickLabel', { name: m.display_name })}
+                    onClick={() => setConfirm({ member: m.member_id, action: 'kick' })}
                   >
-                    Kick
+                    {t('members.kick')}
                   </button>
-                  {confirmBan === m.member_id ? (
-                    <span className="confirm" role="group" aria-label={`Ban ${m.display_name}?`}>
-                      <span>Ban {m.display_name} for good?</span>
-                      <button
-                        type="button"
-                        className="button button-danger button-small"
-                        onClick={() => {
-                          setConfirmBan(null);
-                          void act(() => api.ban(code, m.member_id), `${m.display_name} is banned from the party.`);
-                        }}
-                      >
-                        Yes, ban
-                      </button>
-                      <button type="button" className="button button-quiet button-small" onClick={() => setConfirmBan(null)}>
-                        Cancel
-                      </button>
-                    </span>
-                  ) : (
-                    <button
-                      type="button"
-                      className="button button-danger button-small"
-                      aria-label={`Ban ${m.display_name}`}
-                      onClick={() => setConfirmBan(m.member_id)}
-                    >
-                      Ban
-                    </button>
-                  )}
-                </>
+                  <button
+                    type="button"
+                    className="button button-danger button-small member-ban"
+                    aria-label={t('members.banLabel', { name: m.display_name })}
+                    onClick={() => setConfirm({ member: m.member_id, action: 'ban' })}
+                  >
+                    {t('members.ban')}
+                  </button>
+                </span>
               )}
             </li>
           );
@@ -129,8 +136,8 @@ export function MembersPanel({ code, myRole, myMemberId, presenceKey }: Props) {
       </ul>
       {moderator && bans.length > 0 && (
         <>
-          <h3 className="label">Banned</h3>
-          <ul className="scroll members-list" aria-label="Banned">
+          <h3 className="label">{t('members.bannedHeading')}</h3>
+          <ul className="scroll members-list" aria-label={t('members.bannedHeading')}>
             {bans.map((b) => (
               <li key={b.ban_id} className="member-row" data-testid="ban-row">
                 <span className="member-name">
@@ -140,10 +147,10 @@ export function MembersPanel({ code, myRole, myMemberId, presenceKey }: Props) {
                 <button
                   type="button"
                   className="button button-quiet button-small"
-                  aria-label={`Lift the ban on ${b.display_name}`}
-                  onClick={() => void act(() => api.liftBan(code, b.ban_id), `${b.display_name} may join again.`)}
+                  aria-label={t('members.liftLabel', { name: b.display_name })}
+                  onClick={() => void act(() => api.liftBan(code, b.ban_id), t('members.lifted', { name: b.display_name }))}
                 >
-                  Lift ban
+                  {t('members.lift')}
                 </button>
               </li>
             ))}

@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
+import { t } from '../i18n';
 
 interface Props {
   /** Set when the box already knows this guest. */
@@ -19,18 +20,16 @@ export function NameForm({ knownName, submitLabel, busy, onSubmit }: Props) {
   return (
     <form className="stack" onSubmit={submit}>
       {knownName ? (
-        <p>
-          You’re <strong>{knownName}</strong>.
-        </p>
+        <p className="known-name">{t('name.youAre', { name: knownName })}</p>
       ) : (
         <>
-          <label htmlFor={id}>Your name</label>
+          <label htmlFor={id}>{t('name.label')}</label>
           <input
             id={id}
             className="input"
             maxLength={64}
             autoComplete="nickname"
-            placeholder="Leave blank for a fun one"
+            placeholder={t('name.placeholder')}
             value={name}
             onChange={(e) => setName(e.target.value)}
           />

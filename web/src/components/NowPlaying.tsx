@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import type { QueueItem, SkipProgress } from '../api/types';
 import { media } from '../api/client';
+import { t } from '../i18n';
+import type { Transport } from './Player';
 import { ProgressBar } from './ProgressBar';
 
 interface Props {
@@ -10,6 +12,8 @@ interface Props {
   onSkip?: () => void;
   /** Guests: ask the room to skip; resolves whether the box took it. */
   onAskToSkip?: () => Promise<boolean>;
+  /** Co-hosts: pause and resume for the whole room. */
+  onTransport?: (t: Transport) => void;
   skip: SkipProgress | null;
   loaded: boolean;
   /** Off where the player shows the progress (the host's page: one bar). */
@@ -18,7 +22,16 @@ interface Props {
 
 /** What plays now, how far along, what comes next, and the room's vote to
  * skip it. Fixed height. */
-export function NowPlaying({ nowPlaying, upNext, onSkip, onAskToSkip, skip, loaded, showProgress = true }: Props) {
+export function NowPlaying({
+  nowPlaying,
+  upNext,
+  onSkip,
+  onAskToSkip,
+  onTransport,
+  skip,
+  loaded,
+  showProgress = true,
+}: Props) {
   // The playing item this phone asked to skip (asking twice counts once).
   const [asked, setAsked] = useState<string | null>(null);
   const askedThis = nowPlaying !== null && asked === nowPlaying.room_track_id;
@@ -26,15 +39,16 @@ export function NowPlaying({ nowPlaying, upNext, onSkip, onAskToSkip, skip, load
     if (!nowPlaying || !onAskToSkip) return;
     if (await onAskToSkip()) setAsked(nowPlaying.room_track_id);
   };
+  const votes = skip?.votes ?? 0;
+  const needed = skip?.needed ?? 1;
+  const paused = nowPlaying?.paused_ms != null;
   return (
     <section className="panel now-playing" aria-labelledby="now-playing-heading">
       <div className="panel-head">
-        <h2 id="now-playing-heading">Now playing</h2>
-        <div className="row">
+        <h2 id="now-playing-heading">{t('now.heading')}</h2>
+        <div className="row now-actions">
           {nowPlaying && onSkip && skip && skip.votes > 0 && (
-            <span className="muted">
-              {skip.votes} of {skip.needed} want a skip
-            </span>
+            <span className="muted">{t('now.wantSkip', { votes: skip.votes, needed: skip.needed })}</span>
           )}
           {nowPlaying && onAskToSkip && !onSkip && (
             <button
@@ -43,17 +57,24 @@ export function NowPlaying({ nowPlaying, upNext, onSkip, onAskToSkip, skip, load
               disabled={askedThis}
               onClick={() => void ask()}
             >
-              {askedThis ? 'Asked to skip' : 'Vote to skip'}
+              {t(askedThis ? 'now.askedSkip' : 'now.voteSkip')}
               {/* A flex item drops a leading space: a no-break space keeps it. */}
-              <span aria-hidden="true">{`\u00a0· ${skip?.votes ?? 0}/${skip?.needed ?? 1}`}</span>
-              <span className="visually-hidden">
-                ({skip?.votes ?? 0} of {skip?.needed ?? 1} needed)
-              </span>
+              <span aria-hidden="true">{`\u00a0· ${votes}/${needed}`}</span>
+              <span className="visually-hidden"> {t('now.skipNeeded', { votes, needed })}</span>
+            </button>
+          )}
+          {nowPlaying && onTransport && (
+            <button
+              type="button"
+              className="button button-quiet button-small"
+              onClick={() => onTransport({ action: paused ? 'resume' : 'pause' })}
+            >
+              {t(paused ? 'now.resume' : 'now.pause')}
             </button>
           )}
           {onSkip && (
             <button type="button" className="button button-quiet button-small" onClick={onSkip}>
-              Skip
+              {t('now.skip')}
             </button>
           )}
         </div>
@@ -65,8 +86,8 @@ export function NowPlaying({ nowPlaying, upNext, onSkip, onAskToSkip, skip, load
             <p className="now-title">{nowPlaying.title}</p>
             <p className="now-artist">
               {nowPlaying.artist}
-              {nowPlaying.auto_dj && <span className="badge">Auto-DJ pick</span>}
-              {nowPlaying.paused_ms !== null && <span className="badge">Paused</span>}
+              {nowPlaying.auto_dj && <span className="badge">{t('now.autoDj')}</span>}
+              {paused && <span className="badge">{t('now.paused')}</span>}
             </p>
             {showProgress && (
               <ProgressBar
@@ -81,15 +102,15 @@ export function NowPlaying({ nowPlaying, upNext, onSkip, onAskToSkip, skip, load
         <div className="now-track now-with-cover">
           <div className="cover" aria-hidden="true" />
           <div className="now-text">
-            <p className="now-title muted">{loaded ? 'Nothing playing yet' : '\u00a0'}</p>
-            <p className="now-artist muted">{loaded ? 'Add a song: it starts right away' : '\u00a0'}</p>
+            <p className="now-title muted">{loaded ? t('now.nothing') : '\u00a0'}</p>
+            <p className="now-artist muted">{loaded ? t('now.addOne') : '\u00a0'}</p>
             {showProgress && <ProgressBar startedAt={null} durationMs={0} />}
           </div>
         </div>
       )}
       <p className="up-next">
-        <span className="label">Up next:</span>{' '}
-        {upNext ? `${upNext.title} · ${upNext.artist}` : loaded ? 'the queue is empty' : '\u00a0'}
+        <span className="label">{t('now.upNext')}</span>{' '}
+        {upNext ? `${upNext.title} · ${upNext.artist}` : loaded ? t('now.queueEmpty') : '\u00a0'}
       </p>
     </section>
   );

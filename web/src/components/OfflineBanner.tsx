@@ -1,6 +1,7 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import { api } from '../api/client';
 import { connection } from '../lib/connection';
+import { t } from '../i18n';
 
 const PROBE_EVERY_MS = 3_000;
 
@@ -33,7 +34,7 @@ export function OfflineBanner() {
   if (reachable) return null;
   return (
     <div className="offline-banner" role="alert">
-      Can’t reach the box. Check you’re on the party Wi-Fi; we’ll reconnect by ourselves.
+      {t('offline.banner')}
     </div>
   );
 }

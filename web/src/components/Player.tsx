@@ -6,6 +6,7 @@ import { Decks, type Wanted } from '../lib/decks';
 import { formatDuration } from '../lib/format';
 import { crossfadeMs, reportEndAtMs, roomPosition, trackGain, volumeCeiling } from '../lib/player';
 import { storage } from '../lib/storage';
+import { t } from '../i18n';
 
 export type Transport = { action: 'pause' } | { action: 'resume' } | { action: 'seek'; positionMs: number };
 
@@ -120,15 +121,15 @@ export function Player({ nowPlaying, upNext, settings, onEnded, onFailed, onTran
   return (
     <section className="panel player" aria-labelledby="player-heading">
       <div className="panel-head">
-        <h2 id="player-heading">Player</h2>
+        <h2 id="player-heading">{t('player.heading')}</h2>
         <label className="row">
           <input type="checkbox" checked={playsHere} onChange={(e) => togglePlaysHere(e.target.checked)} />
-          Play the music on this device
+          {t('player.playsHere')}
         </label>
       </div>
       {demo && (
         <p className="demo-note" role="note">
-          Demo: songs run on the clock with no sound; start the box with <code>--music ~/Music</code>
+          {t('player.demo')} <code>--music ~/Music</code>
         </p>
       )}
       {/* Music has no words to caption; the page shows what plays. */}
@@ -143,7 +144,7 @@ export function Player({ nowPlaying, upNext, settings, onEnded, onFailed, onTran
             className="button tap-to-start"
             onClick={() => void decks.current?.unlock().then((ok) => setBlocked(!ok))}
           >
-            Tap to start the music
+            {t('player.tap')}
           </button>
         ) : (
           <button
@@ -152,18 +153,18 @@ export function Player({ nowPlaying, upNext, settings, onEnded, onFailed, onTran
             disabled={!item}
             onClick={() => onTransport({ action: item?.paused_ms !== null ? 'resume' : 'pause' })}
           >
-            {item && item.paused_ms !== null ? 'Resume' : 'Pause'}
+            {t(item && item.paused_ms !== null ? 'now.resume' : 'now.pause')}
           </button>
         )}
         <input
           type="range"
-          aria-label="Seek"
+          aria-label={t('player.seek')}
           min={0}
           max={Math.max(1, Math.round(durationMs / 1000))}
           step={1}
           disabled={!item}
           value={Math.round(shown / 1000)}
-          aria-valuetext={`${formatDuration(shown)} of ${formatDuration(durationMs)}`}
+          aria-valuetext={t('player.seekText', { at: formatDuration(shown), total: formatDuration(durationMs) })}
           onChange={(e) => setDragging(Number(e.target.value) * 1000)}
           onPointerUp={commitSeek}
           onKeyUp={commitSeek}
@@ -175,7 +176,7 @@ export function Player({ nowPlaying, upNext, settings, onEnded, onFailed, onTran
       </div>
       <div className="player-volume">
         <label className="row">
-          Volume
+          {t('player.volume')}
           <input
             type="range"
             min={0}
@@ -186,21 +187,21 @@ export function Player({ nowPlaying, upNext, settings, onEnded, onFailed, onTran
           />
         </label>
         {ceiling < 1 && (
-          <span className="badge" title="Quiet hours: the host's settings cap the volume">
-            Quiet hours: at most {Math.round(ceiling * 100)}%
+          <span className="badge" title={t('player.quietTitle')}>
+            {t('player.quietCap', { n: Math.round(ceiling * 100) })}
           </span>
         )}
       </div>
       <p className="muted player-note" role="status">
         {waitingForTap
-          ? 'The browser waits for a tap before it plays sound.'
+          ? t('player.noteTap')
           : !item
-            ? 'Add a song: it starts right away.'
+            ? t('now.addOne')
             : !item.playable
-              ? 'This song has no audio on the box: it runs on the clock, silent.'
+              ? t('player.noteSilent')
               : playsHere
-                ? 'Playing from the box.'
-                : 'Another device plays the music; this page follows.'}
+                ? t('player.notePlaying')
+                : t('player.noteElsewhere')}
       </p>
     </section>
   );

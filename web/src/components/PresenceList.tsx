@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import type { Presence } from '../api/types';
 
 /** Who is here: a count, and the names on tap. */
@@ -6,7 +7,7 @@ export function PresenceList({ presence }: { presence: Presence | null }) {
   return (
     <details className="presence">
       <summary>
-        {presence.count} {presence.count === 1 ? 'person' : 'people'} here
+        {t('presence.here', { n: presence.count })}
       </summary>
       <ul>
         {presence.names.map((name) => (

@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import { formatDuration, playbackProgress } from '../lib/format';
 import { useNow } from '../hooks/useNow';
 
@@ -17,7 +18,7 @@ export function ProgressBar({
       <div
         className="progress-track"
         role="progressbar"
-        aria-label="Playback progress"
+        aria-label={t('progress.label')}
         aria-valuemin={0}
         aria-valuemax={Math.round(durationMs / 1000)}
         aria-valuenow={Math.round(elapsedMs / 1000)}

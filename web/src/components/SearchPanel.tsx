@@ -1,69 +1,97 @@
 import { useId, useState } from 'react';
-import type { QueueItem } from '../api/types';
+import type { QueueItem, SearchHit } from '../api/types';
+import { useNow } from '../hooks/useNow';
 import { useSearch } from '../hooks/useSearch';
-import { formatDuration } from '../lib/format';
+import { t } from '../i18n';
+import { formatDuration, formatWait } from '../lib/format';
 
 interface Props {
+  code: string;
   queue: QueueItem[];
   nowPlaying: QueueItem | null;
   onAdd: (trackId: string, title: string) => void;
 }
 
-/** Search as you type; one tap adds; tracks already queued say so. */
-export function SearchPanel({ queue, nowPlaying, onAdd }: Props) {
+/** Search as you type, forgiving typos ("did you mean Beyoncé?"); one tap
+ * adds; each result says where it stands in the party. */
+export function SearchPanel({ code, queue, nowPlaying, onAdd }: Props) {
   const [query, setQuery] = useState('');
-  const { results, answered, error } = useSearch(query);
+  // The party's queue and playing song change what each result says.
+  const version = `${nowPlaying?.room_track_id ?? ''}|${queue.map((i) => i.room_track_id).join(',')}`;
+  const { results, answered, error } = useSearch(query, code, version);
   const inputId = useId();
-  const queued = new Set(queue.map((i) => i.track_id));
-  const playing = nowPlaying?.track_id ?? null;
+  const now = useNow(30_000);
+  const meant = results[0]?.did_you_mean ?? null;
 
   return (
     <section className="panel search" aria-labelledby="search-heading">
       <div className="panel-head">
-        <h2 id="search-heading">Add a song</h2>
+        <h2 id="search-heading">{t('search.heading')}</h2>
       </div>
       <label htmlFor={inputId} className="visually-hidden">
-        Search by artist or title
+        {t('search.label')}
       </label>
       <input
         id={inputId}
         className="input"
         type="search"
-        placeholder="Search artist or title…"
+        placeholder={t('search.placeholder')}
         autoComplete="off"
         value={query}
         onChange={(e) => setQuery(e.target.value)}
       />
-      <ul className={`scroll results${query.trim() ? ' results-open' : ''}`} aria-label="Search results">
-        {results.map((track) => {
-          const state = track.id === playing ? 'Playing now' : queued.has(track.id) ? 'In the queue' : null;
+      {meant && answered && (
+        <p className="did-you-mean">
+          <button type="button" className="link-button" onClick={() => setQuery(meant)}>
+            {t('search.didYouMean', { words: meant })}
+          </button>
+        </p>
+      )}
+      <ul className={`scroll results${query.trim() ? ' results-open' : ''}`} aria-label={t('search.results')}>
+        {results.map((hit) => {
+          const standing = standingOf(hit, now);
           return (
-            <li key={track.id} className="result-row">
+            <li key={hit.id} className="result-row">
               <div className="queue-meta">
-                <p className="track-title">{track.title}</p>
+                <p className="track-title">{hit.title}</p>
                 <p className="track-sub">
-                  {track.artist} · {formatDuration(track.duration_ms)}
+                  {hit.artist} · {formatDuration(hit.duration_ms)}
                 </p>
+                {standing.note && <p className="track-by">{standing.note}</p>}
               </div>
-              {state ? (
-                <span className="badge badge-queued">{state}</span>
+              {standing.badge ? (
+                <span className="badge badge-queued">{standing.badge}</span>
               ) : (
                 <button
                   type="button"
                   className="button button-small"
-                  aria-label={`Add ${track.title} by ${track.artist}`}
-                  onClick={() => onAdd(track.id, track.title)}
+                  aria-label={t('search.addLabel', { title: hit.title, artist: hit.artist })}
+                  onClick={() => onAdd(hit.id, hit.title)}
                 >
-                  Add
+                  {t('search.add')}
                 </button>
               )}
             </li>
           );
         })}
         {error && <li className="empty">{error}</li>}
-        {!error && answered && results.length === 0 && <li className="empty">No songs match “{answered}”.</li>}
-        {!query.trim() && <li className="empty">Type an artist or a title, like “bad bunny”.</li>}
+        {!error && answered && results.length === 0 && <li className="empty">{t('search.none', { query: answered })}</li>}
+        {!query.trim() && <li className="empty">{t('search.hint')}</li>}
       </ul>
     </section>
   );
+}
+
+/** What a result says about its place in the party: a badge instead of
+ * Add (playing, queued, waiting out the cooldown), or a note beside Add
+ * (played earlier, free to come back). */
+export function standingOf(hit: SearchHit, nowMs: number): { badge: string | null; note: string | null } {
+  const where = hit.in_room;
+  if (!where) return { badge: null, note: null };
+  if (where.state === 'playing') return { badge: t('search.playing'), note: null };
+  if (where.state === 'queued') return { badge: t('search.queued', { n: where.position }), note: null };
+  const played = t('search.played', { ago: formatWait(nowMs - Date.parse(where.played_at)) });
+  const back = where.back_at ? Date.parse(where.back_at) - nowMs : 0;
+  if (back > 0) return { badge: `${played} · ${t('search.back', { wait: formatWait(back) })}`, note: null };
+  return { badge: null, note: played };
 }

@@ -3,27 +3,29 @@ import { api } from '../api/client';
 import type { Settings, SettingsView } from '../api/types';
 import { humanMessage } from '../lib/errors';
 import { toastStore } from '../lib/toasts';
+import { t } from '../i18n';
 
 type Toggle = { [K in keyof Settings]: Settings[K] extends boolean ? K : never }[keyof Settings];
 type Count = { [K in keyof Settings]: Settings[K] extends number ? K : never }[keyof Settings];
 
-const toggles: [Toggle, string][] = [
-  ['fairness', 'Fair turns between guests'],
-  ['no_artist_twice', 'No artist twice in a row'],
-  ['allow_downvotes', 'Allow down-votes'],
-  ['hide_explicit', 'Keep it clean (no explicit tracks)'],
-  ['open', 'Open to new guests'],
-  ['guests_must_be_here', 'Guests must be here (scan the TV’s code)'],
-  ['normalize_loudness', 'Even loudness (every song at one level)'],
+// Each setting's label is `settings.<its name>` in the catalogs.
+const toggles: Toggle[] = [
+  'fairness',
+  'no_artist_twice',
+  'allow_downvotes',
+  'hide_explicit',
+  'open',
+  'guests_must_be_here',
+  'normalize_loudness',
 ];
-const counts: [Count, string, number, number][] = [
-  ['max_queued_per_guest', 'Songs a guest may queue', 1, 50],
-  ['skip_threshold_percent', 'Share needed to skip (%)', 1, 100],
-  ['readd_cooldown_minutes', 'Minutes before a song may return', 0, 1440],
-  ['new_guest_vote_delay_seconds', 'Seconds before a new guest’s votes count', 0, 600],
-  ['voters_per_network', 'Voices one network address counts', 1, 50],
-  ['crossfade_seconds', 'Crossfade between songs (seconds, 0 for none)', 0, 12],
-  ['quiet_volume_percent', 'Volume in quiet hours (%)', 0, 100],
+const counts: [Count, number, number][] = [
+  ['max_queued_per_guest', 1, 50],
+  ['skip_threshold_percent', 1, 100],
+  ['readd_cooldown_minutes', 0, 1440],
+  ['new_guest_vote_delay_seconds', 0, 600],
+  ['voters_per_network', 1, 50],
+  ['crossfade_seconds', 0, 12],
+  ['quiet_volume_percent', 0, 100],
 ];
 
 /** The host's settings; each change saves at once. */
@@ -48,7 +50,7 @@ export function SettingsPanel({ code }: { code: string }) {
       setSettings(saved);
       setPin(saved.join_pin ?? '');
       setQuiet({ from: saved.quiet_from ?? '', until: saved.quiet_until ?? '' });
-      toastStore.show('Settings saved.');
+      toastStore.show(t('settings.saved'));
     } catch (error) {
       toastStore.show(humanMessage(error), 'error');
     }
@@ -56,18 +58,18 @@ export function SettingsPanel({ code }: { code: string }) {
 
   return (
     <section className="panel" aria-labelledby="settings-heading">
-      <h2 id="settings-heading">Party rules</h2>
+      <h2 id="settings-heading">{t('settings.heading')}</h2>
       {settings && (
         <div className="settings-form">
-          {toggles.map(([key, label]) => (
+          {toggles.map((key) => (
             <label key={key} className="setting">
-              <span>{label}</span>
+              <span>{t(`settings.${key}`)}</span>
               <input type="checkbox" checked={settings[key]} onChange={(event) => void save({ [key]: event.target.checked })} />
             </label>
           ))}
-          {counts.map(([key, label, min, max]) => (
+          {counts.map(([key, min, max]) => (
             <label key={key} className="setting">
-              <span>{label}</span>
+              <span>{t(`settings.${key}`)}</span>
               <input
                 className="input input-small"
                 type="number"
@@ -81,6 +83,20 @@ export function SettingsPanel({ code }: { code: string }) {
               />
             </label>
           ))}
+          <label className="setting">
+            <span>{t('settings.max_guests')}</span>
+            <input
+              className="input input-small"
+              type="number"
+              min={2}
+              max={1000}
+              defaultValue={settings.max_guests ?? ''}
+              onBlur={(event) => {
+                const value = event.target.value.trim() === '' ? null : Number(event.target.value);
+                if (value !== settings.max_guests) void save({ max_guests: value });
+              }}
+            />
+          </label>
           <form
             className="setting"
             onSubmit={(event) => {
@@ -88,24 +104,24 @@ export function SettingsPanel({ code }: { code: string }) {
               void save({ quiet_from: quiet.from || null, quiet_until: quiet.until || null });
             }}
           >
-            <span id="quiet-label">Quiet hours (for the neighbours: the volume cap above)</span>
+            <span id="quiet-label">{t('settings.quiet')}</span>
             <span className="row" role="group" aria-labelledby="quiet-label">
               <input
                 className="input input-small"
                 type="time"
-                aria-label="Quiet from"
+                aria-label={t('settings.quietFrom')}
                 value={quiet.from}
                 onChange={(event) => setQuiet((q) => ({ ...q, from: event.target.value }))}
               />
               <input
                 className="input input-small"
                 type="time"
-                aria-label="Quiet until"
+                aria-label={t('settings.quietUntil')}
                 value={quiet.until}
                 onChange={(event) => setQuiet((q) => ({ ...q, until: event.target.value }))}
               />
               <button type="submit" className="button button-quiet button-small">
-                Set
+                {t('settings.set')}
               </button>
             </span>
           </form>
@@ -116,7 +132,7 @@ export function SettingsPanel({ code }: { code: string }) {
               void save({ join_pin: pin.trim() || null });
             }}
           >
-            <label htmlFor="join-pin">Join PIN (4–8 digits, empty for none)</label>
+            <label htmlFor="join-pin">{t('settings.pin')}</label>
             <span className="row">
               <input
                 id="join-pin"
@@ -127,7 +143,7 @@ export function SettingsPanel({ code }: { code: string }) {
                 onChange={(event) => setPin(event.target.value)}
               />
               <button type="submit" className="button button-quiet button-small">
-                Set
+                {t('settings.set')}
               </button>
             </span>
           </form>

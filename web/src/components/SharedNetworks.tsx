@@ -3,6 +3,7 @@ import { api } from '../api/client';
 import type { NetworkView, Role } from '../api/types';
 import { humanMessage } from '../lib/errors';
 import { toastStore } from '../lib/toasts';
+import { t } from '../i18n';
 
 interface Props {
   code: string;
@@ -36,7 +37,7 @@ export function SharedNetworks({ code, myRole, presenceKey }: Props) {
   const share = async (n: NetworkView, countsInFull: boolean) => {
     try {
       await api.shareNetwork(code, n.network, countsInFull);
-      toastStore.show(countsInFull ? 'Everyone on that network counts now.' : 'That network is capped again.');
+      toastStore.show(t(countsInFull ? 'networks.nowAll' : 'networks.capped'));
     } catch (error) {
       toastStore.show(humanMessage(error), 'error');
     }
@@ -45,11 +46,11 @@ export function SharedNetworks({ code, myRole, presenceKey }: Props) {
 
   if (networks.length === 0) return null;
   return (
-    <section className="panel shared-networks" aria-label="Shared networks">
+    <section className="panel shared-networks" aria-label={t('networks.label')}>
       {networks.map((n) => (
         <p key={n.network} className="shared-network" data-testid="shared-network">
           <span>
-            {n.counts_in_full ? `Everyone on ${n.network} counts (${n.devices_here} here).` : crowdedText(n)}
+            {n.counts_in_full ? t('networks.countsAll', { network: n.network, n: n.devices_here }) : crowdedText(n)}
           </span>
           {myRole === 'host' && (
             <button
@@ -57,7 +58,7 @@ export function SharedNetworks({ code, myRole, presenceKey }: Props) {
               className={`button button-small${n.counts_in_full ? ' button-quiet' : ''}`}
               onClick={() => void share(n, !n.counts_in_full)}
             >
-              {n.counts_in_full ? 'Cap it again' : 'Let them all count'}
+              {t(n.counts_in_full ? 'networks.capAgain' : 'networks.letCount')}
             </button>
           )}
         </p>
@@ -71,8 +72,8 @@ export function SharedNetworks({ code, myRole, presenceKey }: Props) {
 export function crowdedText(n: NetworkView): string {
   const who =
     n.devices_here > 1
-      ? `${n.devices_here} guests share one network address (${n.network}): only ${n.voices_here} of them count`
-      : `Guests share one network address (${n.network})`;
-  const held = n.held_votes > 0 ? `${n.held_votes === 1 ? '1 vote' : `${n.held_votes} votes`} held back` : '';
-  return `${[who, held].filter(Boolean).join(', ')}. Let them all count?`;
+      ? t('networks.crowded', { devices: n.devices_here, network: n.network, voices: n.voices_here })
+      : t('networks.crowdedFew', { network: n.network });
+  const held = n.held_votes > 0 ? t('networks.held', { n: n.held_votes }) : '';
+  return `${[who, held].filter(Boolean).join(', ')}. ${t('networks.ask')}`;
 }

@@ -1,3 +1,4 @@
+import { t as tr } from '../i18n';
 import { useSyncExternalStore } from 'react';
 import { toastStore } from '../lib/toasts';
 
@@ -9,7 +10,7 @@ export function Toasts() {
       {toasts.map((t) => (
         <div key={t.id} className={`toast toast-${t.tone}`}>
           <span>{t.message}</span>
-          <button type="button" className="toast-close" aria-label="Dismiss message" onClick={() => toastStore.dismiss(t.id)}>
+          <button type="button" className="toast-close" aria-label={tr('toast.dismiss')} onClick={() => toastStore.dismiss(t.id)}>
             ×
           </button>
         </div>

@@ -1,4 +1,5 @@
 import type { VoteValue } from '../api/types';
+import { t } from '../i18n';
 
 interface Props {
   title: string;
@@ -17,12 +18,12 @@ export function VoteButtons({ title, votes, myVote, downvotes = true, onVote }: 
         type="button"
         className="vote vote-up"
         aria-pressed={myVote === 1}
-        aria-label={`Vote up ${title}`}
+        aria-label={t('vote.up', { title })}
         onClick={() => onVote(1)}
       >
         ▲
       </button>
-      <span className="vote-count" aria-label={`${votes} votes`}>
+      <span className="vote-count" aria-label={t('vote.count', { n: votes })}>
         {votes}
       </span>
       {downvotes ? (
@@ -30,7 +31,7 @@ export function VoteButtons({ title, votes, myVote, downvotes = true, onVote }: 
           type="button"
           className="vote vote-down"
           aria-pressed={myVote === -1}
-          aria-label={`Vote down ${title}`}
+          aria-label={t('vote.down', { title })}
           onClick={() => onVote(-1)}
         >
           ▼

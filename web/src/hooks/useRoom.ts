@@ -7,6 +7,7 @@ import { humanMessage, isOffline } from '../lib/errors';
 import { type LiveStatus, liveAvailable, openLive } from '../lib/live';
 import { toastStore } from '../lib/toasts';
 import { applyVote } from '../lib/votes';
+import { t } from '../i18n';
 
 /** Polling, only while the live socket is unavailable. */
 const POLL_MS = 2500;
@@ -165,13 +166,22 @@ export function useRoom(
     return () => clearInterval(timer);
   }, [polling, refresh]);
 
+  // The latest state, for a vote pressed again before the page re-rendered
+  // (a second tap must see the first one's vote, not the render's).
+  const latest = useRef(data);
+  useEffect(() => {
+    latest.current = data;
+  }, [data]);
+
   const vote = useCallback(
     async (roomTrackId: string, value: VoteValue) => {
-      const before = data;
+      const before = latest.current;
       const myVotes = before.me?.votes ?? {};
       const next = applyVote({ queue: before.queue, myVotes }, roomTrackId, value);
       if (!next || !before.me) return;
-      setData({ ...before, queue: next.queue, me: { ...before.me, votes: next.myVotes } });
+      const optimistic = { ...before, queue: next.queue, me: { ...before.me, votes: next.myVotes } };
+      latest.current = optimistic;
+      setData(optimistic);
       pendingVotes.current += 1;
       try {
         const queue = await api.vote(code, roomTrackId, value);
@@ -181,7 +191,11 @@ export function useRoom(
         // only that is taken, so votes still in flight keep their look.
         void api
           .me(code)
-          .then((me) => setData((d) => (d.me ? { ...d, me: { ...d.me, waiting_votes: me.waiting_votes } } : d)))
+          .then((me) =>
+            setData((d) =>
+              d.me ? { ...d, me: { ...d.me, waiting_votes: me.waiting_votes, votes_count_at: me.votes_count_at } } : d,
+            ),
+          )
           .catch(() => undefined);
       } catch (error) {
         pendingVotes.current -= 1;
@@ -195,7 +209,7 @@ export function useRoom(
         applyRoom(held.version, fromFrame(held));
       }
     },
-    [code, data, applyRoom],
+    [code, applyRoom],
   );
 
   const add = useCallback(
@@ -205,7 +219,7 @@ export function useRoom(
         applyRoom(queue.version, { queue: queue.body });
         // Not in the queue: the room was quiet and it started at once.
         const waiting = queue.body.some((i) => i.track_id === trackId);
-        toastStore.show(waiting ? `Added “${title}” to the queue.` : `“${title}” is playing now.`);
+        toastStore.show(t(waiting ? 'now.added' : 'now.startedAtOnce', { title }));
         void refreshMine();
       } catch (error) {
         toastStore.show(humanMessage(error), 'error');
@@ -240,7 +254,7 @@ export function useRoom(
       try {
         const { body, version: v } = await api.failed(code, item.room_track_id, reason);
         applyRoom(v, { queue: body.queue, nowPlaying: body.now_playing });
-        toastStore.show(`Could not play “${item.title}” (${reason}): skipped.`, 'error');
+        toastStore.show(t('now.couldNotPlay', { title: item.title, reason }), 'error');
       } catch (error) {
         toastStore.show(humanMessage(error), 'error');
       }
@@ -249,12 +263,12 @@ export function useRoom(
   );
 
   const transport = useCallback(
-    async (t: Transport) => {
+    async (tr: Transport) => {
       try {
         const { body, version: v } =
-          t.action === 'seek'
-            ? await api.seek(code, t.positionMs)
-            : t.action === 'pause'
+          tr.action === 'seek'
+            ? await api.seek(code, tr.positionMs)
+            : tr.action === 'pause'
               ? await api.pause(code)
               : await api.resume(code);
         applyRoom(v, { nowPlaying: body });
@@ -281,7 +295,7 @@ export function useRoom(
   const askToSkip = useCallback(async () => {
     try {
       const status = await api.askToSkip(code);
-      if (status.skipped) toastStore.show('The room voted: skipped!');
+      if (status.skipped) toastStore.show(t('now.skipped'));
       setData((d) => ({ ...d, skip: status.skipped ? { votes: 0, needed: status.needed } : status }));
       return true;
     } catch (error) {

@@ -1,19 +1,21 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
-import type { Track } from '../api/types';
+import type { SearchHit } from '../api/types';
 import { humanMessage } from '../lib/errors';
 
 const DEBOUNCE_MS = 250;
 
 export interface SearchState {
-  results: Track[];
+  results: SearchHit[];
   /** The query the results answer (they lag what is typed). */
   answered: string;
   error: string | null;
 }
 
-/** Search as you type: debounced, and a newer query cancels the older one. */
-export function useSearch(query: string): SearchState {
+/** Search as you type: debounced, and a newer query cancels the older one.
+ * With `roomCode`, each hit says where it stands in that party; `version`
+ * (anything that changes when the party moves on) asks again. */
+export function useSearch(query: string, roomCode?: string, version = ''): SearchState {
   const [state, setState] = useState<SearchState>({ results: [], answered: '', error: null });
   const trimmed = query.trim();
 
@@ -22,7 +24,7 @@ export function useSearch(query: string): SearchState {
     const controller = new AbortController();
     const timer = setTimeout(() => {
       api
-        .search(trimmed, controller.signal)
+        .search(trimmed, roomCode, controller.signal)
         .then((results) => setState({ results, answered: trimmed, error: null }))
         .catch((error: unknown) => {
           if (controller.signal.aborted) return;
@@ -33,7 +35,7 @@ export function useSearch(query: string): SearchState {
       clearTimeout(timer);
       controller.abort();
     };
-  }, [trimmed]);
+  }, [trimmed, roomCode, version]);
 
   return trimmed ? state : { results: [], answered: '', error: null };
 }

@@ -1,20 +1,24 @@
 import { ApiError } from '../api/client';
+import { currentLanguage, refusal, t } from '../i18n';
 
-/** A sentence a guest can read, for any failure. Never raw JSON. */
-export function humanMessage(error: unknown): string {
+/** A sentence a guest can read, for any failure, in their language. Never
+ * raw JSON. The box's refusals are shown by their code; in English, the
+ * box's own sentence (it names the song, the wait...) when it has one. */
+export function humanMessage(error: unknown, english = currentLanguage() === 'en'): string {
   if (error instanceof ApiError) {
-    if (error.status === null) {
-      return error.detail === 'timeout'
-        ? 'The box took too long to answer. Try again in a moment.'
-        : "Can't reach the box. Are you on the party Wi-Fi?";
+    if (error.status === null) return t(error.detail === 'timeout' ? 'error.timeout' : 'error.offline');
+    if (error.status >= 500) return t('error.snag');
+    if (english && looksLikeSentence(error.detail) && error.status !== 401 && error.status !== 429) {
+      return error.detail;
     }
-    if (error.status === 401) return 'The box does not know you any more. Join again to keep voting.';
-    if (error.status === 429) return 'Easy there! Too many taps at once; try again in a few seconds.';
-    if (error.status >= 500) return 'The box hit a snag. Try again in a moment.';
-    if (looksLikeSentence(error.detail)) return error.detail;
-    return 'That did not work. Try again.';
+    const known = error.code ? refusal(error.code, error.params) : null;
+    if (known) return known;
+    if (error.status === 401) return t('error.invalid_identity');
+    if (error.status === 429) return t('error.too_many_requests', { seconds: 5 });
+    if (english && looksLikeSentence(error.detail)) return error.detail;
+    return t('error.generic');
   }
-  return 'Something went wrong. Try again.';
+  return t('error.unexpected');
 }
 
 /** Details the box writes for people are sentences; anything else is not shown. */

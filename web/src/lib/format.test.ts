@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatClock, formatDuration, formatVotes, playbackProgress } from './format';
+import type { QueueItem } from '../api/types';
+import { formatClock, formatDuration, formatEta, formatVotes, formatWait, playbackProgress, startsIn } from './format';
 
 describe('formatDuration', () => {
   it('formats minutes and seconds', () => {
@@ -49,5 +50,58 @@ describe('formatClock', () => {
   it('shows a stored time as hours and minutes, and nothing for junk', () => {
     expect(formatClock('2026-11-24T21:18:06.123456Z')).toMatch(/^\d{1,2}[:.]\d{2}/);
     expect(formatClock('not a time')).toBe('');
+  });
+});
+
+describe('formatWait', () => {
+  it('says seconds, minutes, or hours and minutes', () => {
+    expect(formatWait(42_100)).toBe('43 s');
+    expect(formatWait(12 * 60_000)).toBe('12 min');
+    expect(formatWait(80 * 60_000)).toBe('1 h 20 min');
+  });
+});
+
+const song = (id: string, durationMs: number, patch: Partial<QueueItem> = {}): QueueItem => ({
+  room_track_id: id,
+  track_id: `t-${id}`,
+  title: id,
+  artist: 'A',
+  album: null,
+  duration_ms: durationMs,
+  votes: 0,
+  score: 0,
+  status: 'queued',
+  created_at: '2026-11-24T21:00:00.000000Z',
+  started_at: null,
+  reason: '',
+  added_by: 'Bea',
+  has_audio: true,
+  playable: true,
+  gain_db: null,
+  auto_dj: false,
+  paused_ms: null,
+  ...patch,
+});
+
+describe('startsIn', () => {
+  const start = '2026-11-24T21:00:00.000000Z';
+  const t0 = Date.parse(start);
+  it('adds what is left of the playing song to the songs before each', () => {
+    const playing = song('p', 300_000, { status: 'playing', started_at: start });
+    const queue = [song('a', 180_000), song('b', 240_000), song('c', 200_000)];
+    expect(startsIn(queue, playing, t0 + 60_000)).toEqual([240_000, 420_000, 660_000]);
+  });
+  it('holds still while the song is paused, and starts at once in a quiet room', () => {
+    const paused = song('p', 300_000, { status: 'playing', started_at: start, paused_ms: 100_000 });
+    expect(startsIn([song('a', 1000)], paused, t0 + 999_000)).toEqual([200_000]);
+    expect(startsIn([song('a', 1000), song('b', 5000)], null, t0)).toEqual([0, 1000]);
+  });
+});
+
+describe('formatEta', () => {
+  it('says "next" for the next song about to start, else about when', () => {
+    expect(formatEta(20_000, 1)).toBe('next');
+    expect(formatEta(20_000, 2)).toBe('in ~1 min');
+    expect(formatEta(12 * 60_000, 4)).toBe('in ~12 min');
   });
 });

@@ -53,6 +53,7 @@ const settings = (patch: Partial<Settings> = {}): Settings => ({
   quiet_volume_percent: 30,
   voters_per_network: 2,
   shared_networks: [],
+  max_guests: null,
   ...patch,
 });
 

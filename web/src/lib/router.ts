@@ -6,13 +6,19 @@ export type Route =
   | { page: 'tv'; code: string }
   | { page: 'wrapped'; code: string };
 
+/** A typed room code as the box reads it: letters and digits, upper case;
+ * the spaces and dashes people type between groups go. */
+export function cleanCode(typed: string): string {
+  return typed.replace(/[\s\-‐–·._]/g, '').toUpperCase();
+}
+
 /** `/`, `/r/{CODE}`, `/r/{CODE}/tv`, `/r/{CODE}/wrapped`; anything else is the start page. */
 export function parseRoute(pathname: string): Route {
-  const match = /^\/r\/([A-Za-z0-9]{1,16})(?:\/(tv|wrapped))?\/?$/.exec(pathname);
-  if (!match?.[1]) return { page: 'start' };
-  const code = match[1].toUpperCase();
-  if (match[2] === 'tv') return { page: 'tv', code };
-  if (match[2] === 'wrapped') return { page: 'wrapped', code };
+  const match = /^\/r\/([A-Za-z0-9-]{1,24})(?:\/(tv|wrapped))?\/?$/.exec(pathname);
+  const code = match?.[1] ? cleanCode(match[1]) : '';
+  if (!code || code.length > 16) return { page: 'start' };
+  if (match?.[2] === 'tv') return { page: 'tv', code };
+  if (match?.[2] === 'wrapped') return { page: 'wrapped', code };
   return { page: 'room', code };
 }
 

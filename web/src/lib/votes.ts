@@ -1,4 +1,6 @@
 import type { QueueItem, VoteValue, WaitingVote } from '../api/types';
+import { t } from '../i18n';
+import { formatWait } from './format';
 
 export interface VoteState {
   queue: QueueItem[];
@@ -22,14 +24,15 @@ export function applyVote(state: VoteState, roomTrackId: string, value: VoteValu
   return { queue, myVotes: { ...state.myVotes, [roomTrackId]: value } };
 }
 
-/** What a guest is told about a vote that does not count (yet). */
-export function waitingVoteText(why: WaitingVote): string {
+/** What a guest is told about a vote that does not count (yet); for a
+ * just-joined guest, with the time left when the box said when. */
+export function waitingVoteText(why: WaitingVote, msLeft: number | null = null): string {
   switch (why) {
     case 'network':
-      return 'Your vote is held: several guests share your network. The host can let them all count.';
+      return t('vote.network');
     case 'device':
-      return 'Another account on this phone already voted on it: one phone, one vote.';
+      return t('vote.device');
     case 'new':
-      return 'You just joined: your vote counts in a moment.';
+      return msLeft !== null && msLeft > 0 ? t('vote.newIn', { time: formatWait(msLeft) }) : t('vote.new');
   }
 }

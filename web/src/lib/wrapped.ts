@@ -1,22 +1,27 @@
 import type { HourActivity, Wrapped } from '../api/types';
+import { currentLanguage, t } from '../i18n';
 import { formatDuration, formatVotes } from './format';
 
 /** "9 PM" for the hour starting at `hourUtc`, in the viewer's time zone. */
-export function formatHour(hourUtc: string, locale?: string): string {
+export function formatHour(hourUtc: string, locale: string = currentLanguage()): string {
   return new Date(hourUtc).toLocaleTimeString(locale, { hour: 'numeric' });
 }
 
 /** The few lines that tell the night, for the page and the image alike. */
 export function headlines(w: Wrapped): string[] {
   const lines = [
-    `${w.tracks_played} ${w.tracks_played === 1 ? 'track' : 'tracks'} played · ${formatDuration(w.played_ms)} of music · ${w.guests} ${w.guests === 1 ? 'guest' : 'guests'}`,
+    [
+      t('wrapped.summaryTracks', { n: w.tracks_played }),
+      t('wrapped.summaryMusic', { time: formatDuration(w.played_ms) }),
+      t('wrapped.summaryGuests', { n: w.guests }),
+    ].join(' · '),
   ];
   const top = w.top_tracks[0];
-  if (top) lines.push(`Song of the night: ${top.title} by ${top.artist} (${formatVotes(top.votes)})`);
+  if (top) lines.push(t('wrapped.songOfNight', { title: top.title, artist: top.artist, votes: formatVotes(top.votes) }));
   if (w.most_divisive)
-    lines.push(`Most divisive: ${w.most_divisive.title} (${w.most_divisive.ups} up, ${w.most_divisive.downs} down)`);
+    lines.push(t('wrapped.divisive', { title: w.most_divisive.title, ups: w.most_divisive.ups, downs: w.most_divisive.downs }));
   if (w.best_backer)
-    lines.push(`Best taste: ${w.best_backer.display_name}, who backed ${w.best_backer.winners} ${w.best_backer.winners === 1 ? 'winner' : 'winners'}`);
+    lines.push(t('wrapped.bestTaste', { name: w.best_backer.display_name, n: w.best_backer.winners }));
   return lines;
 }
 
@@ -39,18 +44,18 @@ export function drawWrappedCard(ctx: CanvasRenderingContext2D, w: Wrapped) {
     while (ctx.measureText(line).width > maxWidth && line.length > 1) line = line.slice(0, -2) + '…';
     ctx.fillText(line, x, y);
   };
-  text('PARTY WRAPPED', 80, 130, 40, '#bdb6d3', 700);
+  text(t('wrapped.title').toUpperCase(), 80, 130, 40, '#bdb6d3', 700);
   text(w.room_name, 80, 215, 76, '#ffb84d', 800);
   const stats: [string, string][] = [
-    [String(w.tracks_played), 'tracks'],
-    [formatDuration(w.played_ms), 'of music'],
-    [String(w.guests), 'guests'],
+    [String(w.tracks_played), t('wrapped.cardTracks')],
+    [formatDuration(w.played_ms), t('wrapped.ofMusic')],
+    [String(w.guests), t('wrapped.cardGuests')],
   ];
   stats.forEach(([value, label], i) => {
     text(value, 80 + i * 320, 350, 88, '#f4f1ff', 800, 300);
     text(label, 80 + i * 320, 400, 34, '#bdb6d3', 400, 300);
   });
-  text('Top tracks', 80, 500, 44, '#f4f1ff', 700);
+  text(t('wrapped.topTracks'), 80, 500, 44, '#f4f1ff', 700);
   const maxVotes = Math.max(1, ...w.top_tracks.map((t) => t.votes));
   w.top_tracks.slice(0, 5).forEach((t, i) => {
     const y = 560 + i * 92;
@@ -66,6 +71,6 @@ export function drawWrappedCard(ctx: CanvasRenderingContext2D, w: Wrapped) {
     text(line, 80, y, 34, '#f4f1ff', 500);
     y += 60;
   }
-  if (w.busiest_hour) text(`Busiest hour: ${formatHour(w.busiest_hour.hour)}`, 80, y, 34, '#f4f1ff', 500);
-  text('Democratic Tunes', 80, H - 60, 30, '#bdb6d3', 600);
+  if (w.busiest_hour) text(t('wrapped.busiest', { hour: formatHour(w.busiest_hour.hour) }), 80, y, 34, '#f4f1ff', 500);
+  text(t('brand'), 80, H - 60, 30, '#bdb6d3', 600);
 }

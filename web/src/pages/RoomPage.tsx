@@ -1,6 +1,8 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useId, useState, type FormEvent } from 'react';
+import { api } from '../api/client';
 import { AuditPanel } from '../components/AuditPanel';
 import { HostPanel } from '../components/HostPanel';
+import { LanguagePicker } from '../components/LanguagePicker';
 import { LiveBadge } from '../components/LiveBadge';
 import { MembersPanel } from '../components/MembersPanel';
 import { SharedNetworks } from '../components/SharedNetworks';
@@ -11,12 +13,15 @@ import { QueueList } from '../components/QueueList';
 import { SearchPanel } from '../components/SearchPanel';
 import { SettingsPanel } from '../components/SettingsPanel';
 import { useRoom } from '../hooks/useRoom';
+import { t } from '../i18n';
+import { humanMessage } from '../lib/errors';
 import { forgetGuest } from '../lib/identity';
 import { navigate } from '../lib/router';
 import { storage } from '../lib/storage';
+import { toastStore } from '../lib/toasts';
 import { JoinScreen } from './JoinScreen';
 
-const roleLabel = { host: ' (host)', cohost: ' (co-host)', guest: '' };
+const youAre = { host: 'room.youHost', cohost: 'room.youCohost', guest: 'room.you' } as const;
 
 /** The party, for a guest, a co-host or the host (who also sees the invite,
  * the people and the rules). */
@@ -26,10 +31,8 @@ export function RoomPage({ code }: { code: string }) {
     forgetGuest();
     setIdentity(null);
   }, []);
-  const { data, live, refresh, vote, add, advance, remove, askToSkip, ended, unplayable, transport } = useRoom(code, {
-    enabled: identity !== null,
-    onUnauthorized,
-  });
+  const room = useRoom(code, { enabled: identity !== null, onUnauthorized });
+  const { data, live, refresh, refreshMine, vote, add, advance, remove, askToSkip, ended, unplayable, transport } = room;
 
   const leave = () => {
     storage.setRoomCode(null);
@@ -39,13 +42,13 @@ export function RoomPage({ code }: { code: string }) {
   if (data.removed) {
     return (
       <main className="start removed">
-        <h1 className="brand">Democratic Tunes</h1>
+        <h1 className="brand">{t('brand')}</h1>
         <section className="panel" role="alert">
-          <h2>You’re out of this party</h2>
+          <h2>{t('room.removedHeading')}</h2>
           <p>{data.removed}</p>
         </section>
         <button type="button" className="button" onClick={leave}>
-          Back to the start
+          {t('join.backToStart')}
         </button>
       </main>
     );
@@ -70,28 +73,34 @@ export function RoomPage({ code }: { code: string }) {
   return (
     <div className="room">
       <header className="room-header">
-        <div>
+        <div className="room-heading">
           <h1 className="room-name">{data.info?.name ?? '\u00a0'}</h1>
-          <p className="muted">
-            Room {code}
-            {data.me && ` · you’re ${data.me.display_name}${roleLabel[role]}`}
-          </p>
+          <div className="muted room-who">
+            {t('room.code', { code })}
+            {data.me && (
+              <>
+                {' · '}
+                {t(youAre[role], { name: data.me.display_name })}{' '}
+                <RenameButton name={data.me.display_name} onRenamed={() => void refreshMine()} />
+              </>
+            )}
+          </div>
           <div className="room-status">
             <PresenceList presence={data.presence} />
             <LiveBadge status={live} />
           </div>
         </div>
-        <div className="row">
+        <div className="row room-actions">
           {/* The host's page plays the music: other pages open beside it. */}
           <a
             className="button button-quiet"
             href={`/r/${code}/wrapped`}
             {...(role === 'host' ? { target: '_blank', rel: 'noreferrer' } : {})}
           >
-            Wrapped
+            {t('room.wrapped')}
           </a>
           <button type="button" className="button button-quiet" onClick={leave}>
-            Leave
+            {t('room.leave')}
           </button>
         </div>
       </header>
@@ -104,7 +113,7 @@ export function RoomPage({ code }: { code: string }) {
             settings={data.settings}
             onEnded={(id) => void ended(id)}
             onFailed={(item, reason) => void unplayable(item, reason)}
-            onTransport={(t) => void transport(t)}
+            onTransport={(tr) => void transport(tr)}
           />
         )}
         <NowPlaying
@@ -112,13 +121,16 @@ export function RoomPage({ code }: { code: string }) {
           upNext={data.queue[0] ?? null}
           onSkip={moderator ? advance : undefined}
           onAskToSkip={askToSkip}
+          // Co-hosts run the player from here; the host has the player.
+          onTransport={role === 'cohost' ? (tr) => void transport(tr) : undefined}
           skip={data.skip}
           loaded={data.loaded}
           showProgress={role !== 'host'}
         />
-        <SearchPanel queue={data.queue} nowPlaying={data.nowPlaying} onAdd={add} />
+        <SearchPanel code={code} queue={data.queue} nowPlaying={data.nowPlaying} onAdd={add} />
         <QueueList
           queue={data.queue}
+          nowPlaying={data.nowPlaying}
           me={data.me}
           loaded={data.loaded}
           downvotes={data.settings?.allow_downvotes ?? true}
@@ -132,6 +144,68 @@ export function RoomPage({ code }: { code: string }) {
         {role === 'host' && <SettingsPanel code={code} />}
         {moderator && <AuditPanel code={code} version={data.version} />}
       </main>
+      <footer className="room-footer">
+        <LanguagePicker />
+      </footer>
     </div>
+  );
+}
+
+/** "Change your name": opens a one-field form in place. */
+function RenameButton({ name, onRenamed }: { name: string; onRenamed: () => void }) {
+  const [open, setOpen] = useState(false);
+  const [value, setValue] = useState(name);
+  const [busy, setBusy] = useState(false);
+  const id = useId();
+  const save = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    try {
+      const guest = await api.rename(value);
+      toastStore.show(t('room.renamed', { name: guest.display_name }));
+      setOpen(false);
+      onRenamed();
+    } catch (error) {
+      toastStore.show(humanMessage(error), 'error');
+    }
+    setBusy(false);
+  };
+  if (!open) {
+    return (
+      <button
+        type="button"
+        className="link-button"
+        onClick={() => {
+          setValue(name);
+          setOpen(true);
+        }}
+      >
+        {t('room.rename')}
+      </button>
+    );
+  }
+  return (
+    <form className="rename-form row" onSubmit={(e) => void save(e)}>
+      <label htmlFor={id} className="visually-hidden">
+        {t('name.label')}
+      </label>
+      <input
+        id={id}
+        className="input input-small"
+        maxLength={64}
+        autoComplete="nickname"
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+        // The form opens on the guest's tap: the field is what they want next.
+        // eslint-disable-next-line jsx-a11y/no-autofocus
+        autoFocus
+      />
+      <button type="submit" className="button button-small" disabled={busy}>
+        {t('room.renameSave')}
+      </button>
+      <button type="button" className="button button-quiet button-small" onClick={() => setOpen(false)}>
+        {t('cancel')}
+      </button>
+    </form>
   );
 }

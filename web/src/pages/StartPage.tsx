@@ -1,18 +1,21 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
+import { LanguagePicker } from '../components/LanguagePicker';
 import { NameForm } from '../components/NameForm';
+import { t } from '../i18n';
 import { humanMessage } from '../lib/errors';
 import { ensureGuest } from '../lib/identity';
-import { navigate } from '../lib/router';
+import { cleanCode, navigate } from '../lib/router';
 import { storage } from '../lib/storage';
 import { toastStore } from '../lib/toasts';
 
-/** Host a party, or type a code to join one. */
+/** Host a party, or type a code to join one; back to your party in one tap. */
 export function StartPage() {
   const [busy, setBusy] = useState(false);
   const [code, setCode] = useState('');
   const codeId = useId();
   const lastRoom = storage.roomCode();
+  const lastName = useRoomName(lastRoom);
 
   const host = async (name: string) => {
     setBusy(true);
@@ -29,51 +32,65 @@ export function StartPage() {
 
   const join = (e: FormEvent) => {
     e.preventDefault();
-    const clean = code.trim().toUpperCase();
+    const clean = cleanCode(code);
     if (clean) navigate(`/r/${clean}`);
   };
 
   return (
     <main className="start">
-      <h1 className="brand">Democratic Tunes</h1>
-      <p className="tagline">The crowd picks the music. Add songs, vote, dance.</p>
+      <h1 className="brand">{t('brand')}</h1>
+      <p className="tagline">{t('start.tagline')}</p>
       {lastRoom && (
         <a
-          className="button"
+          className="button back-to-party"
           href={`/r/${lastRoom}`}
           onClick={(e) => {
             e.preventDefault();
             navigate(`/r/${lastRoom}`);
           }}
         >
-          Back to party {lastRoom}
+          {lastName ? t('start.back', { name: lastName }) : t('start.backCode', { code: lastRoom })}
         </a>
       )}
       <section className="panel" aria-labelledby="join-heading">
-        <h2 id="join-heading">Join a party</h2>
+        <h2 id="join-heading">{t('start.joinHeading')}</h2>
         <form className="row" onSubmit={join}>
           <label htmlFor={codeId} className="visually-hidden">
-            Room code
+            {t('start.codeLabel')}
           </label>
           <input
             id={codeId}
             className="input code-input"
-            placeholder="Room code"
+            placeholder={t('start.codePlaceholder')}
             autoCapitalize="characters"
             autoComplete="off"
-            maxLength={16}
+            maxLength={24}
             value={code}
             onChange={(e) => setCode(e.target.value)}
           />
           <button type="submit" className="button">
-            Join
+            {t('start.join')}
           </button>
         </form>
       </section>
       <section className="panel" aria-labelledby="host-start-heading">
-        <h2 id="host-start-heading">Host a party</h2>
-        <NameForm knownName={null} submitLabel="Start a party" busy={busy} onSubmit={host} />
+        <h2 id="host-start-heading">{t('start.hostHeading')}</h2>
+        <NameForm knownName={null} submitLabel={t('start.hostSubmit')} busy={busy} onSubmit={host} />
       </section>
+      <LanguagePicker />
     </main>
   );
+}
+
+/** The name of the party this phone was last in (if it still exists). */
+function useRoomName(code: string | null): string | null {
+  const [name, setName] = useState<string | null>(null);
+  useEffect(() => {
+    if (!code) return;
+    api
+      .roomInfo(code)
+      .then((room) => setName(room.name))
+      .catch(() => storage.setRoomCode(null));
+  }, [code]);
+  return name;
 }

@@ -4,11 +4,13 @@ import { ProgressBar } from '../components/ProgressBar';
 import { useJoinToken, useJoinUrl } from '../hooks/useJoinUrl';
 import { useRoom } from '../hooks/useRoom';
 import { api } from '../api/client';
+import { t } from '../i18n';
 import { ensureGuest, forgetGuest } from '../lib/identity';
 
 const NEXT_ON_TV = 6;
 
-/** Full screen, across the room: now playing, what's next, how to join. No controls. */
+/** Full screen, across the room: now playing, what's next, and in a column
+ * of its own how to join (QR code, room code, the box's address). No controls. */
 export function TvPage({ code }: { code: string }) {
   const [ready, setReady] = useState(false);
   useEffect(() => {
@@ -30,16 +32,17 @@ export function TvPage({ code }: { code: string }) {
   const moderator = data.me?.role === 'host' || data.me?.role === 'cohost';
   const token = useJoinToken(code, ready && moderator);
   const joinUrl = useJoinUrl(code, token);
+  const address = useJoinUrl(code).replace(/^https?:\/\//, '');
   const playing = data.nowPlaying;
 
   return (
     <main className="tv">
       <section className="tv-now" aria-labelledby="tv-now-heading">
         <h1 id="tv-now-heading" className="label">
-          {data.info?.name ?? 'Democratic Tunes'} · now playing
+          {t('tv.nowPlaying', { name: data.info?.name ?? t('brand') })}
         </h1>
-        <p className="tv-title">{playing?.title ?? (data.loaded ? 'Nothing playing yet' : '\u00a0')}</p>
-        <p className="tv-artist">{playing?.artist ?? (data.loaded ? 'Scan the code and add a song: it starts right away' : '\u00a0')}</p>
+        <p className="tv-title">{playing?.title ?? (data.loaded ? t('now.nothing') : '\u00a0')}</p>
+        <p className="tv-artist">{playing?.artist ?? (data.loaded ? t('tv.scanToAdd') : '\u00a0')}</p>
         <ProgressBar
           startedAt={playing?.started_at ?? null}
           durationMs={playing?.duration_ms ?? 0}
@@ -48,7 +51,7 @@ export function TvPage({ code }: { code: string }) {
       </section>
       <section className="tv-next" aria-labelledby="tv-next-heading">
         <h2 id="tv-next-heading" className="label">
-          Up next
+          {t('tv.upNext')}
         </h2>
         <ol className="tv-list">
           {data.queue.slice(0, NEXT_ON_TV).map((item) => (
@@ -59,18 +62,17 @@ export function TvPage({ code }: { code: string }) {
               </span>
             </li>
           ))}
-          {data.loaded && data.queue.length === 0 && <li className="muted">The queue is empty</li>}
+          {data.loaded && data.queue.length === 0 && <li className="muted">{t('tv.queueEmpty')}</li>}
         </ol>
       </section>
-      <aside className="tv-join" aria-label="How to join">
+      <aside className="tv-join" aria-label={t('tv.joinHow')}>
         <JoinQr url={joinUrl} code={code} />
-        <p className="label">Join with code</p>
+        <p className="label">{t('tv.joinWith')}</p>
         <p className="room-code">{code}</p>
-        {data.presence && (
-          <p className="tv-presence">
-            {data.presence.count} {data.presence.count === 1 ? 'person' : 'people'} here
-          </p>
-        )}
+        <p className="tv-address">
+          <span className="muted">{t('tv.orOpen')}</span> <span className="tv-url">{address}</span>
+        </p>
+        {data.presence && <p className="tv-presence">{t('presence.here', { n: data.presence.count })}</p>}
       </aside>
     </main>
   );

@@ -5,6 +5,7 @@ import { humanMessage } from '../lib/errors';
 import { formatDuration, formatVotes } from '../lib/format';
 import { toastStore } from '../lib/toasts';
 import { activityBars, drawWrappedCard, formatHour, headlines } from '../lib/wrapped';
+import { t } from '../i18n';
 
 /** The night in numbers, and a card to share. */
 export function WrappedPage({ code }: { code: string }) {
@@ -18,7 +19,7 @@ export function WrappedPage({ code }: { code: string }) {
       .catch((error: unknown) =>
         setProblem(
           error instanceof ApiError && (error.status === 401 || error.status === 403)
-            ? 'Join the party to see its Wrapped.'
+            ? t('wrapped.joinFirst')
             : humanMessage(error),
         ),
       );
@@ -27,10 +28,10 @@ export function WrappedPage({ code }: { code: string }) {
   if (problem) {
     return (
       <main className="start">
-        <h1 className="brand">Party Wrapped</h1>
+        <h1 className="brand">{t('wrapped.title')}</h1>
         <p>{problem}</p>
         <a className="button" href={`/r/${code}`}>
-          Go to the party
+          {t('wrapped.goToParty')}
         </a>
       </main>
     );
@@ -38,57 +39,57 @@ export function WrappedPage({ code }: { code: string }) {
   if (!wrapped) {
     return (
       <main className="wrapped">
-        <h1 className="label">Party Wrapped</h1>
+        <h1 className="label">{t('wrapped.title')}</h1>
       </main>
     );
   }
 
   const bars = activityBars(wrapped.activity);
-  const maxVotes = Math.max(1, ...wrapped.top_tracks.map((t) => t.votes));
+  const maxVotes = Math.max(1, ...wrapped.top_tracks.map((track) => track.votes));
   return (
     <main className="wrapped">
-      <p className="label">Party Wrapped</p>
+      <p className="label">{t('wrapped.title')}</p>
       <h1 className="wrapped-title">{wrapped.room_name}</h1>
-      <section className="wrapped-stats" aria-label="The night in numbers">
-        <Stat value={String(wrapped.tracks_played)} label={wrapped.tracks_played === 1 ? 'track played' : 'tracks played'} />
-        <Stat value={formatDuration(wrapped.played_ms)} label="of music" />
-        <Stat value={String(wrapped.guests)} label={wrapped.guests === 1 ? 'guest' : 'guests'} />
+      <section className="wrapped-stats" aria-label={t('wrapped.numbers')}>
+        <Stat value={String(wrapped.tracks_played)} label={t('wrapped.tracksPlayed', { n: wrapped.tracks_played })} />
+        <Stat value={formatDuration(wrapped.played_ms)} label={t('wrapped.ofMusic')} />
+        <Stat value={String(wrapped.guests)} label={t('wrapped.guests', { n: wrapped.guests })} />
       </section>
 
       <section className="panel" aria-labelledby="top-tracks">
-        <h2 id="top-tracks">Top tracks</h2>
+        <h2 id="top-tracks">{t('wrapped.topTracks')}</h2>
         <ol className="wrapped-bars">
-          {wrapped.top_tracks.map((t) => (
-            <li key={`${t.title}-${t.artist}`}>
-              <span className="wrapped-bar" style={{ width: `${(100 * t.votes) / maxVotes}%` }} aria-hidden="true" />
-              <span className="track-title">{t.title}</span>
+          {wrapped.top_tracks.map((track) => (
+            <li key={`${track.title}-${track.artist}`}>
+              <span className="wrapped-bar" style={{ width: `${(100 * track.votes) / maxVotes}%` }} aria-hidden="true" />
+              <span className="track-title">{track.title}</span>
               <span className="muted">
                 {' '}
-                · {t.artist} · {formatVotes(t.votes)} · added by {t.added_by}
+                · {track.artist} · {formatVotes(track.votes)} · {t('wrapped.addedBy', { name: track.added_by })}
               </span>
             </li>
           ))}
-          {wrapped.top_tracks.length === 0 && <li className="muted">No track got a vote (yet).</li>}
+          {wrapped.top_tracks.length === 0 && <li className="muted">{t('wrapped.noVotes')}</li>}
         </ol>
       </section>
 
       <section className="panel" aria-labelledby="highlights">
-        <h2 id="highlights">Highlights</h2>
+        <h2 id="highlights">{t('wrapped.highlights')}</h2>
         <ul className="wrapped-lines">
           {headlines(wrapped)
             .slice(1)
             .map((line) => (
               <li key={line}>{line}</li>
             ))}
-          {wrapped.busiest_hour && <li>Busiest hour: {formatHour(wrapped.busiest_hour.hour)}</li>}
+          {wrapped.busiest_hour && <li>{t('wrapped.busiest', { hour: formatHour(wrapped.busiest_hour.hour) })}</li>}
         </ul>
         {wrapped.top_contributors.length > 0 && (
           <>
-            <h3>Top contributors</h3>
+            <h3>{t('wrapped.contributors')}</h3>
             <ol className="wrapped-lines">
               {wrapped.top_contributors.map((c) => (
                 <li key={c.display_name}>
-                  {c.display_name}: {c.added} added, {c.played} played
+                  {t('wrapped.contributor', { name: c.display_name, added: c.added, played: c.played })}
                 </li>
               ))}
             </ol>
@@ -98,7 +99,7 @@ export function WrappedPage({ code }: { code: string }) {
 
       {bars.length > 0 && (
         <section className="panel" aria-labelledby="activity">
-          <h2 id="activity">Adds and votes by hour</h2>
+          <h2 id="activity">{t('wrapped.activity')}</h2>
           <div className="hour-chart" role="img" aria-label={bars.map((b) => `${b.label}: ${b.value}`).join(', ')}>
             {bars.map((b) => (
               <div key={b.label} className="hour-bar">
@@ -112,10 +113,10 @@ export function WrappedPage({ code }: { code: string }) {
 
       <div className="row">
         <button type="button" className="button" onClick={() => void shareImage(wrapped)}>
-          Save as image
+          {t('wrapped.save')}
         </button>
         <a className="button button-quiet" href={`/r/${code}`}>
-          Back to the party
+          {t('wrapped.back')}
         </a>
       </div>
     </main>
@@ -143,7 +144,7 @@ async function shareImage(wrapped: Wrapped) {
   const file = new File([blob], 'party-wrapped.png', { type: 'image/png' });
   try {
     if (navigator.canShare?.({ files: [file] })) {
-      await navigator.share({ files: [file], title: `${wrapped.room_name}: Party Wrapped` });
+      await navigator.share({ files: [file], title: `${wrapped.room_name}: ${t('wrapped.title')}` });
       return;
     }
   } catch {
@@ -155,5 +156,5 @@ async function shareImage(wrapped: Wrapped) {
   link.download = 'party-wrapped.png';
   link.click();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  toastStore.show('Saved your Party Wrapped image.');
+  toastStore.show(t('wrapped.saved'));
 }
