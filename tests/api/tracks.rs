@@ -55,7 +55,10 @@ async fn search_matches_title_or_artist_and_ranks_better_matches_first() {
     // Prefixes start words; they do not match inside them, but a word with
     // a letter missing is a close spelling, and says so.
     let hits = app.search(&user, "hapsody").await;
-    assert!(hits.iter().all(|h| h["did_you_mean"].is_string()), "{hits:?}");
+    assert!(
+        hits.iter().all(|h| h["did_you_mean"].is_string()),
+        "{hits:?}"
+    );
     assert_eq!(hits[0]["did_you_mean"], "Rhapsody");
 }
 
