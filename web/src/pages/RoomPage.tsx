@@ -59,7 +59,10 @@ export function RoomPage({ code }: { code: string }) {
     void refresh();
   };
 
-  if (identity === null || (data.loaded && !data.missing && data.me?.role == null)) {
+  // Not a member (the box said so: `me` is known and has no role). Until
+  // `me` arrives the room shows: a live frame can come first, and a join
+  // screen flashing in between would throw away what the guest typed.
+  if (identity === null || (data.me !== null && !data.missing && data.me.role == null)) {
     return <JoinScreen code={code} knownName={data.me?.display_name ?? null} onJoined={joined} />;
   }
   if (data.missing) {
