@@ -118,7 +118,10 @@ mod tests {
         assert_eq!(close_match("beyounce", "Yellow", "Coldplay"), None);
         assert_eq!(close_match("zzz", "Halo", "Beyoncé"), None);
         // Two letters of five wrong is another word.
-        assert_eq!(close_match("gimme", "The Harder They Come", "Jimmy Cliff"), None);
+        assert_eq!(
+            close_match("gimme", "The Harder They Come", "Jimmy Cliff"),
+            None
+        );
         // Every word typed must match something.
         assert_eq!(close_match("rihana zebra", "Umbrella", "Rihanna"), None);
     }
