@@ -17,6 +17,8 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let config = Config::parse();
     let server = Server::bind(config.clone()).await?;
+    // Before the box says it is up (see `shutdown_signal`).
+    let shutdown = http::shutdown_signal();
     let addr = server.local_addr();
     let tls = config.tls();
     let to_open = lan::secure_if(lan::url_to_open(addr), tls);
@@ -33,5 +35,5 @@ async fn main() -> anyhow::Result<()> {
             config.name,
         ),
     }
-    server.run(http::shutdown_signal()).await
+    server.run(shutdown).await
 }

@@ -14,7 +14,7 @@ impl Vote {
             -1 => Ok(Vote::Down),
             _ => Err(Error::refuse(
                 Code::InvalidVote,
-                "A vote's value must be 1 (up) or -1 (down).",
+                "A vote is 1 (up) or -1 (down).",
             )),
         }
     }

@@ -125,7 +125,7 @@ async fn share_network(
     let network = voices::parse_network(&body.network).ok_or_else(|| {
         Error::refuse(
             Code::InvalidNetwork,
-            "network must be an address (or an IPv6 /64) from the list.",
+            "Pick a network from the list: an address, or an IPv6 /64.",
         )
     })?;
     state

@@ -289,7 +289,7 @@ fn track(conn: &Connection, track_id: &str) -> Result<TrackFile> {
     match track {
         None => Err(Error::refuse(
             Code::TrackNotFound,
-            "Track not found in the catalog.",
+            "That song is not in the catalog.",
         )),
         Some((path, has_cover, title, artist)) => Ok(TrackFile {
             path: path.map(PathBuf::from),

@@ -251,7 +251,7 @@ impl Store {
             let Some((banned_user, name)) = banned else {
                 return Err(Error::refuse(
                     Code::BanNotFound,
-                    "No such ban in this room.",
+                    "That ban is not in this party (it may have been lifted already).",
                 ));
             };
             tx.prepare_cached("UPDATE room_bans SET lifted_at = ?2 WHERE id = ?1")?
@@ -291,7 +291,7 @@ impl Store {
             if !me.role.runs_the_room() {
                 return Err(Error::refuse(
                     Code::HostOnly,
-                    "Only the host can change the room's settings.",
+                    "Only the host can change the party's rules.",
                 ));
             }
             let updated = room.settings.apply(patch)?;
@@ -354,7 +354,7 @@ fn target(
         Ok((r.get(0)?, Role::parse(&r.get::<_, String>(1)?), r.get(2)?))
     })
     .optional()?
-    .ok_or_else(|| Error::refuse(Code::MemberNotFound, "No such member in this room."))
+    .ok_or_else(|| Error::refuse(Code::MemberNotFound, "That person is not in this party any more."))
 }
 
 /// A setting's name in the log, as the host's page says it, and its unit.

@@ -103,7 +103,7 @@ impl Store {
                     .query_row([&track_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
                     .optional()?;
                 let Some((title, artist, explicit, playable)) = track else {
-                    return Err(Error::refuse(Code::TrackNotFound, "Track not found in the catalog."));
+                    return Err(Error::refuse(Code::TrackNotFound, "That song is not in the catalog."));
                 };
                 // Never silent: with music, only what the box can play.
                 if !tx.audio.offers(playable) {
@@ -320,13 +320,13 @@ impl Store {
                     match status.as_deref() {
                         None | Some("removed") => {
                             return Err(Error::refuse(Code::NotInQueue,
-                                "That track is not in this room's queue.",
+                                "That song is not in this party's queue.",
                             ));
                         }
                         Some("queued") => {}
                         Some(_) => {
                             return Err(Error::refuse(Code::LeftQueue,
-                                "That track has left the queue (it is playing or has played); votes only count while it waits."
+                                "That song has left the queue (it is playing or has played): votes count only while it waits."
                             ));
                         }
                     }
@@ -418,7 +418,7 @@ impl Store {
                     .query_row([&room.id], |r| r.get(0))
                     .optional()?;
                 let Some(playing) = playing else {
-                    return Err(Error::refuse(Code::NothingPlaying, "Nothing is playing to skip."));
+                    return Err(Error::refuse(Code::NothingPlaying, "Nothing is playing, so there is nothing to skip."));
                 };
                 let added = tx
                     .prepare_cached(
@@ -484,11 +484,11 @@ impl Store {
                     })
                     .optional()?;
                 let Some((added_by, status, title)) = item else {
-                    return Err(Error::refuse(Code::NotInQueue, "That track is not in this room's queue."));
+                    return Err(Error::refuse(Code::NotInQueue, "That song is not in this party's queue."));
                 };
                 let own = added_by == user.id;
                 if status == "removed" {
-                    return Err(Error::refuse(Code::AlreadyRemoved, "That track was already removed."));
+                    return Err(Error::refuse(Code::AlreadyRemoved, "That song was already removed."));
                 }
                 if !own && !member.role.moderates() {
                     return Err(Error::refuse(Code::NotYourSong,

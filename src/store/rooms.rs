@@ -434,7 +434,7 @@ pub struct Member {
 pub fn room_not_found() -> Error {
     Error::refuse(
         Code::RoomNotFound,
-        "Room not found. Check the code and try again.",
+        "There is no party with that code. Check the code on the party's screen and try again.",
     )
 }
 
@@ -529,7 +529,7 @@ fn needs_member((room, member): (RoomRef, Option<MemberRef>)) -> Result<(RoomRef
         Some(member) => Ok((room, member)),
         None => Err(Error::refuse(
             Code::NotAMember,
-            "Join the room first: only its members can do that.",
+            "Join the party first: only its guests can do that.",
         )),
     }
 }
