@@ -9,7 +9,7 @@ export const de: Catalog = {
   'start.backCode': 'Zurück zur Party {code}',
   'start.joinHeading': 'Einer Party beitreten',
   'start.codeLabel': 'Raumcode',
-  'start.codePlaceholder': 'Raumcode, z. B. UZ8293',
+  'start.codePlaceholder': 'z. B. UZ8293',
   'start.join': 'Beitreten',
   'start.hostHeading': 'Eine Party veranstalten',
   'start.hostSubmit': 'Party starten',

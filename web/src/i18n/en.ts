@@ -13,7 +13,7 @@ export const en = {
   'start.backCode': 'Back to party {code}',
   'start.joinHeading': 'Join a party',
   'start.codeLabel': 'Room code',
-  'start.codePlaceholder': 'Room code, like UZ8293',
+  'start.codePlaceholder': 'Code, e.g. UZ8293',
   'start.join': 'Join',
   'start.hostHeading': 'Host a party',
   'start.hostSubmit': 'Start a party',

@@ -9,7 +9,7 @@ export const es: Catalog = {
   'start.backCode': 'Volver a la fiesta {code}',
   'start.joinHeading': 'Únete a una fiesta',
   'start.codeLabel': 'Código de la sala',
-  'start.codePlaceholder': 'Código, p. ej. UZ8293',
+  'start.codePlaceholder': 'p. ej. UZ8293',
   'start.join': 'Entrar',
   'start.hostHeading': 'Organiza una fiesta',
   'start.hostSubmit': 'Empezar una fiesta',

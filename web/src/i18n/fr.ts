@@ -9,7 +9,7 @@ export const fr: Catalog = {
   'start.backCode': 'Retour à la fête {code}',
   'start.joinHeading': 'Rejoindre une fête',
   'start.codeLabel': 'Code de la salle',
-  'start.codePlaceholder': 'Code, par ex. UZ8293',
+  'start.codePlaceholder': 'ex. UZ8293',
   'start.join': 'Rejoindre',
   'start.hostHeading': 'Organiser une fête',
   'start.hostSubmit': 'Lancer une fête',

@@ -9,7 +9,7 @@ export const pt: Catalog = {
   'start.backCode': 'Voltar para a festa {code}',
   'start.joinHeading': 'Entrar numa festa',
   'start.codeLabel': 'Código da sala',
-  'start.codePlaceholder': 'Código, ex.: UZ8293',
+  'start.codePlaceholder': 'ex.: UZ8293',
   'start.join': 'Entrar',
   'start.hostHeading': 'Dar uma festa',
   'start.hostSubmit': 'Começar uma festa',
