@@ -12,17 +12,9 @@ mod common;
 use std::ffi::OsStr;
 use std::time::{Duration, Instant};
 
-use lofty::config::WriteOptions;
-use lofty::file::TaggedFileExt;
-use lofty::tag::{Accessor, TagExt};
 use serde_json::{Value, json};
 
-use common::{Api, rss_kb, start_box_with};
-
-const FIXTURE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/fixtures/music/sunrise.mp3"
-);
+use common::{Api, generate, rss_kb, start_box_with};
 
 #[tokio::main]
 async fn main() {
@@ -101,24 +93,6 @@ async fn main() {
         files as f64 / rescan_secs,
         peak as f64 / 1024.0
     );
-}
-
-/// Copies the fixture `n` times into album folders of 100, each copy with
-/// its own tags.
-fn generate(dir: &std::path::Path, n: usize) {
-    for i in 0..n {
-        let album = dir.join(format!("Artist {:03}/Album {:03}", i / 1000, i / 100));
-        std::fs::create_dir_all(&album).unwrap();
-        let path = album.join(format!("{:02} Track {i}.mp3", i % 100 + 1));
-        std::fs::copy(FIXTURE, &path).unwrap();
-        let mut file = lofty::read_from_path(&path).unwrap();
-        let tag = file.primary_tag_mut().unwrap();
-        tag.set_title(format!("Generated Song {i}"));
-        tag.set_artist(format!("Bench Artist {}", i / 1000));
-        tag.set_album(format!("Bench Album {}", i / 100));
-        tag.set_track((i % 100 + 1) as u32);
-        tag.save_to_path(&path, WriteOptions::default()).unwrap();
-    }
 }
 
 /// Polls `GET /library` until a scan newer than `since` has finished.

@@ -141,3 +141,29 @@ pub fn ws_request(
         .insert("x-user-id", uid.parse().unwrap());
     request
 }
+
+const FIXTURE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/music/sunrise.mp3"
+);
+
+/// Copies the fixture `n` times into album folders of 100, each copy with
+/// its own tags.
+pub fn generate(dir: &std::path::Path, n: usize) {
+    use lofty::config::WriteOptions;
+    use lofty::file::TaggedFileExt;
+    use lofty::tag::{Accessor, TagExt};
+    for i in 0..n {
+        let album = dir.join(format!("Artist {:03}/Album {:03}", i / 1000, i / 100));
+        std::fs::create_dir_all(&album).unwrap();
+        let path = album.join(format!("{:02} Track {i}.mp3", i % 100 + 1));
+        std::fs::copy(FIXTURE, &path).unwrap();
+        let mut file = lofty::read_from_path(&path).unwrap();
+        let tag = file.primary_tag_mut().unwrap();
+        tag.set_title(format!("Generated Song {i}"));
+        tag.set_artist(format!("Bench Artist {}", i / 1000));
+        tag.set_album(format!("Bench Album {}", i / 100));
+        tag.set_track((i % 100 + 1) as u32);
+        tag.save_to_path(&path, WriteOptions::default()).unwrap();
+    }
+}

@@ -1,10 +1,11 @@
 //! The pure rules that read what guests type: room codes, names, song keys,
-//! join codes, settings patches, vote values. None may panic, and each must
-//! keep its promise (a normalised code normalises to itself).
+//! join codes, settings patches, vote values, searches with typos. None may
+//! panic, and each must keep its promise (a normalised code normalises to
+//! itself; a text is always a perfect match for itself).
 #![no_main]
 
 use democratic_tunes::domain::settings::{Settings, SettingsPatch};
-use democratic_tunes::domain::{guest_name, join_token, room_code, song, vote};
+use democratic_tunes::domain::{fuzzy, guest_name, join_token, room_code, song, vote};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -26,6 +27,11 @@ fuzz_target!(|data: &[u8]| {
         let _ = Settings::default().apply(patch);
     }
     let _ = Settings::from_stored(text);
+    let _ = fuzzy::trigram_expression(text);
+    if let Some((score, _)) = fuzzy::close_match(text, text, "") {
+        assert_eq!(score, 1.0, "a text matches itself");
+    }
+    let _ = fuzzy::close_match(text, "Halo", "Beyoncé");
     if let Ok(n) = text.trim().parse::<i64>() {
         let _ = vote::Vote::parse(n);
     }

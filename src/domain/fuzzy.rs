@@ -79,6 +79,11 @@ fn closeness(typed: &str, known: &str) -> f64 {
     if known.starts_with(typed) {
         return 1.0;
     }
+    // Numbers are not misspelt: "4242" is not close to "4243", nor "1999"
+    // to "1989".
+    if typed.chars().all(|c| c.is_ascii_digit()) {
+        return 0.0;
+    }
     // Compare with the catalog word cut to the typed length (plus a letter
     // or two for a missing one), so a typo in a word's start still counts.
     let room = typed.chars().count() + 2;
@@ -117,6 +122,9 @@ mod tests {
     fn unrelated_words_are_not_close() {
         assert_eq!(close_match("beyounce", "Yellow", "Coldplay"), None);
         assert_eq!(close_match("zzz", "Halo", "Beyoncé"), None);
+        // A number is what it is.
+        assert_eq!(close_match("song 4242", "Song 4243", "Band"), None);
+        assert!(close_match("song 424", "Song 4243", "Band").is_some());
         // Two letters of five wrong is another word.
         assert_eq!(
             close_match("gimme", "The Harder They Come", "Jimmy Cliff"),

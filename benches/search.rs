@@ -1,0 +1,147 @@
+//! Search benchmark (not a test): how long a guest waits for search as they
+//! type, through the real box (release build, HTTP on loopback), for exact
+//! words, typos (the trigram index and the edit-distance ranking), and
+//! with `room=` (each hit's place in a party with a long queue). First on
+//! the built-in catalog, then on a 10,000-file music library. Prints a
+//! table: hits, and the answer's p50 and p99 in ms over 200 searches.
+//!
+//!   cargo bench --bench search [-- files]
+
+mod common;
+
+use std::ffi::OsStr;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use common::{Api, generate, start_box_with};
+
+const ROUNDS: usize = 200;
+
+#[tokio::main]
+async fn main() {
+    let files: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(10_000);
+    let mut rows = Vec::new();
+
+    let builtin = start_box_with(false, &[]).await;
+    let api = Api {
+        http: reqwest::Client::new(),
+        base: builtin.url.clone(),
+    };
+    let (host, code) = party(&api).await;
+    for (kind, query) in [
+        ("exact", "bohemian"),
+        ("exact, two fields", "queen rhapsody"),
+        ("typo", "beyounce"),
+        ("typo, two words", "taylor swfit"),
+        ("nothing close", "qxzvkwj"),
+    ] {
+        rows.push(measure(&api, &host, "built-in (960)", kind, query, None).await);
+        if kind == "typo" {
+            rows.push(
+                measure(
+                    &api,
+                    &host,
+                    "built-in (960)",
+                    "typo, room=",
+                    query,
+                    Some(&code),
+                )
+                .await,
+            );
+        }
+    }
+    drop(builtin);
+
+    let music = tempfile::tempdir().unwrap();
+    generate(music.path(), files);
+    let library = start_box_with(false, &[OsStr::new("--music"), music.path().as_os_str()]).await;
+    let api = Api {
+        http: reqwest::Client::new(),
+        base: library.url.clone(),
+    };
+    let (host, code) = party(&api).await;
+    loop {
+        let status = api.get("/library", &host, &[]).await;
+        if status["scanning"] == false && status["tracks"] == files as i64 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let label = format!("library ({files})");
+    for (kind, query) in [
+        ("exact", "generated song 4242"),
+        ("exact, many hits", "bench artist"),
+        ("typo", "genrated sogn"),
+        ("typo, two fields", "bench artst 7"),
+        ("nothing close", "qxzvkwj"),
+    ] {
+        rows.push(measure(&api, &host, &label, kind, query, None).await);
+        if kind == "typo" {
+            rows.push(measure(&api, &host, &label, "typo, room=", query, Some(&code)).await);
+        }
+    }
+
+    println!();
+    println!(
+        "Search, {ROUNDS} searches each, one at a time ({} cores)",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    println!();
+    println!("| catalog | query | kind | hits | p50 ms | p99 ms |");
+    println!("|---|---|---|---:|---:|---:|");
+    for row in rows {
+        println!("{row}");
+    }
+}
+
+/// A host with a room, and the room's queue filled from the catalog (so
+/// `room=` marks hits against a long queue).
+async fn party(api: &Api) -> (String, String) {
+    let host = api.guest("Bench host").await;
+    let code = api.room(&host, "Bench").await;
+    for word in ["love", "night", "the", "you"] {
+        for hit in api.search(&host, word).await {
+            let _ = api
+                .http
+                .post(format!("{}/tracks/rooms/{code}/tracks", api.base))
+                .header("x-user-id", &host)
+                .json(&json!({ "track_id": hit["id"] }))
+                .send()
+                .await;
+        }
+    }
+    (host, code)
+}
+
+async fn measure(
+    api: &Api,
+    user: &str,
+    catalog: &str,
+    kind: &str,
+    query: &str,
+    room: Option<&str>,
+) -> String {
+    let mut params = vec![("artist_or_title", query)];
+    if let Some(room) = room {
+        params.push(("room", room));
+    }
+    let mut times = Vec::with_capacity(ROUNDS);
+    let mut hits = 0;
+    for _ in 0..ROUNDS {
+        let started = Instant::now();
+        let answer: Value = api.get("/tracks/search", user, &params).await;
+        times.push(started.elapsed());
+        hits = answer.as_array().map_or(0, Vec::len);
+    }
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    format!(
+        "| {catalog} | {query} | {kind} | {hits} | {:.2} | {:.2} |",
+        ms(times[ROUNDS / 2]),
+        ms(times[ROUNDS * 99 / 100])
+    )
+}
