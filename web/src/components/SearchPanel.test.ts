@@ -27,7 +27,7 @@ describe('standingOf', () => {
   });
   it('lets a song that may come back be added, with a note', () => {
     const free = standingOf(hit({ state: 'played', played_at: '2026-12-06T19:00:00Z', back_at: null }), now);
-    expect(free).toEqual({ badge: null, note: 'Played 2 h 0 min ago' });
+    expect(free).toEqual({ badge: null, note: 'Played 2 h ago' });
     expect(standingOf(hit(null), now)).toEqual({ badge: null, note: null });
   });
 });

@@ -85,6 +85,7 @@ export const de: Catalog = {
 
   'time.minutes': { one: '{n} Min.', other: '{n} Min.' },
   'time.hours': '{h} Std. {m} Min.',
+  'time.wholeHours': '{h} Std.',
   'time.seconds': '{n} s',
 
   'search.heading': 'Song hinzufügen',

@@ -89,6 +89,7 @@ export const en = {
 
   'time.minutes': { one: '{n} min', other: '{n} min' },
   'time.hours': '{h} h {m} min',
+  'time.wholeHours': '{h} h',
   'time.seconds': '{n} s',
 
   'search.heading': 'Add a song',

@@ -85,6 +85,7 @@ export const fr: Catalog = {
 
   'time.minutes': { one: '{n} min', other: '{n} min' },
   'time.hours': '{h} h {m} min',
+  'time.wholeHours': '{h} h',
   'time.seconds': '{n} s',
 
   'search.heading': 'Ajouter une chanson',

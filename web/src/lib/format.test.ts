@@ -58,6 +58,8 @@ describe('formatWait', () => {
     expect(formatWait(42_100)).toBe('43 s');
     expect(formatWait(12 * 60_000)).toBe('12 min');
     expect(formatWait(80 * 60_000)).toBe('1 h 20 min');
+    expect(formatWait(60 * 60_000)).toBe('1 h');
+    expect(formatWait(-200)).toBe('1 s');
   });
 });
 

@@ -39,10 +39,12 @@ export function formatClock(iso: string): string {
 
 /** A wait in words: "45 s" under a minute, "12 min", "1 h 20 min". */
 export function formatWait(ms: number): string {
-  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  // Clocks differ by a little: never "0 s".
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
   if (seconds < 60) return t('time.seconds', { n: seconds });
   const minutes = Math.round(seconds / 60);
   if (minutes < 60) return t('time.minutes', { n: minutes });
+  if (minutes % 60 === 0) return t('time.wholeHours', { h: minutes / 60 });
   return t('time.hours', { h: Math.floor(minutes / 60), m: minutes % 60 });
 }
 
