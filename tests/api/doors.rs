@@ -99,14 +99,7 @@ async fn a_full_party_refuses_newcomers_but_not_its_members_or_screens() {
     // Members come back, screens follow the room.
     app.join(&first, &code).await;
     let tv = app.guest("TV screen").await;
-    let res = app
-        .post(
-            "/rooms/join",
-            Some(&tv),
-            json!({ "code": code, "screen": true }),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
+    app.join_as_screen(&tv, &code).await;
     // Out of range is refused and changes nothing.
     let res = app
         .send(

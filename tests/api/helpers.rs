@@ -242,6 +242,18 @@ impl TestApp {
         body["code"].as_str().unwrap().to_string()
     }
 
+    /// Joins `code` as a party screen (the TV view), asserting it worked.
+    pub async fn join_as_screen(&self, screen: &Guest, code: &str) {
+        let res = self
+            .post(
+                "/rooms/join",
+                Some(screen),
+                json!({ "code": code, "screen": true }),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+
     pub async fn join(&self, user: &Guest, code: &str) {
         let res = self
             .post("/rooms/join", Some(user), json!({ "code": code }))

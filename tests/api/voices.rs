@@ -300,14 +300,7 @@ async fn a_party_screen_is_not_a_person() {
     let code = app.bare_room(&host).await;
     let guest = phones(&app, &code, "Guest", 21, 1).await.remove(0);
     let tv = app.guest_at("TV screen", "127.0.0.30").await;
-    let res = app
-        .post(
-            "/rooms/join",
-            Some(&tv),
-            json!({ "code": code, "screen": true }),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
+    app.join_as_screen(&tv, &code).await;
     app.add(&host, &code, "dancing queen").await;
     let mut guest_socket = connect(&app, &code, &guest).await;
     let _tv_socket = connect(&app, &code, &tv).await;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueItem } from '../api/types';
+import { queueItem } from '../test/fixtures';
 import { formatClock, formatDuration, formatEta, formatVotes, formatWait, playbackProgress, startsIn } from './format';
 
 describe('formatDuration', () => {
@@ -63,27 +64,8 @@ describe('formatWait', () => {
   });
 });
 
-const song = (id: string, durationMs: number, patch: Partial<QueueItem> = {}): QueueItem => ({
-  room_track_id: id,
-  track_id: `t-${id}`,
-  title: id,
-  artist: 'A',
-  album: null,
-  duration_ms: durationMs,
-  votes: 0,
-  score: 0,
-  status: 'queued',
-  created_at: '2026-11-24T21:00:00.000000Z',
-  started_at: null,
-  reason: '',
-  added_by: 'Bea',
-  has_audio: true,
-  playable: true,
-  gain_db: null,
-  auto_dj: false,
-  paused_ms: null,
-  ...patch,
-});
+const song = (id: string, durationMs: number, patch: Partial<QueueItem> = {}): QueueItem =>
+  queueItem({ room_track_id: id, track_id: `t-${id}`, title: id, duration_ms: durationMs, ...patch });
 
 describe('startsIn', () => {
   const start = '2026-11-24T21:00:00.000000Z';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueItem, Settings } from '../api/types';
+import { queueItem } from '../test/fixtures';
 import {
   crossfadeMs,
   mediaErrorReason,
@@ -13,27 +14,8 @@ import {
 
 const start = '2026-11-30T21:00:00.000000Z';
 const t0 = Date.parse(start);
-const item = (patch: Partial<QueueItem> = {}): QueueItem => ({
-  room_track_id: 'rt',
-  track_id: 't',
-  title: 'Song',
-  artist: 'Band',
-  album: null,
-  duration_ms: 180_000,
-  votes: 0,
-  score: 1,
-  reason: '',
-  status: 'playing',
-  created_at: start,
-  started_at: start,
-  added_by: 'Bea',
-  has_audio: true,
-  playable: true,
-  gain_db: null,
-  auto_dj: false,
-  paused_ms: null,
-  ...patch,
-});
+const item = (patch: Partial<QueueItem> = {}): QueueItem =>
+  queueItem({ artist: 'Band', duration_ms: 180_000, score: 1, status: 'playing', created_at: start, started_at: start, ...patch });
 const settings = (patch: Partial<Settings> = {}): Settings => ({
   max_queued_per_guest: 5,
   skip_threshold_percent: 50,

@@ -1,28 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueItem } from '../api/types';
+import { queueItem } from '../test/fixtures';
 import { applyVote, waitingVoteText } from './votes';
 
 function item(id: string, votes: number): QueueItem {
-  return {
-    room_track_id: id,
-    track_id: `t-${id}`,
-    title: id,
-    artist: 'A',
-    album: null,
-    duration_ms: 1000,
-    votes,
-    score: votes,
-    status: 'queued',
-    created_at: '2026-11-24T21:00:00.000000Z',
-    started_at: null,
-    reason: '',
-    added_by: 'Bea',
-    has_audio: false,
-  playable: false,
-  gain_db: null,
-    auto_dj: false,
-    paused_ms: null,
-  };
+  return queueItem({ room_track_id: id, track_id: `t-${id}`, title: id, votes, score: votes, has_audio: false, playable: false });
 }
 
 const ids = (queue: QueueItem[]) => queue.map((i) => i.room_track_id);
