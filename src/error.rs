@@ -8,102 +8,9 @@ use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+pub use crate::domain::refusal::{Code, Refusal};
 
-/// Why the box said no, stable across versions and languages: the page
-/// shows each code in the guest's language, and `detail` (English) says the
-/// same for every other client. The code decides the status.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    serde::Serialize,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-    utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Code {
-    // 401: who are you?
-    NotSignedIn,
-    InvalidIdentity,
-    UnknownIdentity,
-    IdentityExpired,
-    LoggedOut,
-    TicketInvalid,
-    // 403: known, but not allowed.
-    CrossSite,
-    Banned,
-    RoomClosed,
-    RoomFull,
-    NeedsPin,
-    WrongPin,
-    NeedsScreenCode,
-    NotAMember,
-    HostOnly,
-    ModeratorsOnly,
-    NotThePlayer,
-    ScreenCannotVote,
-    ExplicitOff,
-    DownvotesOff,
-    NotYourSong,
-    NotInYourParty,
-    // 404
-    NotFound,
-    RoomNotFound,
-    TrackNotFound,
-    NotInQueue,
-    AlreadyRemoved,
-    MemberNotFound,
-    BanNotFound,
-    NoAudio,
-    FileGone,
-    // 405, 413, 415, 416
-    MethodNotAllowed,
-    OutOfRange,
-    TooLarge,
-    UnsupportedMediaType,
-    // 409: valid, but not now.
-    TooManyRooms,
-    NoMusicFolders,
-    Unplayable,
-    PlayedRecently,
-    QueueFull,
-    GuestLimit,
-    LeftQueue,
-    JustJoined,
-    NothingPlaying,
-    SongPlaying,
-    SongPlayed,
-    HostStaysHost,
-    NotYourself,
-    TooManySharedNetworks,
-    // 422: input that fails validation.
-    Invalid,
-    InvalidBody,
-    SearchEmpty,
-    SearchTooLong,
-    NameTooLong,
-    NameInvalid,
-    NameReserved,
-    RoomNameTooLong,
-    RoomNameInvalid,
-    InvalidVote,
-    InvalidRole,
-    InvalidReason,
-    InvalidNetwork,
-    InvalidSetting,
-    SeekOutOfRange,
-    // 429
-    TooManyRequests,
-    LockedOut,
-    // 503, 500
-    Unavailable,
-    Internal,
-}
+pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Code {
     pub fn status(self) -> StatusCode {
@@ -159,10 +66,6 @@ impl Code {
             _ => Code::InvalidBody,
         }
     }
-
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
 }
 
 /// Every error answer's body.
@@ -176,15 +79,6 @@ pub struct ErrorBody {
     #[schema(value_type = Option<Object>)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<serde_json::Map<String, serde_json::Value>>,
-}
-
-/// A refusal: what the guest did cannot be done, and why.
-#[derive(Debug)]
-pub struct Refusal {
-    pub code: Code,
-    pub detail: String,
-    /// Numbers the detail holds ("3 tries left"), for a translated text.
-    pub params: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -228,11 +122,7 @@ impl Error {
 
     /// Refuse with this code and text.
     pub fn refuse(code: Code, detail: impl Into<String>) -> Self {
-        Error::Refused(Box::new(Refusal {
-            code,
-            detail: detail.into(),
-            params: serde_json::Map::new(),
-        }))
+        Refusal::new(code, detail).into()
     }
 
     /// Adds a number the page needs to say the same in another language.
@@ -264,6 +154,12 @@ fn storage_unavailable(e: &rusqlite::Error) -> bool {
         e.sqlite_error_code(),
         Some(DiskFull | ReadOnly | DatabaseBusy | DatabaseLocked | CannotOpen | SystemIoFailure)
     )
+}
+
+impl From<Refusal> for Error {
+    fn from(refusal: Refusal) -> Self {
+        Error::Refused(Box::new(refusal))
+    }
 }
 
 impl IntoResponse for Error {

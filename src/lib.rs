@@ -16,6 +16,8 @@ pub mod http;
 pub mod lan;
 /// The host's own music folders: scanning, watching, reading files.
 pub mod library;
+/// How much of everything: sizes, counts and timings.
+pub mod limits;
 /// Advertising the box on the LAN (mDNS).
 pub mod mdns;
 /// The API's response shapes.

@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use std::time::Duration;
 
-use crate::config::{CLOCK_IDLE_EVERY, CLOCK_TICK, SWEEP_EVERY, USER_UNSEEN};
+use crate::limits::{CLOCK_IDLE_EVERY, CLOCK_TICK, SWEEP_EVERY, USER_UNSEEN};
 use crate::store::{ClockDue, Store};
 
 /// Runs the clock until `shutdown`; rooms unused for `room_idle` leave

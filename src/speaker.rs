@@ -16,7 +16,7 @@ use rodio::cpal::traits::{DeviceTrait, HostTrait};
 use rodio::{Decoder, DeviceSinkBuilder, MixerDeviceSink, Player, Source};
 use tokio_util::sync::CancellationToken;
 
-use crate::config::{FADE_STEP, SPEAKER_POLL};
+use crate::limits::{FADE_STEP, SPEAKER_POLL};
 use crate::store::{SpeakerTarget, Store, now_micros};
 
 /// Opens the sound device and starts playing the party on it. A device

@@ -1,7 +1,7 @@
 use rand::RngExt;
 
-use crate::config::MAX_DISPLAY_NAME_CHARS;
-use crate::error::{Code, Error, Result};
+use super::refusal::{Code, Refusal, Verdict};
+use crate::limits::MAX_DISPLAY_NAME_CHARS;
 
 const ADJECTIVES: &[&str] = &[
     "Funky", "Groovy", "Jazzy", "Mellow", "Electric", "Dancing", "Cosmic", "Velvet", "Sunny",
@@ -15,13 +15,13 @@ const ANIMALS: &[&str] = &[
 /// The name a guest is known by: trimmed; blank or missing gets a friendly
 /// generated one ("Funky Otter 42"); more than 64 characters or control
 /// characters are refused.
-pub fn parse(input: Option<&str>, rng: &mut impl rand::Rng) -> Result<String> {
+pub fn parse(input: Option<&str>, rng: &mut impl rand::Rng) -> Verdict<String> {
     let trimmed = input.map(str::trim).unwrap_or_default();
     if trimmed.is_empty() {
         return Ok(generate(rng));
     }
     if trimmed.chars().count() > MAX_DISPLAY_NAME_CHARS {
-        return Err(Error::refuse(
+        return Err(Refusal::new(
             Code::NameTooLong,
             format!(
                 "Display name is too long: at most {MAX_DISPLAY_NAME_CHARS} characters, please."
@@ -29,7 +29,7 @@ pub fn parse(input: Option<&str>, rng: &mut impl rand::Rng) -> Result<String> {
         ));
     }
     if trimmed.chars().any(char::is_control) {
-        return Err(Error::refuse(
+        return Err(Refusal::new(
             Code::NameInvalid,
             "Display name cannot contain control characters.",
         ));
@@ -41,7 +41,7 @@ pub fn parse(input: Option<&str>, rng: &mut impl rand::Rng) -> Result<String> {
         .filter(|c| c.is_alphanumeric())
         .collect();
     if RESERVED.contains(&folded.as_str()) {
-        return Err(Error::refuse(
+        return Err(Refusal::new(
             Code::NameReserved,
             format!("“{trimmed}” is the box's own name in the queue and the log: pick another."),
         ));
@@ -105,7 +105,7 @@ mod tests {
         let too_long = "é".repeat(65);
         assert!(matches!(
             parse(Some(&too_long), &mut rng()),
-            Err(Error::Refused(r)) if r.code == Code::NameTooLong
+            Err(r) if r.code == Code::NameTooLong
         ));
     }
 

@@ -15,6 +15,8 @@ pub mod lockout;
 pub mod player;
 /// Queue order, score and the reason for each place.
 pub mod queue;
+/// Refusals: a code, a sentence and its numbers.
+pub mod refusal;
 /// Who may do what: host, co-host, guest.
 pub mod role;
 /// Room codes: alphabet, generation, normalising what guests type.

@@ -1,20 +1,20 @@
-use crate::config::MAX_ROOM_NAME_CHARS;
-use crate::error::{Code, Error, Result};
+use super::refusal::{Code, Refusal, Verdict};
+use crate::limits::MAX_ROOM_NAME_CHARS;
 
 /// A room's name: trimmed; blank or missing becomes "<host>'s party".
-pub fn parse(input: Option<&str>, host_name: &str) -> Result<String> {
+pub fn parse(input: Option<&str>, host_name: &str) -> Verdict<String> {
     let trimmed = input.map(str::trim).unwrap_or_default();
     if trimmed.is_empty() {
         return Ok(format!("{host_name}'s party"));
     }
     if trimmed.chars().count() > MAX_ROOM_NAME_CHARS {
-        return Err(Error::refuse(
+        return Err(Refusal::new(
             Code::RoomNameTooLong,
             format!("Room name is too long: at most {MAX_ROOM_NAME_CHARS} characters, please."),
         ));
     }
     if trimmed.chars().any(char::is_control) {
-        return Err(Error::refuse(
+        return Err(Refusal::new(
             Code::RoomNameInvalid,
             "Room name cannot contain control characters.",
         ));

@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 
 use super::player;
 use super::queue::Rules;
-use crate::error::{Code, Error, Result};
+use super::refusal::{Code, Refusal, Verdict};
 
 /// Stored as JSON on the room; a field missing there takes its default, so
 /// new settings need no migration.
@@ -135,17 +135,17 @@ fn double_option<'de, D: serde::Deserializer<'de>>(
     Option::<String>::deserialize(d).map(Some)
 }
 
-fn check(ok: bool, message: &str) -> Result<()> {
+fn check(ok: bool, message: &str) -> Verdict {
     if ok {
         Ok(())
     } else {
-        Err(Error::refuse(Code::InvalidSetting, message))
+        Err(Refusal::new(Code::InvalidSetting, message))
     }
 }
 
 impl Settings {
     /// These settings with `patch` applied, or 422 naming what is out of range.
-    pub fn apply(&self, patch: SettingsPatch) -> Result<Settings> {
+    pub fn apply(&self, patch: SettingsPatch) -> Verdict<Settings> {
         let mut s = self.clone();
         if let Some(v) = patch.max_queued_per_guest {
             check(

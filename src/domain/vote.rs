@@ -1,4 +1,4 @@
-use crate::error::{Code, Error, Result};
+use super::refusal::{Code, Refusal, Verdict};
 
 /// An up or down vote. The seed's API sends `1` or `-1`; nothing else counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -8,11 +8,11 @@ pub enum Vote {
 }
 
 impl Vote {
-    pub fn parse(value: i64) -> Result<Self> {
+    pub fn parse(value: i64) -> Verdict<Self> {
         match value {
             1 => Ok(Vote::Up),
             -1 => Ok(Vote::Down),
-            _ => Err(Error::refuse(
+            _ => Err(Refusal::new(
                 Code::InvalidVote,
                 "A vote is 1 (up) or -1 (down).",
             )),

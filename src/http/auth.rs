@@ -17,9 +17,9 @@ use uuid::Uuid;
 /// A long-lived id for the browser itself (not a credential: it only ties
 /// guest accounts made on one device together).
 pub const DEVICE_COOKIE: &str = "did";
-use crate::config::{COOKIE_MAX_AGE_SECS, DEVICE_COOKIE_MAX_AGE_SECS};
 use crate::domain::guest_name;
 use crate::error::{Code, Error, Result};
+use crate::limits::{COOKIE_MAX_AGE_SECS, DEVICE_COOKIE_MAX_AGE_SECS};
 use crate::model::Guest;
 
 pub fn router() -> OpenApiRouter<AppState> {

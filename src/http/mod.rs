@@ -32,10 +32,11 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::config::{Config, MAX_BODY_BYTES};
+use crate::config::Config;
 use crate::domain::player::Audio;
 use crate::error::Error;
 use crate::library::Library;
+use crate::limits::MAX_BODY_BYTES;
 use crate::mdns::Advertiser;
 use crate::realtime::Realtime;
 use crate::store::Store;

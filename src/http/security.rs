@@ -48,7 +48,7 @@ pub async fn guard(state: State<AppState>, request: Request, next: Next) -> Resp
             status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
             detail: format!(
                 "The request body is too large: at most {} KiB.",
-                crate::config::MAX_BODY_BYTES / 1024
+                crate::limits::MAX_BODY_BYTES / 1024
             ),
         }
         .into_response(),
@@ -78,7 +78,7 @@ fn too_large(request: &Request) -> bool {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
-        .is_some_and(|n| n > crate::config::MAX_BODY_BYTES as u64)
+        .is_some_and(|n| n > crate::limits::MAX_BODY_BYTES as u64)
 }
 
 /// Every error answer in the box's one shape, `{"detail": "..."}`: those

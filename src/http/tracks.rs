@@ -11,8 +11,8 @@ use utoipa_axum::routes;
 
 use super::extract::{Identity, JsonBody};
 use super::{AppState, RoomJson};
-use crate::config::MAX_SEARCH_CHARS;
 use crate::error::{Code, Error, Result};
+use crate::limits::MAX_SEARCH_CHARS;
 use crate::model::{QueueItem, SearchHit};
 use crate::realtime::Personal;
 

@@ -16,9 +16,9 @@ use serde::Serialize;
 use tokio::sync::Notify;
 use utoipa::ToSchema;
 
-use crate::config::{LOUDNESS_CHUNK, SCAN_CHUNK, SCAN_PROGRESS_EVERY};
 use crate::domain::player;
 use crate::error::Result;
+use crate::limits::{LOUDNESS_CHUNK, SCAN_CHUNK, SCAN_PROGRESS_EVERY};
 use crate::store::Store;
 use files::{FileTrack, Found, Stamp};
 

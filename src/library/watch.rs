@@ -4,7 +4,7 @@
 use notify::{EventKind, RecursiveMode, Watcher};
 
 use super::Library;
-use crate::config::WATCH_QUIET;
+use crate::limits::WATCH_QUIET;
 
 /// Watches the library's folders for as long as the runtime runs. A folder
 /// that cannot be watched is logged; rescans by request still work.

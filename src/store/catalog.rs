@@ -6,10 +6,10 @@ use uuid::Uuid;
 use super::snapshot::{self, RoomSnapshot};
 use super::{Store, now_micros, rooms};
 use crate::catalog::{self, CatalogTrack};
-use crate::config::SEARCH_LIMIT;
 use crate::domain::player::Audio;
 use crate::domain::{fuzzy, song};
 use crate::error::Result;
+use crate::limits::SEARCH_LIMIT;
 use crate::model::{InRoom, SearchHit, Track};
 
 /// Loads the built-in catalog: new songs are added, changed ones updated,

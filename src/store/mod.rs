@@ -39,9 +39,9 @@ use anyhow::Context;
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
-use crate::config::{CHECKPOINT_EVERY, MAX_WRITE_BATCH, READ_CONNECTIONS, WAL_SIZE_LIMIT};
 use crate::domain::player::Audio;
 use crate::error::{Error, Result};
+use crate::limits::{CHECKPOINT_EVERY, MAX_WRITE_BATCH, READ_CONNECTIONS, WAL_SIZE_LIMIT};
 
 pub use library::TrackFile;
 pub use moderation::{Ousted, Ouster, RoleChanged};

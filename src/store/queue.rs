@@ -6,11 +6,11 @@ use uuid::Uuid;
 
 use super::rooms::{self, RoomRef};
 use super::{RoomSnapshot, Store, Tx, audit, now, now_micros, playback, snapshot, users};
-use crate::config::MAX_QUEUE_PER_ROOM;
 use crate::domain::voices::{self, Present};
 use crate::domain::vote::Vote;
 use crate::domain::{player, song};
 use crate::error::{Code, Error, Result};
+use crate::limits::MAX_QUEUE_PER_ROOM;
 use crate::model::Me;
 
 /// The seed's friendly answer to a guest who tries to skip.

@@ -9,11 +9,11 @@ use uuid::Uuid;
 use super::lockouts::{Lockouts, Scope};
 use super::snapshot::{self, RoomSnapshot};
 use super::{Store, Tx, audit, now, users};
-use crate::config::MAX_ROOMS_PER_USER;
 use crate::domain::role::Role;
 use crate::domain::settings::Settings;
 use crate::domain::{join_token, lockout, room_code, room_name, voices};
 use crate::error::{Code, Error, Result};
+use crate::limits::MAX_ROOMS_PER_USER;
 use crate::model::{JoinDoor, Joined, Room};
 
 /// A room, as the other store modules need it.

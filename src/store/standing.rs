@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use crate::config::MAX_STANDING_VOTES;
+use crate::limits::MAX_STANDING_VOTES;
 
 #[derive(Default)]
 pub struct StandingVotes {
