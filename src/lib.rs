@@ -30,6 +30,8 @@ pub mod room_clock;
 pub mod speaker;
 /// The only code that touches SQLite.
 pub mod store;
+/// One way to say when: `Timestamp`.
+pub mod timestamp;
 
 pub use config::{Config, TrustedProxies};
 pub use http::Server;

@@ -17,7 +17,8 @@ use rodio::{Decoder, DeviceSinkBuilder, MixerDeviceSink, Player, Source};
 use tokio_util::sync::CancellationToken;
 
 use crate::limits::{FADE_STEP, SPEAKER_POLL};
-use crate::store::{SpeakerTarget, Store, now_micros};
+use crate::store::{SpeakerTarget, Store};
+use crate::timestamp::Timestamp;
 
 /// Opens the sound device and starts playing the party on it. A device
 /// that cannot be opened is an error to log: the box serves on without it.
@@ -130,7 +131,7 @@ fn run(
             }
             continue;
         };
-        let now = now_micros();
+        let now = Timestamp::now().micros();
         let volume = target.volume(local_minute()) as f32;
         let crossfade = Duration::from_millis(target.settings.crossfade_ms().max(0) as u64);
         let same_item = playing

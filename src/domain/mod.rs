@@ -1,8 +1,12 @@
 //! The party's rules as plain functions: no I/O, no SQL, no HTTP.
 //! Each is unit- and property-tested where it lives.
 
+/// What may be added to a queue.
+pub mod admission;
 /// What the auto-DJ plays when the queue runs dry.
 pub mod auto_dj;
+/// Which votes and skip asks count, and from when.
+pub mod counting;
 /// Search that forgives typos.
 pub mod fuzzy;
 /// Display names: trimming, length, the friendly generated ones.

@@ -38,17 +38,6 @@ pub fn is_the_box(network: &str) -> bool {
     network == "127.0.0.1" || network == "::1"
 }
 
-/// When a member's voice starts to count, in microseconds since the
-/// epoch: a guest who joined at `joined_at` waits the room's
-/// `delay_seconds`; the host and co-hosts (`waits: false`) count at once.
-pub fn counts_from(joined_at: i64, delay_seconds: u32, waits: bool) -> i64 {
-    if waits {
-        joined_at.saturating_add(i64::from(delay_seconds) * 1_000_000)
-    } else {
-        i64::MIN
-    }
-}
-
 /// The box's own machine, by address (see `is_the_box`), without making
 /// its network's text: the rate limiter asks this on every vote.
 pub fn is_the_box_address(ip: IpAddr) -> bool {
@@ -197,13 +186,6 @@ mod tests {
             allowed: &allowed,
         };
         assert_eq!(count(&farm, open), 30);
-    }
-
-    #[test]
-    fn a_guest_counts_after_the_delay_the_host_at_once() {
-        assert_eq!(counts_from(5_000_000, 10, true), 15_000_000);
-        assert_eq!(counts_from(5_000_000, 0, true), 5_000_000);
-        assert!(counts_from(5_000_000, 10, false) < 0);
     }
 
     #[test]

@@ -20,6 +20,7 @@ use crate::domain::player;
 use crate::error::Result;
 use crate::limits::{LOUDNESS_CHUNK, SCAN_CHUNK, SCAN_PROGRESS_EVERY};
 use crate::store::Store;
+use crate::timestamp::Timestamp;
 use files::{FileTrack, Found, Stamp};
 
 /// What `GET /library` answers.
@@ -156,7 +157,7 @@ async fn scan_loop(inner: Arc<Inner>) {
             ),
             Err(e) => tracing::warn!(error = %e, "music library scan failed"),
         }
-        *inner.last_scan_at.lock().expect("library lock") = Some(crate::store::now());
+        *inner.last_scan_at.lock().expect("library lock") = Some(Timestamp::now().text());
         inner.scanning.store(false, Ordering::SeqCst);
         // Asked again while this scan ran (it may have missed the change):
         // scan again at once, so "not scanning" means up to date.

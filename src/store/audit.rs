@@ -3,9 +3,10 @@
 use rusqlite::{Connection, params};
 use uuid::Uuid;
 
-use super::{Store, Tx, now, rooms, users};
+use super::{Store, Tx, rooms, users};
 use crate::error::{Code, Error, Result};
 use crate::model::AuditEntry;
+use crate::timestamp::Timestamp;
 
 /// Rows kept per room: the newest (a night of moderation is hundreds).
 pub const KEPT: i64 = 5_000;
@@ -48,7 +49,7 @@ fn insert(
     conn.prepare_cached(
         "INSERT INTO audit (room_id, at, actor, action, target, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
-    .execute(params![room_id, now(), actor, action, target, detail])?;
+    .execute(params![room_id, Timestamp::now().text(), actor, action, target, detail])?;
     // The log keeps each room's newest rows: one index step finds the
     // oldest to keep, one range delete drops what is older.
     conn.prepare_cached(

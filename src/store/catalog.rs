@@ -3,14 +3,15 @@ use std::collections::{HashMap, HashSet};
 use rusqlite::{Connection, params};
 use uuid::Uuid;
 
-use super::snapshot::{self, RoomSnapshot};
-use super::{Store, now_micros, rooms};
+use super::snapshot::RoomSnapshot;
+use super::{Store, rooms};
 use crate::catalog::{self, CatalogTrack};
 use crate::domain::player::Audio;
 use crate::domain::{fuzzy, song};
 use crate::error::Result;
 use crate::limits::SEARCH_LIMIT;
 use crate::model::{InRoom, SearchHit, Track};
+use crate::timestamp::Timestamp;
 
 /// Loads the built-in catalog: new songs are added, changed ones updated,
 /// unchanged ones left alone (so start-up writes almost nothing).
@@ -164,9 +165,10 @@ fn mark_in_room(conn: &Connection, room: &RoomSnapshot, hits: &mut [SearchHit]) 
             let played: Option<String> =
                 last_played.query_row(params![room.id, key], |r| r.get(0))?;
             played.map(|at| {
-                let back = snapshot::micros(&at) + cooldown;
+                let back = Timestamp::parse(&at).micros() + cooldown;
                 InRoom::Played {
-                    back_at: (back > now_micros()).then(|| super::format_micros(back)),
+                    back_at: (back > Timestamp::now().micros())
+                        .then(|| Timestamp::from_micros(back).text()),
                     played_at: at,
                 }
             })

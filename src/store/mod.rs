@@ -42,6 +42,7 @@ use tokio::sync::oneshot;
 use crate::domain::player::Audio;
 use crate::error::{Error, Result};
 use crate::limits::{CHECKPOINT_EVERY, MAX_WRITE_BATCH, READ_CONNECTIONS, WAL_SIZE_LIMIT};
+use crate::timestamp::Timestamp;
 
 pub use library::TrackFile;
 pub use moderation::{Ousted, Ouster, RoleChanged};
@@ -567,7 +568,7 @@ fn run_batch(
 
 /// The monotonic instant at which the wall-clock time `text` arrives.
 fn instant_at(text: &str) -> std::time::Instant {
-    let wait = snapshot::micros(text).saturating_sub(now_micros());
+    let wait = Timestamp::parse(text).micros_since(Timestamp::now());
     // A little after, so the reload sees the vote as due.
     std::time::Instant::now() + std::time::Duration::from_micros(wait.max(0) as u64 + 1_000)
 }
@@ -607,30 +608,6 @@ fn bump_versions(conn: &Connection, rooms: &BTreeSet<String>) -> rusqlite::Resul
     Ok(())
 }
 
-/// Current time as the fixed-width UTC text the schema stores.
-pub fn now() -> String {
-    format_time(time::OffsetDateTime::now_utc())
-}
-
-/// Now, in microseconds since the epoch (as `snapshot::micros` reads `now()`).
-pub fn now_micros() -> i64 {
-    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000) as i64
-}
-
-/// Microseconds since the epoch as the schema's time text.
-pub fn format_micros(micros: i64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1_000)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    format_time(t)
-}
-
-fn format_time(t: time::OffsetDateTime) -> String {
-    use time::macros::format_description;
-    let format =
-        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z");
-    t.format(&format).expect("a UTC timestamp always formats")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -660,7 +637,7 @@ mod tests {
                     .write(move |c| {
                         c.execute(
                             "INSERT INTO users (id, display_name, created_at) VALUES (?1, 'x', ?2)",
-                            rusqlite::params![format!("u{i}"), now()],
+                            rusqlite::params![format!("u{i}"), Timestamp::now()],
                         )?;
                         if i % 3 == 0 {
                             return Err(Error::refuse(crate::error::Code::Invalid, "no"));
@@ -736,12 +713,5 @@ mod tests {
                 ("queued".into(), "New".into())
             ]
         );
-    }
-
-    #[test]
-    fn timestamps_have_a_fixed_width() {
-        let t = now();
-        assert_eq!(t.len(), "2026-11-24T21:18:06.123456Z".len(), "{t}");
-        assert!(t.ends_with('Z'));
     }
 }

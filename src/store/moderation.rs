@@ -6,13 +6,14 @@ use std::collections::HashSet;
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
-use super::rooms::{self, unix_now};
-use super::{Store, audit, now, users};
+use super::rooms;
+use super::{Store, audit, users};
 use crate::domain::join_token;
 use crate::domain::role::Role;
 use crate::domain::settings::{Settings, SettingsPatch};
 use crate::error::{Code, Error, Result};
 use crate::model::{BanView, JoinToken, MemberView, SettingsView};
+use crate::timestamp::Timestamp;
 
 /// Who a kick or ban removed, so their phones can be told.
 #[derive(Debug, Clone)]
@@ -147,7 +148,7 @@ impl Store {
                     _ => "Co-hosts can remove guests, not other co-hosts or the host.",
                 }));
             }
-            let at = now();
+            let at = Timestamp::now().text();
             let banned = (how == Ouster::Ban).then_some(at.as_str());
             tx.prepare_cached(
                 "UPDATE room_members SET left_at = ?3, banned_at = coalesce(?4, banned_at), role = 'guest'
@@ -255,7 +256,7 @@ impl Store {
                 ));
             };
             tx.prepare_cached("UPDATE room_bans SET lifted_at = ?2 WHERE id = ?1")?
-                .execute(params![ban_id, now()])?;
+                .execute(params![ban_id, Timestamp::now().text()])?;
             tx.prepare_cached(
                 "UPDATE room_members SET banned_at = NULL WHERE room_id = ?1 AND user_id = ?2",
             )?
@@ -330,7 +331,7 @@ impl Store {
             let secret: String = conn
                 .prepare_cached("SELECT secret FROM rooms WHERE id = ?1")?
                 .query_row([&room.id], |r| r.get(0))?;
-            let now = unix_now();
+            let now = Timestamp::now().unix_seconds();
             Ok(JoinToken {
                 token: join_token::at(&secret, now),
                 expires_in: join_token::expires_in(now),

@@ -8,11 +8,12 @@ use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
 use super::rooms::{self, RoomRef};
-use super::{RoomSnapshot, Store, Tx, now_micros, snapshot};
+use super::{RoomSnapshot, Store, Tx, snapshot};
 use crate::domain::auto_dj::{self, Played};
 use crate::domain::settings::Settings;
 use crate::domain::{player, song};
 use crate::error::{Code, Error, Result};
+use crate::timestamp::Timestamp;
 
 /// The auto-DJ's name on the items it picks.
 pub const AUTO_DJ: &str = "Auto-DJ";
@@ -102,7 +103,7 @@ impl Store {
     pub async fn clock_due(&self, idle: bool) -> Result<Vec<ClockDue>> {
         let demo = self.audio() == player::Audio::Demo;
         self.read(move |conn| {
-            let now = now_micros();
+            let now = Timestamp::now().micros();
             let mut due = Vec::new();
             let mut stmt = conn.prepare_cached(
                 "SELECT r.code, r.settings, rt.id, rt.started_at, rt.duration_ms, rt.has_audio
@@ -113,7 +114,7 @@ impl Store {
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
                 let settings = Settings::from_stored(&r.get::<_, String>(1)?);
-                let started = snapshot::micros(&r.get::<_, String>(3)?);
+                let started = r.get::<_, Timestamp>(3)?.micros();
                 let ends = player::moves_on_at_ms(r.get(4)?, settings.crossfade_ms(), r.get(5)?);
                 if (now - started) / 1_000 >= ends {
                     due.push(ClockDue::End {
@@ -207,13 +208,15 @@ impl Store {
                 let Some((id, started_at, duration_ms, paused_ms)) = playing else {
                     return Err(Error::refuse(Code::NothingPlaying, "Nothing is playing."));
                 };
-                let now = now_micros();
+                let now = Timestamp::now().micros();
                 let position = paused_ms
-                    .unwrap_or_else(|| (now - snapshot::micros(&started_at)) / 1_000)
+                    .unwrap_or_else(|| (now - Timestamp::parse(&started_at).micros()) / 1_000)
                     .clamp(0, duration_ms);
                 let (started, paused) = match action {
                     Transport::Pause => (started_at, Some(paused_ms.unwrap_or(position))),
-                    Transport::Resume => (super::format_micros(now - position * 1_000), None),
+                    Transport::Resume => {
+                        (Timestamp::from_micros(now - position * 1_000).text(), None)
+                    }
                     Transport::Seek { position_ms } => {
                         if !(0..=duration_ms).contains(&position_ms) {
                             return Err(Error::refuse(
@@ -223,7 +226,10 @@ impl Store {
                         }
                         match paused_ms {
                             Some(_) => (started_at, Some(position_ms)),
-                            None => (super::format_micros(now - position_ms * 1_000), None),
+                            None => (
+                                Timestamp::from_micros(now - position_ms * 1_000).text(),
+                                None,
+                            ),
                         }
                     }
                 };
@@ -290,7 +296,7 @@ impl SpeakerTarget {
     /// Where the room is in the item, in ms (paused: where it stopped).
     pub fn position_ms(&self, now_micros: i64) -> i64 {
         self.paused_ms
-            .unwrap_or_else(|| (now_micros - snapshot::micros(&self.started_at)) / 1_000)
+            .unwrap_or_else(|| (now_micros - Timestamp::parse(&self.started_at).micros()) / 1_000)
             .max(0)
     }
 }
@@ -341,7 +347,7 @@ pub fn start_if_idle(tx: &mut Tx, room: &RoomRef) -> Result<()> {
         .optional()?
         .is_some();
     // Nothing to start (no music at all) changes nothing: no new version.
-    if !playing && start_next(tx, room, &super::now())? {
+    if !playing && start_next(tx, room, &Timestamp::now().text())? {
         tx.touch(&room.id);
     }
     Ok(())
@@ -353,8 +359,8 @@ pub fn start_if_idle(tx: &mut Tx, room: &RoomRef) -> Result<()> {
 /// could not play tonight; among the rest tonight's rested favourite, else
 /// a random track not heard within the hour, else the one heard longest ago.
 pub fn auto_dj_pick(tx: &Tx, room: &RoomRef) -> Result<Option<String>> {
-    let now = now_micros();
-    let tonight = super::format_micros(now - auto_dj::TONIGHT_MICROS);
+    let now = Timestamp::now().micros();
+    let tonight = Timestamp::from_micros(now - auto_dj::TONIGHT_MICROS);
     let mut stmt = tx.prepare_cached(
         "SELECT rt.track_id, max(rt.votes), max(rt.started_at),
                 EXISTS (SELECT 1 FROM room_tracks d INDEXED BY room_tracks_turned_down
@@ -375,14 +381,14 @@ pub fn auto_dj_pick(tx: &Tx, room: &RoomRef) -> Result<Option<String>> {
         .iter()
         .map(|(_, votes, started, turned_down)| Played {
             votes: *votes,
-            last_started: snapshot::micros(started),
+            last_started: Timestamp::parse(started).micros(),
             turned_down: *turned_down,
         })
         .collect();
     if let Some(i) = auto_dj::encore(&played, now) {
         return Ok(Some(rows[i].0.clone()));
     }
-    let hour_ago = super::format_micros(now - auto_dj::REST_MICROS);
+    let hour_ago = Timestamp::from_micros(now - auto_dj::REST_MICROS);
     let fresh = tx
         .prepare_cached(
             "SELECT id FROM tracks

@@ -5,13 +5,15 @@ use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
 use super::rooms::{self, RoomRef};
-use super::{RoomSnapshot, Store, Tx, audit, now, now_micros, playback, snapshot, users};
-use crate::domain::voices::{self, Present};
+use super::{RoomSnapshot, Store, Tx, audit, playback, users};
+use crate::domain::admission::{self, Admission};
+use crate::domain::counting::{self, SkipTally, Waiting};
+use crate::domain::song;
+use crate::domain::voices::Present;
 use crate::domain::vote::Vote;
-use crate::domain::{player, song};
 use crate::error::{Code, Error, Result};
-use crate::limits::MAX_QUEUE_PER_ROOM;
 use crate::model::Me;
+use crate::timestamp::Timestamp;
 
 /// The seed's friendly answer to a guest who tries to skip.
 pub const NOT_THE_HOST: &str =
@@ -37,22 +39,19 @@ impl Store {
                  FROM votes v JOIN room_tracks rt ON rt.id = v.room_track_id
                  WHERE rt.room_id = ?1 AND v.user_id = ?2 AND rt.status IN ('queued', 'playing')",
             )?;
-            let mut rows = stmt.query(params![room.id, user.id, now()])?;
+            let mut rows = stmt.query(params![room.id, user.id, Timestamp::now().text()])?;
             let mut votes_count_at: Option<String> = None;
             while let Some(r) = rows.next()? {
                 let item: String = r.get(0)?;
                 let queued = r.get::<_, String>(2)? == "queued";
                 let (counted, held, due_later): (bool, bool, bool) =
                     (r.get(3)?, r.get(4)?, r.get(5)?);
-                let why = match (counted, held, due_later) {
-                    (_, true, _) => Some("network"),
-                    (false, false, _) => Some("device"),
-                    (true, false, true) => Some("new"),
-                    (true, false, false) => None,
-                };
-                if let (true, Some(why)) = (queued && member.is_some(), why) {
-                    waiting_votes.insert(item.clone(), why.to_string());
-                    if why == "new" {
+                if let (true, Some(why)) = (
+                    queued && member.is_some(),
+                    Waiting::of(counted, held, due_later),
+                ) {
+                    waiting_votes.insert(item.clone(), why.as_str().to_string());
+                    if why == Waiting::New {
                         let at: String = r.get(6)?;
                         votes_count_at = votes_count_at.max(Some(at));
                     }
@@ -105,75 +104,23 @@ impl Store {
                 let Some((title, artist, explicit, playable)) = track else {
                     return Err(Error::refuse(Code::TrackNotFound, "That song is not in the catalog."));
                 };
-                // Never silent: with music, only what the box can play.
-                if !tx.audio.offers(playable) {
-                    return Err(Error::refuse(Code::Unplayable, player::unplayable_detail(&title)));
-                }
-                let settings = &room.settings;
-                if settings.hide_explicit && explicit == Some(true) {
-                    return Err(Error::refuse(Code::ExplicitOff,
-                        "The host keeps this party clean: explicit tracks are off.",
-                    ));
-                }
                 let song_key = song::key(&title, &artist);
-                // Another version already waiting or playing: nothing to do.
-                let live = tx
-                    .prepare_cached(
-                        "SELECT 1 FROM room_tracks
-                         WHERE room_id = ?1 AND song_key = ?2 AND status IN ('queued', 'playing')",
-                    )?
-                    .query_row([&room.id, &song_key], |_| Ok(()))
-                    .optional()?
-                    .is_some();
-                if live {
+                let facts = admission::Facts {
+                    title: &title,
+                    playable,
+                    explicit,
+                    audio: tx.audio,
+                    settings: &room.settings,
+                    already_live: song_is_live(tx, &room.id, &song_key)?,
+                    minutes_since_played: minutes_since_played(tx, &room.id, &song_key)?,
+                    queued_in_room: queued_in_room(tx, &room.id)?,
+                    yours_waiting: match member.role.bound_by_guest_limits() {
+                        true => Some(waiting_of(tx, &room.id, &user.id)?),
+                        false => None,
+                    },
+                };
+                if admission::check(&facts)? == Admission::AlreadyThere {
                     return Ok(code);
-                }
-                if settings.readd_cooldown_minutes > 0 {
-                    let last: Option<String> = tx
-                        .prepare_cached(
-                            "SELECT max(started_at) FROM room_tracks
-                             WHERE room_id = ?1 AND song_key = ?2 AND started_at IS NOT NULL",
-                        )?
-                        .query_row([&room.id, &song_key], |r| r.get(0))?;
-                    if let Some(last) = last {
-                        let ago_min = (now_micros() - snapshot::micros(&last)) / 60_000_000;
-                        let cooldown = i64::from(settings.readd_cooldown_minutes);
-                        if ago_min < cooldown {
-                            return Err(Error::refuse(Code::PlayedRecently, format!(
-                                "“{title}” played {} ago; it can come back in {}.",
-                                minutes(ago_min),
-                                minutes(cooldown - ago_min)
-                            ))
-                            .with("title", title.clone())
-                            .with("ago_minutes", ago_min)
-                            .with("back_in_minutes", cooldown - ago_min));
-                        }
-                    }
-                }
-                let queued: i64 = tx
-                    .prepare_cached(
-                        "SELECT count(*) FROM room_tracks WHERE room_id = ?1 AND status = 'queued'",
-                    )?
-                    .query_row([&room.id], |r| r.get(0))?;
-                if queued >= MAX_QUEUE_PER_ROOM {
-                    return Err(Error::refuse(Code::QueueFull, format!(
-                        "The queue is full ({MAX_QUEUE_PER_ROOM} songs): vote for what is there."
-                    ))
-                    .with("max", MAX_QUEUE_PER_ROOM));
-                }
-                if member.role.bound_by_guest_limits() {
-                    let waiting: i64 = tx
-                        .prepare_cached(
-                            "SELECT count(*) FROM room_tracks
-                             WHERE room_id = ?1 AND added_by = ?2 AND status = 'queued'",
-                        )?
-                        .query_row([&room.id, &user.id], |r| r.get(0))?;
-                    if waiting >= i64::from(settings.max_queued_per_guest) {
-                        return Err(Error::refuse(Code::GuestLimit, format!(
-                            "You already have {waiting} songs waiting (this party's limit). Vote for others until one of yours plays."
-                        ))
-                        .with("waiting", waiting));
-                    }
                 }
                 // The partial unique index keeps a track live once per room.
                 let added = tx
@@ -193,7 +140,7 @@ impl Store {
                         room.id,
                         track_id,
                         user.id,
-                        now(),
+                        Timestamp::now().text(),
                         song_key,
                         song::artist_key(&artist),
                     ])?;
@@ -231,48 +178,23 @@ impl Store {
                 tx.keeps_votes_standing();
                 let epoch = tx.standing_epoch();
                 let (room, member) = rooms::require_member_in(tx, &code, &user)?;
-                if vote == Vote::Down && !room.settings.allow_downvotes {
-                    return Err(Error::refuse(Code::DownvotesOff,
-                        "Down-votes are off at this party: up-vote what you love instead.",
-                    ));
-                }
-                let at = now();
-                let due = voices::counts_from(
-                    snapshot::micros(&member.joined_at),
+                counting::may_vote(vote, &room.settings)?;
+                let at = Timestamp::now();
+                let counts_from = counting::counts_from(
+                    Timestamp::parse(&member.joined_at),
                     room.settings.new_guest_vote_delay_seconds,
                     member.role.bound_by_guest_limits(),
-                );
-                let counts_from = if due > snapshot::micros(&at) {
-                    super::format_micros(due)
-                } else {
-                    at.clone()
+                )
+                .max(at);
+                let device_taken = match &user.device {
+                    None => false,
+                    Some(device) => other_device_vote(tx, &room_track_id, device, &user.id)?,
                 };
-                // Another account on this device voted on it first: this
-                // vote is kept (and shown as theirs) but does not count.
-                let device_free = match &user.device {
-                    None => true,
-                    Some(device) => tx
-                        .prepare_cached(
-                            "SELECT 1 FROM votes INDEXED BY votes_by_device
-                             WHERE room_track_id = ?1 AND device_id = ?2 AND user_id != ?3 AND counted = 1",
-                        )?
-                        .query_row([&room_track_id, device, &user.id], |_| Ok(()))
-                        .optional()?
-                        .is_none(),
+                let network_full = !device_taken && {
+                    let counted = network_votes(tx, &room_track_id, &network, &user.id)?;
+                    !room.settings.cap().has_room(&network, counted)
                 };
-                // The network's other voices on this item (one per device,
-                // by the rule above).
-                let cap = room.settings.cap();
-                let held = device_free && {
-                    let from_network: i64 = tx
-                        .prepare_cached(
-                            "SELECT count(*) FROM votes INDEXED BY votes_by_network
-                             WHERE room_track_id = ?1 AND network = ?2 AND user_id != ?3 AND counted = 1",
-                        )?
-                        .query_row([&room_track_id, &network, &user.id], |r| r.get(0))?;
-                    !cap.has_room(&network, from_network as usize)
-                };
-                let counted = device_free && !held;
+                let counting::Weight { counted, held } = counting::weigh(device_taken, network_full);
                 // One statement on the common path: the vote lands only on
                 // an item queued in this room; a repeated vote changes nothing.
                 let changed = tx
@@ -393,24 +315,12 @@ impl Store {
         let (code, votes, needed, skipped) = self
             .write(move |tx| {
                 let (room, member) = rooms::require_member_in(tx, &code, &user)?;
-                if member.screen {
-                    return Err(Error::refuse(Code::ScreenCannotVote,
-                        "A party screen follows the room; it does not vote.",
-                    ));
-                }
-                let due = voices::counts_from(
-                    snapshot::micros(&member.joined_at),
+                let counts_from = counting::counts_from(
+                    Timestamp::parse(&member.joined_at),
                     room.settings.new_guest_vote_delay_seconds,
                     member.role.bound_by_guest_limits(),
                 );
-                let wait = due.saturating_sub(snapshot::micros(&now()));
-                if wait > 0 {
-                    return Err(Error::refuse(Code::JustJoined, format!(
-                        "You just joined: your voice counts in {} s.",
-                        (wait + 999_999) / 1_000_000
-                    ))
-                    .with("seconds", (wait + 999_999) / 1_000_000));
-                }
+                counting::may_ask_to_skip(member.screen, counts_from, Timestamp::now())?;
                 let playing: Option<String> = tx
                     .prepare_cached(
                         "SELECT id FROM room_tracks WHERE room_id = ?1 AND status = 'playing'",
@@ -425,23 +335,13 @@ impl Store {
                         "INSERT INTO skip_votes (room_track_id, user_id, created_at) VALUES (?1, ?2, ?3)
                          ON CONFLICT DO NOTHING",
                     )?
-                    .execute(params![playing, user.id, now()])?;
+                    .execute(params![playing, user.id, Timestamp::now().text()])?;
                 let askers: HashSet<String> = tx
                     .prepare_cached("SELECT user_id FROM skip_votes WHERE room_track_id = ?1")?
                     .query_map([&playing], |r| r.get(0))?
                     .collect::<rusqlite::Result<_>>()?;
-                let people: Vec<&Present> = present.iter().filter(|p| !p.screen).collect();
-                let cap = room.settings.cap();
-                let here = voices::count(people.iter().map(|p| &p.voter), cap);
-                let votes = voices::count(
-                    people
-                        .iter()
-                        .filter(|p| askers.contains(&p.user_id))
-                        .map(|p| &p.voter),
-                    cap,
-                );
-                let needed = room.settings.skips_needed(here);
-                let skipped = added > 0 && votes >= needed;
+                let tally = SkipTally::of(&present, &askers, &room.settings);
+                let skipped = added > 0 && tally.skips();
                 if skipped {
                     advance_in(tx, &room, true)?;
                     audit::record_system(
@@ -450,12 +350,12 @@ impl Store {
                         // Reads "the room voted to skip “X”" in the log.
                         "voted to skip",
                         Some(&title_of(tx, &playing)?),
-                        Some(&format!("{votes} of {here} asked")),
+                        Some(&format!("{} of {} asked", tally.asked, tally.here)),
                     )?;
                 } else if added > 0 {
                     tx.touch(&room.id);
                 }
-                Ok((code, votes, needed, skipped))
+                Ok((code, tally.asked, tally.needed, skipped))
             })
             .await?;
         Ok((self.room(&code).await?, votes, needed, skipped))
@@ -510,7 +410,7 @@ impl Store {
                         ));
                     }
                 };
-                let at = now();
+                let at = Timestamp::now().text();
                 tx.prepare_cached(
                     "UPDATE room_tracks SET status = 'removed', removed_at = ?2, removed_by = ?3,
                             removed_reason = ?4, ended_at = iif(status = 'playing', ?2, ended_at)
@@ -568,7 +468,7 @@ fn title_of(tx: &Tx, room_track_id: &str) -> Result<String> {
 
 /// Ends the playing item and starts the best queued one, in `tx`.
 pub(super) fn advance_in(tx: &mut Tx, room: &RoomRef, skipped: bool) -> Result<()> {
-    let at = now();
+    let at = Timestamp::now().text();
     tx.prepare_cached(
         "UPDATE room_tracks SET status = 'played', ended_at = ?2, skipped = ?3
          WHERE room_id = ?1 AND status = 'playing'",
@@ -580,9 +480,66 @@ pub(super) fn advance_in(tx: &mut Tx, room: &RoomRef, skipped: bool) -> Result<(
     Ok(())
 }
 
-fn minutes(n: i64) -> String {
-    match n {
-        ..=1 => "a minute".into(),
-        n => format!("{n} minutes"),
-    }
+/// Another account on this device has a counted vote on the item.
+fn other_device_vote(tx: &Tx, room_track_id: &str, device: &str, user_id: &str) -> Result<bool> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT 1 FROM votes INDEXED BY votes_by_device
+             WHERE room_track_id = ?1 AND device_id = ?2 AND user_id != ?3 AND counted = 1",
+        )?
+        .query_row([room_track_id, device, user_id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Counted votes on the item from the network's other voices.
+fn network_votes(tx: &Tx, room_track_id: &str, network: &str, user_id: &str) -> Result<usize> {
+    let n: i64 = tx
+        .prepare_cached(
+            "SELECT count(*) FROM votes INDEXED BY votes_by_network
+             WHERE room_track_id = ?1 AND network = ?2 AND user_id != ?3 AND counted = 1",
+        )?
+        .query_row([room_track_id, network, user_id], |r| r.get(0))?;
+    Ok(n as usize)
+}
+
+/// Another version of the song is waiting or playing in the room.
+fn song_is_live(tx: &Tx, room_id: &str, song_key: &str) -> Result<bool> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT 1 FROM room_tracks
+             WHERE room_id = ?1 AND song_key = ?2 AND status IN ('queued', 'playing')",
+        )?
+        .query_row([room_id, song_key], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Whole minutes since the song (any version) last started in the room.
+fn minutes_since_played(tx: &Tx, room_id: &str, song_key: &str) -> Result<Option<i64>> {
+    let last: Option<Timestamp> = tx
+        .prepare_cached(
+            "SELECT max(started_at) FROM room_tracks
+             WHERE room_id = ?1 AND song_key = ?2 AND started_at IS NOT NULL",
+        )?
+        .query_row([room_id, song_key], |r| r.get(0))?;
+    Ok(last.map(|last| Timestamp::now().micros_since(last) / 60_000_000))
+}
+
+fn queued_in_room(tx: &Tx, room_id: &str) -> Result<i64> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT count(*) FROM room_tracks WHERE room_id = ?1 AND status = 'queued'",
+        )?
+        .query_row([room_id], |r| r.get(0))?)
+}
+
+/// The user's songs waiting in the room.
+fn waiting_of(tx: &Tx, room_id: &str, user_id: &str) -> Result<i64> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT count(*) FROM room_tracks
+             WHERE room_id = ?1 AND added_by = ?2 AND status = 'queued'",
+        )?
+        .query_row([room_id, user_id], |r| r.get(0))?)
 }

@@ -8,13 +8,14 @@ use uuid::Uuid;
 
 use super::lockouts::{Lockouts, Scope};
 use super::snapshot::{self, RoomSnapshot};
-use super::{Store, Tx, audit, now, users};
+use super::{Store, Tx, audit, users};
 use crate::domain::role::Role;
 use crate::domain::settings::Settings;
 use crate::domain::{join_token, lockout, room_code, room_name, voices};
 use crate::error::{Code, Error, Result};
 use crate::limits::MAX_ROOMS_PER_USER;
 use crate::model::{JoinDoor, Joined, Room};
+use crate::timestamp::Timestamp;
 
 /// A room, as the other store modules need it.
 #[derive(Debug, Clone)]
@@ -66,7 +67,7 @@ impl Store {
             let host_name = users::display_name(tx, &host)?;
             let name = room_name::parse(name.as_deref(), &host_name)?;
             let id = Uuid::new_v4().to_string();
-            let created_at = now();
+            let created_at = Timestamp::now().text();
             let mut rng = rand::rng();
             // Codes are random; on the rare collision, draw again.
             let code = loop {
@@ -145,7 +146,7 @@ impl Store {
                     if let Err(refused) = check_pin(tx, &room, &user, &proof, &lockouts)? {
                         return Ok(Err(refused));
                     }
-                    let at = now();
+                    let at = Timestamp::now().text();
                     tx.prepare_cached(
                         "INSERT INTO room_members (room_id, user_id, member_id, role, joined_at,
                                                    screen, network)
@@ -317,7 +318,7 @@ fn check_gates(conn: &Connection, room: &RoomRef, proof: &JoinProof) -> Result<(
         let token_ok = proof
             .token
             .as_deref()
-            .is_some_and(|t| join_token::is_valid(&secret, t, unix_now()));
+            .is_some_and(|t| join_token::is_valid(&secret, t, Timestamp::now().unix_seconds()));
         if !token_ok {
             return Err(Error::refuse(
                 Code::NeedsScreenCode,
@@ -410,10 +411,6 @@ fn minutes(wait: Duration) -> String {
     } else {
         format!("{m} min")
     }
-}
-
-pub fn unix_now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
 /// A room member, as live updates need them.

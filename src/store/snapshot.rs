@@ -16,11 +16,11 @@ use axum::body::Bytes;
 use rusqlite::{Connection, OptionalExtension};
 use tokio::sync::watch;
 
-use super::now;
 use crate::domain::queue::{self, Entry, History};
 use crate::domain::settings::Settings;
 use crate::error::Result;
 use crate::model::{ItemStatus, QueueItem, RoomInfo};
+use crate::timestamp::Timestamp;
 
 /// One room's public state at one version: the same for every viewer.
 #[derive(Debug, Clone)]
@@ -147,7 +147,7 @@ pub fn load(conn: &Connection, room_id: &str) -> Result<Option<RoomSnapshot>> {
     else {
         return Ok(None);
     };
-    let at = now();
+    let at = Timestamp::now().text();
 
     // Votes cast but not due yet (a guest who just joined) do not count.
     let mut not_yet: HashMap<String, i64> = HashMap::new();
@@ -180,7 +180,7 @@ pub fn load(conn: &Connection, room_id: &str) -> Result<Option<RoomSnapshot>> {
         if !r.get::<_, bool>(3)? {
             let plays = history.plays.entry(r.get(0)?).or_default();
             plays.count += 1;
-            plays.last = plays.last.max(Some(micros(&started)));
+            plays.last = plays.last.max(Some(Timestamp::parse(&started).micros()));
         }
         if started > last_started {
             history.last_artist = Some(r.get(2)?);
@@ -238,7 +238,7 @@ pub fn load(conn: &Connection, room_id: &str) -> Result<Option<RoomSnapshot>> {
             entries.push(Entry {
                 votes,
                 seq: r.get(11)?,
-                added_at: micros(&item.created_at),
+                added_at: Timestamp::parse(&item.created_at).micros(),
                 contributor: r.get(12)?,
                 contributor_name: item.added_by.clone(),
                 artist: r.get(13)?,
@@ -277,17 +277,6 @@ pub fn load(conn: &Connection, room_id: &str) -> Result<Option<RoomSnapshot>> {
             next_due,
         },
     )))
-}
-
-/// Fixed-width UTC text (see `store::now`) as microseconds since the epoch;
-/// text the box did not write sorts first.
-pub fn micros(text: &str) -> i64 {
-    use time::macros::format_description;
-    let format =
-        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z");
-    time::PrimitiveDateTime::parse(text, &format)
-        .map(|t| (t.assume_utc().unix_timestamp_nanos() / 1_000) as i64)
-        .unwrap_or(i64::MIN)
 }
 
 /// The latest snapshot of every room in use, by code. A room nobody

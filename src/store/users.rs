@@ -6,9 +6,10 @@ use std::time::Instant;
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use super::{Store, now};
+use super::Store;
 use crate::error::{Code, Error, Result};
 use crate::model::Guest;
+use crate::timestamp::Timestamp;
 
 /// The user behind a request, once the store has checked they exist.
 #[derive(Debug, Clone)]
@@ -100,7 +101,7 @@ impl Store {
         let stored_device = device.clone();
         let guest = self
             .write(move |tx| {
-                let at = now();
+                let at = Timestamp::now().text();
                 tx.execute(
                     "INSERT INTO users (id, display_name, created_at, device_id, last_seen_at)
                      VALUES (?1, ?2, ?3, ?4, ?3)",
@@ -168,7 +169,7 @@ impl Store {
             let _ = store
                 .write(move |tx| {
                     tx.prepare_cached("UPDATE users SET last_seen_at = ?2 WHERE id = ?1")?
-                        .execute(params![user_id, now()])?;
+                        .execute(params![user_id, Timestamp::now().text()])?;
                     Ok(())
                 })
                 .await;
@@ -182,7 +183,7 @@ impl Store {
             tx.prepare_cached(
                 "UPDATE users SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
             )?
-            .execute(params![id.to_string(), now()])?;
+            .execute(params![id.to_string(), Timestamp::now().text()])?;
             Ok(())
         })
         .await?;
@@ -198,7 +199,9 @@ pub fn require(conn: &Connection, id: Uuid) -> Result<User> {
         .prepare_cached("SELECT device_id, revoked_at, last_seen_at FROM users WHERE id = ?1")?
         .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
-    let expired_before = super::format_time(time::OffsetDateTime::now_utc() - EXPIRES_AFTER);
+    let expired_before = Timestamp::now()
+        .plus_micros(-(EXPIRES_AFTER.whole_microseconds() as i64))
+        .text();
     match known {
         Some((_, Some(_), _)) => Err(Error::refuse(
             Code::LoggedOut,

@@ -3,9 +3,10 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use uuid::Uuid;
 
-use super::{Store, now, rooms, users};
+use super::{Store, rooms, users};
 use crate::error::Result;
 use crate::model::{Backer, Contributor, HourActivity, Wrapped, WrappedTrack};
+use crate::timestamp::Timestamp;
 
 /// Each item of the room (removed ones aside) with its up and down votes.
 const ITEMS_WITH_VOTES: &str = "
@@ -49,7 +50,7 @@ fn wrapped(conn: &Connection, room_id: &str) -> Result<Wrapped> {
                 ) AS INTEGER)))), 0)
          FROM room_tracks rt JOIN tracks t ON t.id = rt.track_id
          WHERE rt.room_id = ?1 AND rt.started_at IS NOT NULL",
-        params![room_id, now()],
+        params![room_id, Timestamp::now().text()],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
 
