@@ -9,6 +9,8 @@ pub mod auto_dj;
 pub mod counting;
 /// Search that forgives typos.
 pub mod fuzzy;
+/// Who may join a room: the gates, the PIN.
+pub mod gates;
 /// Display names: trimming, length, the friendly generated ones.
 pub mod guest_name;
 /// The TV's join codes that change every minute.

@@ -11,6 +11,7 @@ use lofty::tag::{Accessor, ItemKey};
 use uuid::Uuid;
 
 use crate::domain::player;
+use crate::store::{FileTrack, Stamp};
 
 /// Namespace for file tracks' ids: an id is derived from the file's path,
 /// so it stays the same across rescans (and a moved file is a new track).
@@ -39,25 +40,16 @@ pub fn content_type(path: &Path) -> Option<&'static str> {
         .map(|(_, mime)| *mime)
 }
 
-/// A file's size and modification time: unchanged stamps mean an
-/// unchanged file, so a rescan reads nothing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Stamp {
-    pub size: i64,
-    pub mtime_ms: i64,
-}
-
-impl Stamp {
-    pub fn of(meta: &std::fs::Metadata) -> Stamp {
-        let mtime_ms = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_millis() as i64);
-        Stamp {
-            size: meta.len() as i64,
-            mtime_ms,
-        }
+/// The stamp of a file, from its metadata.
+pub fn stamp_of(meta: &std::fs::Metadata) -> Stamp {
+    let mtime_ms = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_millis() as i64);
+    Stamp {
+        size: meta.len() as i64,
+        mtime_ms,
     }
 }
 
@@ -65,24 +57,6 @@ impl Stamp {
 #[derive(Debug, Clone)]
 pub struct Found {
     pub path: PathBuf,
-    pub stamp: Stamp,
-}
-
-/// A file's track, ready for the catalog.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FileTrack {
-    pub id: String,
-    pub path: String,
-    pub title: String,
-    pub artist: String,
-    pub album: Option<String>,
-    pub year: Option<i64>,
-    pub track_no: Option<i64>,
-    pub duration_ms: i64,
-    pub has_cover: bool,
-    /// The gain its ReplayGain / R128 tags give, if any (else the box
-    /// measures its loudness after the scan).
-    pub gain_db: Option<f64>,
     pub stamp: Stamp,
 }
 

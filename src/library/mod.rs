@@ -20,8 +20,9 @@ use crate::domain::player;
 use crate::error::Result;
 use crate::limits::{LOUDNESS_CHUNK, SCAN_CHUNK, SCAN_PROGRESS_EVERY};
 use crate::store::Store;
+use crate::store::{FileTrack, Stamp};
 use crate::timestamp::Timestamp;
-use files::{FileTrack, Found, Stamp};
+use files::Found;
 
 /// What `GET /library` answers.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -325,7 +326,7 @@ fn walk(roots: &[PathBuf]) -> Vec<Found> {
             match entry.metadata() {
                 Ok(meta) => found.push(Found {
                     path: entry.into_path(),
-                    stamp: Stamp::of(&meta),
+                    stamp: files::stamp_of(&meta),
                 }),
                 Err(e) => tracing::warn!(error = %e, "cannot read a music file's details"),
             }

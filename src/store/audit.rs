@@ -3,8 +3,9 @@
 use rusqlite::{Connection, params};
 use uuid::Uuid;
 
-use super::{Store, Tx, rooms, users};
-use crate::error::{Code, Error, Result};
+use super::guards::{self, Power};
+use super::{Store, Tx, users};
+use crate::error::Result;
 use crate::model::AuditEntry;
 use crate::timestamp::Timestamp;
 
@@ -65,13 +66,12 @@ impl Store {
     pub async fn audit(&self, user: Uuid, code: String) -> Result<Vec<AuditEntry>> {
         self.read(move |conn| {
             let user = users::require(conn, user)?;
-            let (room, member) = rooms::require_member(conn, &code, &user)?;
-            if !member.role.moderates() {
-                return Err(Error::refuse(
-                    Code::ModeratorsOnly,
-                    "Only the host and co-hosts can read the moderation log.",
-                ));
-            }
+            let (room, _) = guards::require(
+                conn,
+                &code,
+                &user,
+                Power::Moderate("Only the host and co-hosts can read the moderation log."),
+            )?;
             let mut stmt = conn.prepare_cached(
                 "SELECT at, actor, action, target, detail FROM audit
                  WHERE room_id = ?1 ORDER BY seq DESC LIMIT ?2",

@@ -4,7 +4,7 @@ use rusqlite::{Connection, params};
 use uuid::Uuid;
 
 use super::snapshot::RoomSnapshot;
-use super::{Store, rooms};
+use super::{Store, guards};
 use crate::catalog::{self, CatalogTrack};
 use crate::domain::player::Audio;
 use crate::domain::{fuzzy, song};
@@ -84,7 +84,7 @@ impl Store {
                 );
             }
             if let Some(room) = snapshot {
-                rooms::require_member(conn, &room.info.code, &user)?;
+                guards::require_member(conn, &room.info.code, &user)?;
                 mark_in_room(conn, &room, &mut hits)?;
             }
             Ok(hits)

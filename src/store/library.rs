@@ -8,7 +8,32 @@ use uuid::Uuid;
 
 use super::Store;
 use crate::error::{Code, Error, Result};
-use crate::library::files::{FileTrack, Stamp};
+
+/// A file's size and modification time: unchanged stamps mean an
+/// unchanged file, so a rescan reads nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub size: i64,
+    pub mtime_ms: i64,
+}
+
+/// A file's track, ready for the catalog.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileTrack {
+    pub id: String,
+    pub path: String,
+    pub title: String,
+    pub artist: String,
+    pub album: Option<String>,
+    pub year: Option<i64>,
+    pub track_no: Option<i64>,
+    pub duration_ms: i64,
+    pub has_cover: bool,
+    /// The gain its ReplayGain / R128 tags give, if any (else the box
+    /// measures its loudness after the scan).
+    pub gain_db: Option<f64>,
+    pub stamp: Stamp,
+}
 
 /// Where a track's audio is, for playing it.
 pub struct TrackFile {

@@ -12,10 +12,13 @@
 //! (group commit): one fsync for the batch. Each write runs in its own
 //! savepoint, so a write that fails rolls back alone.
 
+mod advance;
 mod audit;
 mod catalog;
+mod guards;
 mod library;
 mod lockouts;
+mod me;
 mod migrations;
 mod moderation;
 mod networks;
@@ -44,10 +47,11 @@ use crate::error::{Error, Result};
 use crate::limits::{CHECKPOINT_EVERY, MAX_WRITE_BATCH, READ_CONNECTIONS, WAL_SIZE_LIMIT};
 use crate::timestamp::Timestamp;
 
-pub use library::TrackFile;
+pub use advance::{AUTO_DJ, ClockDue, NOT_THE_HOST};
+pub use library::{FileTrack, Stamp, TrackFile};
 pub use moderation::{Ousted, Ouster, RoleChanged};
-pub use playback::{AUTO_DJ, ClockDue, SpeakerTarget, Transport};
-pub use queue::{NOT_THE_HOST, Removed};
+pub use playback::{SpeakerTarget, Transport};
+pub use queue::Removed;
 pub use rooms::{JoinProof, Member};
 pub use snapshot::RoomSnapshot;
 pub use users::User;

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
-use super::rooms;
+use super::guards::{self, Power};
 use super::{Store, audit, users};
 use crate::domain::join_token;
 use crate::domain::role::Role;
@@ -50,7 +50,7 @@ impl Store {
     ) -> Result<Vec<MemberView>> {
         self.read(move |conn| {
             let user = users::require(conn, user)?;
-            let (room, _) = rooms::require_member(conn, &code, &user)?;
+            let (room, _) = guards::require_member(conn, &code, &user)?;
             let mut stmt = conn.prepare_cached(
                 "SELECT m.member_id, u.display_name, m.role, m.joined_at, m.user_id
                  FROM room_members m JOIN users u ON u.id = m.user_id
@@ -84,13 +84,12 @@ impl Store {
     ) -> Result<RoleChanged> {
         let user = self.user(user).await?;
         self.write(move |tx| {
-            let (room, me) = rooms::require_member_in(tx, &code, &user)?;
-            if !me.role.runs_the_room() {
-                return Err(Error::refuse(
-                    Code::HostOnly,
-                    "Only the host can change roles.",
-                ));
-            }
+            let (room, _) = guards::require_in(
+                tx,
+                &code,
+                &user,
+                Power::RunTheRoom("Only the host can change roles."),
+            )?;
             if role == Role::Host {
                 return Err(Error::refuse(
                     Code::InvalidRole,
@@ -137,7 +136,7 @@ impl Store {
     ) -> Result<Ousted> {
         let user = self.user(user).await?;
         self.write(move |tx| {
-            let (room, me) = rooms::require_member_in(tx, &code, &user)?;
+            let (room, me) = guards::require_member_in(tx, &code, &user)?;
             let (target_user, target_role, name) = target(tx, &room.id, &member_id)?;
             if target_user == user.id {
                 return Err(Error::refuse(Code::NotYourself, "You cannot remove yourself."));
@@ -204,13 +203,12 @@ impl Store {
     pub async fn bans(&self, user: Uuid, code: String) -> Result<Vec<BanView>> {
         self.read(move |conn| {
             let user = users::require(conn, user)?;
-            let (room, me) = rooms::require_member(conn, &code, &user)?;
-            if !me.role.moderates() {
-                return Err(Error::refuse(
-                    Code::ModeratorsOnly,
-                    "Only the host and co-hosts see who is banned.",
-                ));
-            }
+            let (room, _) = guards::require(
+                conn,
+                &code,
+                &user,
+                Power::Moderate("Only the host and co-hosts see who is banned."),
+            )?;
             let mut stmt = conn.prepare_cached(
                 "SELECT id, name, reason, banned_at FROM room_bans INDEXED BY room_bans_active
                  WHERE room_id = ?1 AND lifted_at IS NULL ORDER BY banned_at DESC",
@@ -235,13 +233,12 @@ impl Store {
     pub async fn lift_ban(&self, user: Uuid, code: String, ban_id: String) -> Result<()> {
         let user = self.user(user).await?;
         self.write(move |tx| {
-            let (room, me) = rooms::require_member_in(tx, &code, &user)?;
-            if !me.role.moderates() {
-                return Err(Error::refuse(
-                    Code::ModeratorsOnly,
-                    "Only the host and co-hosts can lift a ban.",
-                ));
-            }
+            let (room, _) = guards::require_in(
+                tx,
+                &code,
+                &user,
+                Power::Moderate("Only the host and co-hosts can lift a ban."),
+            )?;
             let banned: Option<(String, String)> = tx
                 .prepare_cached(
                     "SELECT user_id, name FROM room_bans
@@ -273,7 +270,7 @@ impl Store {
     pub async fn settings(&self, user: Uuid, code: String) -> Result<SettingsView> {
         self.read(move |conn| {
             let user = users::require(conn, user)?;
-            let (room, me) = rooms::require_member(conn, &code, &user)?;
+            let (room, me) = guards::require_member(conn, &code, &user)?;
             Ok(view(room.settings, me.role))
         })
         .await
@@ -288,13 +285,12 @@ impl Store {
     ) -> Result<SettingsView> {
         let user = self.user(user).await?;
         self.write(move |tx| {
-            let (room, me) = rooms::require_member_in(tx, &code, &user)?;
-            if !me.role.runs_the_room() {
-                return Err(Error::refuse(
-                    Code::HostOnly,
-                    "Only the host can change the party's rules.",
-                ));
-            }
+            let (room, me) = guards::require_in(
+                tx,
+                &code,
+                &user,
+                Power::RunTheRoom("Only the host can change the party's rules."),
+            )?;
             let updated = room.settings.apply(patch)?;
             if updated != room.settings {
                 tx.prepare_cached("UPDATE rooms SET settings = ?2 WHERE id = ?1")?
@@ -321,13 +317,12 @@ impl Store {
     pub async fn join_token(&self, user: Uuid, code: String) -> Result<JoinToken> {
         self.read(move |conn| {
             let user = users::require(conn, user)?;
-            let (room, me) = rooms::require_member(conn, &code, &user)?;
-            if !me.role.moderates() {
-                return Err(Error::refuse(
-                    Code::ModeratorsOnly,
-                    "Only the host and co-hosts can show the join code.",
-                ));
-            }
+            let (room, _) = guards::require(
+                conn,
+                &code,
+                &user,
+                Power::Moderate("Only the host and co-hosts can show the join code."),
+            )?;
             let secret: String = conn
                 .prepare_cached("SELECT secret FROM rooms WHERE id = ?1")?
                 .query_row([&room.id], |r| r.get(0))?;

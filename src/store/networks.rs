@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use rusqlite::params;
 use uuid::Uuid;
 
-use super::{Store, audit, rooms, users};
+use super::guards::{self, Power};
+use super::{Store, audit, users};
 use crate::domain::voices::{self, Present};
 use crate::error::{Code, Error, Result};
 use crate::model::NetworkView;
@@ -23,13 +24,12 @@ impl Store {
     ) -> Result<Vec<NetworkView>> {
         self.read(move |conn| {
             let user = users::require(conn, user)?;
-            let (room, me) = rooms::require_member(conn, &code, &user)?;
-            if !me.role.moderates() {
-                return Err(Error::refuse(
-                    Code::ModeratorsOnly,
-                    "Only the host and co-hosts see the guests' networks.",
-                ));
-            }
+            let (room, _) = guards::require(
+                conn,
+                &code,
+                &user,
+                Power::Moderate("Only the host and co-hosts see the guests' networks."),
+            )?;
             let held: HashMap<String, i64> = conn
                 .prepare_cached(
                     "SELECT v.network, count(*) FROM votes v
@@ -93,13 +93,12 @@ impl Store {
     ) -> Result<()> {
         let user = self.user(user).await?;
         self.write(move |tx| {
-            let (room, me) = rooms::require_member_in(tx, &code, &user)?;
-            if !me.role.runs_the_room() {
-                return Err(Error::refuse(
-                    Code::HostOnly,
-                    "Only the host decides how a network counts.",
-                ));
-            }
+            let (room, _) = guards::require_in(
+                tx,
+                &code,
+                &user,
+                Power::RunTheRoom("Only the host decides how a network counts."),
+            )?;
             let mut settings = room.settings.clone();
             let listed = settings.shared_networks.contains(&network);
             if in_full == listed {

@@ -1,84 +1,18 @@
-use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
-use super::rooms::{self, RoomRef};
-use super::{RoomSnapshot, Store, Tx, audit, playback, users};
+use super::guards;
+use super::{RoomSnapshot, Store, Tx, advance, audit, users};
 use crate::domain::admission::{self, Admission};
-use crate::domain::counting::{self, SkipTally, Waiting};
+use crate::domain::counting;
 use crate::domain::song;
-use crate::domain::voices::Present;
 use crate::domain::vote::Vote;
 use crate::error::{Code, Error, Result};
-use crate::model::Me;
 use crate::timestamp::Timestamp;
 
-/// The seed's friendly answer to a guest who tries to skip.
-pub const NOT_THE_HOST: &str =
-    "Nice try! 🎧 Only the host can skip tracks. Vote it down and let democracy do its thing.";
-
 impl Store {
-    /// The room's public state, for a user the box knows.
-    pub async fn room_for(&self, user: Uuid, code: &str) -> Result<Arc<RoomSnapshot>> {
-        self.user(user).await?;
-        self.room(code).await
-    }
-
-    /// The user's own side of the room: role, votes, additions.
-    pub async fn me(&self, user: Uuid, code: String) -> Result<Me> {
-        self.read(move |conn| {
-            let user = users::require(conn, user)?;
-            let (room, member) = rooms::membership(conn, &code, &user)?;
-            let mut votes = BTreeMap::new();
-            let mut waiting_votes = BTreeMap::new();
-            let mut stmt = conn.prepare_cached(
-                "SELECT v.room_track_id, v.value, rt.status, v.counted, v.held, v.counts_from > ?3,
-                        v.counts_from
-                 FROM votes v JOIN room_tracks rt ON rt.id = v.room_track_id
-                 WHERE rt.room_id = ?1 AND v.user_id = ?2 AND rt.status IN ('queued', 'playing')",
-            )?;
-            let mut rows = stmt.query(params![room.id, user.id, Timestamp::now().text()])?;
-            let mut votes_count_at: Option<String> = None;
-            while let Some(r) = rows.next()? {
-                let item: String = r.get(0)?;
-                let queued = r.get::<_, String>(2)? == "queued";
-                let (counted, held, due_later): (bool, bool, bool) =
-                    (r.get(3)?, r.get(4)?, r.get(5)?);
-                if let (true, Some(why)) = (
-                    queued && member.is_some(),
-                    Waiting::of(counted, held, due_later),
-                ) {
-                    waiting_votes.insert(item.clone(), why.as_str().to_string());
-                    if why == Waiting::New {
-                        let at: String = r.get(6)?;
-                        votes_count_at = votes_count_at.max(Some(at));
-                    }
-                }
-                votes.insert(item, r.get(1)?);
-            }
-            let added = conn
-                .prepare_cached(
-                    "SELECT id FROM room_tracks
-                     WHERE room_id = ?1 AND added_by = ?2 AND status IN ('queued', 'playing')
-                     ORDER BY seq",
-                )?
-                .query_map([&room.id, &user.id], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            Ok(Me {
-                display_name: users::display_name(conn, &user)?,
-                member_id: member.as_ref().map(|m| m.member_id.clone()),
-                role: member.map(|m| m.role),
-                votes,
-                waiting_votes,
-                votes_count_at,
-                added,
-            })
-        })
-        .await
-    }
-
     /// Adds a track to the room's queue, unless it (or another version of
     /// it) is already queued or playing; answers the queue either way.
     /// Refused: a guest over the room's limit, a song that played within
@@ -93,7 +27,7 @@ impl Store {
         let code = self
             .write(move |tx| {
                 tx.keeps_votes_standing();
-                let (room, member) = rooms::require_member_in(tx, &code, &user)?;
+                let (room, member) = guards::require_member_in(tx, &code, &user)?;
                 let track: Option<(String, String, Option<bool>, bool)> = tx
                     .prepare_cached(
                         "SELECT title, artist, explicit, source = 'file' FROM tracks
@@ -147,7 +81,7 @@ impl Store {
                 if added > 0 {
                     tx.touch(&room.id);
                     // The first song of a quiet room starts at once.
-                    playback::start_if_idle(tx, &room)?;
+                    advance::start_if_idle(tx, &room)?;
                 }
                 Ok(code)
             })
@@ -177,7 +111,7 @@ impl Store {
             .write(move |tx| {
                 tx.keeps_votes_standing();
                 let epoch = tx.standing_epoch();
-                let (room, member) = rooms::require_member_in(tx, &code, &user)?;
+                let (room, member) = guards::require_member_in(tx, &code, &user)?;
                 counting::may_vote(vote, &room.settings)?;
                 let at = Timestamp::now();
                 let counts_from = counting::counts_from(
@@ -283,84 +217,6 @@ impl Store {
         (waiting && allowed).then_some(room)
     }
 
-    /// Host and co-hosts: the playing item is done; the best queued item
-    /// starts.
-    pub async fn advance(&self, user: Uuid, code: String) -> Result<Arc<RoomSnapshot>> {
-        let user = self.user(user).await?;
-        let code = self
-            .write(move |tx| {
-                let (room, member) = rooms::membership_in(tx, &code, &user)?;
-                if !member.is_some_and(|m| m.role.moderates()) {
-                    return Err(Error::refuse(Code::ModeratorsOnly, NOT_THE_HOST));
-                }
-                advance_in(tx, &room, false)?;
-                Ok(code)
-            })
-            .await?;
-        self.room(&code).await
-    }
-
-    /// A member asks to skip the playing track; when enough of the voices
-    /// here (`present`: the live connections, the asker included, counted
-    /// by `domain::voices`) have asked, it is skipped. Only asks of people
-    /// here count, never a screen's; a guest who just joined waits the
-    /// room's delay, as for votes.
-    pub async fn ask_to_skip(
-        &self,
-        user: Uuid,
-        code: String,
-        present: Vec<Present>,
-    ) -> Result<(Arc<RoomSnapshot>, usize, usize, bool)> {
-        let user = self.user(user).await?;
-        let (code, votes, needed, skipped) = self
-            .write(move |tx| {
-                let (room, member) = rooms::require_member_in(tx, &code, &user)?;
-                let counts_from = counting::counts_from(
-                    Timestamp::parse(&member.joined_at),
-                    room.settings.new_guest_vote_delay_seconds,
-                    member.role.bound_by_guest_limits(),
-                );
-                counting::may_ask_to_skip(member.screen, counts_from, Timestamp::now())?;
-                let playing: Option<String> = tx
-                    .prepare_cached(
-                        "SELECT id FROM room_tracks WHERE room_id = ?1 AND status = 'playing'",
-                    )?
-                    .query_row([&room.id], |r| r.get(0))
-                    .optional()?;
-                let Some(playing) = playing else {
-                    return Err(Error::refuse(Code::NothingPlaying, "Nothing is playing, so there is nothing to skip."));
-                };
-                let added = tx
-                    .prepare_cached(
-                        "INSERT INTO skip_votes (room_track_id, user_id, created_at) VALUES (?1, ?2, ?3)
-                         ON CONFLICT DO NOTHING",
-                    )?
-                    .execute(params![playing, user.id, Timestamp::now().text()])?;
-                let askers: HashSet<String> = tx
-                    .prepare_cached("SELECT user_id FROM skip_votes WHERE room_track_id = ?1")?
-                    .query_map([&playing], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?;
-                let tally = SkipTally::of(&present, &askers, &room.settings);
-                let skipped = added > 0 && tally.skips();
-                if skipped {
-                    advance_in(tx, &room, true)?;
-                    audit::record_system(
-                        tx,
-                        &room.id,
-                        // Reads "the room voted to skip “X”" in the log.
-                        "voted to skip",
-                        Some(&title_of(tx, &playing)?),
-                        Some(&format!("{} of {} asked", tally.asked, tally.here)),
-                    )?;
-                } else if added > 0 {
-                    tx.touch(&room.id);
-                }
-                Ok((code, tally.asked, tally.needed, skipped))
-            })
-            .await?;
-        Ok((self.room(&code).await?, votes, needed, skipped))
-    }
-
     /// Withdraws a queued item: its guest may, moderators may remove any
     /// (with an optional reason). Soft: the row stays, marked removed.
     /// Answers the queue and who added it (to tell them).
@@ -374,7 +230,7 @@ impl Store {
         let user = self.user(user).await?;
         let (code, removed) = self
             .write(move |tx| {
-                let (room, member) = rooms::require_member_in(tx, &code, &user)?;
+                let (room, member) = guards::require_member_in(tx, &code, &user)?;
                 let item: Option<(String, String, String)> = tx
                     .prepare_cached(
                         "SELECT added_by, status, title FROM room_tracks WHERE id = ?1 AND room_id = ?2",
@@ -418,7 +274,7 @@ impl Store {
                 )?
                 .execute(params![room_track_id, at, user.id, reason])?;
                 if playing {
-                    playback::start_if_idle(tx, &room)?;
+                    advance::start_if_idle(tx, &room)?;
                 }
                 if own {
                     audit::record(tx, &room.id, &user, "withdrew their song", Some(&title), None)?;
@@ -458,26 +314,6 @@ fn queued_as_committed(tx: &Tx, code: &str, room_track_id: &str) -> bool {
     crate::domain::room_code::normalize(code)
         .and_then(|code| tx.room_with_unchanged_queue(&code))
         .is_some_and(|room| room.queue.iter().any(|i| i.room_track_id == room_track_id))
-}
-
-fn title_of(tx: &Tx, room_track_id: &str) -> Result<String> {
-    Ok(tx
-        .prepare_cached("SELECT title FROM room_tracks WHERE id = ?1")?
-        .query_row([room_track_id], |r| r.get(0))?)
-}
-
-/// Ends the playing item and starts the best queued one, in `tx`.
-pub(super) fn advance_in(tx: &mut Tx, room: &RoomRef, skipped: bool) -> Result<()> {
-    let at = Timestamp::now().text();
-    tx.prepare_cached(
-        "UPDATE room_tracks SET status = 'played', ended_at = ?2, skipped = ?3
-         WHERE room_id = ?1 AND status = 'playing'",
-    )?
-    .execute(params![room.id, at, skipped])?;
-    playback::start_next(tx, room, &at)?;
-    // What played ended, whether or not anything follows.
-    tx.touch(&room.id);
-    Ok(())
 }
 
 /// Another account on this device has a counted vote on the item.

@@ -1,38 +1,24 @@
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use tokio::sync::watch;
 
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
+use super::guards::{RoomRef, find, require_member, room_not_found};
 use super::lockouts::{Lockouts, Scope};
 use super::snapshot::{self, RoomSnapshot};
 use super::{Store, Tx, audit, users};
+use crate::domain::gates::{self, Standing};
+use crate::domain::refusal::Refusal;
 use crate::domain::role::Role;
 use crate::domain::settings::Settings;
-use crate::domain::{join_token, lockout, room_code, room_name, voices};
+use crate::domain::{join_token, room_code, room_name, voices};
 use crate::error::{Code, Error, Result};
 use crate::limits::MAX_ROOMS_PER_USER;
 use crate::model::{JoinDoor, Joined, Room};
 use crate::timestamp::Timestamp;
-
-/// A room, as the other store modules need it.
-#[derive(Debug, Clone)]
-pub struct RoomRef {
-    pub id: String,
-    pub settings: Settings,
-}
-
-/// The asking user's membership of a room.
-#[derive(Debug, Clone)]
-pub struct MemberRef {
-    pub member_id: String,
-    pub role: Role,
-    pub joined_at: String,
-    /// A party screen, not a person.
-    pub screen: bool,
-}
 
 /// How a join proves the guest is at the party, when the room asks, and
 /// what else the box knows of the one joining.
@@ -122,48 +108,42 @@ impl Store {
         // try and any lock-out it starts are logged and committed.
         self.write(move |tx| {
             let room = find(tx, &code)?;
-            let existing: Option<(Option<String>, Option<String>)> = tx
-                .prepare_cached(
-                    "SELECT left_at, banned_at FROM room_members WHERE room_id = ?1 AND user_id = ?2",
+            let standing = standing_of(tx, &room, Some(&user))?;
+            if standing == Standing::Member {
+                // Joining again changes nothing but where from.
+                tx.prepare_cached(
+                    "UPDATE room_members SET network = ?3 WHERE room_id = ?1 AND user_id = ?2",
                 )?
-                .query_row([&room.id, &user.id], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?;
-            match existing {
-                Some((_, Some(_))) => return Err(Error::refuse(Code::Banned, BANNED)),
-                // Already in: joining again changes nothing but where from.
-                Some((None, None)) => {
-                    tx.prepare_cached(
-                        "UPDATE room_members SET network = ?3 WHERE room_id = ?1 AND user_id = ?2",
-                    )?
-                    .execute(params![room.id, user.id, proof.network])?;
+                .execute(params![room.id, user.id, proof.network])?;
+            } else {
+                let facts = gates::Facts {
+                    banned: banned(tx, &room, &user, &proof.network)?,
+                    open: room.settings.open,
+                    must_be_here: room.settings.guests_must_be_here,
+                    screen_code_ok: screen_code_ok(tx, &room, proof.token.as_deref())?,
+                    screen: proof.screen,
+                    full: is_full(tx, &room)?,
+                };
+                gates::check(standing, &facts)?;
+                if let Err(refused) = check_pin(tx, &room, &user, &proof, &lockouts)? {
+                    return Ok(Err(refused.into()));
                 }
-                // New, or back after a kick: through the gates.
-                _ => {
-                    if banned(tx, &room, &user, &proof.network)? {
-                        return Err(Error::refuse(Code::Banned, BANNED));
-                    }
-                    check_gates(tx, &room, &proof)?;
-                    if let Err(refused) = check_pin(tx, &room, &user, &proof, &lockouts)? {
-                        return Ok(Err(refused));
-                    }
-                    let at = Timestamp::now().text();
-                    tx.prepare_cached(
-                        "INSERT INTO room_members (room_id, user_id, member_id, role, joined_at,
-                                                   screen, network)
-                         VALUES (?1, ?2, ?3, 'guest', ?4, ?5, ?6)
-                         ON CONFLICT (room_id, user_id) DO UPDATE
-                         SET left_at = NULL, joined_at = excluded.joined_at, role = 'guest',
-                             screen = excluded.screen, network = excluded.network",
-                    )?
-                    .execute(params![
-                        room.id,
-                        user.id,
-                        new_member_id(),
-                        at,
-                        proof.screen,
-                        proof.network
-                    ])?;
-                }
+                tx.prepare_cached(
+                    "INSERT INTO room_members (room_id, user_id, member_id, role, joined_at,
+                                               screen, network)
+                     VALUES (?1, ?2, ?3, 'guest', ?4, ?5, ?6)
+                     ON CONFLICT (room_id, user_id) DO UPDATE
+                     SET left_at = NULL, joined_at = excluded.joined_at, role = 'guest',
+                         screen = excluded.screen, network = excluded.network",
+                )?
+                .execute(params![
+                    room.id,
+                    user.id,
+                    new_member_id(),
+                    Timestamp::now(),
+                    proof.screen,
+                    proof.network
+                ])?;
             }
             Ok(Ok(Joined {
                 room_id: room.id,
@@ -187,24 +167,16 @@ impl Store {
                 Some(id) => users::require(conn, id).ok(),
                 None => None,
             };
-            let standing: Option<(Option<String>, Option<String>)> = match &user {
-                Some(user) => conn
-                    .prepare_cached(
-                        "SELECT left_at, banned_at FROM room_members WHERE room_id = ?1 AND user_id = ?2",
-                    )?
-                    .query_row([&room.id, &user.id], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .optional()?,
-                None => None,
-            };
+            let standing = standing_of(conn, &room, user.as_ref())?;
             let stranger = users::User {
                 id: String::new(),
                 device: None,
             };
-            let banned = matches!(standing, Some((_, Some(_))))
+            let banned = standing == Standing::Banned
                 || banned(conn, &room, user.as_ref().unwrap_or(&stranger), &network)?;
             let s = &room.settings;
             Ok(JoinDoor {
-                member: matches!(standing, Some((None, None))),
+                member: standing == Standing::Member,
                 banned,
                 open: s.open,
                 full: is_full(conn, &room)?,
@@ -258,7 +230,38 @@ impl Store {
     }
 }
 
-const BANNED: &str = "The host has removed you from this party for good.";
+/// Member, banned (their account) or newcomer.
+fn standing_of(conn: &Connection, room: &RoomRef, user: Option<&users::User>) -> Result<Standing> {
+    let Some(user) = user else {
+        return Ok(Standing::Newcomer);
+    };
+    let row: Option<(Option<String>, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT left_at, banned_at FROM room_members WHERE room_id = ?1 AND user_id = ?2",
+        )?
+        .query_row([&room.id, &user.id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(match row {
+        Some((_, Some(_))) => Standing::Banned,
+        Some((None, None)) => Standing::Member,
+        _ => Standing::Newcomer,
+    })
+}
+
+/// The guest brought a current code from the party's screen.
+fn screen_code_ok(conn: &Connection, room: &RoomRef, token: Option<&str>) -> Result<bool> {
+    let Some(token) = token else {
+        return Ok(false);
+    };
+    let secret: String = conn
+        .prepare_cached("SELECT secret FROM rooms WHERE id = ?1")?
+        .query_row([&room.id], |r| r.get(0))?;
+    Ok(join_token::is_valid(
+        &secret,
+        token,
+        Timestamp::now().unix_seconds(),
+    ))
+}
 
 /// Whether a ban in the room binds this account, its device, or the network
 /// it comes from (unless the host lets that network count in full: many
@@ -301,40 +304,6 @@ fn is_full(conn: &Connection, room: &RoomRef) -> Result<bool> {
     Ok(people >= i64::from(max))
 }
 
-fn check_gates(conn: &Connection, room: &RoomRef, proof: &JoinProof) -> Result<()> {
-    let s = &room.settings;
-    if !s.open {
-        return Err(Error::refuse(
-            Code::RoomClosed,
-            "This party is closed to new guests. Ask the host to open it.",
-        ));
-    }
-    // Being there is proved by the TV's code only: a PIN can be passed on
-    // to anyone, anywhere.
-    if s.guests_must_be_here {
-        let secret: String = conn
-            .prepare_cached("SELECT secret FROM rooms WHERE id = ?1")?
-            .query_row([&room.id], |r| r.get(0))?;
-        let token_ok = proof
-            .token
-            .as_deref()
-            .is_some_and(|t| join_token::is_valid(&secret, t, Timestamp::now().unix_seconds()));
-        if !token_ok {
-            return Err(Error::refuse(
-                Code::NeedsScreenCode,
-                "This party only lets in guests who are there: scan the QR code on the party's screen (links expire after a few minutes).",
-            ));
-        }
-    }
-    if !proof.screen && is_full(conn, room)? {
-        return Err(Error::refuse(
-            Code::RoomFull,
-            "This party is full: it has as many guests as the host allows. Ask the host to make room.",
-        ));
-    }
-    Ok(())
-}
-
 /// The room's PIN, when it has one: missing and wrong say different
 /// things; wrong tries count (`domain::lockout`), and too many lock the
 /// network, or the whole room's PIN joins, out for a while, in the log.
@@ -345,34 +314,26 @@ fn check_pin(
     user: &users::User,
     proof: &JoinProof,
     lockouts: &Lockouts,
-) -> Result<std::result::Result<(), Error>> {
-    let Some(want) = &room.settings.join_pin else {
+) -> Result<std::result::Result<(), Refusal>> {
+    let want = room.settings.join_pin.as_deref();
+    if want.is_none() {
         return Ok(Ok(()));
-    };
+    }
     let now = Instant::now();
     if let Some((wait, scope)) = lockouts.wait(&room.id, &proof.network, now) {
-        return Ok(Err(locked_out(wait, scope)));
+        return Ok(Err(gates::locked_out(wait, scope == Scope::Room)));
     }
-    let given = proof.pin.as_deref().map(str::trim).unwrap_or_default();
-    if given.is_empty() {
-        return Ok(Err(Error::refuse(
-            Code::NeedsPin,
-            "This party needs its PIN to join: ask the host.",
-        )));
-    }
-    if lockout::same_secret(given, want) {
-        return Ok(Ok(()));
+    match gates::pin(want, proof.pin.as_deref()) {
+        gates::Pin::Passes => return Ok(Ok(())),
+        gates::Pin::Missing => return Ok(Err(gates::needs_pin())),
+        gates::Pin::Wrong => {}
     }
     let Some((wait, scope)) = lockouts.wrong(&room.id, &proof.network, now) else {
-        let left = lockouts.tries_left(&room.id, &proof.network, now);
-        return Ok(Err(Error::refuse(
-            Code::WrongPin,
-            format!(
-                "That PIN is not right: check it with the host ({left} {} left).",
-                if left == 1 { "try" } else { "tries" }
-            ),
-        )
-        .with("tries_left", left)));
+        return Ok(Err(gates::wrong_pin(lockouts.tries_left(
+            &room.id,
+            &proof.network,
+            now,
+        ))));
     };
     let whom = match scope {
         Scope::Network => proof.network.clone(),
@@ -384,33 +345,9 @@ fn check_pin(
         user,
         "was locked out after wrong PINs",
         Some(&whom),
-        Some(&format!("wait {}", minutes(wait))),
+        Some(&format!("wait {}", gates::minutes(wait))),
     )?;
-    Ok(Err(locked_out(wait, scope)))
-}
-
-fn locked_out(wait: Duration, scope: Scope) -> Error {
-    Error::refuse(Code::LockedOut, match scope {
-        Scope::Network => format!(
-            "Too many wrong PINs from here: try again in {}, or scan the QR code on the party's screen.",
-            minutes(wait)
-        ),
-        Scope::Room => format!(
-            "Too many wrong PINs at this party: PIN joins reopen in {}. Scan the QR code on the party's screen.",
-            minutes(wait)
-        ),
-    })
-    .with("minutes", wait.as_secs().div_ceil(60))
-}
-
-/// "1 min", "16 min", "1 h".
-fn minutes(wait: Duration) -> String {
-    let m = wait.as_secs().div_ceil(60).max(1);
-    if m.is_multiple_of(60) {
-        format!("{} h", m / 60)
-    } else {
-        format!("{m} min")
-    }
+    Ok(Err(gates::locked_out(wait, scope == Scope::Room)))
 }
 
 /// A room member, as live updates need them.
@@ -426,107 +363,4 @@ pub struct Member {
     pub device: String,
     /// A party screen, not a person.
     pub screen: bool,
-}
-
-pub fn room_not_found() -> Error {
-    Error::refuse(
-        Code::RoomNotFound,
-        "There is no party with that code. Check the code on the party's screen and try again.",
-    )
-}
-
-/// The active room with this code (any case), or 404.
-pub fn find(conn: &Connection, code: &str) -> Result<RoomRef> {
-    let code = room_code::normalize(code).ok_or_else(room_not_found)?;
-    conn.prepare_cached("SELECT id, settings FROM rooms WHERE code = ?1 AND is_active = 1")?
-        .query_row([&code], |r| {
-            Ok(RoomRef {
-                id: r.get(0)?,
-                settings: Settings::from_stored(&r.get::<_, String>(1)?),
-            })
-        })
-        .optional()?
-        .ok_or_else(room_not_found)
-}
-
-/// In a write: the room from memory when the transaction has not changed
-/// its settings (the vote path runs this thousands of times a second), else
-/// from SQLite.
-pub fn find_in(tx: &Tx, code: &str) -> Result<RoomRef> {
-    let code = room_code::normalize(code).ok_or_else(room_not_found)?;
-    match tx.room_with_unchanged_rules(&code) {
-        Some(room) if room.info.is_active => Ok(RoomRef {
-            id: room.id.clone(),
-            settings: room.settings.clone(),
-        }),
-        _ => find(tx, &code),
-    }
-}
-
-/// The room with this code and the user's membership (`None` when not a
-/// member, or no longer); 404 if no such room.
-pub fn membership(
-    conn: &Connection,
-    code: &str,
-    user: &users::User,
-) -> Result<(RoomRef, Option<MemberRef>)> {
-    let room = find(conn, code)?;
-    let member = member_of(conn, &room, user)?;
-    Ok((room, member))
-}
-
-/// Like `membership`, in a write (see `find_in`).
-pub fn membership_in(
-    tx: &Tx,
-    code: &str,
-    user: &users::User,
-) -> Result<(RoomRef, Option<MemberRef>)> {
-    let room = find_in(tx, code)?;
-    let member = member_of(tx, &room, user)?;
-    Ok((room, member))
-}
-
-/// The user's current membership of the room, if any.
-fn member_of(conn: &Connection, room: &RoomRef, user: &users::User) -> Result<Option<MemberRef>> {
-    // A primary-key lookup: cheaper than any join, and this runs for every
-    // vote.
-    let member = conn
-        .prepare_cached(
-            "SELECT member_id, role, joined_at, screen FROM room_members
-             WHERE room_id = ?1 AND user_id = ?2 AND left_at IS NULL",
-        )?
-        .query_row([&room.id, &user.id], |r| {
-            Ok(MemberRef {
-                member_id: r.get(0)?,
-                role: Role::parse(&r.get::<_, String>(1)?),
-                joined_at: r.get(2)?,
-                screen: r.get(3)?,
-            })
-        })
-        .optional()?;
-    Ok(member)
-}
-
-/// Like `membership`, but needs a member: 403 otherwise.
-pub fn require_member(
-    conn: &Connection,
-    code: &str,
-    user: &users::User,
-) -> Result<(RoomRef, MemberRef)> {
-    needs_member(membership(conn, code, user)?)
-}
-
-/// Like `require_member`, in a write (see `find_in`).
-pub fn require_member_in(tx: &Tx, code: &str, user: &users::User) -> Result<(RoomRef, MemberRef)> {
-    needs_member(membership_in(tx, code, user)?)
-}
-
-fn needs_member((room, member): (RoomRef, Option<MemberRef>)) -> Result<(RoomRef, MemberRef)> {
-    match member {
-        Some(member) => Ok((room, member)),
-        None => Err(Error::refuse(
-            Code::NotAMember,
-            "Join the party first: only its guests can do that.",
-        )),
-    }
 }

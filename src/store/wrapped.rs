@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use uuid::Uuid;
 
-use super::{Store, rooms, users};
+use super::{Store, guards, users};
 use crate::error::Result;
 use crate::model::{Backer, Contributor, HourActivity, Wrapped, WrappedTrack};
 use crate::timestamp::Timestamp;
@@ -25,7 +25,7 @@ impl Store {
     pub async fn wrapped(&self, user: Uuid, code: String) -> Result<Wrapped> {
         self.read(move |conn| {
             let user = users::require(conn, user)?;
-            let (room, _) = rooms::require_member(conn, &code, &user)?;
+            let (room, _) = guards::require_member(conn, &code, &user)?;
             wrapped(conn, &room.id)
         })
         .await
