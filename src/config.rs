@@ -125,6 +125,12 @@ pub struct Config {
     /// for a party.
     #[arg(long, env = "DT_NO_RATE_LIMITS", value_parser = clap::builder::BoolishValueParser::new())]
     pub no_rate_limits: bool,
+
+    /// Write the address the box listens on (`127.0.0.1:41234`) to this
+    /// file once it accepts connections, and remove it when it stops: how
+    /// tests, benchmarks and scripts find a box started on port 0.
+    #[arg(long, env = "DT_PORT_FILE")]
+    pub port_file: Option<PathBuf>,
 }
 
 /// The proxies whose `X-Forwarded-For` the box believes (empty: none).
@@ -232,6 +238,7 @@ impl Config {
             no_builtin_catalog: false,
             speaker: false,
             speaker_device: None,
+            port_file: None,
         }
     }
 

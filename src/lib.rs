@@ -2,6 +2,8 @@
 //!
 //! `main.rs` only wires these together; tests and tools link the library.
 
+/// Start-up and shutdown: the store, the side services, serving.
+pub mod app;
 /// The built-in catalog: where tracks come from.
 pub mod catalog;
 /// Command line and environment, parsed once.
@@ -33,5 +35,5 @@ pub mod store;
 /// One way to say when: `Timestamp`.
 pub mod timestamp;
 
+pub use app::App;
 pub use config::{Config, TrustedProxies};
-pub use http::Server;

@@ -1,7 +1,7 @@
 use std::io::IsTerminal;
 
 use clap::Parser;
-use democratic_tunes::{Config, Server, http, lan};
+use democratic_tunes::{App, Config, http, lan};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -16,10 +16,10 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let config = Config::parse();
-    let server = Server::bind(config.clone()).await?;
+    let app = App::build(config.clone()).await?;
     // Before the box says it is up (see `shutdown_signal`).
     let shutdown = http::shutdown_signal();
-    let addr = server.local_addr();
+    let addr = app.local_addr();
     let tls = config.tls();
     let to_open = lan::secure_if(lan::url_to_open(addr), tls);
     match lan::join_url(addr, config.mdns_host().as_deref()).filter(|_| !config.no_mdns) {
@@ -35,5 +35,5 @@ async fn main() -> anyhow::Result<()> {
             config.name,
         ),
     }
-    server.run(shutdown).await
+    app.run(shutdown).await
 }

@@ -10,7 +10,7 @@ use mdns_sd::{IfKind, ServiceDaemon, ServiceInfo};
 
 pub const SERVICE_TYPE: &str = "_http._tcp.local.";
 
-/// A running advertisement; `stop` withdraws it.
+/// A running advertisement, withdrawn when it drops.
 pub struct Advertiser {
     daemon: ServiceDaemon,
     fullname: String,
@@ -40,10 +40,12 @@ impl Advertiser {
             .context("cannot register the mDNS service")?;
         Ok(Advertiser { daemon, fullname })
     }
+}
 
+impl Drop for Advertiser {
     /// Withdraws the records (goodbye packets) and stops the daemon.
-    /// Blocking, up to about a second.
-    pub fn stop(self) {
+    /// Blocking, up to about two seconds: drop it off the async runtime.
+    fn drop(&mut self) {
         if let Ok(done) = self.daemon.unregister(&self.fullname) {
             let _ = done.recv_timeout(Duration::from_secs(1));
         }

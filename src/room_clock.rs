@@ -15,12 +15,8 @@ use crate::store::{ClockDue, Store};
 
 /// Runs the clock until `shutdown`; rooms unused for `room_idle` leave
 /// memory.
-pub fn start(
-    store: Store,
-    shutdown: CancellationToken,
-    room_idle: Duration,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
+pub fn start(store: Store, shutdown: CancellationToken, room_idle: Duration) -> Clock {
+    Clock(tokio::spawn(async move {
         let mut tick = tokio::time::interval(CLOCK_TICK);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut last_idle_check: Option<tokio::time::Instant> = None;
@@ -61,5 +57,14 @@ pub fn start(
                 }
             }
         }
-    })
+    }))
+}
+
+/// The running clock; it stops when this drops (or at `shutdown`).
+pub struct Clock(tokio::task::JoinHandle<()>);
+
+impl Drop for Clock {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }

@@ -23,26 +23,41 @@ use crate::timestamp::Timestamp;
 /// Opens the sound device and starts playing the party on it. A device
 /// that cannot be opened is an error to log: the box serves on without it.
 /// Blocking (it waits for the device): call it from `spawn_blocking`.
-/// Answers the device's name.
+/// Answers the playing speaker, which stops when it drops.
 pub fn start(
     store: Store,
     device: Option<String>,
-    shutdown: CancellationToken,
+    shutdown: &CancellationToken,
     runtime: tokio::runtime::Handle,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<Speaker> {
+    let stop = shutdown.child_token();
     let (opened, result) = std::sync::mpsc::channel();
+    let token = stop.clone();
     std::thread::Builder::new()
         .name("speaker".into())
         .spawn(move || match open(device.as_deref()) {
             Ok((sink, name)) => {
                 let _ = opened.send(Ok(name));
-                run(&sink, &store, &runtime, &shutdown);
+                run(&sink, &store, &runtime, &token);
             }
             Err(e) => {
                 let _ = opened.send(Err(e));
             }
         })?;
-    result.recv()?
+    let device = result.recv()??;
+    Ok(Speaker { device, stop })
+}
+
+/// The box's speaker at work; it stops when this drops.
+pub struct Speaker {
+    pub device: String,
+    stop: CancellationToken,
+}
+
+impl Drop for Speaker {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
 }
 
 fn open(device: Option<&str>) -> anyhow::Result<(MixerDeviceSink, String)> {

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use axum::body::Body;
 use axum::http::Request;
-use democratic_tunes::{Config, Server};
+use democratic_tunes::{App, Config};
 use libfuzzer_sys::fuzz_target;
 use tower::ServiceExt;
 
@@ -31,7 +31,7 @@ fn the_box() -> &'static Box {
         let dir = tempfile::tempdir().unwrap();
         let config = Config::for_tests(dir.path().join("fuzz.db"));
         let (router, user, code) = runtime.block_on(async {
-            let server = Server::bind(config).await.unwrap();
+            let server = App::build(config).await.unwrap();
             let router = server.router().unwrap();
             let call = |method: &str, path: &str, user: Option<&str>, body: &str| {
                 let mut req = Request::builder()

@@ -1,7 +1,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 
-use democratic_tunes::{Config, Server};
+use democratic_tunes::{App, Config};
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
@@ -60,7 +60,7 @@ async fn spawn_app_with(config: Config) -> TestApp {
         };
         let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
     }
-    let server = Server::bind(config).await.expect("the box starts");
+    let server = App::build(config).await.expect("the box starts");
     let addr = server.local_addr();
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(server.run(async {
