@@ -10,6 +10,8 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::rate_limits::{Action, limited};
+
 use super::AppState;
 use super::extract::{Identity, JsonBody, UID_COOKIE};
 use uuid::Uuid;
@@ -24,9 +26,9 @@ use crate::model::Guest;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(create_guest))
+        .routes(limited(Action::NewGuest, routes!(create_guest)))
         .routes(routes!(logout))
-        .routes(routes!(rename))
+        .routes(limited(Action::ChangeRoom, routes!(rename)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -11,6 +11,8 @@ use tower_http::services::ServeFile;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::rate_limits::{Action, limited};
+
 use super::AppState;
 use super::extract::Identity;
 use crate::error::{Code, Error, Result};
@@ -19,7 +21,7 @@ use crate::library::{LibraryStatus, files};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(status))
-        .routes(routes!(rescan))
+        .routes(limited(Action::ChangeRoom, routes!(rescan)))
         .routes(routes!(audio))
         .routes(routes!(cover))
 }

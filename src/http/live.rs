@@ -21,6 +21,8 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::rate_limits::{Action, limited};
+
 use super::AppState;
 use super::extract::{Identity, Network, identity};
 use crate::error::{Code, Error, Result};
@@ -38,8 +40,8 @@ const MESSAGE_WINDOW: Duration = Duration::from_secs(10);
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(live))
-        .routes(routes!(live_ticket))
+        .routes(limited(Action::LiveConnect, routes!(live)))
+        .routes(limited(Action::LiveConnect, routes!(live_ticket)))
 }
 
 /// A single-use ticket to open the room's live socket.

@@ -9,6 +9,8 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::rate_limits::{Action, limited};
+
 use super::AppState;
 use super::extract::{Identity, JsonBody, OptionalJsonBody};
 use crate::domain::role::Role;
@@ -25,15 +27,17 @@ const MAX_REASON_CHARS: usize = 200;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(members))
-        .routes(routes!(set_role))
-        .routes(routes!(kick))
-        .routes(routes!(ban))
-        .routes(routes!(get_settings, patch_settings))
+        .routes(limited(Action::ChangeRoom, routes!(set_role)))
+        .routes(limited(Action::ChangeRoom, routes!(kick)))
+        .routes(limited(Action::ChangeRoom, routes!(ban)))
+        .routes(routes!(get_settings))
+        .routes(limited(Action::ChangeRoom, routes!(patch_settings)))
         .routes(routes!(audit))
         .routes(routes!(join_token))
-        .routes(routes!(networks, share_network))
+        .routes(routes!(networks))
+        .routes(limited(Action::ChangeRoom, routes!(share_network)))
         .routes(routes!(bans))
-        .routes(routes!(lift_ban))
+        .routes(limited(Action::ChangeRoom, routes!(lift_ban)))
 }
 
 /// The bans in force, newest first. A ban binds the guest's account, their

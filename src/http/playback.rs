@@ -7,6 +7,8 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::rate_limits::{Action, limited};
+
 use super::extract::{Identity, JsonBody};
 use super::{AppState, RoomJson};
 use crate::error::Result;
@@ -15,11 +17,11 @@ use crate::store::Transport;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(ended))
-        .routes(routes!(failed))
-        .routes(routes!(pause))
-        .routes(routes!(resume))
-        .routes(routes!(seek))
+        .routes(limited(Action::ChangeRoom, routes!(ended)))
+        .routes(limited(Action::ChangeRoom, routes!(failed)))
+        .routes(limited(Action::ChangeRoom, routes!(pause)))
+        .routes(limited(Action::ChangeRoom, routes!(resume)))
+        .routes(limited(Action::ChangeRoom, routes!(seek)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -15,18 +15,22 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use axum::extract::{Request, State};
-use axum::http::{Method, header};
+use axum::Extension;
+use axum::extract::Request;
+use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use utoipa::openapi::extensions::Extensions;
+use utoipa_axum::router::UtoipaMethodRouter;
 use uuid::Uuid;
 
 use super::AppState;
 use super::connections::client_ip;
 use super::extract::identity;
+use crate::config::TrustedProxies;
 use crate::domain::voices;
 use crate::error::{Code, Error};
 
@@ -47,37 +51,6 @@ pub enum Action {
 }
 
 impl Action {
-    /// The limited action a request is, if any.
-    fn of(method: &Method, path: &str) -> Option<Action> {
-        // Without allocating: this runs for every request.
-        let mut segments = path.trim_matches('/').split('/');
-        let mut parts = [""; 6];
-        let mut n = 0;
-        for segment in segments.by_ref() {
-            if n == parts.len() {
-                return None;
-            }
-            parts[n] = segment;
-            n += 1;
-        }
-        match (method, &parts[..n]) {
-            (&Method::POST, ["auth", "guest"]) => Some(Action::NewGuest),
-            (&Method::POST, ["rooms", "join"]) => Some(Action::Join),
-            (&Method::POST, ["rooms"]) => Some(Action::NewRoom),
-            (&Method::POST, ["tracks", "rooms", _, "tracks"]) => Some(Action::Add),
-            (&Method::POST, ["votes", "rooms", _, "votes"]) => Some(Action::Vote),
-            (&Method::GET, ["rooms", _, "ws"]) => Some(Action::LiveConnect),
-            (&Method::POST, ["rooms", _, "live-ticket"]) => Some(Action::LiveConnect),
-            (&Method::POST, ["library", "rescan"]) => Some(Action::ChangeRoom),
-            (&Method::PATCH, ["auth", "me"]) => Some(Action::ChangeRoom),
-            (m, ["rooms", _, ..]) if m != Method::GET && m != Method::HEAD => {
-                Some(Action::ChangeRoom)
-            }
-            (&Method::DELETE, ["tracks", "rooms", _, "tracks", _]) => Some(Action::ChangeRoom),
-            _ => None,
-        }
-    }
-
     /// Per address, then per identity.
     pub const fn budgets(self) -> (Budget, Option<Budget>) {
         const fn per_second(n: u64, burst: u32) -> Budget {
@@ -104,6 +77,19 @@ impl Action {
             ),
             // A host at work clicks fast, for a while; a script not for long.
             Action::ChangeRoom => (per_second(20, 600), Some(per_second(2, 40))),
+        }
+    }
+
+    /// Its name in the OpenAPI document's `x-rate-limit`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::NewGuest => "new_guest",
+            Action::Join => "join",
+            Action::Add => "add",
+            Action::Vote => "vote",
+            Action::LiveConnect => "live_connect",
+            Action::NewRoom => "new_room",
+            Action::ChangeRoom => "change_room",
         }
     }
 
@@ -215,81 +201,81 @@ impl RateLimits {
     }
 }
 
-/// The middleware: refuses a request over its budgets with 429.
-pub async fn limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if !state.config.no_rate_limits
-        && let Some(action) = Action::of(request.method(), request.uri().path())
-    {
+/// Puts `action`'s budgets on `routes`, where they are declared, and says
+/// so in their OpenAPI operations (`x-rate-limit`). A route keeps its limit
+/// wherever it moves.
+pub fn limited(
+    action: Action,
+    (schemas, mut paths, method_router): UtoipaMethodRouter<AppState>,
+) -> UtoipaMethodRouter<AppState> {
+    for item in paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            operation.extensions.get_or_insert_default().merge(
+                Extensions::builder()
+                    .add("x-rate-limit", action.name())
+                    .build(),
+            );
+        }
+    }
+    let method_router = method_router.route_layer(axum::middleware::from_fn(
+        move |Extension(limiter): Extension<Limiter>, request: Request, next: Next| async move {
+            limiter.limit(action, request, next).await
+        },
+    ));
+    (schemas, paths, method_router)
+}
+
+/// What the limit on each route needs from the box, put on every request
+/// by the router (`http::router`).
+#[derive(Clone)]
+pub struct Limiter {
+    pub limits: RateLimits,
+    pub trust_proxy: TrustedProxies,
+    /// `--no-rate-limits`: benchmarks on loopback.
+    pub off: bool,
+}
+
+impl Limiter {
+    /// Refuses a request over its budgets with 429, `Retry-After` and a
+    /// `detail`.
+    async fn limit(&self, action: Action, request: Request, next: Next) -> Response {
+        if self.off {
+            return next.run(request).await;
+        }
         let (parts, body) = request.into_parts();
-        let ip = client_ip(&parts, &state.config.trust_proxy);
+        let ip = client_ip(&parts, &self.trust_proxy);
         let jar = CookieJar::from_headers(&parts.headers);
         let user = identity(&parts.headers, &jar).ok();
-        if let Err(wait) = state.rate_limits.check(action, ip, user) {
-            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        if let Err(wait) = self.limits.check(action, ip, user) {
+            let seconds = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
             let mut response = Error::refuse(
                 Code::TooManyRequests,
                 format!(
-                    "Slow down: too many {} from here. Try again in {} s.",
+                    "Slow down: too many {} from here. Try again in {seconds} s.",
                     action.what(),
-                    seconds.max(1)
                 ),
             )
-            .with("seconds", seconds.max(1))
+            .with("seconds", seconds)
             .into_response();
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, seconds.max(1).into());
+                .insert(header::RETRY_AFTER, seconds.into());
             return response;
         }
-        return next.run(Request::from_parts(parts, body)).await;
+        next.run(Request::from_parts(parts, body)).await
     }
-    next.run(request).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_limited_actions_are_recognised() {
-        assert_eq!(
-            Action::of(&Method::POST, "/auth/guest"),
-            Some(Action::NewGuest)
-        );
-        assert_eq!(Action::of(&Method::POST, "/rooms/join"), Some(Action::Join));
-        assert_eq!(
-            Action::of(&Method::POST, "/tracks/rooms/ABCDEF/tracks"),
-            Some(Action::Add)
-        );
-        assert_eq!(
-            Action::of(&Method::POST, "/votes/rooms/ABCDEF/votes"),
-            Some(Action::Vote)
-        );
-        assert_eq!(
-            Action::of(&Method::GET, "/rooms/ABCDEF/ws"),
-            Some(Action::LiveConnect)
-        );
-        assert_eq!(Action::of(&Method::POST, "/rooms"), Some(Action::NewRoom));
-        for (method, path) in [
-            (Method::PATCH, "/rooms/ABCDEF/settings"),
-            (Method::POST, "/rooms/ABCDEF/members/m1/kick"),
-            (Method::PUT, "/rooms/ABCDEF/members/m1/role"),
-            (Method::POST, "/rooms/ABCDEF/now-playing/skip"),
-            (Method::POST, "/rooms/ABCDEF/advance"),
-            (Method::DELETE, "/rooms/ABCDEF/bans/b1"),
-            (Method::DELETE, "/tracks/rooms/ABCDEF/tracks/t1"),
-            (Method::POST, "/library/rescan"),
-        ] {
-            assert_eq!(
-                Action::of(&method, path),
-                Some(Action::ChangeRoom),
-                "{path}"
-            );
-        }
-        assert_eq!(Action::of(&Method::GET, "/rooms/ABCDEF/settings"), None);
-        assert_eq!(Action::of(&Method::GET, "/tracks/rooms/ABCDEF/queue"), None);
-        assert_eq!(Action::of(&Method::GET, "/auth/guest"), None);
-    }
 
     #[test]
     fn an_identity_over_its_budget_waits_and_others_do_not() {

@@ -8,6 +8,8 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::rate_limits::{Action, limited};
+
 use super::extract::{Identity, JsonBody, Network};
 use super::{AppState, RoomJson};
 use crate::domain::voices::{Present, Voter};
@@ -17,11 +19,11 @@ use crate::store::JoinProof;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(create_room))
-        .routes(routes!(join_room))
+        .routes(limited(Action::NewRoom, routes!(create_room)))
+        .routes(limited(Action::Join, routes!(join_room)))
         .routes(routes!(now_playing))
-        .routes(routes!(advance))
-        .routes(routes!(skip))
+        .routes(limited(Action::ChangeRoom, routes!(advance)))
+        .routes(limited(Action::ChangeRoom, routes!(skip)))
         .routes(routes!(me))
         .routes(routes!(room_info))
         .routes(routes!(wrapped))

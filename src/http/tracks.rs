@@ -9,6 +9,8 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::rate_limits::{Action, limited};
+
 use super::extract::{Identity, JsonBody};
 use super::{AppState, RoomJson};
 use crate::error::{Code, Error, Result};
@@ -20,8 +22,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(queue))
         .routes(routes!(search))
-        .routes(routes!(add_track))
-        .routes(routes!(remove_track))
+        .routes(limited(Action::Add, routes!(add_track)))
+        .routes(limited(Action::ChangeRoom, routes!(remove_track)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -6,6 +6,8 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::rate_limits::{Action, limited};
+
 use super::extract::{Identity, JsonBody, Network};
 use super::{AppState, RoomJson};
 use crate::domain::vote::Vote;
@@ -13,7 +15,7 @@ use crate::error::Result;
 use crate::model::QueueItem;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(vote))
+    OpenApiRouter::new().routes(limited(Action::Vote, routes!(vote)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -69,3 +69,33 @@ async fn gunzipped(res: reqwest::Response) -> String {
         .unwrap();
     text
 }
+
+/// Each limit is declared with its route and shows in the document: every
+/// write but logging out has one, and the busy ones have their own.
+#[tokio::test]
+async fn every_write_route_carries_its_rate_limit() {
+    let app = spawn_app().await;
+    let doc: Value = app.get("/openapi.json", None).await.json().await.unwrap();
+    let mut writes = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let limit = operation.get("x-rate-limit").and_then(Value::as_str);
+            let expected = match (method.as_str(), path.as_str()) {
+                ("post", "/auth/guest") => Some("new_guest"),
+                ("post", "/auth/logout") => None,
+                ("post", "/rooms") => Some("new_room"),
+                ("post", "/rooms/join") => Some("join"),
+                ("post", "/tracks/rooms/{code}/tracks") => Some("add"),
+                ("post", "/votes/rooms/{code}/votes") => Some("vote"),
+                ("get", "/rooms/{code}/ws") | ("post", "/rooms/{code}/live-ticket") => {
+                    Some("live_connect")
+                }
+                ("get", _) => None,
+                _ => Some("change_room"),
+            };
+            assert_eq!(limit, expected, "{method} {path}");
+            writes += usize::from(method != "get");
+        }
+    }
+    assert!(writes >= 20, "{writes} write routes");
+}
