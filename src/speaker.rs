@@ -106,6 +106,44 @@ struct FadingOut {
     over: Duration,
 }
 
+/// One step of the fade-out under way, if any.
+fn fade_step(fading: &mut Option<FadingOut>) {
+    if let Some(f) = fading {
+        let done = f.started.elapsed().as_secs_f32() / f.over.as_secs_f32().max(1e-3);
+        if done >= 1.0 {
+            f.player.stop();
+            *fading = None;
+        } else {
+            f.player.set_volume(f.from * (1.0 - done));
+        }
+    }
+}
+
+/// The item before gives way to a new one: still sounding and the room
+/// crossfades, it fades out under the new one (which fades in over
+/// `crossfade`, answered); else it stops here.
+fn hand_over(
+    old: Option<Player>,
+    fading: &mut Option<FadingOut>,
+    crossfade: Duration,
+) -> Option<Duration> {
+    let old = old?;
+    if crossfade.is_zero() || old.empty() || old.is_paused() {
+        old.stop();
+        return None;
+    }
+    if let Some(f) = fading.take() {
+        f.player.stop();
+    }
+    *fading = Some(FadingOut {
+        from: old.volume(),
+        player: old,
+        started: Instant::now(),
+        over: crossfade,
+    });
+    Some(crossfade)
+}
+
 fn run(
     sink: &MixerDeviceSink,
     store: &Store,
@@ -124,15 +162,7 @@ fn run(
         } else {
             SPEAKER_POLL
         };
-        if let Some(f) = &fading {
-            let done = f.started.elapsed().as_secs_f32() / f.over.as_secs_f32().max(1e-3);
-            if done >= 1.0 {
-                f.player.stop();
-                fading = None;
-            } else {
-                f.player.set_volume(f.from * (1.0 - done));
-            }
-        }
+        fade_step(&mut fading);
         let target = match runtime.block_on(store.speaker_target()) {
             Ok(target) => target,
             Err(e) => {
@@ -152,26 +182,14 @@ fn run(
         let same_item = playing
             .as_ref()
             .is_some_and(|p| p.target.room_track_id == target.room_track_id);
-        let mut fade_in = None;
         if !same_item {
-            if let Some(old) = playing.take().and_then(|p| p.player) {
-                // Still sounding and the room crossfades: fade it out under
-                // the new one; else it stops here.
-                if !crossfade.is_zero() && !old.empty() && !old.is_paused() {
-                    if let Some(f) = fading.take() {
-                        f.player.stop();
-                    }
-                    fading = Some(FadingOut {
-                        from: old.volume(),
-                        player: old,
-                        started: Instant::now(),
-                        over: crossfade,
-                    });
-                    fade_in = Some(crossfade);
-                    wait = FADE_STEP;
-                } else {
-                    old.stop();
-                }
+            let fade_in = hand_over(
+                playing.take().and_then(|p| p.player),
+                &mut fading,
+                crossfade,
+            );
+            if fade_in.is_some() {
+                wait = FADE_STEP;
             }
             let player = match target.path.as_deref().map(|path| load(sink, path, fade_in)) {
                 Some(Err(reason)) => {
@@ -193,29 +211,7 @@ fn run(
             });
         }
         let current = playing.as_mut().expect("set above");
-        let position = target.position_ms(now);
-        if let Some(player) = &current.player {
-            // A new item, or the host moved it: go to the room's position.
-            if !same_item || current.target.started_at != target.started_at {
-                let _ = player.try_seek(Duration::from_millis(position as u64));
-            }
-            player.set_volume(volume);
-            match target.paused_ms {
-                Some(_) => player.pause(),
-                None => player.play(),
-            }
-        }
-        current.target = target.clone();
-        // With audio, the room moves on when the file is done, or (with a
-        // crossfade) when the fade should begin; without, the clock does.
-        let over = match &current.player {
-            Some(player) if target.paused_ms.is_none() => {
-                player.empty()
-                    || (!crossfade.is_zero()
-                        && position >= target.duration_ms - target.settings.crossfade_ms())
-            }
-            _ => false,
-        };
+        let over = follow(current, &target, same_item, volume, now);
         if over && !current.reported {
             current.reported = true;
             let (code, item) = (target.code.clone(), target.room_track_id.clone());
@@ -224,6 +220,39 @@ fn run(
             }
             wait = Duration::ZERO;
         }
+    }
+}
+
+/// Keeps the player where the room is (position, pause, volume); answers
+/// whether the item is over. With audio, the room moves on when the file
+/// is done, or (with a crossfade) when the fade should begin; without,
+/// the clock does.
+fn follow(
+    current: &mut Playing,
+    target: &SpeakerTarget,
+    same_item: bool,
+    volume: f32,
+    now: i64,
+) -> bool {
+    let position = target.position_ms(now);
+    let crossfade_ms = target.settings.crossfade_ms();
+    if let Some(player) = &current.player {
+        // A new item, or the host moved it: go to the room's position.
+        if !same_item || current.target.started_at != target.started_at {
+            let _ = player.try_seek(Duration::from_millis(position as u64));
+        }
+        player.set_volume(volume);
+        match target.paused_ms {
+            Some(_) => player.pause(),
+            None => player.play(),
+        }
+    }
+    current.target = target.clone();
+    match &current.player {
+        Some(player) if target.paused_ms.is_none() => {
+            player.empty() || (crossfade_ms > 0 && position >= target.duration_ms - crossfade_ms)
+        }
+        _ => false,
     }
 }
 

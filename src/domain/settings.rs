@@ -143,62 +143,68 @@ fn check(ok: bool, message: &str) -> Verdict {
     }
 }
 
+/// Sets `field` to `given`, when given and within `range`.
+fn set_within<T: PartialOrd + Copy + std::fmt::Display>(
+    field: &mut T,
+    given: Option<T>,
+    range: std::ops::RangeInclusive<T>,
+    name: &str,
+) -> Verdict {
+    if let Some(v) = given {
+        check(
+            range.contains(&v),
+            &format!(
+                "{name} must be between {} and {}.",
+                range.start(),
+                range.end()
+            ),
+        )?;
+        *field = v;
+    }
+    Ok(())
+}
+
 impl Settings {
     /// These settings with `patch` applied, or 422 naming what is out of range.
     pub fn apply(&self, patch: SettingsPatch) -> Verdict<Settings> {
         let mut s = self.clone();
-        if let Some(v) = patch.max_queued_per_guest {
-            check(
-                (1..=50).contains(&v),
-                "max_queued_per_guest must be between 1 and 50.",
-            )?;
-            s.max_queued_per_guest = v;
-        }
-        if let Some(v) = patch.skip_threshold_percent {
-            check(
-                (1..=100).contains(&v),
-                "skip_threshold_percent must be between 1 and 100.",
-            )?;
-            s.skip_threshold_percent = v;
-        }
-        if let Some(v) = patch.readd_cooldown_minutes {
-            check(
-                v <= 24 * 60,
-                "readd_cooldown_minutes must be between 0 and 1440.",
-            )?;
-            s.readd_cooldown_minutes = v;
-        }
-        if let Some(v) = patch.new_guest_vote_delay_seconds {
-            check(
-                v <= 600,
-                "new_guest_vote_delay_seconds must be between 0 and 600.",
-            )?;
-            s.new_guest_vote_delay_seconds = v;
-        }
-        if let Some(pin) = patch.join_pin {
-            let pin = pin.map(|p| p.trim().to_string()).filter(|p| !p.is_empty());
-            if let Some(p) = &pin {
-                check(
-                    (4..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()),
-                    "join_pin must be 4 to 8 digits (or null for none).",
-                )?;
-            }
-            s.join_pin = pin;
-        }
-        if let Some(v) = patch.crossfade_seconds {
-            check(
-                v <= player::MAX_CROSSFADE_SECONDS,
-                "crossfade_seconds must be between 0 and 12.",
-            )?;
-            s.crossfade_seconds = v;
-        }
-        if let Some(v) = patch.voters_per_network {
-            check(
-                (1..=50).contains(&v),
-                "voters_per_network must be between 1 and 50.",
-            )?;
-            s.voters_per_network = v;
-        }
+        set_within(
+            &mut s.max_queued_per_guest,
+            patch.max_queued_per_guest,
+            1..=50,
+            "max_queued_per_guest",
+        )?;
+        set_within(
+            &mut s.skip_threshold_percent,
+            patch.skip_threshold_percent,
+            1..=100,
+            "skip_threshold_percent",
+        )?;
+        set_within(
+            &mut s.readd_cooldown_minutes,
+            patch.readd_cooldown_minutes,
+            0..=24 * 60,
+            "readd_cooldown_minutes",
+        )?;
+        set_within(
+            &mut s.new_guest_vote_delay_seconds,
+            patch.new_guest_vote_delay_seconds,
+            0..=600,
+            "new_guest_vote_delay_seconds",
+        )?;
+        s.set_pin(patch.join_pin)?;
+        set_within(
+            &mut s.crossfade_seconds,
+            patch.crossfade_seconds,
+            0..=player::MAX_CROSSFADE_SECONDS,
+            "crossfade_seconds",
+        )?;
+        set_within(
+            &mut s.voters_per_network,
+            patch.voters_per_network,
+            1..=50,
+            "voters_per_network",
+        )?;
         if let Some(v) = patch.max_guests {
             check(
                 v.is_none_or(|n| (2..=1000).contains(&n)),
@@ -206,13 +212,47 @@ impl Settings {
             )?;
             s.max_guests = v;
         }
-        if let Some(v) = patch.quiet_volume_percent {
-            check(v <= 100, "quiet_volume_percent must be between 0 and 100.")?;
-            s.quiet_volume_percent = v;
+        set_within(
+            &mut s.quiet_volume_percent,
+            patch.quiet_volume_percent,
+            0..=100,
+            "quiet_volume_percent",
+        )?;
+        s.set_quiet_hours(patch.quiet_from, patch.quiet_until)?;
+        s.normalize_loudness = patch.normalize_loudness.unwrap_or(s.normalize_loudness);
+        s.allow_downvotes = patch.allow_downvotes.unwrap_or(s.allow_downvotes);
+        s.fairness = patch.fairness.unwrap_or(s.fairness);
+        s.no_artist_twice = patch.no_artist_twice.unwrap_or(s.no_artist_twice);
+        s.hide_explicit = patch.hide_explicit.unwrap_or(s.hide_explicit);
+        s.open = patch.open.unwrap_or(s.open);
+        s.guests_must_be_here = patch.guests_must_be_here.unwrap_or(s.guests_must_be_here);
+        Ok(s)
+    }
+
+    /// The join PIN: 4 to 8 digits; blank or `null` for none.
+    fn set_pin(&mut self, given: Option<Option<String>>) -> Verdict {
+        if let Some(pin) = given {
+            let pin = pin.map(|p| p.trim().to_string()).filter(|p| !p.is_empty());
+            if let Some(p) = &pin {
+                check(
+                    (4..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()),
+                    "join_pin must be 4 to 8 digits (or null for none).",
+                )?;
+            }
+            self.join_pin = pin;
         }
+        Ok(())
+    }
+
+    /// Quiet hours: both ends, times of day, or neither.
+    fn set_quiet_hours(
+        &mut self,
+        from: Option<Option<String>>,
+        until: Option<Option<String>>,
+    ) -> Verdict {
         for (given, field, name) in [
-            (patch.quiet_from, &mut s.quiet_from, "quiet_from"),
-            (patch.quiet_until, &mut s.quiet_until, "quiet_until"),
+            (from, &mut self.quiet_from, "quiet_from"),
+            (until, &mut self.quiet_until, "quiet_until"),
         ] {
             if let Some(v) = given {
                 let v = v.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
@@ -226,17 +266,10 @@ impl Settings {
             }
         }
         check(
-            s.quiet_from.is_some() == s.quiet_until.is_some(),
+            self.quiet_from.is_some() == self.quiet_until.is_some(),
             "Quiet hours need both quiet_from and quiet_until (or neither).",
         )?;
-        s.normalize_loudness = patch.normalize_loudness.unwrap_or(s.normalize_loudness);
-        s.allow_downvotes = patch.allow_downvotes.unwrap_or(s.allow_downvotes);
-        s.fairness = patch.fairness.unwrap_or(s.fairness);
-        s.no_artist_twice = patch.no_artist_twice.unwrap_or(s.no_artist_twice);
-        s.hide_explicit = patch.hide_explicit.unwrap_or(s.hide_explicit);
-        s.open = patch.open.unwrap_or(s.open);
-        s.guests_must_be_here = patch.guests_must_be_here.unwrap_or(s.guests_must_be_here);
-        Ok(s)
+        Ok(())
     }
 
     /// What the queue's order needs.

@@ -346,13 +346,16 @@ pub async fn serve(
     http.http2()
         .timer(TokioTimer::new())
         .keep_alive_interval(Some(Duration::from_secs(20)));
-    let http = Arc::new(http);
-    let tls = tls.map(TlsAcceptor::from);
     let graceful = GracefulShutdown::new();
     let overall = config.max_connections.unwrap_or_else(connection_budget);
     tracing::info!(max_connections = overall, "accepting connections");
     let registry = Registry::new(config.max_connections_per_address, overall);
-    let first_request_within = config.header_read_timeout;
+    let serving = Serving {
+        http: Arc::new(http),
+        tls: tls.map(TlsAcceptor::from),
+        router,
+        first_request_within: config.header_read_timeout,
+    };
     let mut shutdown = std::pin::pin!(shutdown);
 
     loop {
@@ -373,10 +376,35 @@ pub async fn serve(
         let Some(slot) = registry.take(peer.ip()) else {
             continue;
         };
+        serving.spawn(stream, peer, slot, graceful.watcher());
+    }
+    drop(listener);
+    graceful.shutdown().await;
+}
+
+/// What serving each connection needs, shared by all.
+struct Serving {
+    http: Arc<auto::Builder<TokioExecutor>>,
+    tls: Option<TlsAcceptor>,
+    router: Router,
+    first_request_within: Duration,
+}
+
+impl Serving {
+    /// Serves one accepted connection on a task of its own: its requests
+    /// are marked in flight (an idle connection may be closed for a new
+    /// one) and carry the peer's address.
+    fn spawn(
+        &self,
+        stream: tokio::net::TcpStream,
+        peer: SocketAddr,
+        slot: Slot,
+        watcher: hyper_util::server::graceful::Watcher,
+    ) {
         let _ = stream.set_nodelay(true);
         let conn = slot.conn.clone();
         let service = hyper::service::service_fn({
-            let router = router.clone();
+            let router = self.router.clone();
             let conn = conn.clone();
             move |mut request: hyper::Request<Incoming>| {
                 request.extensions_mut().insert(ConnectInfo(peer));
@@ -394,9 +422,9 @@ pub async fn serve(
                 }
             }
         });
-        let http = http.clone();
-        let watcher = graceful.watcher();
-        let tls = tls.clone();
+        let http = self.http.clone();
+        let tls = self.tls.clone();
+        let first_request_within = self.first_request_within;
         tokio::spawn(async move {
             let stream = Counted::new(stream, slot);
             let served = async move {
@@ -431,8 +459,6 @@ pub async fn serve(
             }
         });
     }
-    drop(listener);
-    graceful.shutdown().await;
 }
 
 /// The address a request came from. A peer the box trusts as a proxy

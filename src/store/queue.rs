@@ -128,7 +128,8 @@ impl Store {
                     let counted = network_votes(tx, &room_track_id, &network, &user.id)?;
                     !room.settings.cap().has_room(&network, counted)
                 };
-                let counting::Weight { counted, held } = counting::weigh(device_taken, network_full);
+                let counting::Weight { counted, held } =
+                    counting::weigh(device_taken, network_full);
                 // One statement on the common path: the vote lands only on
                 // an item queued in this room; a repeated vote changes nothing.
                 let changed = tx
@@ -166,26 +167,7 @@ impl Store {
                 if changed > 0 {
                     tx.touch(&room.id);
                 } else if !queued_as_committed(tx, &code, &room_track_id) {
-                    // Nothing changed: the same vote again, or a reason to refuse.
-                    let status: Option<String> = tx
-                        .prepare_cached(
-                            "SELECT status FROM room_tracks WHERE id = ?1 AND room_id = ?2",
-                        )?
-                        .query_row([&room_track_id, &room.id], |r| r.get(0))
-                        .optional()?;
-                    match status.as_deref() {
-                        None | Some("removed") => {
-                            return Err(Error::refuse(Code::NotInQueue,
-                                "That song is not in this party's queue.",
-                            ));
-                        }
-                        Some("queued") => {}
-                        Some(_) => {
-                            return Err(Error::refuse(Code::LeftQueue,
-                                "That song has left the queue (it is playing or has played): votes count only while it waits."
-                            ));
-                        }
-                    }
+                    still_queued(tx, &room.id, &room_track_id)?;
                 }
                 Ok((code, room_track_id, counted, epoch))
             })
@@ -314,6 +296,26 @@ fn queued_as_committed(tx: &Tx, code: &str, room_track_id: &str) -> bool {
     crate::domain::room_code::normalize(code)
         .and_then(|code| tx.room_with_unchanged_queue(&code))
         .is_some_and(|room| room.queue.iter().any(|i| i.room_track_id == room_track_id))
+}
+
+/// A vote that changed nothing: the same vote again, or a reason to
+/// refuse it (the item is not in this room's queue, or has left it).
+fn still_queued(tx: &Tx, room_id: &str, room_track_id: &str) -> Result<()> {
+    let status: Option<String> = tx
+        .prepare_cached("SELECT status FROM room_tracks WHERE id = ?1 AND room_id = ?2")?
+        .query_row([room_track_id, room_id], |r| r.get(0))
+        .optional()?;
+    match status.as_deref() {
+        None | Some("removed") => Err(Error::refuse(
+            Code::NotInQueue,
+            "That song is not in this party's queue.",
+        )),
+        Some("queued") => Ok(()),
+        Some(_) => Err(Error::refuse(
+            Code::LeftQueue,
+            "That song has left the queue (it is playing or has played): votes count only while it waits.",
+        )),
+    }
 }
 
 /// Another account on this device has a counted vote on the item.

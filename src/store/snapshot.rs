@@ -147,47 +147,46 @@ pub fn load(conn: &Connection, room_id: &str) -> Result<Option<RoomSnapshot>> {
     else {
         return Ok(None);
     };
-    let at = Timestamp::now().text();
+    let (not_yet, next_due) = votes_not_due(conn, room_id)?;
+    let history = history(conn, room_id)?;
 
-    // Votes cast but not due yet (a guest who just joined) do not count.
-    let mut not_yet: HashMap<String, i64> = HashMap::new();
-    let mut next_due: Option<String> = None;
-    let mut stmt = conn.prepare_cached(
-        // `counts_from > created_at` matches the partial index `votes_due`.
-        "SELECT room_track_id, value, counts_from FROM votes
-         WHERE room_id = ?1 AND counts_from > ?2 AND counts_from > created_at AND counted = 1",
-    )?;
-    let mut rows = stmt.query([room_id, &at])?;
-    while let Some(r) = rows.next()? {
-        *not_yet.entry(r.get(0)?).or_default() += r.get::<_, i64>(1)?;
-        let due: String = r.get(2)?;
-        if next_due.as_ref().is_none_or(|d| due < *d) {
-            next_due = Some(due);
-        }
-    }
+    let Items {
+        waiting,
+        entries,
+        now_playing,
+    } = items(conn, room_id, &not_yet)?;
+    let queue = ordered(waiting, &entries, &history, &settings);
 
-    // Tonight's plays, per contributor, and the artist heard last.
-    let mut history = History::default();
-    let mut last_started = String::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT added_by, started_at, artist_key, auto_dj FROM room_tracks
-         WHERE room_id = ?1 AND status IN ('played', 'playing') AND started_at IS NOT NULL",
-    )?;
-    let mut rows = stmt.query([room_id])?;
-    while let Some(r) = rows.next()? {
-        let started: String = r.get(1)?;
-        // The auto-DJ's picks are nobody's turn (they go in the host's name).
-        if !r.get::<_, bool>(3)? {
-            let plays = history.plays.entry(r.get(0)?).or_default();
-            plays.count += 1;
-            plays.last = plays.last.max(Some(Timestamp::parse(&started).micros()));
-        }
-        if started > last_started {
-            history.last_artist = Some(r.get(2)?);
-            last_started = started;
-        }
-    }
+    let skip_askers = match &now_playing {
+        Some(item) => conn
+            .prepare_cached("SELECT user_id FROM skip_votes WHERE room_track_id = ?1")?
+            .query_map([&item.room_track_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?,
+        None => Vec::new(),
+    };
+    Ok(Some(RoomSnapshot::new(
+        room_id.to_string(),
+        info,
+        version,
+        queue,
+        now_playing,
+        Extras {
+            settings,
+            skip_askers,
+            next_due,
+        },
+    )))
+}
 
+/// The room's waiting and playing items, with what ordering needs.
+struct Items {
+    waiting: Vec<QueueItem>,
+    entries: Vec<Entry>,
+    now_playing: Option<QueueItem>,
+}
+
+/// Reads the room's items; `not_yet` is subtracted from their votes.
+fn items(conn: &Connection, room_id: &str, not_yet: &HashMap<String, i64>) -> Result<Items> {
     let mut stmt = conn.prepare_cached(
         // One table, no join: SQLite re-plans joins with bound parameters
         // on every run, and this runs after every write batch.
@@ -198,7 +197,7 @@ pub fn load(conn: &Connection, room_id: &str) -> Result<Option<RoomSnapshot>> {
          WHERE room_id = ?1 AND status IN ('queued', 'playing')",
     )?;
     let mut rows = stmt.query([room_id])?;
-    let mut items = Vec::new();
+    let mut waiting = Vec::new();
     let mut entries = Vec::new();
     let mut now_playing = None;
     while let Some(r) = rows.next()? {
@@ -243,11 +242,75 @@ pub fn load(conn: &Connection, room_id: &str) -> Result<Option<RoomSnapshot>> {
                 contributor_name: item.added_by.clone(),
                 artist: r.get(13)?,
             });
-            items.push(item);
+            waiting.push(item);
         }
     }
+    Ok(Items {
+        waiting,
+        entries,
+        now_playing,
+    })
+}
+
+/// Votes cast but not due yet (a guest who just joined) do not count
+/// (`domain::counting`): their sum per item, and when the first comes due.
+fn votes_not_due(
+    conn: &Connection,
+    room_id: &str,
+) -> Result<(HashMap<String, i64>, Option<String>)> {
+    let at = Timestamp::now();
+    let mut not_yet: HashMap<String, i64> = HashMap::new();
+    let mut next_due: Option<String> = None;
+    let mut stmt = conn.prepare_cached(
+        // `counts_from > created_at` matches the partial index `votes_due`.
+        "SELECT room_track_id, value, counts_from FROM votes
+         WHERE room_id = ?1 AND counts_from > ?2 AND counts_from > created_at AND counted = 1",
+    )?;
+    let mut rows = stmt.query(rusqlite::params![room_id, at])?;
+    while let Some(r) = rows.next()? {
+        *not_yet.entry(r.get(0)?).or_default() += r.get::<_, i64>(1)?;
+        let due: String = r.get(2)?;
+        if next_due.as_ref().is_none_or(|d| due < *d) {
+            next_due = Some(due);
+        }
+    }
+    Ok((not_yet, next_due))
+}
+
+/// Tonight's plays, per contributor, and the artist heard last.
+fn history(conn: &Connection, room_id: &str) -> Result<History> {
+    let mut history = History::default();
+    let mut last_started = String::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT added_by, started_at, artist_key, auto_dj FROM room_tracks
+         WHERE room_id = ?1 AND status IN ('played', 'playing') AND started_at IS NOT NULL",
+    )?;
+    let mut rows = stmt.query([room_id])?;
+    while let Some(r) = rows.next()? {
+        let started: String = r.get(1)?;
+        // The auto-DJ's picks are nobody's turn (they go in the host's name).
+        if !r.get::<_, bool>(3)? {
+            let plays = history.plays.entry(r.get(0)?).or_default();
+            plays.count += 1;
+            plays.last = plays.last.max(Some(Timestamp::parse(&started).micros()));
+        }
+        if started > last_started {
+            history.last_artist = Some(r.get(2)?);
+            last_started = started;
+        }
+    }
+    Ok(history)
+}
+
+/// The room's waiting items in the order its rules give them.
+fn ordered(
+    items: Vec<QueueItem>,
+    entries: &[Entry],
+    history: &History,
+    settings: &Settings,
+) -> Vec<QueueItem> {
     let mut slots: Vec<Option<QueueItem>> = items.into_iter().map(Some).collect();
-    let queue = queue::order(&entries, &history, settings.rules())
+    queue::order(entries, history, settings.rules())
         .into_iter()
         .map(|placed| QueueItem {
             score: placed.score,
@@ -256,27 +319,7 @@ pub fn load(conn: &Connection, room_id: &str) -> Result<Option<RoomSnapshot>> {
                 .take()
                 .expect("each item is placed once")
         })
-        .collect();
-
-    let skip_askers = match &now_playing {
-        Some(item) => conn
-            .prepare_cached("SELECT user_id FROM skip_votes WHERE room_track_id = ?1")?
-            .query_map([&item.room_track_id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?,
-        None => Vec::new(),
-    };
-    Ok(Some(RoomSnapshot::new(
-        room_id.to_string(),
-        info,
-        version,
-        queue,
-        now_playing,
-        Extras {
-            settings,
-            skip_askers,
-            next_due,
-        },
-    )))
+        .collect()
 }
 
 /// The latest snapshot of every room in use, by code. A room nobody

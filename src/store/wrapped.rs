@@ -75,65 +75,9 @@ fn wrapped(conn: &Connection, room_id: &str) -> Result<Wrapped> {
         .query_row([room_id], track)
         .optional()?;
 
-    let top_contributors = conn
-        .prepare(
-            "SELECT u.display_name, COUNT(*), SUM(rt.started_at IS NOT NULL), SUM(rt.votes)
-             FROM room_tracks rt JOIN users u ON u.id = rt.added_by
-             WHERE rt.room_id = ?1 AND rt.status != 'removed' AND rt.auto_dj = 0
-             GROUP BY rt.added_by
-             ORDER BY COUNT(*) DESC, SUM(rt.started_at IS NOT NULL) DESC, MIN(rt.seq)
-             LIMIT 5",
-        )?
-        .query_map([room_id], |r| {
-            Ok(Contributor {
-                display_name: r.get(0)?,
-                added: r.get(1)?,
-                played: r.get(2)?,
-                votes_received: r.get(3)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-
-    let best_backer = conn
-        .query_row(
-            "SELECT u.display_name, COUNT(*)
-             FROM votes v
-             JOIN room_tracks rt ON rt.id = v.room_track_id
-             JOIN users u ON u.id = v.user_id
-             WHERE rt.room_id = ?1 AND v.value = 1 AND rt.started_at IS NOT NULL
-             GROUP BY v.user_id
-             ORDER BY COUNT(*) DESC, MIN(v.created_at)
-             LIMIT 1",
-            [room_id],
-            |r| {
-                Ok(Backer {
-                    display_name: r.get(0)?,
-                    winners: r.get(1)?,
-                })
-            },
-        )
-        .optional()?;
-
-    // A vote's time is its latest change; an add's is when it was added.
-    let activity: Vec<HourActivity> = conn
-        .prepare(
-            "SELECT substr(at, 1, 13) || ':00:00Z', SUM(kind = 'add'), SUM(kind = 'vote')
-             FROM (
-                 SELECT created_at AS at, 'add' AS kind FROM room_tracks WHERE room_id = ?1
-                 UNION ALL
-                 SELECT v.created_at, 'vote' FROM votes v
-                 JOIN room_tracks rt ON rt.id = v.room_track_id WHERE rt.room_id = ?1
-             )
-             GROUP BY 1 ORDER BY 1",
-        )?
-        .query_map([room_id], |r| {
-            Ok(HourActivity {
-                hour: r.get(0)?,
-                adds: r.get(1)?,
-                votes: r.get(2)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let top_contributors = top_contributors(conn, room_id)?;
+    let best_backer = best_backer(conn, room_id)?;
+    let activity = activity(conn, room_id)?;
     let busiest_hour = activity
         .iter()
         .max_by_key(|h| (h.adds + h.votes, std::cmp::Reverse(h.hour.clone())))
@@ -164,4 +108,73 @@ fn track(r: &Row) -> rusqlite::Result<WrappedTrack> {
         downs: r.get(5)?,
         played: r.get(6)?,
     })
+}
+
+/// Who added the most (the auto-DJ is nobody).
+fn top_contributors(conn: &Connection, room_id: &str) -> Result<Vec<Contributor>> {
+    Ok(conn
+        .prepare(
+            "SELECT u.display_name, COUNT(*), SUM(rt.started_at IS NOT NULL), SUM(rt.votes)
+             FROM room_tracks rt JOIN users u ON u.id = rt.added_by
+             WHERE rt.room_id = ?1 AND rt.status != 'removed' AND rt.auto_dj = 0
+             GROUP BY rt.added_by
+             ORDER BY COUNT(*) DESC, SUM(rt.started_at IS NOT NULL) DESC, MIN(rt.seq)
+             LIMIT 5",
+        )?
+        .query_map([room_id], |r| {
+            Ok(Contributor {
+                display_name: r.get(0)?,
+                added: r.get(1)?,
+                played: r.get(2)?,
+                votes_received: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Who up-voted the most songs that then played.
+fn best_backer(conn: &Connection, room_id: &str) -> Result<Option<Backer>> {
+    Ok(conn
+        .query_row(
+            "SELECT u.display_name, COUNT(*)
+             FROM votes v
+             JOIN room_tracks rt ON rt.id = v.room_track_id
+             JOIN users u ON u.id = v.user_id
+             WHERE rt.room_id = ?1 AND v.value = 1 AND rt.started_at IS NOT NULL
+             GROUP BY v.user_id
+             ORDER BY COUNT(*) DESC, MIN(v.created_at)
+             LIMIT 1",
+            [room_id],
+            |r| {
+                Ok(Backer {
+                    display_name: r.get(0)?,
+                    winners: r.get(1)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Adds and votes per hour. A vote's time is its latest change; an
+/// add's is when it was added.
+fn activity(conn: &Connection, room_id: &str) -> Result<Vec<HourActivity>> {
+    Ok(conn
+        .prepare(
+            "SELECT substr(at, 1, 13) || ':00:00Z', SUM(kind = 'add'), SUM(kind = 'vote')
+             FROM (
+                 SELECT created_at AS at, 'add' AS kind FROM room_tracks WHERE room_id = ?1
+                 UNION ALL
+                 SELECT v.created_at, 'vote' FROM votes v
+                 JOIN room_tracks rt ON rt.id = v.room_track_id WHERE rt.room_id = ?1
+             )
+             GROUP BY 1 ORDER BY 1",
+        )?
+        .query_map([room_id], |r| {
+            Ok(HourActivity {
+                hour: r.get(0)?,
+                adds: r.get(1)?,
+                votes: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
 }
