@@ -205,11 +205,7 @@ impl From<JsonRejection> for Error {
             }
             _ => rejection.body_text(),
         };
-        let status = match rejection.status() {
-            // FastAPI answers malformed JSON with 422, and so do we.
-            StatusCode::BAD_REQUEST => StatusCode::UNPROCESSABLE_ENTITY,
-            s => s,
-        };
+        let status = crate::seed::body_rejection_status(rejection.status());
         Error::Client { status, detail }
     }
 }

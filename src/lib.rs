@@ -31,6 +31,8 @@ pub mod model;
 pub mod realtime;
 /// The room clock: the box moves rooms on and starts idle ones.
 pub mod room_clock;
+/// The seed's contract: the first version's routes and their quirks.
+pub mod seed;
 /// The box's own sound device (--speaker).
 pub mod speaker;
 /// The only code that touches SQLite.

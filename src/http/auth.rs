@@ -71,6 +71,8 @@ pub struct GuestRequest {
 }
 
 /// Become a guest: answers the new user and sets the `uid` cookie.
+///
+/// Seed: `POST /auth/guest`: sets the `uid` cookie, answers `{user_id, display_name}` (see `crate::seed`).
 #[utoipa::path(post, path = "/auth/guest", tag = "auth", request_body = GuestRequest,
     responses(
         (status = 201, description = "The new guest; the `uid` cookie is set", body = Guest),
@@ -108,6 +110,8 @@ async fn create_guest(
 
 /// Forget this browser's identity: clears the `uid` cookie, and the id
 /// (from the cookie or header) stops working.
+///
+/// Seed: `POST /auth/logout` (see `crate::seed`).
 #[utoipa::path(post, path = "/auth/logout", tag = "auth",
     responses((status = 204, description = "Cookie cleared")))]
 async fn logout(

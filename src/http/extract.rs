@@ -9,10 +9,7 @@ use uuid::Uuid;
 
 use crate::error::{Code, Error};
 
-/// The `uid` cookie the box sets for a guest.
-pub const UID_COOKIE: &str = "uid";
-/// The header the seed's web client falls back to when cookies are blocked.
-pub const UID_HEADER: &str = "x-user-id";
+pub use crate::seed::{UID_COOKIE, UID_HEADER};
 
 /// The id the request claims: the `X-User-ID` header if present, else the
 /// `uid` cookie. Only its shape is checked here (401 if missing or

@@ -21,6 +21,8 @@ struct Health {
 }
 
 /// Is the box up?
+///
+/// Seed: `GET /health`, as in the first version (see `crate::seed`).
 #[utoipa::path(get, path = "/health", tag = "health",
     responses((status = 200, description = "The box is up", body = Health)))]
 async fn health() -> Json<Health> {

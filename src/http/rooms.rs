@@ -54,6 +54,8 @@ pub struct JoinRoom {
 }
 
 /// Create a room; you are its host.
+///
+/// Seed: `POST /rooms`: answers `{code, id, host_user_id}` (see `crate::seed`).
 #[utoipa::path(post, path = "/rooms", tag = "rooms", request_body = CreateRoom,
     responses(
         (status = 201, body = Room),
@@ -73,6 +75,8 @@ async fn create_room(
 }
 
 /// Join a room by its code. Joining twice is fine.
+///
+/// Seed: `POST /rooms/join`: answers `{room_id, user_id}` (see `crate::seed`).
 #[utoipa::path(post, path = "/rooms/join", tag = "rooms", request_body = JoinRoom,
     responses(
         (status = 200, body = Joined),
@@ -96,6 +100,8 @@ async fn join_room(
 }
 
 /// What is playing in the room, or `null`.
+///
+/// Seed: `GET /rooms/{code}/now-playing` (see `crate::seed`).
 #[utoipa::path(get, path = "/rooms/{code}/now-playing", tag = "rooms",
     params(("code" = String, Path, description = "Room code")),
     responses(
@@ -115,6 +121,8 @@ async fn now_playing(
 }
 
 /// Host and co-hosts: finish the playing track and start the best queued one.
+///
+/// Seed: `POST /rooms/{code}/advance`, host only, with the seed's playful 403 (see `crate::seed`).
 #[utoipa::path(post, path = "/rooms/{code}/advance", tag = "rooms",
     params(("code" = String, Path, description = "Room code")),
     responses(

@@ -33,6 +33,8 @@ pub struct AddTrack {
 }
 
 /// The room's queue, best first.
+///
+/// Seed: `GET /tracks/rooms/{code}/queue` (see `crate::seed`).
 #[utoipa::path(get, path = "/tracks/rooms/{code}/queue", tag = "tracks",
     params(("code" = String, Path, description = "Room code")),
     responses(
@@ -55,6 +57,8 @@ async fn queue(
 /// case, with or without accents. Up to 50 tracks, best matches first;
 /// when few match exactly, close spellings follow, each with the words it
 /// matched in `did_you_mean`. With `room`, each says where it stands there.
+///
+/// Seed: `GET /tracks/search?artist_or_title=` (see `crate::seed`).
 #[utoipa::path(get, path = "/tracks/search", tag = "tracks",
     params(
         ("artist_or_title" = String, Query, description = "What to look for", example = "bad bunny"),
@@ -96,6 +100,8 @@ async fn search(
 
 /// Add a track to the room's queue (once: adding a queued track again
 /// changes nothing). Answers the queue.
+///
+/// Seed: `POST /tracks/rooms/{code}/tracks`: answers the queue (see `crate::seed`).
 #[utoipa::path(post, path = "/tracks/rooms/{code}/tracks", tag = "tracks",
     params(("code" = String, Path, description = "Room code")),
     request_body = AddTrack,

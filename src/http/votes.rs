@@ -28,6 +28,8 @@ pub struct VoteRequest {
 
 /// Vote a queued track up or down; voting again replaces your vote.
 /// Answers the queue.
+///
+/// Seed: `POST /votes/rooms/{code}/votes`: answers the queue (see `crate::seed`).
 #[utoipa::path(post, path = "/votes/rooms/{code}/votes", tag = "votes",
     params(("code" = String, Path, description = "Room code")),
     request_body = VoteRequest,

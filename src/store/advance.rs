@@ -20,11 +20,8 @@ use crate::domain::settings::Settings;
 use crate::domain::voices::Present;
 use crate::domain::{player, song};
 use crate::error::{Code, Error, Result};
+use crate::seed::NOT_THE_HOST;
 use crate::timestamp::Timestamp;
-
-/// The seed's friendly answer to a guest who tries to skip.
-pub const NOT_THE_HOST: &str =
-    "Nice try! 🎧 Only the host can skip tracks. Vote it down and let democracy do its thing.";
 
 /// The auto-DJ's name on the items it picks.
 pub const AUTO_DJ: &str = "Auto-DJ";

@@ -47,7 +47,7 @@ use crate::error::{Error, Result};
 use crate::limits::{CHECKPOINT_EVERY, MAX_WRITE_BATCH, READ_CONNECTIONS, WAL_SIZE_LIMIT};
 use crate::timestamp::Timestamp;
 
-pub use advance::{AUTO_DJ, ClockDue, NOT_THE_HOST};
+pub use advance::{AUTO_DJ, ClockDue};
 pub use library::{FileTrack, Stamp, TrackFile};
 pub use moderation::{Ousted, Ouster, RoleChanged};
 pub use playback::{SpeakerTarget, Transport};

@@ -24,6 +24,7 @@ mod playback;
 mod restart;
 mod rooms;
 mod search;
+mod seed;
 mod speaker;
 mod tracks;
 mod voices;
