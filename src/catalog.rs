@@ -1,9 +1,11 @@
 //! Where tracks come from. For now one source: the built-in catalog, a list
 //! of real songs compiled into the binary so a new box is useful at once.
-//! The host's own music folder joins as a second source later; the store
-//! only sees `CatalogTrack`s.
+//! Its songs are `model::Track`s with no audio on the box (`playable`
+//! false); the host's music folders are the other source (`library`).
 
 use uuid::Uuid;
+
+use crate::model::Track;
 
 /// `artist \t title \t album \t year \t m:ss`, one song a line.
 const BUILTIN_TSV: &str = include_str!("../assets/catalog.tsv");
@@ -12,19 +14,9 @@ const BUILTIN_TSV: &str = include_str!("../assets/catalog.tsv");
 /// title, so it stays the same across restarts and catalog updates.
 const BUILTIN_NAMESPACE: Uuid = Uuid::from_u128(0x6d1f_0b7a_54c2_4e8e_9d35_1f2a_7c3b_9e01);
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct CatalogTrack {
-    pub id: String,
-    pub title: String,
-    pub artist: String,
-    pub album: Option<String>,
-    pub year: Option<i64>,
-    pub duration_ms: i64,
-}
-
 /// The built-in catalog. The file is part of the source, so a malformed line
 /// is a bug caught by this module's tests, not a runtime condition.
-pub fn builtin() -> Vec<CatalogTrack> {
+pub fn builtin() -> Vec<Track> {
     BUILTIN_TSV
         .lines()
         .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
@@ -32,7 +24,7 @@ pub fn builtin() -> Vec<CatalogTrack> {
         .collect()
 }
 
-fn parse_line(line: &str) -> Option<CatalogTrack> {
+fn parse_line(line: &str) -> Option<Track> {
     let mut fields = line.split('\t').map(str::trim);
     let artist = fields.next().filter(|s| !s.is_empty())?;
     let title = fields.next().filter(|s| !s.is_empty())?;
@@ -43,13 +35,14 @@ fn parse_line(line: &str) -> Option<CatalogTrack> {
         return None;
     }
     let key = format!("{artist}\u{1f}{title}");
-    Some(CatalogTrack {
+    Some(Track {
         id: Uuid::new_v5(&BUILTIN_NAMESPACE, key.as_bytes()).to_string(),
         title: title.to_string(),
         artist: artist.to_string(),
         album: album.map(str::to_string),
         year,
         duration_ms,
+        playable: false,
     })
 }
 

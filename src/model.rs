@@ -108,7 +108,7 @@ pub enum InRoom {
     },
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Track {
     pub id: String,
     pub title: String,

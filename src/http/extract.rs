@@ -122,3 +122,14 @@ impl FromRequestParts<super::AppState> for Network {
         Ok(Network(crate::domain::voices::network_of(ip)))
     }
 }
+
+/// A room's code in a path (`/rooms/{code}/…`), declared once for the API
+/// document. Handlers read it as `Path<String>`; the store forgives case,
+/// spaces and dashes.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[expect(dead_code, reason = "it declares the parameter; nothing reads it")]
+pub struct RoomCode {
+    /// Room code (any case; spaces and dashes are ignored)
+    code: String,
+}

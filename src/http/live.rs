@@ -24,7 +24,7 @@ use utoipa_axum::routes;
 use super::rate_limits::{Action, limited};
 
 use super::AppState;
-use super::extract::{Identity, Network, identity};
+use super::extract::{Identity, Network, RoomCode, identity};
 use crate::error::{Code, Error, Result};
 use crate::realtime::{Connection, Frames, Personal, Realtime, TICKET_LIFETIME};
 
@@ -57,7 +57,7 @@ pub struct LiveTicket {
 /// that cannot send the `uid` cookie or a header on a WebSocket. Good once,
 /// within 30 s, for this room.
 #[utoipa::path(post, path = "/rooms/{code}/live-ticket", tag = "rooms",
-    params(("code" = String, Path, description = "Room code")),
+    params(RoomCode),
     responses(
         (status = 200, body = LiveTicket),
         (status = 401, description = "Not signed in"),
@@ -82,7 +82,7 @@ async fn live_ticket(
 /// `POST /rooms/{code}/live-ticket` (never the id itself in the URL).
 #[utoipa::path(get, path = "/rooms/{code}/ws", tag = "rooms",
     params(
-        ("code" = String, Path, description = "Room code"),
+        RoomCode,
         ("ticket" = Option<String>, Query, description = "A ticket from POST /rooms/{code}/live-ticket, for clients that cannot send the cookie or header"),
         ("frames" = Option<String>, Query, description = "`delta`: after the first frame, send only what changed (see the README's live rooms)"),
     ),

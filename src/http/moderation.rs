@@ -12,7 +12,7 @@ use utoipa_axum::routes;
 use super::rate_limits::{Action, limited};
 
 use super::AppState;
-use super::extract::{Identity, JsonBody, OptionalJsonBody};
+use super::extract::{Identity, JsonBody, OptionalJsonBody, RoomCode};
 use crate::domain::role::Role;
 use crate::domain::settings::SettingsPatch;
 use crate::domain::voices;
@@ -28,8 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(members))
         .routes(limited(Action::ChangeRoom, routes!(set_role)))
-        .routes(limited(Action::ChangeRoom, routes!(kick)))
-        .routes(limited(Action::ChangeRoom, routes!(ban)))
+        .routes(limited(Action::ChangeRoom, routes!(oust)))
         .routes(routes!(get_settings))
         .routes(limited(Action::ChangeRoom, routes!(patch_settings)))
         .routes(routes!(audit))
@@ -43,7 +42,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// The bans in force, newest first. A ban binds the guest's account, their
 /// device and their network address. Host and co-hosts.
 #[utoipa::path(get, path = "/rooms/{code}/bans", tag = "moderation",
-    params(("code" = String, Path, description = "Room code")),
+    params(RoomCode),
     responses(
         (status = 200, body = Vec<BanView>),
         (status = 403, description = "Not the host or a co-host"),
@@ -60,7 +59,7 @@ async fn bans(
 /// Lift a ban: the guest may join again. Host and co-hosts.
 #[utoipa::path(delete, path = "/rooms/{code}/bans/{ban_id}", tag = "moderation",
     params(
-        ("code" = String, Path, description = "Room code"),
+        RoomCode,
         ("ban_id" = String, Path, description = "From GET /rooms/{code}/bans"),
     ),
     responses(
@@ -82,7 +81,7 @@ async fn lift_ban(
 /// outvote five friends. Lists the crowded ones, those holding back votes
 /// and those the host lets count in full. Host and co-hosts.
 #[utoipa::path(get, path = "/rooms/{code}/networks", tag = "moderation",
-    params(("code" = String, Path, description = "Room code")),
+    params(RoomCode),
     responses(
         (status = 200, body = Vec<NetworkView>),
         (status = 403, description = "Not the host or a co-host"),
@@ -111,7 +110,7 @@ pub struct NetworkShare {
 /// The host lets a shared network count in full ("12 guests share one
 /// network address: let them all count?"), or caps it again.
 #[utoipa::path(post, path = "/rooms/{code}/networks", tag = "moderation",
-    params(("code" = String, Path, description = "Room code")),
+    params(RoomCode),
     request_body = NetworkShare,
     responses(
         (status = 204, description = "Done"),
@@ -141,7 +140,7 @@ async fn share_network(
 
 /// The room's members, host first, with who is online now.
 #[utoipa::path(get, path = "/rooms/{code}/members", tag = "moderation",
-    params(("code" = String, Path, description = "Room code")),
+    params(RoomCode),
     responses(
         (status = 200, body = Vec<MemberView>),
         (status = 403, description = "Not a member of the room"),
@@ -167,7 +166,7 @@ pub struct RoleChange {
 /// The host makes a member a co-host, or a guest again.
 #[utoipa::path(put, path = "/rooms/{code}/members/{member_id}/role", tag = "moderation",
     params(
-        ("code" = String, Path, description = "Room code"),
+        RoomCode,
         ("member_id" = String, Path, description = "The member's public id"),
     ),
     request_body = RoleChange,
@@ -209,56 +208,32 @@ pub struct Ousting {
     reason: Option<String>,
 }
 
-/// Host and co-hosts put a guest out of the room (they may join again);
-/// their votes stop counting. Their phone is told.
-#[utoipa::path(post, path = "/rooms/{code}/members/{member_id}/kick", tag = "moderation",
+/// Host and co-hosts put a guest out of the room: `kick` (they may join
+/// again; their votes stop counting) or `ban` (for good: they cannot join
+/// again, and their queued songs go). Their phone is told.
+#[utoipa::path(post, path = "/rooms/{code}/members/{member_id}/{action}", tag = "moderation",
     params(
-        ("code" = String, Path, description = "Room code"),
+        RoomCode,
         ("member_id" = String, Path, description = "The member's public id"),
+        ("action" = String, Path, description = "`kick` or `ban`"),
     ),
     request_body(content = Option<Ousting>),
     responses(
-        (status = 204, description = "Kicked"),
+        (status = 204, description = "Kicked or banned"),
         (status = 403, description = "Not allowed to remove that member"),
-        (status = 404, description = "No such room or member"),
+        (status = 404, description = "No such room, member or action"),
     ))]
-async fn kick(
-    state: State<AppState>,
-    identity: Identity,
-    path: Path<(String, String)>,
-    body: OptionalJsonBody<Ousting>,
-) -> Result<StatusCode> {
-    oust(state, identity, path, body, Ouster::Kick).await
-}
-
-/// Like kick, for good: they cannot join again, and their queued songs go.
-#[utoipa::path(post, path = "/rooms/{code}/members/{member_id}/ban", tag = "moderation",
-    params(
-        ("code" = String, Path, description = "Room code"),
-        ("member_id" = String, Path, description = "The member's public id"),
-    ),
-    request_body(content = Option<Ousting>),
-    responses(
-        (status = 204, description = "Banned"),
-        (status = 403, description = "Not allowed to remove that member"),
-        (status = 404, description = "No such room or member"),
-    ))]
-async fn ban(
-    state: State<AppState>,
-    identity: Identity,
-    path: Path<(String, String)>,
-    body: OptionalJsonBody<Ousting>,
-) -> Result<StatusCode> {
-    oust(state, identity, path, body, Ouster::Ban).await
-}
-
 async fn oust(
     State(state): State<AppState>,
     Identity(user): Identity,
-    Path((code, member_id)): Path<(String, String)>,
+    Path((code, member_id, action)): Path<(String, String, String)>,
     body: OptionalJsonBody<Ousting>,
-    how: Ouster,
 ) -> Result<StatusCode> {
+    let how = match action.as_str() {
+        "kick" => Ouster::Kick,
+        "ban" => Ouster::Ban,
+        _ => return Err(Error::refuse(Code::NotFound, "Not Found")),
+    };
     let reason = reason(body.0.and_then(|b| b.reason))?;
     let ousted = state
         .store
@@ -304,7 +279,7 @@ pub fn reason(raw: Option<String>) -> Result<Option<String>> {
 
 /// The room's settings (the join PIN only for the host and co-hosts).
 #[utoipa::path(get, path = "/rooms/{code}/settings", tag = "moderation",
-    params(("code" = String, Path, description = "Room code")),
+    params(RoomCode),
     responses(
         (status = 200, body = SettingsView),
         (status = 403, description = "Not a member of the room"),
@@ -320,7 +295,7 @@ async fn get_settings(
 
 /// The host changes settings: only the fields sent change.
 #[utoipa::path(patch, path = "/rooms/{code}/settings", tag = "moderation",
-    params(("code" = String, Path, description = "Room code")),
+    params(RoomCode),
     request_body = SettingsPatch,
     responses(
         (status = 200, body = SettingsView),
@@ -339,7 +314,7 @@ async fn patch_settings(
 
 /// The moderation log, newest first (host and co-hosts).
 #[utoipa::path(get, path = "/rooms/{code}/audit", tag = "moderation",
-    params(("code" = String, Path, description = "Room code")),
+    params(RoomCode),
     responses(
         (status = 200, body = Vec<AuditEntry>),
         (status = 403, description = "Only the host and co-hosts"),
@@ -356,7 +331,7 @@ async fn audit(
 /// The join code the TV shows now (changes every minute); with "guests
 /// must be here" on, joining needs it (`POST /rooms/join` `{code, token}`).
 #[utoipa::path(get, path = "/rooms/{code}/join-token", tag = "moderation",
-    params(("code" = String, Path, description = "Room code")),
+    params(RoomCode),
     responses(
         (status = 200, body = JoinToken),
         (status = 403, description = "Only the host and co-hosts"),

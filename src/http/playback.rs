@@ -9,7 +9,7 @@ use utoipa_axum::routes;
 
 use super::rate_limits::{Action, limited};
 
-use super::extract::{Identity, JsonBody};
+use super::extract::{Identity, JsonBody, RoomCode};
 use super::{AppState, RoomJson};
 use crate::error::Result;
 use crate::model::{Advanced, QueueItem};
@@ -51,7 +51,7 @@ pub struct Seek {
 /// no longer playing changes nothing). When the queue is dry and the box
 /// has music, the auto-DJ picks the next track.
 #[utoipa::path(post, path = "/rooms/{code}/now-playing/ended", tag = "rooms",
-    params(("code" = String, Path, description = "Room code")),
+    params(RoomCode),
     request_body = Ended,
     responses(
         (status = 200, body = Advanced),
@@ -76,7 +76,7 @@ async fn ended(
 /// moderation log, passed over by the auto-DJ tonight; the room moves on
 /// once (a report for an item no longer playing changes nothing).
 #[utoipa::path(post, path = "/rooms/{code}/now-playing/failed", tag = "rooms",
-    params(("code" = String, Path, description = "Room code")),
+    params(RoomCode),
     request_body = Failed,
     responses(
         (status = 200, body = Advanced),
@@ -104,7 +104,7 @@ async fn failed(
 
 /// Host and co-hosts: pause the playing track for the whole room.
 #[utoipa::path(post, path = "/rooms/{code}/now-playing/pause", tag = "rooms",
-    params(("code" = String, Path, description = "Room code")),
+    params(RoomCode),
     responses(
         (status = 200, body = QueueItem, description = "The playing item, with `paused_ms`"),
         (status = 403, description = "Only the host and co-hosts"),
@@ -121,7 +121,7 @@ async fn pause(
 
 /// Host and co-hosts: resume the paused track where it stopped.
 #[utoipa::path(post, path = "/rooms/{code}/now-playing/resume", tag = "rooms",
-    params(("code" = String, Path, description = "Room code")),
+    params(RoomCode),
     responses(
         (status = 200, body = QueueItem, description = "The playing item"),
         (status = 403, description = "Only the host and co-hosts"),
@@ -138,7 +138,7 @@ async fn resume(
 
 /// Host and co-hosts: jump within the playing track.
 #[utoipa::path(post, path = "/rooms/{code}/now-playing/seek", tag = "rooms",
-    params(("code" = String, Path, description = "Room code")),
+    params(RoomCode),
     request_body = Seek,
     responses(
         (status = 200, body = QueueItem, description = "The playing item, from its new position"),

@@ -10,7 +10,7 @@ use utoipa_axum::routes;
 
 use super::rate_limits::{Action, limited};
 
-use super::extract::{Identity, JsonBody, Network};
+use super::extract::{Identity, JsonBody, Network, RoomCode};
 use super::{AppState, RoomJson};
 use crate::domain::voices::{Present, Voter};
 use crate::error::Result;
@@ -103,7 +103,7 @@ async fn join_room(
 ///
 /// Seed: `GET /rooms/{code}/now-playing` (see `crate::seed`).
 #[utoipa::path(get, path = "/rooms/{code}/now-playing", tag = "rooms",
-    params(("code" = String, Path, description = "Room code")),
+    params(RoomCode),
     responses(
         (status = 200, body = Option<QueueItem>),
         (status = 404, description = "No room with that code"),
@@ -124,7 +124,7 @@ async fn now_playing(
 ///
 /// Seed: `POST /rooms/{code}/advance`, host only, with the seed's playful 403 (see `crate::seed`).
 #[utoipa::path(post, path = "/rooms/{code}/advance", tag = "rooms",
-    params(("code" = String, Path, description = "Room code")),
+    params(RoomCode),
     responses(
         (status = 200, body = Advanced),
         (status = 403, description = "Only the host and co-hosts can advance"),
@@ -145,7 +145,7 @@ async fn advance(
 /// Ask to skip the playing track. When the room's share of the people here
 /// (connected now, you included) have asked, it is skipped.
 #[utoipa::path(post, path = "/rooms/{code}/now-playing/skip", tag = "rooms",
-    params(("code" = String, Path, description = "Room code")),
+    params(RoomCode),
     responses(
         (status = 200, body = SkipStatus),
         (status = 403, description = "Not a member of the room"),
@@ -181,7 +181,7 @@ async fn skip(
 
 /// Your own side of the room: your role, your votes, what you added.
 #[utoipa::path(get, path = "/rooms/{code}/me", tag = "rooms",
-    params(("code" = String, Path, description = "Room code")),
+    params(RoomCode),
     responses(
         (status = 200, body = Me),
         (status = 404, description = "No room with that code"),
@@ -198,7 +198,7 @@ async fn me(
 /// code (no identity needed: a join link shows it before the guest picks a
 /// name; with one, `join` also says whether you are in or banned).
 #[utoipa::path(get, path = "/rooms/{code}", tag = "rooms",
-    params(("code" = String, Path, description = "Room code (any case; spaces and dashes are ignored)")),
+    params(RoomCode),
     responses(
         (status = 200, body = RoomDoor),
         (status = 404, description = "No room with that code"),
@@ -219,7 +219,7 @@ async fn room_info(
 
 /// Party Wrapped: the night in numbers (members only).
 #[utoipa::path(get, path = "/rooms/{code}/wrapped", tag = "rooms",
-    params(("code" = String, Path, description = "Room code")),
+    params(RoomCode),
     responses(
         (status = 200, body = Wrapped),
         (status = 403, description = "Not a member of the room"),

@@ -11,7 +11,7 @@ use utoipa_axum::routes;
 
 use super::rate_limits::{Action, limited};
 
-use super::extract::{Identity, JsonBody};
+use super::extract::{Identity, JsonBody, RoomCode};
 use super::{AppState, RoomJson};
 use crate::error::{Code, Error, Result};
 use crate::limits::MAX_SEARCH_CHARS;
@@ -36,7 +36,7 @@ pub struct AddTrack {
 ///
 /// Seed: `GET /tracks/rooms/{code}/queue` (see `crate::seed`).
 #[utoipa::path(get, path = "/tracks/rooms/{code}/queue", tag = "tracks",
-    params(("code" = String, Path, description = "Room code")),
+    params(RoomCode),
     responses(
         (status = 200, body = Vec<QueueItem>),
         (status = 404, description = "No room with that code"),
@@ -103,7 +103,7 @@ async fn search(
 ///
 /// Seed: `POST /tracks/rooms/{code}/tracks`: answers the queue (see `crate::seed`).
 #[utoipa::path(post, path = "/tracks/rooms/{code}/tracks", tag = "tracks",
-    params(("code" = String, Path, description = "Room code")),
+    params(RoomCode),
     request_body = AddTrack,
     responses(
         (status = 200, body = Vec<QueueItem>),
@@ -128,7 +128,7 @@ async fn add_track(
 /// removed, for the log. Answers the queue.
 #[utoipa::path(delete, path = "/tracks/rooms/{code}/tracks/{room_track_id}", tag = "tracks",
     params(
-        ("code" = String, Path, description = "Room code"),
+        RoomCode,
         ("room_track_id" = String, Path, description = "The queue item"),
         ("reason" = Option<String>, Query, description = "Why (moderators; shown to the guest)"),
     ),

@@ -8,7 +8,7 @@ use utoipa_axum::routes;
 
 use super::rate_limits::{Action, limited};
 
-use super::extract::{Identity, JsonBody, Network};
+use super::extract::{Identity, JsonBody, Network, RoomCode};
 use super::{AppState, RoomJson};
 use crate::domain::vote::Vote;
 use crate::error::Result;
@@ -31,7 +31,7 @@ pub struct VoteRequest {
 ///
 /// Seed: `POST /votes/rooms/{code}/votes`: answers the queue (see `crate::seed`).
 #[utoipa::path(post, path = "/votes/rooms/{code}/votes", tag = "votes",
-    params(("code" = String, Path, description = "Room code")),
+    params(RoomCode),
     request_body = VoteRequest,
     responses(
         (status = 200, body = Vec<QueueItem>),

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::snapshot::RoomSnapshot;
 use super::{Store, guards};
-use crate::catalog::{self, CatalogTrack};
+use crate::catalog;
 use crate::domain::player::Audio;
 use crate::domain::{fuzzy, song};
 use crate::error::Result;
@@ -29,13 +29,14 @@ pub fn load_builtin(conn: &mut Connection) -> Result<()> {
                 IS NOT (excluded.title, excluded.artist, excluded.album,
                         excluded.year, excluded.duration_ms)",
         )?;
-        for CatalogTrack {
+        for Track {
             id,
             title,
             artist,
             album,
             year,
             duration_ms,
+            ..
         } in catalog::builtin()
         {
             changed += upsert.execute(params![id, title, artist, album, year, duration_ms])?;
