@@ -176,7 +176,7 @@ fn run(
             }
             continue;
         };
-        let now = Timestamp::now().micros();
+        let now = Timestamp::now();
         let volume = target.volume(local_minute()) as f32;
         let crossfade = Duration::from_millis(target.settings.crossfade_ms().max(0) as u64);
         let same_item = playing
@@ -232,7 +232,7 @@ fn follow(
     target: &SpeakerTarget,
     same_item: bool,
     volume: f32,
-    now: i64,
+    now: Timestamp,
 ) -> bool {
     let position = target.position_ms(now);
     let crossfade_ms = target.settings.crossfade_ms();

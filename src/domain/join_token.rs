@@ -5,14 +5,15 @@
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+// Unambiguous characters, as room codes use.
+use super::room_code::ALPHABET;
+
 /// How long one token is shown.
 pub const PERIOD_SECS: i64 = 60;
 /// Tokens from this many periods back still work: a QR code scanned as it
 /// changes, or a slow join, still gets in.
 pub const GRACE_PERIODS: i64 = 2;
 
-/// Unambiguous characters, as room codes use.
-const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 const LEN: usize = 6;
 
 /// The token for the period containing `unix_secs`.

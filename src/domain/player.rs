@@ -2,6 +2,8 @@
 //! room moves on by itself, how loud. Pure: the store and both players (the
 //! host's page and `--speaker`) follow these.
 
+use crate::timestamp::Timestamp;
+
 /// A track without audio runs on the clock; one with audio ends when its
 /// player says so, and at the latest this long after its time is up (a
 /// player that stalled, or no player at all), so the room is never stuck.
@@ -54,6 +56,16 @@ pub fn unplayable_detail(title: &str) -> String {
 /// that may play. `playable[i]` says whether item `i` has audio.
 pub fn next_to_play(playable: &[bool], audio: Audio) -> Option<usize> {
     playable.iter().position(|&p| audio.offers(p))
+}
+
+/// Where the room is in an item, in ms since its start: where the host
+/// paused it, else the time since it started (a seek moves `started`).
+/// Never before its start; a position past its end is the clock's to act
+/// on.
+pub fn position_ms(started: Timestamp, paused_ms: Option<i64>, now: Timestamp) -> i64 {
+    paused_ms
+        .unwrap_or_else(|| now.micros_since(started) / 1_000)
+        .max(0)
 }
 
 /// When (ms into the item) the room moves on by itself: at the end of its

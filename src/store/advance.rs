@@ -103,7 +103,7 @@ impl Store {
     pub async fn clock_due(&self, idle: bool) -> Result<Vec<ClockDue>> {
         let demo = self.audio() == player::Audio::Demo;
         self.read(move |conn| {
-            let now = Timestamp::now().micros();
+            let now = Timestamp::now();
             let mut due = Vec::new();
             let mut stmt = conn.prepare_cached(
                 "SELECT r.code, r.settings, rt.id, rt.started_at, rt.duration_ms, rt.has_audio
@@ -114,9 +114,9 @@ impl Store {
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
                 let settings = Settings::from_stored(&r.get::<_, String>(1)?);
-                let started = r.get::<_, Timestamp>(3)?.micros();
+                let position = player::position_ms(r.get(3)?, None, now);
                 let ends = player::moves_on_at_ms(r.get(4)?, settings.crossfade_ms(), r.get(5)?);
-                if (now - started) / 1_000 >= ends {
+                if position >= ends {
                     due.push(ClockDue::End {
                         code: r.get(0)?,
                         room_track_id: r.get(2)?,

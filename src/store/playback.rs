@@ -79,9 +79,12 @@ impl Store {
                     return Err(Error::refuse(Code::NothingPlaying, "Nothing is playing."));
                 };
                 let now = Timestamp::now().micros();
-                let position = paused_ms
-                    .unwrap_or_else(|| (now - Timestamp::parse(&started_at).micros()) / 1_000)
-                    .clamp(0, duration_ms);
+                let position = player::position_ms(
+                    Timestamp::parse(&started_at),
+                    paused_ms,
+                    Timestamp::from_micros(now),
+                )
+                .min(duration_ms);
                 let (started, paused) = match action {
                     Transport::Pause => (started_at, Some(paused_ms.unwrap_or(position))),
                     Transport::Resume => {
@@ -143,10 +146,8 @@ impl SpeakerTarget {
     }
 
     /// Where the room is in the item, in ms (paused: where it stopped).
-    pub fn position_ms(&self, now_micros: i64) -> i64 {
-        self.paused_ms
-            .unwrap_or_else(|| (now_micros - Timestamp::parse(&self.started_at).micros()) / 1_000)
-            .max(0)
+    pub fn position_ms(&self, now: Timestamp) -> i64 {
+        player::position_ms(Timestamp::parse(&self.started_at), self.paused_ms, now)
     }
 }
 
