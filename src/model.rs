@@ -196,6 +196,8 @@ pub struct Me {
     pub votes_count_at: Option<String>,
     /// The `room_track_id`s you added that are still queued or playing.
     pub added: Vec<String>,
+    /// What your role lets you do (nothing special when not a member).
+    pub can: crate::domain::role::Powers,
 }
 
 /// Party Wrapped: the night in numbers.
@@ -270,6 +272,10 @@ pub struct MemberView {
     pub joined_at: String,
     /// Connected to the room's live updates right now.
     pub online: bool,
+    /// You may kick or ban them (`domain::role`): they are below you.
+    pub you_may_remove: bool,
+    /// You may make them a co-host or a guest again: you are the host.
+    pub you_may_change_role: bool,
 }
 
 /// A ban in force, for the host and co-hosts.

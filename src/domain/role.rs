@@ -48,6 +48,24 @@ impl Role {
     pub fn bound_by_guest_limits(self) -> bool {
         self == Role::Guest
     }
+
+    /// What the role may do, as pages are told (`/rooms/{code}/me`).
+    pub fn powers(self) -> Powers {
+        Powers {
+            moderate: self.moderates(),
+            run_the_room: self.runs_the_room(),
+        }
+    }
+}
+
+/// What a member may do beyond adding and voting, so pages show the
+/// controls the box would accept and derive nothing from role names.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Powers {
+    /// Remove anyone's song, kick and ban, run the player, read the log.
+    pub moderate: bool,
+    /// Change settings and roles, decide how networks count: the host.
+    pub run_the_room: bool,
 }
 
 #[cfg(test)]

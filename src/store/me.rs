@@ -63,7 +63,8 @@ impl Store {
             Ok(Me {
                 display_name: users::display_name(conn, &user)?,
                 member_id: member.as_ref().map(|m| m.member_id.clone()),
-                role: member.map(|m| m.role),
+                role: member.as_ref().map(|m| m.role),
+                can: member.map(|m| m.role.powers()).unwrap_or_default(),
                 votes,
                 waiting_votes,
                 votes_count_at,

@@ -50,7 +50,7 @@ impl Store {
     ) -> Result<Vec<MemberView>> {
         self.read(move |conn| {
             let user = users::require(conn, user)?;
-            let (room, _) = guards::require_member(conn, &code, &user)?;
+            let (room, me) = guards::require_member(conn, &code, &user)?;
             let mut stmt = conn.prepare_cached(
                 "SELECT m.member_id, u.display_name, m.role, m.joined_at, m.user_id
                  FROM room_members m JOIN users u ON u.id = m.user_id
@@ -59,10 +59,15 @@ impl Store {
             )?;
             let mut members: Vec<MemberView> = stmt
                 .query_map([&room.id], |r| {
+                    let (member_id, role): (String, Role) =
+                        (r.get(0)?, Role::parse(&r.get::<_, String>(2)?));
+                    let yourself = member_id == me.member_id;
                     Ok(MemberView {
-                        member_id: r.get(0)?,
+                        you_may_remove: !yourself && me.role.may_remove(role),
+                        you_may_change_role: me.role.runs_the_room() && role != Role::Host,
+                        member_id,
                         display_name: r.get(1)?,
-                        role: Role::parse(&r.get::<_, String>(2)?),
+                        role,
                         joined_at: r.get(3)?,
                         online: online_users.contains(&r.get::<_, String>(4)?),
                     })

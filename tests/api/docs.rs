@@ -89,3 +89,21 @@ async fn every_write_route_carries_its_rate_limit() {
     }
     assert!(writes >= 20, "{writes} write routes");
 }
+
+/// The web app's types are generated from this document (`npm run
+/// gen:api`); its copy must be the box's. `UPDATE_API_DOC=1` rewrites it.
+#[tokio::test]
+async fn the_web_apps_copy_of_the_api_document_is_current() {
+    let app = spawn_app().await;
+    let doc: Value = app.get("/openapi.json", None).await.json().await.unwrap();
+    let served = serde_json::to_string_pretty(&doc).unwrap() + "\n";
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("web/src/api/openapi.json");
+    if std::env::var_os("UPDATE_API_DOC").is_some() {
+        std::fs::write(&path, &served).unwrap();
+    }
+    let copy = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        copy == served,
+        "web/src/api/openapi.json is stale: run `UPDATE_API_DOC=1 cargo test --test api docs::the_web` then `npm run gen:api` in web/"
+    );
+}

@@ -163,6 +163,10 @@ async fn the_host_makes_co_hosts_who_can_advance_but_not_run_the_room() {
         StatusCode::NO_CONTENT
     );
     assert_eq!(app.me(&bea, &code).await["role"], "cohost");
+    assert_eq!(
+        app.me(&bea, &code).await["can"],
+        serde_json::json!({"moderate": true, "run_the_room": false})
+    );
     let res = app.advance(&bea, &code).await;
     assert_eq!(res.status(), StatusCode::OK);
     let body: Value = res.json().await.unwrap();
@@ -421,6 +425,7 @@ async fn a_kicked_guest_is_out_their_votes_stop_counting_and_they_may_come_back(
     )
     .await;
     assert_eq!(app.me(&cy, &code).await["role"], Value::Null);
+    assert_eq!(app.me(&cy, &code).await["can"]["moderate"], false);
     // Anto, Bea and the opener's guest are left.
     assert_eq!(members(&app, &host, &code).await.len(), 3);
     assert_error(

@@ -228,10 +228,18 @@ async fn the_queue_names_adders_and_never_shows_other_users_ids() {
     let guest_me = app.me(&guest, &code).await;
     assert_eq!(guest_me["added"], json!([item]));
     assert_eq!(guest_me["role"], "guest");
+    assert_eq!(
+        guest_me["can"],
+        json!({"moderate": false, "run_the_room": false})
+    );
     assert_eq!(guest_me["display_name"], "Bea");
     let host_me = app.me(&host, &code).await;
     assert_eq!(host_me["added"], json!([]));
     assert_eq!(host_me["role"], "host");
+    assert_eq!(
+        host_me["can"],
+        json!({"moderate": true, "run_the_room": true})
+    );
 }
 
 #[tokio::test]

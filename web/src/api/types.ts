@@ -1,140 +1,64 @@
-// The box's API shapes, mirrored from the Rust models (src/model.rs).
+// The box's API shapes. Everything the API document states is generated
+// from the Rust models (schema.ts, by `npm run gen:api`; `npm run
+// typecheck` fails when it is stale); the live socket's frames, which the
+// document does not cover, are written out below.
+import type { components } from './schema';
 
-export interface Guest {
-  user_id: string;
-  display_name: string;
-}
+type Schemas = components['schemas'];
 
-export interface Room {
-  id: string;
-  code: string;
-  name: string;
-  host_user_id: string;
-  is_active: boolean;
-  created_at: string;
-}
+/** What the box sends: serde writes every field (`null` when empty), so
+ * none is ever missing, though the document lists `Option`s as optional. */
+type Sent<T> = T extends (infer U)[]
+  ? Sent<U>[]
+  : T extends object
+    ? { [K in keyof T]-?: Sent<T[K]> }
+    : T;
 
-export interface RoomInfo {
-  code: string;
-  name: string;
-  is_active: boolean;
-  created_at: string;
-}
-
+export type Guest = Sent<Schemas['Guest']>;
+export type Room = Sent<Schemas['Room']>;
+export type RoomInfo = Sent<Schemas['RoomInfo']>;
 /** What joining a room takes, for whoever asks. */
-export interface JoinDoor {
-  member: boolean;
-  banned: boolean;
-  open: boolean;
-  full: boolean;
-  needs_pin: boolean;
-  needs_screen_code: boolean;
-}
-
-export interface RoomDoor extends RoomInfo {
-  join: JoinDoor;
-}
-
-export interface Joined {
-  room_id: string;
-  user_id: string;
-}
-
-export interface Track {
-  id: string;
-  title: string;
-  artist: string;
-  album: string | null;
-  year: number | null;
-  duration_ms: number;
-  /** The box can play its audio (with music folders, search answers only these). */
-  playable: boolean;
-}
-
+export type JoinDoor = Sent<Schemas['JoinDoor']>;
+export type RoomDoor = Sent<Schemas['RoomDoor']>;
+export type Joined = Sent<Schemas['Joined']>;
+export type Track = Sent<Schemas['Track']>;
 /** Where a search hit stands in the party asked about. */
-export type InRoom =
-  | { state: 'playing' }
-  | { state: 'queued'; position: number }
-  | { state: 'played'; played_at: string; back_at: string | null };
-
-export interface SearchHit extends Track {
-  /** For a close spelling: the words it matched ("Beyoncé" for "beyounce"). */
-  did_you_mean: string | null;
-  in_room: InRoom | null;
-}
-
-export type ItemStatus = 'queued' | 'playing' | 'played' | 'removed';
-
-export interface QueueItem {
-  room_track_id: string;
-  track_id: string;
-  title: string;
-  artist: string;
-  album: string | null;
-  duration_ms: number;
-  votes: number;
-  score: number;
-  /** Why the item is where it is ("2 votes · Bea's first pick tonight"). */
-  reason: string;
-  status: ItemStatus;
-  created_at: string;
-  started_at: string | null;
-  /** A display name; "Auto-DJ" for the auto-DJ's picks. */
-  added_by: string;
-  /** The box has the audio: `/tracks/{track_id}/audio`. */
-  has_audio: boolean;
-  /** The box can play it (the same as `has_audio`); a track that is not runs silent, on the clock. */
-  playable: boolean;
-  /** The gain (dB) that brings it to the party's loudness, when known. */
-  gain_db: number | null;
-  /** Picked by the auto-DJ because the queue ran dry. */
-  auto_dj: boolean;
-  /** While the host has paused it: where it stopped (ms). */
-  paused_ms: number | null;
-}
-
-export interface LibraryStatus {
-  tracks: number;
-  scanning: boolean;
-  scanned: number;
-  skipped: number;
-  last_scan_at: string | null;
-  measuring: boolean;
-  loudness_pending: number;
-}
-
-export interface Advanced {
-  now_playing: QueueItem | null;
-  queue: QueueItem[];
-}
-
-export type Role = 'host' | 'cohost' | 'guest';
+export type InRoom = Sent<Schemas['InRoom']>;
+export type SearchHit = Sent<Schemas['SearchHit']>;
+export type ItemStatus = Sent<Schemas['ItemStatus']>;
+export type QueueItem = Sent<Schemas['QueueItem']>;
+export type LibraryStatus = Sent<Schemas['LibraryStatus']>;
+export type Advanced = Sent<Schemas['Advanced']>;
+export type Role = Schemas['Role'];
+/** What your role lets you do, as the box says (never derived from the role's name). */
+export type Powers = Sent<Schemas['Powers']>;
 export type VoteValue = 1 | -1;
-
-export interface Me {
-  display_name: string;
-  member_id: string | null;
-  role: Role | null;
+export type Me = Omit<Sent<Schemas['Me']>, 'votes' | 'waiting_votes'> & {
   votes: Record<string, VoteValue>;
   /** Your votes that do not count (yet), and why. */
   waiting_votes: Record<string, WaitingVote>;
-  /** When a just-joined guest's votes start to count (while some wait). */
-  votes_count_at: string | null;
-  added: string[];
-}
+};
+export type BoxInfo = Sent<Schemas['BoxInfo']>;
+export type Settings = Sent<Schemas['Settings']>;
+export type SettingsView = Sent<Schemas['SettingsView']>;
+/** A ban in force (binds the guest's account, device and network). */
+export type BanView = Sent<Schemas['BanView']>;
+/** A network several guests share, for the host: let them all count? */
+export type NetworkView = Sent<Schemas['NetworkView']>;
+export type MemberView = Sent<Schemas['MemberView']>;
+export type AuditEntry = Sent<Schemas['AuditEntry']>;
+export type JoinToken = Sent<Schemas['JoinToken']>;
+export type SkipStatus = Sent<Schemas['SkipStatus']>;
+export type WrappedTrack = Sent<Schemas['WrappedTrack']>;
+export type HourActivity = Sent<Schemas['HourActivity']>;
+/** Party Wrapped: the night in numbers. */
+export type Wrapped = Sent<Schemas['Wrapped']>;
+export type SettingsPatch = Schemas['SettingsPatch'];
+export type ErrorCode = Schemas['Code'];
 
 /** Why a vote does not count yet: the network already has its share of
  * voices, another account on this device voted, or you just joined. */
 export type WaitingVote = 'network' | 'device' | 'new';
-
-export interface BoxInfo {
-  name: string;
-  version: string;
-  /** Where phones on the LAN reach the box, when it knows; else null. */
-  join_url: string | null;
-  /** No music folder: songs run on the clock with no sound. */
-  demo: boolean;
-}
 
 export interface Presence {
   /** Voices here: two tabs of one person count once, a crowded network a few times at most, a screen not at all. */
@@ -183,115 +107,4 @@ export interface LiveDelta {
 export interface PersonalFrame {
   type: 'notice' | 'removed';
   message: string;
-}
-
-export interface Settings {
-  max_queued_per_guest: number;
-  skip_threshold_percent: number;
-  allow_downvotes: boolean;
-  fairness: boolean;
-  no_artist_twice: boolean;
-  readd_cooldown_minutes: number;
-  hide_explicit: boolean;
-  new_guest_vote_delay_seconds: number;
-  open: boolean;
-  guests_must_be_here: boolean;
-  /** Only the host and co-hosts see it. */
-  join_pin: string | null;
-  /** The next song fades in over the last this many seconds (0: gapless). */
-  crossfade_seconds: number;
-  normalize_loudness: boolean;
-  /** Quiet hours, local time ("23:00" to "07:00"), or null. */
-  quiet_from: string | null;
-  quiet_until: string | null;
-  /** The volume ceiling during quiet hours (% of full). */
-  quiet_volume_percent: number;
-  /** Voices one network address carries at most (thirty tabs on one phone are not thirty guests). */
-  voters_per_network: number;
-  /** Most guests the party takes; null for no limit. */
-  max_guests: number | null;
-  /** Networks the host lets count in full (host and co-hosts only; empty for guests). */
-  shared_networks: string[];
-}
-
-/** A ban in force (binds the guest's account, device and network). */
-export interface BanView {
-  ban_id: string;
-  display_name: string;
-  reason: string | null;
-  banned_at: string;
-}
-
-/** A network several guests share, for the host: let them all count? */
-export interface NetworkView {
-  network: string;
-  devices_here: number;
-  voices_here: number;
-  held_votes: number;
-  counts_in_full: boolean;
-}
-
-export interface SettingsView extends Settings {
-  join_pin_set: boolean;
-}
-
-export interface MemberView {
-  member_id: string;
-  display_name: string;
-  role: Role;
-  joined_at: string;
-  online: boolean;
-}
-
-export interface AuditEntry {
-  at: string;
-  actor: string;
-  action: string;
-  target: string | null;
-  detail: string | null;
-}
-
-export interface JoinToken {
-  token: string;
-  expires_in: number;
-}
-
-export interface SkipStatus {
-  votes: number;
-  needed: number;
-  skipped: boolean;
-  now_playing: QueueItem | null;
-}
-
-export interface WrappedTrack {
-  title: string;
-  artist: string;
-  added_by: string;
-  votes: number;
-  ups: number;
-  downs: number;
-  played: boolean;
-}
-
-export interface HourActivity {
-  /** The hour's start, UTC. */
-  hour: string;
-  adds: number;
-  votes: number;
-}
-
-/** Party Wrapped: the night in numbers. */
-export interface Wrapped {
-  room_name: string;
-  guests: number;
-  tracks_played: number;
-  played_ms: number;
-  /** Tracks the room voted to skip (never among the top tracks). */
-  tracks_skipped: number;
-  top_tracks: WrappedTrack[];
-  top_contributors: { display_name: string; added: number; played: number; votes_received: number }[];
-  most_divisive: WrappedTrack | null;
-  best_backer: { display_name: string; winners: number } | null;
-  busiest_hour: HourActivity | null;
-  activity: HourActivity[];
 }

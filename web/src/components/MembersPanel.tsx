@@ -1,31 +1,29 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client';
-import type { BanView, MemberView, Role } from '../api/types';
+import type { BanView, MemberView, Powers } from '../api/types';
 import { humanMessage } from '../lib/errors';
 import { toastStore } from '../lib/toasts';
 import { t } from '../i18n';
 
 interface Props {
   code: string;
-  /** The viewer's role: what they may do to whom. */
-  myRole: Role;
-  myMemberId: string | null;
+  /** What the viewer may do, as the box says. */
+  can: Powers;
   /** Changes when people come and go, so the list follows. */
   presenceKey: string;
 }
 
 const roleNames = { host: 'role.host', cohost: 'role.cohost', guest: 'role.guest' } as const;
-const rank: Record<Role, number> = { guest: 0, cohost: 1, host: 2 };
 
 /** Who is in the room, with role badges; for the host and co-hosts, the
- * actions their role allows (kick and ban those below them; the host also
- * makes co-hosts). */
-export function MembersPanel({ code, myRole, myMemberId, presenceKey }: Props) {
+ * actions the box says they may take on each (kick and ban those below
+ * them; the host also makes co-hosts). */
+export function MembersPanel({ code, can, presenceKey }: Props) {
   const [members, setMembers] = useState<MemberView[]>([]);
   const [bans, setBans] = useState<BanView[]>([]);
   // Kick and ban ask once more, on the row itself.
   const [confirm, setConfirm] = useState<{ member: string; action: 'kick' | 'ban' } | null>(null);
-  const moderates = rank[myRole] >= rank.cohost;
+  const moderates = can.moderate;
   const load = useCallback(() => {
     api
       .members(code)
@@ -52,7 +50,6 @@ export function MembersPanel({ code, myRole, myMemberId, presenceKey }: Props) {
     }
     load();
   };
-  const moderator = rank[myRole] >= rank.cohost;
 
   return (
     <section className="panel" aria-labelledby="members-heading">
@@ -62,7 +59,7 @@ export function MembersPanel({ code, myRole, myMemberId, presenceKey }: Props) {
       </div>
       <ul className="scroll members-list">
         {members.map((m) => {
-          const below = rank[m.role] < rank[myRole] && m.member_id !== myMemberId;
+          const below = m.you_may_remove;
           return (
             <li key={m.member_id} className="member-row" data-testid="member-row">
               <span className="member-name">
@@ -71,7 +68,7 @@ export function MembersPanel({ code, myRole, myMemberId, presenceKey }: Props) {
                 {m.online && <span className="visually-hidden"> {t('members.hereNow')}</span>}
                 {m.role !== 'guest' && <span className="badge role-badge">{t(roleNames[m.role])}</span>}
               </span>
-              {myRole === 'host' && m.role !== 'host' && (
+              {m.you_may_change_role && (
                 <button
                   type="button"
                   className="button button-quiet button-small"
@@ -85,7 +82,7 @@ export function MembersPanel({ code, myRole, myMemberId, presenceKey }: Props) {
                   {t(m.role === 'cohost' ? 'members.makeGuest' : 'members.makeCohost')}
                 </button>
               )}
-              {moderator && below && confirm?.member === m.member_id && (
+              {below && confirm?.member === m.member_id && (
                 <span className="confirm" role="group" aria-labelledby={`confirm-${m.member_id}`}>
                   <span id={`confirm-${m.member_id}`}>
                     {t(confirm.action === 'ban' ? 'members.banConfirm' : 'members.kickConfirm', { name: m.display_name })}
@@ -109,7 +106,7 @@ export function MembersPanel({ code, myRole, myMemberId, presenceKey }: Props) {
                   </button>
                 </span>
               )}
-              {moderator && below && confirm?.member !== m.member_id && (
+              {below && confirm?.member !== m.member_id && (
                 // Kick beside the name, Ban apart at the row's end.
                 <span className="member-actions">
                   <button
@@ -134,7 +131,7 @@ export function MembersPanel({ code, myRole, myMemberId, presenceKey }: Props) {
           );
         })}
       </ul>
-      {moderator && bans.length > 0 && (
+      {moderates && bans.length > 0 && (
         <>
           <h3 className="label">{t('members.bannedHeading')}</h3>
           <ul className="scroll members-list" aria-label={t('members.bannedHeading')}>

@@ -25,7 +25,7 @@ export function QueueList({ queue, nowPlaying, me, loaded, downvotes, onVote, on
   // A just-joined guest's countdown ticks by the second; the times by the minute.
   const now = useNow(countsAt === null ? 15_000 : 1_000);
   const mine = new Set(me?.added ?? []);
-  const moderator = me?.role === 'host' || me?.role === 'cohost';
+  const moderator = me?.can.moderate ?? false;
   const starts = startsIn(queue, nowPlaying, now);
   const myFirst = queue.findIndex((item) => mine.has(item.room_track_id));
   return (

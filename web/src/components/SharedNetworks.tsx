@@ -1,13 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client';
-import type { NetworkView, Role } from '../api/types';
+import type { NetworkView, Powers } from '../api/types';
 import { humanMessage } from '../lib/errors';
 import { toastStore } from '../lib/toasts';
 import { t } from '../i18n';
 
 interface Props {
   code: string;
-  myRole: Role;
+  /** What the viewer may do, as the box says. */
+  can: Powers;
   /** Changes when people come and go, so the note follows. */
   presenceKey: string;
 }
@@ -16,7 +17,7 @@ interface Props {
  * ("12 guests share one network address"). One tap lets them all count:
  * right for a Wi-Fi extender or a port-forward, wrong for one phone with
  * thirty private tabs. Only the host decides. */
-export function SharedNetworks({ code, myRole, presenceKey }: Props) {
+export function SharedNetworks({ code, can, presenceKey }: Props) {
   const [networks, setNetworks] = useState<NetworkView[]>([]);
   const load = useCallback(() => {
     api
@@ -52,7 +53,7 @@ export function SharedNetworks({ code, myRole, presenceKey }: Props) {
           <span>
             {n.counts_in_full ? t('networks.countsAll', { network: n.network, n: n.devices_here }) : crowdedText(n)}
           </span>
-          {myRole === 'host' && (
+          {can.run_the_room && (
             <button
               type="button"
               className={`button button-small${n.counts_in_full ? ' button-quiet' : ''}`}

@@ -70,7 +70,10 @@ export function RoomPage({ code }: { code: string }) {
   }
 
   const role = data.me?.role ?? 'guest';
-  const moderator = role === 'host' || role === 'cohost';
+  // What the box says this member may do; the role only names them.
+  const can = data.me?.can ?? { moderate: false, run_the_room: false };
+  const moderator = can.moderate;
+  const host = can.run_the_room;
   const presenceKey = data.presence ? data.presence.names.join('|') : '';
 
   return (
@@ -98,7 +101,7 @@ export function RoomPage({ code }: { code: string }) {
           <a
             className="button button-quiet"
             href={`/r/${code}/wrapped`}
-            {...(role === 'host' ? { target: '_blank', rel: 'noreferrer' } : {})}
+            {...(host ? { target: '_blank', rel: 'noreferrer' } : {})}
           >
             {t('room.wrapped')}
           </a>
@@ -108,8 +111,8 @@ export function RoomPage({ code }: { code: string }) {
         </div>
       </header>
       <main className="room-grid">
-        {role === 'host' && <HostPanel code={code} />}
-        {role === 'host' && (
+        {host && <HostPanel code={code} />}
+        {host && (
           <Player
             nowPlaying={data.nowPlaying}
             upNext={data.queue.find((i) => i.playable) ?? null}
@@ -125,10 +128,10 @@ export function RoomPage({ code }: { code: string }) {
           onSkip={moderator ? advance : undefined}
           onAskToSkip={askToSkip}
           // Co-hosts run the player from here; the host has the player.
-          onTransport={role === 'cohost' ? (tr) => void transport(tr) : undefined}
+          onTransport={moderator && !host ? (tr) => void transport(tr) : undefined}
           skip={data.skip}
           loaded={data.loaded}
-          showProgress={role !== 'host'}
+          showProgress={!host}
         />
         <SearchPanel code={code} queue={data.queue} nowPlaying={data.nowPlaying} onAdd={add} />
         <QueueList
@@ -140,11 +143,11 @@ export function RoomPage({ code }: { code: string }) {
           onVote={vote}
           onRemove={remove}
         />
-        {moderator && <SharedNetworks code={code} myRole={role} presenceKey={`${presenceKey}|${data.version}`} />}
+        {moderator && <SharedNetworks code={code} can={can} presenceKey={`${presenceKey}|${data.version}`} />}
         {moderator && (
-          <MembersPanel code={code} myRole={role} myMemberId={data.me?.member_id ?? null} presenceKey={`${presenceKey}|${data.version}`} />
+          <MembersPanel code={code} can={can} presenceKey={`${presenceKey}|${data.version}`} />
         )}
-        {role === 'host' && <SettingsPanel code={code} />}
+        {host && <SettingsPanel code={code} />}
         {moderator && <AuditPanel code={code} version={data.version} />}
       </main>
       <footer className="room-footer">

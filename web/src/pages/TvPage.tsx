@@ -29,7 +29,7 @@ export function TvPage({ code }: { code: string }) {
   const { data } = useRoom(code, { enabled: ready, onUnauthorized });
   // The host's screen shows the minute's join code in the QR link (guests
   // who must be here prove it by scanning); other screens the plain link.
-  const moderator = data.me?.role === 'host' || data.me?.role === 'cohost';
+  const moderator = data.me?.can.moderate ?? false;
   const token = useJoinToken(code, ready && moderator);
   const joinUrl = useJoinUrl(code, token);
   const address = useJoinUrl(code).replace(/^https?:\/\//, '');
