@@ -3,38 +3,23 @@
 check a cross-built binary under qemu): health, guests, room, join, search,
 add (the first song starts by itself), vote, queue order, advance, now
 playing, and a refused advance."""
-import json
+import pathlib
 import sys
-import urllib.error
-import urllib.parse
 import urllib.request
 
-BASE = sys.argv[1]
-assert BASE.startswith("http://127.0.0.1:"), "the smoke test only talks to loopback"
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+from box_client import Box  # noqa: E402
 
-
-def call(method, path, uid=None, body=None, expect=200):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(BASE + path, data=data, method=method)
-    if data is not None:
-        req.add_header("content-type", "application/json")
-    if uid:
-        req.add_header("X-User-ID", uid)
-    try:
-        with urllib.request.urlopen(req, timeout=30) as res:
-            status, text = res.status, res.read()
-    except urllib.error.HTTPError as e:
-        status, text = e.code, e.read()
-    assert status == expect, f"{method} {path}: {status} {text[:200]!r}"
-    return json.loads(text) if text else None
-
+box = Box(sys.argv[1])
+call = box.call
+BASE = box.base
 
 assert call("GET", "/health") == {"ok": True}
-host = call("POST", "/auth/guest", body={"display_name": "Host"}, expect=201)["user_id"]
-guest = call("POST", "/auth/guest", body={"display_name": "Guest"}, expect=201)["user_id"]
-code = call("POST", "/rooms", host, {"name": "Smoke"}, expect=201)["code"]
+host = box.guest("Host")
+guest = box.guest("Guest")
+code = box.room(host, "Smoke")
 call("POST", "/rooms/join", guest, {"code": code.lower()})
-hits = call("GET", "/tracks/search?" + urllib.parse.urlencode({"artist_or_title": "bad bun"}), guest)
+hits = box.search(guest, "bad bun")
 assert hits and "Bad Bunny" in hits[0]["artist"], hits[:1]
 # The room is quiet: the first song starts at once; the next two wait.
 first = call("POST", f"/tracks/rooms/{code}/tracks", guest, {"track_id": hits[0]["id"]})

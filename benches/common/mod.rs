@@ -28,10 +28,13 @@ pub async fn start_box(limits: bool) -> BoxProcess {
 /// Starts the box with extra flags.
 pub async fn start_box_with(limits: bool, args: &[&std::ffi::OsStr]) -> BoxProcess {
     let dir = tempfile::tempdir().unwrap();
+    let port_file = dir.path().join("port");
     let mut child = Command::new(env!("CARGO_BIN_EXE_democratic-tunes"))
         .args(args)
         .args(["--bind", "127.0.0.1:0", "--db"])
         .arg(dir.path().join("bench.db"))
+        .arg("--port-file")
+        .arg(&port_file)
         .env("DT_NO_MDNS", "1")
         .env("DT_NO_RATE_LIMITS", if limits { "0" } else { "1" })
         .env("RUST_LOG", "info")
@@ -41,16 +44,25 @@ pub async fn start_box_with(limits: bool, args: &[&std::ffi::OsStr]) -> BoxProce
         .unwrap();
     let stderr = tokio::process::ChildStderr::from_std(child.stderr.take().unwrap()).unwrap();
     let mut lines = BufReader::new(stderr).lines();
-    let url = loop {
-        let line = lines.next_line().await.unwrap().expect("the box starts");
-        if let Some(rest) = line.split("open ").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_string();
-        }
-    };
+    let url = format!("http://{}", address_from(&port_file).await);
     assert!(url.starts_with("http://127.0.0.1:"), "loopback only: {url}");
     // Keep draining the log so the box never blocks on a full pipe.
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     BoxProcess { child, url, dir }
+}
+
+/// Where a box started with `--port-file PATH` listens, once it accepts
+/// connections (it writes the file whole, ending in a newline).
+pub async fn address_from(port_file: &std::path::Path) -> String {
+    for _ in 0..600 {
+        if let Ok(text) = std::fs::read_to_string(port_file)
+            && text.ends_with('\n')
+        {
+            return text.trim().to_string();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("no box wrote {} within 30 s", port_file.display());
 }
 
 pub struct Api {

@@ -555,13 +555,17 @@ pub struct Running {
 }
 
 /// Starts the binary on `db` (loopback, a free port, mDNS off) with extra
-/// environment, and waits for its start-up line.
+/// environment, and waits until it says where it listens (`--port-file`).
 pub async fn start_binary(db: &Path, env: &[(&str, &str)]) -> Running {
     use tokio::io::{AsyncBufReadExt, BufReader};
+    let port_file = db.with_extension("port");
+    let _ = std::fs::remove_file(&port_file);
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_democratic-tunes"));
     command
         .args(["--bind", "127.0.0.1:0", "--db"])
         .arg(db)
+        .arg("--port-file")
+        .arg(&port_file)
         .env("DT_NO_MDNS", "1")
         .env("RUST_LOG", "info")
         .stdout(std::process::Stdio::null())
@@ -573,26 +577,29 @@ pub async fn start_binary(db: &Path, env: &[(&str, &str)]) -> Running {
     let mut child = command.spawn().unwrap();
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
     let log: std::sync::Arc<std::sync::Mutex<Vec<String>>> = Default::default();
-    let base = timeout(Duration::from_secs(20), async {
-        while let Some(line) = lines.next_line().await.unwrap() {
-            log.lock().unwrap().push(line.clone());
-            if let Some(at) = line.find("open http://127.0.0.1:") {
-                return line[at + 5..]
-                    .split_whitespace()
-                    .next()
-                    .unwrap()
-                    .to_string();
-            }
-        }
-        panic!("the box exited before it was up");
-    })
-    .await
-    .expect("the box starts");
     let sink = log.clone();
     tokio::spawn(async move {
         while let Ok(Some(line)) = lines.next_line().await {
             sink.lock().unwrap().push(line);
         }
     });
+    let base = timeout(Duration::from_secs(20), async {
+        loop {
+            if let Ok(text) = std::fs::read_to_string(&port_file)
+                && text.ends_with('\n')
+            {
+                return format!("http://{}", text.trim());
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!(
+                    "the box exited before it was up ({status}): {:?}",
+                    log.lock().unwrap()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the box starts");
     Running { child, base, log }
 }

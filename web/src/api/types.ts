@@ -56,6 +56,9 @@ export type Wrapped = Sent<Schemas['Wrapped']>;
 export type SettingsPatch = Schemas['SettingsPatch'];
 export type ErrorCode = Schemas['Code'];
 
+/** What the host (or a co-host) does to the playing track. */
+export type Transport = { action: 'pause' } | { action: 'resume' } | { action: 'seek'; positionMs: number };
+
 /** Why a vote does not count yet: the network already has its share of
  * voices, another account on this device voted, or you just joined. */
 export type WaitingVote = 'network' | 'device' | 'new';

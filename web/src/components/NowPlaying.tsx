@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { QueueItem, SkipProgress } from '../api/types';
 import { media } from '../api/client';
 import { t } from '../i18n';
-import type { Transport } from './Player';
+import type { Transport } from '../api/types';
 import { ProgressBar } from './ProgressBar';
 
 interface Props {

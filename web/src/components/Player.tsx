@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, media } from '../api/client';
-import type { QueueItem, Settings } from '../api/types';
+import type { QueueItem, Settings, Transport } from '../api/types';
 import { useNow } from '../hooks/useNow';
 import { Decks, type Wanted } from '../lib/decks';
 import { formatDuration } from '../lib/format';
@@ -8,7 +8,6 @@ import { crossfadeMs, reportEndAtMs, roomPosition, trackGain, volumeCeiling } fr
 import { storage } from '../lib/storage';
 import { t } from '../i18n';
 
-export type Transport = { action: 'pause' } | { action: 'resume' } | { action: 'seek'; positionMs: number };
 
 interface Props {
   nowPlaying: QueueItem | null;

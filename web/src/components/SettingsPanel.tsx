@@ -4,6 +4,7 @@ import type { Settings, SettingsView } from '../api/types';
 import { humanMessage } from '../lib/errors';
 import { toastStore } from '../lib/toasts';
 import { t } from '../i18n';
+import { PinInput } from './PinInput';
 
 type Toggle = { [K in keyof Settings]: Settings[K] extends boolean ? K : never }[keyof Settings];
 type Count = { [K in keyof Settings]: Settings[K] extends number ? K : never }[keyof Settings];
@@ -134,14 +135,7 @@ export function SettingsPanel({ code }: { code: string }) {
           >
             <label htmlFor="join-pin">{t('settings.pin')}</label>
             <span className="row">
-              <input
-                id="join-pin"
-                className="input input-small"
-                inputMode="numeric"
-                maxLength={8}
-                value={pin}
-                onChange={(event) => setPin(event.target.value)}
-              />
+              <PinInput id="join-pin" value={pin} onChange={setPin} small />
               <button type="submit" className="button button-quiet button-small">
                 {t('settings.set')}
               </button>

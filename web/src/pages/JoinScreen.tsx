@@ -8,6 +8,7 @@ import { connection } from '../lib/connection';
 import { humanMessage, isOffline } from '../lib/errors';
 import { ensureGuest } from '../lib/identity';
 import { storage } from '../lib/storage';
+import { PinInput } from '../components/PinInput';
 
 interface Props {
   code: string;
@@ -109,15 +110,7 @@ export function JoinScreen({ code, knownName, onJoined }: Props) {
         {needsPin && (
           <p className="stack">
             <label htmlFor={pinId}>{t('join.pinLabel')}</label>
-            <input
-              id={pinId}
-              className="input"
-              inputMode="numeric"
-              autoComplete="off"
-              maxLength={8}
-              value={pin}
-              onChange={(event) => setPin(event.target.value)}
-            />
+            <PinInput id={pinId} value={pin} onChange={setPin} />
           </p>
         )}
         {problem && (

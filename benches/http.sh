@@ -3,37 +3,37 @@
 # and votes (200 guests voting on 20 items: random votes, about half of
 # them repeats, then votes that all change something), 32 connections each.
 # Prints a table: req/s, p50, p99, max, errors, and req/s as a ratio of /health.
-#   bench/http.sh [seconds per workload, default 10]
+#   benches/http.sh [seconds per workload, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-10}
 CONNECTIONS=32
-PORT=${BENCH_PORT:-18321}
-BASE="http://127.0.0.1:$PORT"
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 cargo build --release --quiet
 work=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-DT_NO_MDNS=1 DT_NO_RATE_LIMITS=1 RUST_LOG=warn ./target/release/democratic-tunes --bind "127.0.0.1:$PORT" --db "$work/bench.db" &
+DT_NO_MDNS=1 DT_NO_RATE_LIMITS=1 RUST_LOG=warn ./target/release/democratic-tunes \
+  --bind 127.0.0.1:0 --db "$work/bench.db" --port-file "$work/port" &
 pid=$!
-for _ in $(seq 100); do curl -sf "$BASE/health" >/dev/null && break; sleep 0.1; done
+# The box writes where it listens once it accepts connections.
+BASE=$(python3 -c 'import sys; sys.path.insert(0, "scripts"); from box_client import address_from; print(address_from(sys.argv[1]))' "$work/port")
 
-python3 bench/setup_party.py "$BASE" > "$work/party.lua"
+python3 benches/setup_party.py "$BASE" > "$work/party.lua"
 
 cat > "$work/health.lua" <<LUA
-$(cat bench/report.lua)
+$(cat benches/wrk/report.lua)
 LUA
 cat > "$work/queue.lua" <<LUA
 $(cat "$work/party.lua")
-$(cat bench/report.lua)
+$(cat benches/wrk/report.lua)
 wrk.headers["X-User-ID"] = guests[1]
 wrk.path = "/tracks/rooms/" .. code .. "/queue"
 LUA
 cat > "$work/votes.lua" <<LUA
 $(cat "$work/party.lua")
-$(cat bench/report.lua)
+$(cat benches/wrk/report.lua)
 local values = {1, -1}
 request = function()
   local body = string.format('{"room_track_id":"%s","value":%d}',
@@ -48,7 +48,7 @@ LUA
 # rare pair two threads share may repeat).
 cat > "$work/changes.lua" <<LUA
 $(cat "$work/party.lua")
-$(cat bench/report.lua)
+$(cat benches/wrk/report.lua)
 local last = {}
 request = function()
   local g, i = math.random(#guests), math.random(#items)

@@ -1,0 +1,93 @@
+// What a member does in a room, as plain functions over the room's store:
+// each asks the box, applies its answer, and says what happened. Every
+// failure takes the same path: the box's words in a toast.
+import { api } from '../api/client';
+import type { QueueItem, Transport, VoteValue } from '../api/types';
+import { t } from '../i18n';
+import { humanMessage } from './errors';
+import type { RoomStore } from './roomStore';
+import { toastStore } from './toasts';
+
+/** Runs `work`; a failure is shown, and answered as `undefined`. */
+export async function attempt<T>(work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await work();
+  } catch (error) {
+    toastStore.show(humanMessage(error), 'error');
+    return undefined;
+  }
+}
+
+export function roomActions(store: RoomStore, code: string, refreshMine: () => Promise<void>) {
+  /** After an answer that moved the room on. */
+  const moved = ({ body, version }: Awaited<ReturnType<typeof api.advance>>) =>
+    store.apply(version, { queue: body.queue, nowPlaying: body.now_playing });
+
+  return {
+    async vote(roomTrackId: string, value: VoteValue) {
+      const press = store.press(roomTrackId, value);
+      if (press === null) return;
+      const answer = await attempt(() => api.vote(code, roomTrackId, value));
+      store.settle(roomTrackId, press, value, answer !== undefined);
+      if (!answer) return;
+      store.apply(answer.version, { queue: answer.body });
+      // Whether it counts (or waits, and why) is the guest's own side.
+      void api
+        .me(code)
+        .then((me) => store.setMe(me))
+        .catch(() => undefined);
+    },
+
+    async add(trackId: string, title: string) {
+      const queue = await attempt(() => api.addTrack(code, trackId));
+      if (!queue) return;
+      store.apply(queue.version, { queue: queue.body });
+      // Not in the queue: the room was quiet and it started at once.
+      const waiting = queue.body.some((i) => i.track_id === trackId);
+      toastStore.show(t(waiting ? 'now.added' : 'now.startedAtOnce', { title }));
+      void refreshMine();
+    },
+
+    async remove(roomTrackId: string, reason?: string) {
+      const queue = await attempt(() => api.removeItem(code, roomTrackId, reason));
+      if (!queue) return;
+      store.apply(queue.version, { queue: queue.body });
+      void refreshMine();
+    },
+
+    async advance() {
+      const answer = await attempt(() => api.advance(code));
+      if (answer) moved(answer);
+    },
+
+    async ended(roomTrackId: string) {
+      const answer = await attempt(() => api.ended(code, roomTrackId));
+      if (answer) moved(answer);
+    },
+
+    async unplayable(item: QueueItem, reason: string) {
+      const answer = await attempt(() => api.failed(code, item.room_track_id, reason));
+      if (!answer) return;
+      moved(answer);
+      toastStore.show(t('now.couldNotPlay', { title: item.title, reason }), 'error');
+    },
+
+    async transport(tr: Transport) {
+      const answer = await attempt(() =>
+        tr.action === 'seek' ? api.seek(code, tr.positionMs) : tr.action === 'pause' ? api.pause(code) : api.resume(code),
+      );
+      if (answer) store.apply(answer.version, { nowPlaying: answer.body });
+    },
+
+    /** Answers whether the ask went through. */
+    async askToSkip() {
+      const status = await attempt(() => api.askToSkip(code));
+      if (!status) return false;
+      if (status.skipped) toastStore.show(t('now.skipped'));
+      store.set({ skip: status.skipped ? { votes: 0, needed: status.needed } : status });
+      return true;
+    },
+  };
+}
+
+export type RoomActions = ReturnType<typeof roomActions>;
