@@ -1,5 +1,6 @@
 import type { QueueItem } from '../api/types';
 import { currentLanguage, t } from '../i18n';
+import { roomPosition } from './player';
 
 /** 185000 → "3:05"; 3725000 → "1:02:05". */
 export function formatDuration(ms: number): string {
@@ -17,11 +18,9 @@ export function playbackProgress(
   nowMs: number,
   pausedMs: number | null = null,
 ): { elapsedMs: number; fraction: number } {
-  const started = startedAt ? Date.parse(startedAt) : NaN;
-  if (Number.isNaN(started) || durationMs <= 0) return { elapsedMs: 0, fraction: 0 };
-  // Paused, the position stands still where the host stopped it.
-  const raw = pausedMs ?? nowMs - started;
-  const elapsedMs = Math.min(Math.max(0, raw), durationMs);
+  if (durationMs <= 0) return { elapsedMs: 0, fraction: 0 };
+  const at = roomPosition({ started_at: startedAt, paused_ms: pausedMs }, nowMs);
+  const elapsedMs = Math.min(Math.max(0, at), durationMs);
   return { elapsedMs, fraction: elapsedMs / durationMs };
 }
 

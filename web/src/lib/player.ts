@@ -20,8 +20,10 @@ export const STALL_MS = 10_000;
  * follows without a gap (ms). */
 export const PRELOAD_MS = 20_000;
 
-/** Where the room is in the item (ms since its start; unclamped). */
-export function roomPosition(item: QueueItem, nowMs: number): number {
+/** Where the room is in the item (ms since its start; unclamped): where
+ * the host paused it, else the time since it started. The one place the
+ * page works this out (the box's is `domain::player::position_ms`). */
+export function roomPosition(item: Pick<QueueItem, 'started_at' | 'paused_ms'>, nowMs: number): number {
   if (item.paused_ms !== null) return item.paused_ms;
   const started = item.started_at ? Date.parse(item.started_at) : NaN;
   return Number.isNaN(started) ? 0 : nowMs - started;
