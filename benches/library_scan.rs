@@ -34,7 +34,7 @@ async fn main() {
     let dropped = std::fs::write("/proc/sys/vm/drop_caches", "3").is_ok();
     let started = Instant::now();
     let boxed = start_box_with(false, &[OsStr::new("--music"), music.path().as_os_str()]).await;
-    let pid = boxed.child.id();
+    let pid = boxed.pid;
     let api = Api {
         http: reqwest::Client::new(),
         base: boxed.url.clone(),

@@ -62,7 +62,7 @@ async fn run(counts: &[usize], idle_secs: Option<u64>) -> Vec<(f64, f64)> {
         made = n;
         // Two sweeps' time (the clock looks every second at this setting).
         tokio::time::sleep(Duration::from_secs(3)).await;
-        out.push((rss_kb(b.child.id(), "VmRSS") as f64 / 1024.0, db_mb(&b)));
+        out.push((rss_kb(b.pid, "VmRSS") as f64 / 1024.0, db_mb(&b)));
     }
     out
 }

@@ -50,7 +50,7 @@ fn main() {
 
 async fn soak(duration: Duration) {
     let the_box = start_box(true).await;
-    let pid = the_box.child.id();
+    let pid = the_box.pid;
     let api = Api {
         http: reqwest::Client::builder()
             .pool_max_idle_per_host(64)

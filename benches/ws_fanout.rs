@@ -43,7 +43,7 @@ struct Row {
 async fn run(clients: usize) -> Row {
     // One voter as fast as the box answers: over any party's limits.
     let the_box = start_box(false).await;
-    let pid = the_box.child.id();
+    let pid = the_box.pid;
     let api = Api {
         http: reqwest::Client::new(),
         base: the_box.url.clone(),

@@ -132,11 +132,11 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
-        .layer(axum::Extension(rate_limits::Limiter {
+        .layer(axum::Extension(Arc::new(rate_limits::Limiter {
             limits: state.rate_limits.clone(),
             trust_proxy: state.config.trust_proxy.clone(),
             off: state.config.no_rate_limits,
-        }))
+        })))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::guard,

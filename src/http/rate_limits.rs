@@ -225,7 +225,7 @@ pub fn limited(
         }
     }
     let method_router = method_router.route_layer(axum::middleware::from_fn(
-        move |Extension(limiter): Extension<Limiter>, request: Request, next: Next| async move {
+        move |Extension(limiter): Extension<Arc<Limiter>>, request: Request, next: Next| async move {
             limiter.limit(action, request, next).await
         },
     ));
@@ -233,7 +233,7 @@ pub fn limited(
 }
 
 /// What the limit on each route needs from the box, put on every request
-/// by the router (`http::router`).
+/// by the router (`http::router`; shared, so a request copies a pointer).
 #[derive(Clone)]
 pub struct Limiter {
     pub limits: RateLimits,

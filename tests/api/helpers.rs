@@ -86,6 +86,15 @@ pub struct Guest {
 }
 
 impl TestApp {
+    /// The same box, called by guest ids (`Api`).
+    #[allow(dead_code, reason = "the benchmarks' side of the client")]
+    pub fn api(&self) -> Api {
+        Api {
+            http: self.client.clone(),
+            base: self.url(""),
+        }
+    }
+
     /// A client of the real binary running as its own process (`stop` and
     /// `db` are the process's business there).
     pub fn of_binary(running: &Running) -> TestApp {
@@ -546,6 +555,90 @@ pub async fn next_personal(socket: &mut Socket) -> Value {
     }
 }
 
+/// A guest's calls by their id alone (`X-User-ID`), as the seed's clients
+/// make them: what the benchmarks drive a box with, many guests at a time.
+#[derive(Clone)]
+#[allow(dead_code, reason = "the benchmarks' side of the client")]
+pub struct Api {
+    pub http: reqwest::Client,
+    pub base: String,
+}
+
+#[allow(dead_code, reason = "the benchmarks' side of the client")]
+impl Api {
+    pub async fn post(&self, path: &str, uid: Option<&str>, body: Value) -> reqwest::Response {
+        let mut request = self.http.post(format!("{}{path}", self.base)).json(&body);
+        if let Some(uid) = uid {
+            request = request.header("x-user-id", uid);
+        }
+        let response = request.send().await.unwrap();
+        assert!(
+            response.status().is_success(),
+            "{path}: {}",
+            response.status()
+        );
+        response
+    }
+
+    /// `GET path` (with `query`) as `user`: the JSON answer.
+    pub async fn get(&self, path: &str, user: &str, query: &[(&str, &str)]) -> Value {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .query(query)
+            .header("x-user-id", user)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Catalog tracks matching `query` (best first), as `user` searches.
+    pub async fn search(&self, user: &str, query: &str) -> Vec<Value> {
+        let hits = self
+            .get("/tracks/search", user, &[("artist_or_title", query)])
+            .await;
+        serde_json::from_value(hits).unwrap()
+    }
+
+    /// A new room hosted by `host`: its code.
+    pub async fn room(&self, host: &str, name: &str) -> String {
+        let room: Value = self
+            .post("/rooms", Some(host), json!({ "name": name }))
+            .await
+            .json()
+            .await
+            .unwrap();
+        room["code"].as_str().unwrap().to_string()
+    }
+
+    pub async fn guest(&self, name: &str) -> String {
+        let guest: Value = self
+            .post("/auth/guest", None, json!({ "display_name": name }))
+            .await
+            .json()
+            .await
+            .unwrap();
+        guest["user_id"].as_str().unwrap().to_string()
+    }
+}
+
+#[allow(dead_code, reason = "the benchmarks' side of the client")]
+/// A WebSocket request for `url` as `uid` (the header, as a non-browser
+/// client sends it; ids never go in URLs).
+pub fn ws_request(
+    url: &str,
+    uid: &str,
+) -> tokio_tungstenite::tungstenite::handshake::client::Request {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut request = url.into_client_request().unwrap();
+    request
+        .headers_mut()
+        .insert("x-user-id", uid.parse().unwrap());
+    request
+}
+
 /// The real binary, running as its own process.
 pub struct Running {
     pub child: tokio::process::Child,
@@ -557,11 +650,21 @@ pub struct Running {
 /// Starts the binary on `db` (loopback, a free port, mDNS off) with extra
 /// environment, and waits until it says where it listens (`--port-file`).
 pub async fn start_binary(db: &Path, env: &[(&str, &str)]) -> Running {
+    start_binary_with(db, &[], env).await
+}
+
+/// `start_binary`, with extra flags.
+pub async fn start_binary_with(
+    db: &Path,
+    args: &[&std::ffi::OsStr],
+    env: &[(&str, &str)],
+) -> Running {
     use tokio::io::{AsyncBufReadExt, BufReader};
     let port_file = db.with_extension("port");
     let _ = std::fs::remove_file(&port_file);
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_democratic-tunes"));
     command
+        .args(args)
         .args(["--bind", "127.0.0.1:0", "--db"])
         .arg(db)
         .arg("--port-file")
