@@ -249,6 +249,36 @@ pub(super) fn advance_in(tx: &mut Tx, room: &RoomRef, skipped: bool) -> Result<(
     Ok(())
 }
 
+/// A moderator takes the playing item off (removed, with their reason):
+/// the next starts.
+pub(super) fn take_off(
+    tx: &mut Tx,
+    room: &RoomRef,
+    room_track_id: &str,
+    by: &str,
+    reason: Option<&str>,
+) -> Result<()> {
+    mark_removed(tx, room_track_id, by, reason)?;
+    start_if_idle(tx, room)
+}
+
+/// Marks an item removed (by whom, why): it leaves the queue (or stops
+/// playing, see `take_off`), kept for the night's history.
+pub(super) fn mark_removed(
+    tx: &Tx,
+    room_track_id: &str,
+    by: &str,
+    reason: Option<&str>,
+) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE room_tracks SET status = 'removed', removed_at = ?2, removed_by = ?3,
+                removed_reason = ?4, ended_at = iif(status = 'playing', ?2, ended_at)
+         WHERE id = ?1",
+    )?
+    .execute(params![room_track_id, Timestamp::now(), by, reason])?;
+    Ok(())
+}
+
 /// Moves the room on if `room_track_id` is still the one playing.
 fn end_if_playing(tx: &mut Tx, room: &RoomRef, room_track_id: &str) -> Result<()> {
     let playing: Option<String> = tx

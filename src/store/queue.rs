@@ -248,15 +248,10 @@ impl Store {
                         ));
                     }
                 };
-                let at = Timestamp::now().text();
-                tx.prepare_cached(
-                    "UPDATE room_tracks SET status = 'removed', removed_at = ?2, removed_by = ?3,
-                            removed_reason = ?4, ended_at = iif(status = 'playing', ?2, ended_at)
-                     WHERE id = ?1",
-                )?
-                .execute(params![room_track_id, at, user.id, reason])?;
                 if playing {
-                    advance::start_if_idle(tx, &room)?;
+                    advance::take_off(tx, &room, &room_track_id, &user.id, reason.as_deref())?;
+                } else {
+                    advance::mark_removed(tx, &room_track_id, &user.id, reason.as_deref())?;
                 }
                 if own {
                     audit::record(tx, &room.id, &user, "withdrew their song", Some(&title), None)?;
