@@ -18,10 +18,7 @@ use common::{Api, generate, rss_kb, start_box_with};
 
 #[tokio::main]
 async fn main() {
-    let files: usize = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(10_000);
+    let files: usize = common::numbers(&[10_000])[0];
     let music = tempfile::tempdir().unwrap();
     let made = Instant::now();
     generate(music.path(), files);

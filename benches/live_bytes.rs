@@ -172,13 +172,7 @@ async fn measure(songs: usize) -> Row {
 
 #[tokio::main]
 async fn main() {
-    let mut sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    if sizes.is_empty() {
-        sizes = vec![20, 100, 500];
-    }
+    let sizes: Vec<usize> = common::numbers(&[20, 100, 500]);
     let mut rows = Vec::new();
     for songs in sizes {
         rows.push(measure(songs).await);

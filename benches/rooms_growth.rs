@@ -69,13 +69,7 @@ async fn run(counts: &[usize], idle_secs: Option<u64>) -> Vec<(f64, f64)> {
 
 #[tokio::main]
 async fn main() {
-    let mut counts: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    if counts.is_empty() {
-        counts = vec![2_000, 10_000];
-    }
+    let mut counts: Vec<usize> = common::numbers(&[2_000, 10_000]);
     counts.sort_unstable();
     let let_go = run(&counts, Some(1)).await;
     let kept = run(&counts, None).await;

@@ -20,10 +20,7 @@ const ROUNDS: usize = 200;
 
 #[tokio::main]
 async fn main() {
-    let files: usize = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(10_000);
+    let files: usize = common::numbers(&[10_000])[0];
     let mut rows = Vec::new();
 
     let builtin = start_box_with(false, &[]).await;

@@ -37,10 +37,7 @@ struct Tally {
 }
 
 fn main() {
-    let seconds: u64 = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(600);
+    let seconds: u64 = common::numbers(&[600])[0];
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

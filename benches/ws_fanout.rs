@@ -168,17 +168,7 @@ async fn run(clients: usize) -> Row {
 }
 
 fn main() {
-    let sizes: Vec<usize> = {
-        let args: Vec<usize> = std::env::args()
-            .skip(1)
-            .filter_map(|a| a.parse().ok())
-            .collect();
-        if args.is_empty() {
-            vec![100, 500, 1000]
-        } else {
-            args
-        }
-    };
+    let sizes: Vec<usize> = common::numbers(&[100, 500, 1000]);
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let mut rows = Vec::new();
     for n in sizes {

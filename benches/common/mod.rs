@@ -39,6 +39,20 @@ pub async fn start_box_with(limits: bool, args: &[&std::ffi::OsStr]) -> BoxProce
     }
 }
 
+/// The numbers given after `--` (`cargo bench --bench X -- 100 500`),
+/// else `defaults`.
+pub fn numbers<T: std::str::FromStr + Clone>(defaults: &[T]) -> Vec<T> {
+    let given: Vec<T> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    if given.is_empty() {
+        defaults.to_vec()
+    } else {
+        given
+    }
+}
+
 /// A field of /proc/<pid>/status, in kB (VmRSS, VmHWM).
 pub fn rss_kb(pid: u32, field: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
