@@ -42,7 +42,7 @@ pub struct Rename {
 /// now on, in every party you are in.
 #[utoipa::path(patch, path = "/auth/me", tag = "auth", request_body = Rename,
     responses(
-        (status = 200, body = Guest),
+        (status = 200, description = "The guest, renamed", body = Guest),
         (status = 401, description = "Not signed in"),
         (status = 422, description = "Name blank, too long or reserved"),
     ))]

@@ -31,7 +31,7 @@ async fn health() -> Json<Health> {
 
 /// The box: its name, version, and the link phones should open.
 #[utoipa::path(get, path = "/box", tag = "health",
-    responses((status = 200, body = BoxInfo)))]
+    responses((status = 200, description = "The box's name, version and join link", body = BoxInfo)))]
 async fn box_info(State(state): State<AppState>) -> Json<BoxInfo> {
     Json(BoxInfo {
         name: state.config.name.clone(),

@@ -29,7 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// The music library: how many tracks, and how the scan goes.
 #[utoipa::path(get, path = "/library", tag = "library",
     responses(
-        (status = 200, body = LibraryStatus),
+        (status = 200, description = "What the music folders hold and the scan's progress", body = LibraryStatus),
         (status = 401, description = "No identity"),
     ))]
 async fn status(
@@ -44,7 +44,7 @@ async fn status(
 /// read again. Answers at once; `GET /library` follows the scan.
 #[utoipa::path(post, path = "/library/rescan", tag = "library",
     responses(
-        (status = 202, body = LibraryStatus),
+        (status = 202, description = "A scan started; its progress so far", body = LibraryStatus),
         (status = 403, description = "Not the host of any party"),
         (status = 409, description = "The box has no music folders"),
     ))]

@@ -44,7 +44,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/rooms/{code}/bans", tag = "moderation",
     params(RoomCode),
     responses(
-        (status = 200, body = Vec<BanView>),
+        (status = 200, description = "Who is banned", body = Vec<BanView>),
         (status = 403, description = "Not the host or a co-host"),
         (status = 404, description = "No room with that code"),
     ))]
@@ -83,7 +83,7 @@ async fn lift_ban(
 #[utoipa::path(get, path = "/rooms/{code}/networks", tag = "moderation",
     params(RoomCode),
     responses(
-        (status = 200, body = Vec<NetworkView>),
+        (status = 200, description = "Networks whose voices are held back", body = Vec<NetworkView>),
         (status = 403, description = "Not the host or a co-host"),
         (status = 404, description = "No room with that code"),
     ))]
@@ -142,7 +142,7 @@ async fn share_network(
 #[utoipa::path(get, path = "/rooms/{code}/members", tag = "moderation",
     params(RoomCode),
     responses(
-        (status = 200, body = Vec<MemberView>),
+        (status = 200, description = "The room's members", body = Vec<MemberView>),
         (status = 403, description = "Not a member of the room"),
         (status = 404, description = "No room with that code"),
     ))]
@@ -281,7 +281,7 @@ pub fn reason(raw: Option<String>) -> Result<Option<String>> {
 #[utoipa::path(get, path = "/rooms/{code}/settings", tag = "moderation",
     params(RoomCode),
     responses(
-        (status = 200, body = SettingsView),
+        (status = 200, description = "The room's settings", body = SettingsView),
         (status = 403, description = "Not a member of the room"),
         (status = 404, description = "No room with that code"),
     ))]
@@ -298,7 +298,7 @@ async fn get_settings(
     params(RoomCode),
     request_body = SettingsPatch,
     responses(
-        (status = 200, body = SettingsView),
+        (status = 200, description = "The settings, changed", body = SettingsView),
         (status = 403, description = "Only the host changes settings"),
         (status = 404, description = "No room with that code"),
         (status = 422, description = "Unknown setting or value out of range"),
@@ -316,7 +316,7 @@ async fn patch_settings(
 #[utoipa::path(get, path = "/rooms/{code}/audit", tag = "moderation",
     params(RoomCode),
     responses(
-        (status = 200, body = Vec<AuditEntry>),
+        (status = 200, description = "The moderation log, newest first", body = Vec<AuditEntry>),
         (status = 403, description = "Only the host and co-hosts"),
         (status = 404, description = "No room with that code"),
     ))]
@@ -333,7 +333,7 @@ async fn audit(
 #[utoipa::path(get, path = "/rooms/{code}/join-token", tag = "moderation",
     params(RoomCode),
     responses(
-        (status = 200, body = JoinToken),
+        (status = 200, description = "The join token for the QR link", body = JoinToken),
         (status = 403, description = "Only the host and co-hosts"),
         (status = 404, description = "No room with that code"),
     ))]

@@ -54,7 +54,7 @@ pub struct Seek {
     params(RoomCode),
     request_body = Ended,
     responses(
-        (status = 200, body = Advanced),
+        (status = 200, description = "The song that ended and the one that plays now", body = Advanced),
         (status = 403, description = "Only the host and co-hosts run the player"),
         (status = 404, description = "No room with that code"),
     ))]
@@ -79,7 +79,7 @@ async fn ended(
     params(RoomCode),
     request_body = Failed,
     responses(
-        (status = 200, body = Advanced),
+        (status = 200, description = "The failed song and the one that plays now", body = Advanced),
         (status = 403, description = "Only the host and co-hosts run the player"),
         (status = 404, description = "No room with that code"),
         (status = 422, description = "A reason over 200 characters"),

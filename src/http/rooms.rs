@@ -58,7 +58,7 @@ pub struct JoinRoom {
 /// Seed: `POST /rooms`: answers `{code, id, host_user_id}` (see `crate::seed`).
 #[utoipa::path(post, path = "/rooms", tag = "rooms", request_body = CreateRoom,
     responses(
-        (status = 201, body = Room),
+        (status = 201, description = "The room, created, with you as its host", body = Room),
         (status = 401, description = "Not signed in"),
         (status = 422, description = "Name too long or body invalid"),
     ))]
@@ -79,7 +79,7 @@ async fn create_room(
 /// Seed: `POST /rooms/join`: answers `{room_id, user_id}` (see `crate::seed`).
 #[utoipa::path(post, path = "/rooms/join", tag = "rooms", request_body = JoinRoom,
     responses(
-        (status = 200, body = Joined),
+        (status = 200, description = "You are a member of the room", body = Joined),
         (status = 401, description = "Not signed in"),
         (status = 403, description = "Banned, room closed, or a join code or PIN needed"),
         (status = 404, description = "No room with that code"),
@@ -105,7 +105,7 @@ async fn join_room(
 #[utoipa::path(get, path = "/rooms/{code}/now-playing", tag = "rooms",
     params(RoomCode),
     responses(
-        (status = 200, body = Option<QueueItem>),
+        (status = 200, description = "The song playing now, or null", body = Option<QueueItem>),
         (status = 404, description = "No room with that code"),
     ))]
 async fn now_playing(
@@ -126,7 +126,7 @@ async fn now_playing(
 #[utoipa::path(post, path = "/rooms/{code}/advance", tag = "rooms",
     params(RoomCode),
     responses(
-        (status = 200, body = Advanced),
+        (status = 200, description = "The song that ended and the one that plays now", body = Advanced),
         (status = 403, description = "Only the host and co-hosts can advance"),
         (status = 404, description = "No room with that code"),
     ))]
@@ -147,7 +147,7 @@ async fn advance(
 #[utoipa::path(post, path = "/rooms/{code}/now-playing/skip", tag = "rooms",
     params(RoomCode),
     responses(
-        (status = 200, body = SkipStatus),
+        (status = 200, description = "The room's skip tally", body = SkipStatus),
         (status = 403, description = "Not a member of the room"),
         (status = 404, description = "No room with that code"),
         (status = 409, description = "Nothing is playing"),
@@ -183,7 +183,7 @@ async fn skip(
 #[utoipa::path(get, path = "/rooms/{code}/me", tag = "rooms",
     params(RoomCode),
     responses(
-        (status = 200, body = Me),
+        (status = 200, description = "Your role, powers and limits in the room", body = Me),
         (status = 404, description = "No room with that code"),
     ))]
 async fn me(
@@ -200,7 +200,7 @@ async fn me(
 #[utoipa::path(get, path = "/rooms/{code}", tag = "rooms",
     params(RoomCode),
     responses(
-        (status = 200, body = RoomDoor),
+        (status = 200, description = "The room's door: its name and what joining needs", body = RoomDoor),
         (status = 404, description = "No room with that code"),
     ))]
 async fn room_info(
@@ -221,7 +221,7 @@ async fn room_info(
 #[utoipa::path(get, path = "/rooms/{code}/wrapped", tag = "rooms",
     params(RoomCode),
     responses(
-        (status = 200, body = Wrapped),
+        (status = 200, description = "The night in numbers", body = Wrapped),
         (status = 403, description = "Not a member of the room"),
         (status = 404, description = "No room with that code"),
     ))]

@@ -38,7 +38,7 @@ pub struct AddTrack {
 #[utoipa::path(get, path = "/tracks/rooms/{code}/queue", tag = "tracks",
     params(RoomCode),
     responses(
-        (status = 200, body = Vec<QueueItem>),
+        (status = 200, description = "The queue in play order", body = Vec<QueueItem>),
         (status = 404, description = "No room with that code"),
     ))]
 async fn queue(
@@ -65,7 +65,7 @@ async fn queue(
         ("room" = Option<String>, Query, description = "A party you are in: fills each hit's `in_room`"),
     ),
     responses(
-        (status = 200, body = Vec<SearchHit>),
+        (status = 200, description = "Matching tracks", body = Vec<SearchHit>),
         (status = 403, description = "Not a member of `room`"),
         (status = 404, description = "No room with that code"),
         (status = 422, description = "Missing, blank or too long query"),
@@ -106,7 +106,7 @@ async fn search(
     params(RoomCode),
     request_body = AddTrack,
     responses(
-        (status = 200, body = Vec<QueueItem>),
+        (status = 200, description = "The queue with the song added", body = Vec<QueueItem>),
         (status = 403, description = "Not a member of the room"),
         (status = 404, description = "No such room or track"),
     ))]
@@ -133,7 +133,7 @@ async fn add_track(
         ("reason" = Option<String>, Query, description = "Why (moderators; shown to the guest)"),
     ),
     responses(
-        (status = 200, body = Vec<QueueItem>),
+        (status = 200, description = "The queue without the song", body = Vec<QueueItem>),
         (status = 403, description = "Not your song, and not a moderator"),
         (status = 404, description = "No such room or queue item"),
         (status = 409, description = "Playing or played already"),

@@ -34,7 +34,7 @@ pub struct VoteRequest {
     params(RoomCode),
     request_body = VoteRequest,
     responses(
-        (status = 200, body = Vec<QueueItem>),
+        (status = 200, description = "The queue in its new order", body = Vec<QueueItem>),
         (status = 403, description = "Not a member of the room"),
         (status = 404, description = "No such room or queue item"),
         (status = 409, description = "The item is playing or has played"),

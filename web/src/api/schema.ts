@@ -1497,6 +1497,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The guest, renamed */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1530,6 +1531,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The box's name, version and join link */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1569,6 +1571,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description What the music folders hold and the scan's progress */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1595,6 +1598,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A scan started; its progress so far */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -1632,6 +1636,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The room, created, with you as its host */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -1669,6 +1674,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description You are a member of the room */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1712,6 +1718,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The room's door: its name and what joining needs */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1741,6 +1748,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The song that ended and the one that plays now */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1777,6 +1785,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The moderation log, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1813,6 +1822,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Who is banned */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1886,6 +1896,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The join token for the QR link */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1922,6 +1933,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A one-use ticket for the live socket */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1965,6 +1977,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Your role, powers and limits in the room */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1994,6 +2007,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The room's members */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2128,6 +2142,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Networks whose voices are held back */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2217,6 +2232,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The song playing now, or null */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2250,6 +2266,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The song that ended and the one that plays now */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2290,6 +2307,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The failed song and the one that plays now */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2476,6 +2494,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The room's skip tally */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2519,6 +2538,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The room's settings */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2559,6 +2579,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The settings, changed */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2602,6 +2623,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The night in numbers */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2685,6 +2707,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The queue in play order */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2718,6 +2741,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The queue with the song added */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2759,6 +2783,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The queue without the song */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2807,6 +2832,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Matching tracks */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2938,6 +2964,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The queue in its new order */
             200: {
                 headers: {
                     [name: string]: unknown;
