@@ -8,7 +8,9 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
-use crate::limits::{HEADER_READ_TIMEOUT, MAX_CONNECTIONS_PER_ADDRESS, ROOM_IDLE};
+use crate::limits::{
+    HEADER_READ_TIMEOUT, LIVE_SEND_STALL, MAX_CONNECTIONS_PER_ADDRESS, REQUEST_TIMEOUT, ROOM_IDLE,
+};
 
 /// Democratic Tunes: a democratic jukebox for house parties.
 ///
@@ -33,6 +35,14 @@ pub struct Config {
     /// See `limits::HEADER_READ_TIMEOUT` (a field so tests can shorten it).
     #[arg(skip = HEADER_READ_TIMEOUT)]
     pub header_read_timeout: std::time::Duration,
+
+    /// See `limits::REQUEST_TIMEOUT` (a field so tests can shorten it).
+    #[arg(skip = REQUEST_TIMEOUT)]
+    pub request_timeout: std::time::Duration,
+
+    /// See `limits::LIVE_SEND_STALL` (a field so tests can shorten it).
+    #[arg(skip = LIVE_SEND_STALL)]
+    pub live_send_stall: std::time::Duration,
 
     /// See `limits::MAX_CONNECTIONS_PER_ADDRESS` (a field so tests can lower it).
     #[arg(skip = MAX_CONNECTIONS_PER_ADDRESS)]
@@ -223,6 +233,8 @@ impl Config {
             hostname: "party".into(),
             ping_every: std::time::Duration::from_secs(10),
             header_read_timeout: HEADER_READ_TIMEOUT,
+            request_timeout: REQUEST_TIMEOUT,
+            live_send_stall: LIVE_SEND_STALL,
             max_connections_per_address: MAX_CONNECTIONS_PER_ADDRESS,
             max_connections: None,
             room_idle_secs: ROOM_IDLE.as_secs(),

@@ -81,6 +81,23 @@ pub const COOKIE_MAX_AGE_SECS: i64 = 30 * 24 * 60 * 60;
 /// idle keep-alive connection closes after it (slowloris protection).
 pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// A request (headers read) must be answered within this long, or it gets
+/// 408: a body that trickles in holds nothing for ever.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// A phone that cannot take a live frame for this long is dropped (it
+/// reconnects and gets a fresh snapshot).
+pub const LIVE_SEND_STALL: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The largest message a live socket takes from a client: clients only
+/// pong, and nothing they send needs more.
+pub const LIVE_MAX_CLIENT_MESSAGE: usize = 4 * 1024;
+
+/// At most this many client messages (pongs, mostly) per
+/// `LIVE_MESSAGE_WINDOW` on one live socket; more closes it (1008).
+pub const LIVE_MAX_MESSAGES_PER_WINDOW: u32 = 50;
+pub const LIVE_MESSAGE_WINDOW: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Open connections from one address. A 200-guest party behind one NAT
 /// address keeps about two each (a keep-alive connection and the live
 /// socket); beyond this a new connection is closed at once.

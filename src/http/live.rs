@@ -26,17 +26,10 @@ use super::rate_limits::{Action, limited};
 use super::AppState;
 use super::extract::{Identity, Network, RoomCode, identity};
 use crate::error::{Code, Error, Result};
+use crate::limits::{LIVE_MAX_CLIENT_MESSAGE, LIVE_MAX_MESSAGES_PER_WINDOW, LIVE_MESSAGE_WINDOW};
 use crate::realtime::{Connection, Frames, Personal, Realtime, TICKET_LIFETIME};
 
-/// A phone that cannot take a frame for this long is dropped (it
-/// reconnects and gets a fresh snapshot).
-const SEND_TIMEOUT: Duration = Duration::from_secs(10);
-/// Clients only pong; nothing they send needs more.
-const MAX_CLIENT_MESSAGE: usize = 4 * 1024;
 const READ_BUFFER: usize = 4 * 1024;
-/// At most this many client messages (pongs, mostly) per window.
-const MAX_MESSAGES_PER_WINDOW: u32 = 50;
-const MESSAGE_WINDOW: Duration = Duration::from_secs(10);
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -59,7 +52,7 @@ pub struct LiveTicket {
 #[utoipa::path(post, path = "/rooms/{code}/live-ticket", tag = "rooms",
     params(RoomCode),
     responses(
-        (status = 200, body = LiveTicket),
+        (status = 200, description = "A one-use ticket for the live socket", body = LiveTicket),
         (status = 401, description = "Not signed in"),
         (status = 403, description = "Not a member of the room"),
         (status = 404, description = "No room with that code"),
@@ -119,10 +112,13 @@ async fn live(
     let member = state.store.member(user, code.clone()).await?;
     let connection = state.realtime.connect(&member, &code, network).await?;
     let realtime = state.realtime.clone();
-    let ping_every = state.config.ping_every;
+    let pace = Pace {
+        ping_every: state.config.ping_every,
+        send_stall: state.config.live_send_stall,
+    };
     Ok(upgrade
-        .max_message_size(MAX_CLIENT_MESSAGE)
-        .max_frame_size(MAX_CLIENT_MESSAGE)
+        .max_message_size(LIVE_MAX_CLIENT_MESSAGE)
+        .max_frame_size(LIVE_MAX_CLIENT_MESSAGE)
         // tungstenite's defaults (128 KiB each way) would cost a party of
         // a thousand phones 250 MB; clients send only pongs, and frames go
         // out as soon as they are written.
@@ -132,18 +128,28 @@ async fn live(
             let tasks = realtime.tasks.clone();
             async move {
                 tasks
-                    .spawn(serve(socket, connection, realtime, ping_every, deltas))
+                    .spawn(serve(socket, connection, realtime, pace, deltas))
                     .await
                     .ok();
             }
         }))
 }
 
+/// How often a socket is pinged, and how long a send may stall.
+#[derive(Clone, Copy)]
+struct Pace {
+    ping_every: Duration,
+    send_stall: Duration,
+}
+
 async fn serve(
     socket: WebSocket,
     mut connection: Connection,
     realtime: Realtime,
-    ping_every: Duration,
+    Pace {
+        ping_every,
+        send_stall,
+    }: Pace,
     deltas: bool,
 ) {
     let (mut sink, mut stream) = socket.split();
@@ -170,7 +176,7 @@ async fn serve(
                     _ => next.full.clone(),
                 };
                 sent = Some(next);
-                match timeout(SEND_TIMEOUT, sink.send(Message::Text(frame))).await {
+                match timeout(send_stall, sink.send(Message::Text(frame))).await {
                     Ok(Ok(())) => {}
                     _ => break None,
                 }
@@ -181,12 +187,12 @@ async fn serve(
                     last_heard = Instant::now();
                     // Clients only pong: a chatty one is a broken or
                     // hostile one.
-                    if window_start.elapsed() > MESSAGE_WINDOW {
+                    if window_start.elapsed() > LIVE_MESSAGE_WINDOW {
                         window_start = Instant::now();
                         heard_in_window = 0;
                     }
                     heard_in_window += 1;
-                    if heard_in_window > MAX_MESSAGES_PER_WINDOW {
+                    if heard_in_window > LIVE_MAX_MESSAGES_PER_WINDOW {
                         break Some(("Too many messages.", close_code::POLICY));
                     }
                 }
@@ -196,12 +202,12 @@ async fn serve(
                     break None;
                 }
                 let ping = sink.send(Message::Ping(Default::default()));
-                if !matches!(timeout(SEND_TIMEOUT, ping).await, Ok(Ok(()))) {
+                if !matches!(timeout(send_stall, ping).await, Ok(Ok(()))) {
                     break None;
                 }
             }
             personal = connection_personal(&mut personal) => {
-                let sent = timeout(SEND_TIMEOUT, sink.send(Message::Text(personal.frame()))).await;
+                let sent = timeout(send_stall, sink.send(Message::Text(personal.frame()))).await;
                 match personal {
                     Personal::Removed(_) => break Some(("You are no longer in this room.", close_code::POLICY)),
                     Personal::Notice(_) if !matches!(sent, Ok(Ok(()))) => break None,

@@ -18,7 +18,6 @@ mod web;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -130,7 +129,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
+            state.config.request_timeout,
         ))
         .layer(axum::Extension(Arc::new(rate_limits::Limiter {
             limits: state.rate_limits.clone(),

@@ -74,6 +74,13 @@ async fn a_tls_connection_silent_after_its_handshake_is_closed_at_the_deadline()
     let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
     let tls = connector.connect(name, tcp).await.expect("the handshake");
     assert_deadline("TLS, then silence", closed_after(tls, opened).await);
+    // Half a ClientHello (a record header, one byte of its body): the same.
+    let opened = Instant::now();
+    let mut tcp = TcpStream::connect(app.addr).await.unwrap();
+    tcp.write_all(&[0x16, 0x03, 0x01, 0x02, 0x00, 0x01])
+        .await
+        .unwrap();
+    assert_deadline("half a TLS handshake", closed_after(tcp, opened).await);
     // A plain socket on the TLS port, silent: the same deadline.
     let opened = Instant::now();
     let tcp = TcpStream::connect(app.addr).await.unwrap();
@@ -115,4 +122,44 @@ async fn two_thousand_silent_sockets_from_twenty_addresses_do_not_keep_a_guest_o
         .await
         .expect("the oldest silent socket was closed");
     assert!(matches!(first, Ok(0) | Err(_)));
+}
+
+#[tokio::test]
+async fn a_request_whose_body_never_ends_is_answered_408_at_the_request_deadline() {
+    // The box's is 30 s; the rule is the same.
+    let limit = Duration::from_millis(800);
+    let app = spawn_app_configured(|c| c.request_timeout = limit).await;
+    let mut stream = TcpStream::connect(app.addr).await.unwrap();
+    let opened = Instant::now();
+    stream
+        .write_all(
+            b"POST /auth/guest HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"display_name\"",
+        )
+        .await
+        .unwrap();
+    // ...and the other 84 bytes never come.
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 1024];
+    timeout(Duration::from_secs(10), async {
+        while !String::from_utf8_lossy(&answer).contains("\r\n\r\n{") {
+            let n = stream.read(&mut buf).await.unwrap();
+            assert!(n > 0, "closed without an answer");
+            answer.extend_from_slice(&buf[..n]);
+        }
+    })
+    .await
+    .expect("an answer");
+    let after = opened.elapsed();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(
+        after >= limit - Duration::from_millis(50) && after < limit * 5,
+        "answered after {after:?}"
+    );
+    // Nothing was made of the half a guest.
+    let db = app.db();
+    let users: i64 = db
+        .query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(users, 0);
 }

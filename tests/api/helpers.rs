@@ -515,6 +515,13 @@ pub async fn spawn_tls_app(
 
 /// A TLS client that trusts `cert` (a test's self-signed certificate).
 pub fn tls_connector(cert: &rcgen::CertifiedKey<rcgen::KeyPair>) -> tokio_rustls::TlsConnector {
+    tokio_rustls::TlsConnector::from(tls_client_config(cert))
+}
+
+/// A TLS client's configuration that trusts `cert`.
+pub fn tls_client_config(
+    cert: &rcgen::CertifiedKey<rcgen::KeyPair>,
+) -> std::sync::Arc<tokio_rustls::rustls::ClientConfig> {
     use tokio_rustls::rustls;
     let mut roots = rustls::RootCertStore::empty();
     roots.add(cert.cert.der().clone()).unwrap();
@@ -525,7 +532,7 @@ pub fn tls_connector(cert: &rcgen::CertifiedKey<rcgen::KeyPair>) -> tokio_rustls
     .unwrap()
     .with_root_certificates(roots)
     .with_no_client_auth();
-    tokio_rustls::TlsConnector::from(std::sync::Arc::new(config))
+    std::sync::Arc::new(config)
 }
 
 /// Frames until one satisfies `done`.

@@ -299,6 +299,63 @@ async fn another_site_cannot_act_for_a_guest() {
     assert!(res.headers().get("access-control-allow-origin").is_none());
 }
 
+/// Opens the room's live socket as `host` would from a page on `origin`
+/// (the browser sends the guest's cookie whatever page opens the socket);
+/// answers the upgrade's status and, when refused, its body.
+async fn live_socket_from(app: &TestApp, code: &str, host: &Guest, origin: &str) -> (u16, String) {
+    use tokio_tungstenite::tungstenite::Error as WsError;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut request = format!("ws://{}/rooms/{code}/ws", app.addr)
+        .into_client_request()
+        .unwrap();
+    let headers = request.headers_mut();
+    let cookie = format!("{}={}", democratic_tunes::seed::UID_COOKIE, host.id);
+    headers.insert("cookie", cookie.parse().unwrap());
+    headers.insert("origin", origin.parse().unwrap());
+    match tokio_tungstenite::connect_async(request).await {
+        Ok((mut socket, res)) => {
+            // Really live: the room's first frame arrives.
+            let frame = timeout(Duration::from_secs(5), socket.next()).await;
+            assert!(matches!(frame, Ok(Some(Ok(Message::Text(_))))), "{frame:?}");
+            (res.status().as_u16(), String::new())
+        }
+        Err(WsError::Http(res)) => {
+            let body =
+                String::from_utf8_lossy(res.body().as_deref().unwrap_or_default()).into_owned();
+            (res.status().as_u16(), body)
+        }
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[tokio::test]
+async fn another_site_cannot_open_a_guests_live_socket() {
+    let app = spawn_app_configured(|c| c.cors_origins = vec!["http://front.example".into()]).await;
+    let host = app.guest("Anto").await;
+    let code = app.room(&host).await;
+    // A page elsewhere that the guest happens to visit: refused before
+    // the upgrade, with the box's usual JSON refusal.
+    let (status, body) = live_socket_from(&app, &code, &host, "http://evil.example").await;
+    assert_eq!(status, 403);
+    let detail: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(detail["detail"].is_string(), "{body}");
+    // Same host, another port: another origin.
+    let other_port = format!("http://127.0.0.1:{}", app.addr.port() ^ 1);
+    assert_eq!(
+        live_socket_from(&app, &code, &host, &other_port).await.0,
+        403
+    );
+    // The box's own page, and a front end allowed with --cors-origin, may.
+    let own = format!("http://{}", app.addr);
+    assert_eq!(live_socket_from(&app, &code, &host, &own).await.0, 101);
+    assert_eq!(
+        live_socket_from(&app, &code, &host, "http://front.example")
+            .await
+            .0,
+        101
+    );
+}
+
 #[tokio::test]
 async fn an_allowed_front_end_may_call_with_credentials() {
     let app = spawn_app_configured(|c| c.cors_origins = vec!["http://front.example".into()]).await;
@@ -474,6 +531,33 @@ async fn https_with_a_self_signed_certificate() {
         .find(|l| l.to_ascii_lowercase().starts_with("set-cookie: uid="))
         .expect("a uid cookie");
     assert!(uid_cookie.contains("Secure"), "{uid_cookie}");
+
+    // HTTP/2, as browsers speak it over TLS (ALPN), on the same port.
+    let mut h2 = rustls::ClientConfig::clone(&tls_client_config(&cert));
+    h2.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    let tcp = TcpStream::connect(app.addr).await.unwrap();
+    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+    let tls = tokio_rustls::TlsConnector::from(std::sync::Arc::new(h2))
+        .connect(name, tcp)
+        .await
+        .unwrap();
+    assert_eq!(tls.get_ref().1.alpn_protocol(), Some(&b"h2"[..]));
+    let (mut sender, connection) = hyper::client::conn::http2::handshake(
+        hyper_util::rt::TokioExecutor::new(),
+        hyper_util::rt::TokioIo::new(tls),
+    )
+    .await
+    .expect("an HTTP/2 connection");
+    tokio::spawn(connection);
+    let request = hyper::Request::get("https://localhost/health")
+        .body(http_body_util::Empty::<axum::body::Bytes>::new())
+        .unwrap();
+    let res = sender.send_request(request).await.unwrap();
+    assert_eq!(res.version(), hyper::Version::HTTP_2);
+    assert_eq!(res.status(), 200);
+    use http_body_util::BodyExt;
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(&body[..], br#"{"ok":true}"#);
 
     // Plain HTTP on the TLS port gets nowhere.
     let plain = reqwest::Client::new().get(app.url("/health")).send().await;

@@ -6,6 +6,7 @@ use futures_util::{SinkExt, StreamExt};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tokio::time::timeout;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
 use crate::helpers::*;
@@ -387,4 +388,177 @@ async fn deltas_after_the_first_frame_rebuild_the_room_and_stay_small() {
     })
     .await
     .expect("the deltas rebuild the queue the box answers");
+}
+
+/// Track ids from the built-in catalog, `n` distinct ones.
+async fn catalog_ids(app: &TestApp, who: &Guest, n: usize) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for query in [
+        "a", "e", "i", "o", "u", "the", "love", "you", "me", "my", "in", "on", "night", "girl",
+        "day", "heart", "baby", "time", "man", "s", "t", "r", "l", "n", "y", "d",
+    ] {
+        for hit in app.search(who, query).await {
+            let id = hit["id"].as_str().unwrap().to_string();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        if ids.len() >= n {
+            ids.truncate(n);
+            return ids;
+        }
+    }
+    panic!(
+        "the catalog has only {} tracks for these queries",
+        ids.len()
+    );
+}
+
+/// A room whose every full frame is large: `guests` guests add 50 songs each.
+async fn a_long_queue(app: &TestApp, host: &Guest, code: &str, guests: usize) -> Vec<Guest> {
+    app.settings(host, code, json!({ "max_queued_per_guest": 50 }))
+        .await;
+    let ids = catalog_ids(app, host, guests * 50).await;
+    let mut adders = Vec::new();
+    for (n, chunk) in ids.chunks(50).enumerate() {
+        let guest = app.guest(&format!("Adder {n}")).await;
+        app.join(&guest, code).await;
+        for id in chunk {
+            let res = app
+                .post(
+                    &format!("/tracks/rooms/{code}/tracks"),
+                    Some(&guest),
+                    json!({ "track_id": id }),
+                )
+                .await;
+            assert_eq!(res.status(), StatusCode::OK);
+        }
+        adders.push(guest);
+    }
+    adders
+}
+
+#[tokio::test]
+async fn a_phone_that_cannot_take_frames_is_dropped_when_a_send_stalls() {
+    // Pings are off (an hour apart), so only a stalled send can drop it.
+    let app = spawn_app_configured(|c| {
+        c.no_rate_limits = true;
+        c.ping_every = Duration::from_secs(3600);
+        c.live_send_stall = Duration::from_millis(500);
+    })
+    .await;
+    let (host, bea, code) = party_of_two(&app).await;
+    a_long_queue(&app, &host, &code, 2).await;
+    let mut watcher = connect(&app, &code, &host).await;
+    // Bea's phone takes full frames (no deltas) into a tiny window and
+    // never reads: the box's sends to it soon stall.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(1024).unwrap();
+    let stream = socket.connect(app.addr).await.unwrap();
+    let mut request = format!("ws://{}/rooms/{code}/ws", app.addr)
+        .into_client_request()
+        .unwrap();
+    request
+        .headers_mut()
+        .insert("x-user-id", bea.id.parse().unwrap());
+    let (_stuck, _) = tokio_tungstenite::client_async(request, stream)
+        .await
+        .unwrap();
+    frame_where(&mut watcher, |f| f["presence"]["count"] == 2).await;
+    // The room changes on; the watcher keeps reading.
+    let queue = app.queue(&host, &code).await;
+    let item = queue.last().unwrap()["room_track_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let gone = timeout(Duration::from_secs(20), async {
+        let mut value = 1;
+        loop {
+            app.vote(&host, &code, &item, value).await;
+            value = -value;
+            let frame = timeout(Duration::from_millis(60), next_frame(&mut watcher)).await;
+            if frame.is_ok_and(|f| f["presence"]["count"] == 1) {
+                return;
+            }
+        }
+    })
+    .await;
+    assert!(gone.is_ok(), "a phone that takes nothing stays in the room");
+}
+
+#[tokio::test]
+async fn a_client_message_over_4_kib_closes_its_socket() {
+    let app = spawn_app().await;
+    let (host, bea, code) = party_of_two(&app).await;
+    let mut socket = connect(&app, &code, &bea).await;
+    next_frame(&mut socket).await;
+    // 4 KiB is taken (and ignored): the socket still gets the room.
+    socket
+        .send(Message::Text("x".repeat(4096).into()))
+        .await
+        .unwrap();
+    app.add(&host, &code, "superstition").await;
+    frame_where(&mut socket, |f| {
+        titles(f).contains(&"Superstition".to_string())
+    })
+    .await;
+    // One byte more closes it.
+    socket
+        .send(Message::Text("x".repeat(4097).into()))
+        .await
+        .unwrap();
+    let ended = timeout(Duration::from_secs(5), async {
+        loop {
+            match socket.next().await {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return,
+                Some(Ok(_)) => {}
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "a 4097-byte message leaves the socket open");
+}
+
+#[tokio::test]
+async fn a_burst_of_votes_reaches_a_phone_as_at_most_one_frame_per_50_ms() {
+    let app = spawn_app_configured(|c| c.no_rate_limits = true).await;
+    let (host, bea, code) = party_of_two(&app).await;
+    for query in ["queen", "abba", "prince", "madonna"] {
+        app.add(&host, &code, query).await;
+    }
+    let queue = app.queue(&host, &code).await;
+    let mut socket = connect(&app, &code, &bea).await;
+    next_frame(&mut socket).await;
+    let started = std::time::Instant::now();
+    // 200 votes, 20 at a time, each changing the room.
+    let mut last_version = 0;
+    for round in 0..10 {
+        let votes = (0..20).map(|i| {
+            let item = queue[i % queue.len()]["room_track_id"].as_str().unwrap();
+            let voter = if i % 2 == 0 { &host } else { &bea };
+            let value = if (round + i / 4) % 2 == 0 { 1 } else { -1 };
+            app.vote(voter, &code, item, value)
+        });
+        for res in futures_util::future::join_all(votes).await {
+            assert_eq!(res.status(), StatusCode::OK);
+            let version: i64 = res.headers()["x-room-version"]
+                .to_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            last_version = last_version.max(version);
+        }
+    }
+    let mut frames = 0;
+    loop {
+        let frame = next_frame(&mut socket).await;
+        frames += 1;
+        if frame["version"].as_i64() == Some(last_version) {
+            break;
+        }
+    }
+    let elapsed = started.elapsed();
+    let most = elapsed.as_millis() / 50 + 2;
+    println!("{frames} frames for 200 votes in {elapsed:?} (at most {most})");
+    assert!(frames as u128 <= most, "{frames} frames in {elapsed:?}");
 }
