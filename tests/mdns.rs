@@ -13,6 +13,9 @@ use std::time::{Duration, Instant};
 
 use mdns_sd::{ServiceDaemon, ServiceEvent};
 
+#[path = "support/skip.rs"]
+mod skip;
+
 const BOX_NAME: &str = "Test Party Box";
 const HOSTNAME: &str = "testparty";
 const PORT: u16 = 8000;
@@ -96,8 +99,9 @@ fn a_browser_in_another_namespace_finds_the_box_by_name() {
     let namespaces = match Namespaces::create(&id) {
         Ok(ns) => ns,
         Err(why) => {
-            eprintln!(
-                "SKIPPED: cannot create network namespaces here ({why}); needs root and iproute2"
+            skip::cannot_run(
+                "mdns::a_browser_in_another_namespace_finds_the_box_by_name",
+                &format!("cannot create network namespaces here ({why}); needs root and iproute2"),
             );
             return;
         }

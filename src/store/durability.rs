@@ -62,7 +62,11 @@ pub(super) enum WriterMsg {
     Close(oneshot::Sender<()>),
 }
 
-pub(super) fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
+/// Every connection the store uses comes from here, and is checked to run
+/// with WAL and `synchronous = FULL`: SQLite quietly keeps its old journal
+/// where a file system cannot do WAL (no shared memory), and the promise
+/// that nothing acknowledged is lost rests on both.
+pub(super) fn open_connection(path: &Path) -> anyhow::Result<Connection> {
     let conn = Connection::open(path)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     // Room for every statement the store prepares, so none is parsed twice.
@@ -70,7 +74,24 @@ pub(super) fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
+    let (journal, synchronous) = durability_of(&conn)?;
+    anyhow::ensure!(
+        journal == "wal" && synchronous == SYNCHRONOUS_FULL,
+        "{} runs with journal_mode {journal} and synchronous {synchronous}, not WAL and FULL (2): \
+         put the database on a local disk",
+        path.display()
+    );
     Ok(conn)
+}
+
+/// `PRAGMA synchronous`'s number for FULL.
+pub const SYNCHRONOUS_FULL: i64 = 2;
+
+/// What a connection really runs with: its journal mode and `synchronous`.
+pub fn durability_of(conn: &Connection) -> rusqlite::Result<(String, i64)> {
+    let journal: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+    let synchronous: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0))?;
+    Ok((journal.to_ascii_lowercase(), synchronous))
 }
 
 /// Starts the writer thread on `conn` (migrated) and the checkpointer on a
@@ -329,4 +350,28 @@ fn bump_versions(conn: &Connection, rooms: &BTreeSet<String>) -> rusqlite::Resul
         stmt.execute([room_id])?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_connection_runs_with_wal_and_full_sync() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("party.db");
+        for _ in 0..3 {
+            let conn = open_connection(&path).unwrap();
+            assert_eq!(
+                durability_of(&conn).unwrap(),
+                ("wal".into(), SYNCHRONOUS_FULL)
+            );
+        }
+        // The store's own connections (the writer, the checkpointer, the
+        // readers) all come from `open_connection`; one opened by the store
+        // sees the file in WAL mode too.
+        let _store = crate::store::Store::open(&path).unwrap();
+        let other = Connection::open(&path).unwrap();
+        assert_eq!(durability_of(&other).unwrap().0, "wal");
+    }
 }

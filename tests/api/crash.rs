@@ -1,7 +1,9 @@
-//! Pulled plugs: members vote and add while the real binary is killed with
-//! SIGKILL at random moments, many times over, on the same file. Every write
-//! the box acknowledged (a 2xx) must be there after each kill, the tallies
-//! must agree with the votes, and SQLite's integrity check must pass.
+//! Pulled plugs: members vote and add while the real binary is killed at
+//! random moments, many times over, on the same file: by SIGKILL (the page
+//! cache survives), and by a power cut (the disk loses every write that was
+//! not fsynced: `lossy_disk`). Every write the box acknowledged (a 2xx) must
+//! be there after each cut, the tallies must agree with the votes, and
+//! SQLite's integrity check must pass.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -11,7 +13,9 @@ use rand::RngExt;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::start_binary;
+use crate::helpers::{Running, start_binary};
+use crate::lossy_disk::LossyDisk;
+use crate::skip::cannot_run;
 
 /// Kill-and-restart rounds (bounded for CI; `CRASH_ROUNDS` for more).
 const DEFAULT_ROUNDS: usize = 8;
@@ -47,14 +51,65 @@ async fn call(
     res.json().await.map(Some).map_err(|_| ())
 }
 
+/// How the plug is pulled.
+enum Plug {
+    /// SIGKILL: the box dies; what it wrote is in the page cache.
+    Process(tempfile::TempDir),
+    /// The disk's power goes first, then the box.
+    Power(LossyDisk),
+}
+
+impl Plug {
+    /// Where the box keeps its file.
+    fn box_db(&self) -> std::path::PathBuf {
+        match self {
+            Plug::Process(dir) => dir.path().join("crash.db"),
+            Plug::Power(disk) => disk.mount.join("crash.db"),
+        }
+    }
+
+    /// What is on the disk once the plug is pulled.
+    fn disk_db(&self) -> std::path::PathBuf {
+        match self {
+            Plug::Process(dir) => dir.path().join("crash.db"),
+            Plug::Power(disk) => disk.backing.join("crash.db"),
+        }
+    }
+
+    async fn pull(&mut self, running: &mut Running) {
+        if let Plug::Power(disk) = self {
+            disk.cut_power();
+        }
+        running.child.start_kill().unwrap();
+        running.child.wait().await.unwrap();
+    }
+
+    fn restore(&mut self) {
+        if let Plug::Power(disk) = self {
+            disk.power_on().unwrap();
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_writes_survive_sigkill() {
+    pulled_plugs(Plug::Process(tempfile::tempdir().unwrap()), "SIGKILL").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_writes_survive_a_power_cut() {
+    match LossyDisk::mount() {
+        Ok(disk) => pulled_plugs(Plug::Power(disk), "power cut").await,
+        Err(why) => cannot_run("crash::acknowledged_writes_survive_a_power_cut", &why),
+    }
+}
+
+async fn pulled_plugs(mut plug: Plug, what: &str) {
     let rounds = std::env::var("CRASH_ROUNDS")
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(DEFAULT_ROUNDS);
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("crash.db");
+    let db = plug.box_db();
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(5))
         .build()
@@ -213,8 +268,7 @@ async fn acknowledged_writes_survive_sigkill() {
         // Pull the plug at a random moment.
         let delay = rand::rng().random_range(150..700);
         tokio::time::sleep(Duration::from_millis(delay)).await;
-        running.child.start_kill().unwrap();
-        running.child.wait().await.unwrap();
+        plug.pull(&mut running).await;
         for task in load {
             let _ = task.await;
         }
@@ -222,7 +276,7 @@ async fn acknowledged_writes_survive_sigkill() {
         // What the file holds, as a phone would find it after the restart.
         let acked = std::mem::take(&mut *acked.lock().unwrap());
         {
-            let conn = rusqlite::Connection::open(&db).unwrap();
+            let conn = rusqlite::Connection::open(plug.disk_db()).unwrap();
             let integrity: String = conn
                 .query_row("PRAGMA integrity_check", [], |r| r.get(0))
                 .unwrap();
@@ -259,6 +313,7 @@ async fn acknowledged_writes_survive_sigkill() {
             assert_eq!(disagreeing, 0, "round {round}: tallies disagree with votes");
         }
         checked += acked.votes.len() + acked.adds.len();
+        plug.restore();
         running = start_binary(&db, &[("DT_NO_RATE_LIMITS", "1")]).await;
         let health = client
             .get(format!("{}/health", running.base))
@@ -269,7 +324,7 @@ async fn acknowledged_writes_survive_sigkill() {
     }
     running.child.start_kill().unwrap();
     println!(
-        "crash test: {rounds} rounds, {checked} acknowledged writes checked, {} lost",
+        "crash test ({what}): {rounds} rounds, {checked} acknowledged writes checked, {} lost",
         lost.len()
     );
     assert!(

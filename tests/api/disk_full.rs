@@ -1,7 +1,8 @@
-//! A full disk: the box answers writes with 503 and a `detail`, keeps
-//! serving reads, and recovers by itself when space returns. The database
-//! lives on a small tmpfs the test mounts (root only; elsewhere the test
-//! says why it skips).
+//! A full disk and a read-only one: the box answers writes with 503 and a
+//! `detail`, keeps serving reads, and recovers by itself when space (or
+//! write access) returns. The read-only disk is `lossy_disk`'s. The database
+//! lives on a small tmpfs the test mounts (root only; see `support/skip.rs`
+//! for what happens elsewhere).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -12,6 +13,8 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::helpers::*;
+use crate::lossy_disk::LossyDisk;
+use crate::skip::cannot_run;
 
 /// A tmpfs mounted for the test, unmounted when dropped.
 struct Tmpfs(PathBuf);
@@ -45,7 +48,10 @@ fn fill(path: &Path) {
 async fn a_full_disk_is_a_503_reads_go_on_and_the_box_recovers() {
     let dir = tempfile::tempdir().unwrap();
     let Some(_tmpfs) = Tmpfs::mount(dir.path(), "8m") else {
-        eprintln!("SKIPPED a_full_disk...: cannot mount a tmpfs here (needs root)");
+        cannot_run(
+            "disk_full::a_full_disk_is_a_503_reads_go_on_and_the_box_recovers",
+            "cannot mount a tmpfs here (needs root)",
+        );
         return;
     };
     let app = spawn_app_on(&dir.path().join("party.db")).await;
@@ -99,5 +105,45 @@ async fn a_full_disk_is_a_503_reads_go_on_and_the_box_recovers() {
     }
     let queue = app.add(&host, &code, "bohemian rhapsody").await;
     assert_eq!(queue.len(), 2);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_read_only_disk_is_a_503_reads_go_on_and_the_box_recovers() {
+    let disk = match LossyDisk::mount() {
+        Ok(disk) => disk,
+        Err(why) => {
+            return cannot_run(
+                "disk_full::a_read_only_disk_is_a_503_reads_go_on_and_the_box_recovers",
+                &why,
+            );
+        }
+    };
+    let app = spawn_app_on(&disk.mount.join("party.db")).await;
+    let host = app.guest("Anto").await;
+    let code = app.room(&host).await;
+    let queue = app.add(&host, &code, "superstition").await;
+    let track = app.track_id(&host, "bohemian rhapsody").await;
+
+    // The kernel remounts the disk read-only (after an error, say).
+    disk.read_only(true);
+    let add_path = format!("/tracks/rooms/{code}/tracks");
+    let add = || app.post(&add_path, Some(&host), json!({ "track_id": track }));
+    let detail = assert_error(add().await, StatusCode::SERVICE_UNAVAILABLE).await;
+    assert!(detail.contains("read-only"), "{detail}");
+    let res = app
+        .post("/auth/guest", None, json!({ "display_name": "Late" }))
+        .await;
+    assert_error(res, StatusCode::SERVICE_UNAVAILABLE).await;
+    // Reads go on, and show nothing half-done.
+    assert_eq!(app.queue(&host, &code).await, queue);
+    assert!(!app.search(&host, "bohemian").await.is_empty());
+    assert_eq!(app.get("/health", None).await.status(), StatusCode::OK);
+
+    // Writable again: so is the box, with nothing to restart.
+    disk.read_only(false);
+    let res = add().await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(app.queue(&host, &code).await.len(), 2);
     app.stop().await;
 }

@@ -6,78 +6,13 @@
 //! sound faster than real time, so the capture's length says nothing; the
 //! level of what the speaker wrote is what counts.)
 
-use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::helpers::*;
-
-/// `sox ARGS`, which must succeed; answers what it printed on stderr (where
-/// its `stat` effect reports).
-fn sox(args: &[&str]) -> String {
-    let out = Command::new("sox")
-        .args(args)
-        .output()
-        .expect("sox is installed (scripts/deps installs it)");
-    assert!(
-        out.status.success(),
-        "sox {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// Makes a 44.1 kHz stereo WAV at `path` with sox's `effects` (a tone:
-/// `synth SECONDS sine HZ gain DB`; silence: `trim 0 SECONDS`).
-fn tone(path: &str, effects: &[&str]) {
-    let mut args = vec!["-n", "-r", "44100", "-c", "2", path];
-    args.extend(effects);
-    sox(&args);
-}
-
-/// `wav` cut where it falls silent (sox's `silence` effect): the RMS
-/// amplitude, in dBFS, of each part that sounds for at least a second, in
-/// order.
-fn sounding_parts_rms_db(wav: &Path) -> Vec<f64> {
-    let parts = tempfile::tempdir().unwrap();
-    let first = parts.path().join("part.wav");
-    sox(&[
-        "--ignore-length",
-        wav.to_str().unwrap(),
-        first.to_str().unwrap(),
-        "silence",
-        "1",
-        "0.05",
-        "-50d",
-        "1",
-        "0.5",
-        "-50d",
-        ":",
-        "newfile",
-        ":",
-        "restart",
-    ]);
-    let mut names: Vec<_> = std::fs::read_dir(parts.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    names.sort();
-    let stat = |path: &Path, key: &str| -> f64 {
-        sox(&[path.to_str().unwrap(), "-n", "stat"])
-            .lines()
-            .find(|l| l.starts_with(key))
-            .and_then(|l| l.split(':').nth(1))
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(f64::NAN)
-    };
-    names
-        .iter()
-        .filter(|p| stat(p, "Length (seconds)") >= 1.0)
-        .map(|p| 20.0 * stat(p, "RMS     amplitude").log10())
-        .collect()
-}
+use crate::sound::{CaptureDevice, sounding_parts_rms_db, tone};
 
 #[tokio::test]
 async fn two_tracks_10_db_apart_play_within_1_db_on_the_speaker() {
@@ -95,27 +30,9 @@ async fn two_tracks_10_db_apart_play_within_1_db_on_the_speaker() {
     }
 
     // A sound device that writes what it plays to a file.
-    let home = tempfile::tempdir().unwrap();
-    let capture = home.path().join("capture.wav");
-    std::fs::write(
-        home.path().join(".asoundrc"),
-        format!(
-            "pcm.dtcapture {{\n  type plug\n  slave {{ pcm \"dtfile\"; format S16_LE; rate 44100; channels 2; }}\n  hint {{ show on description \"Democratic Tunes capture\" }}\n}}\npcm.dtfile {{\n  type file\n  slave.pcm \"null\"\n  file \"{}\"\n  format \"wav\"\n}}\n",
-            capture.display()
-        ),
-    )
-    .unwrap();
-    let db = home.path().join("party.db");
-    let mut running = start_binary(
-        &db,
-        &[
-            ("HOME", home.path().to_str().unwrap()),
-            ("DT_MUSIC", music.path().to_str().unwrap()),
-            ("DT_SPEAKER", "1"),
-            ("DT_SPEAKER_DEVICE", "dtcapture"),
-        ],
-    )
-    .await;
+    let device = CaptureDevice::new();
+    let db = device.home.path().join("party.db");
+    let mut running = start_binary(&db, &device.env(music.path())).await;
     let app = TestApp::of_binary(&running);
     let host = app.guest("Anto").await;
     let code = app.bare_room(&host).await;
@@ -162,7 +79,7 @@ async fn two_tracks_10_db_apart_play_within_1_db_on_the_speaker() {
     running.child.wait().await.unwrap();
 
     // What the speaker wrote: loud's part, then quiet's, apart in time.
-    let parts = sounding_parts_rms_db(&capture);
+    let parts = sounding_parts_rms_db(&device.wav);
     assert_eq!(parts.len(), 2, "two tracks in the capture: {parts:?}");
     let (loud_db, quiet_db) = (parts[0], parts[1]);
     assert!(

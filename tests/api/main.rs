@@ -2,6 +2,8 @@
 //! SQLite file and talks HTTP to it.
 
 mod helpers;
+#[path = "../support/skip.rs"]
+mod skip;
 
 mod auth;
 mod bans;
@@ -17,6 +19,7 @@ mod growth;
 mod hostile;
 mod library;
 mod live;
+mod lossy_disk;
 mod loudness;
 mod moderation;
 mod pins;
@@ -25,6 +28,7 @@ mod restart;
 mod rooms;
 mod search;
 mod seed;
+mod sound;
 mod speaker;
 mod tracks;
 mod voices;

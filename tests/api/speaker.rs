@@ -1,6 +1,6 @@
-//! The box's own speaker (--speaker), on ALSA's null device (it takes the
-//! sound and discards it, so no sound card is needed), and without a
-//! device at all.
+//! The box's own speaker (--speaker), on a device that records what it
+//! plays (ALSA's `file` plugin: no sound card needed), and without a device
+//! at all.
 
 use std::time::Duration;
 
@@ -8,17 +8,18 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 use crate::library::{music_folder, scanned};
+use crate::sound::{CaptureDevice, sounding_parts_rms_db};
 
 #[tokio::test]
 async fn the_speaker_plays_the_party_and_moves_it_on_with_no_page_open() {
     let music = music_folder();
-    let dir = music.path().to_path_buf();
-    let app = spawn_app_configured(move |c| {
-        c.music = vec![dir];
-        c.speaker = true;
-        c.speaker_device = Some("null".into());
-    })
+    let device = CaptureDevice::new();
+    let mut running = start_binary(
+        &device.home.path().join("party.db"),
+        &device.env(music.path()),
+    )
     .await;
+    let app = TestApp::of_binary(&running);
     let host = app.guest("Anto").await;
     scanned(&app, &host, None).await;
     let code = app.bare_room(&host).await;
@@ -48,6 +49,20 @@ async fn the_speaker_plays_the_party_and_moves_it_on_with_no_page_open() {
         (app.now_playing(&host, &code).await["auto_dj"] == true).then_some(())
     })
     .await;
+
+    // The songs reached the device as sound (the room's clock alone would
+    // have moved on just the same, with nothing written).
+    let pid = running.child.id().unwrap();
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    running.child.wait().await.unwrap();
+    let parts = sounding_parts_rms_db(&device.wav);
+    assert!(
+        !parts.is_empty() && parts.iter().all(|db| *db > -40.0),
+        "what the speaker played, by sounding part (dBFS): {parts:?}"
+    );
 }
 
 #[tokio::test]
