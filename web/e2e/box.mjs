@@ -1,13 +1,17 @@
 // Starts the real box (the binary cargo built) on 127.0.0.1 with a fresh
 // SQLite file, and a headless Debian Chromium to drive it.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const root = resolve(import.meta.dirname, '../..');
-export const screenshotDir = join(root, 'docs', 'screenshots');
+// The README's screenshots change only when asked (UPDATE_SCREENSHOTS=1), so a
+// test run leaves the tree clean; otherwise they go to a scratch folder, to look at.
+export const screenshotDir =
+  process.env.UPDATE_SCREENSHOTS === '1' ? join(root, 'docs', 'screenshots') : join(tmpdir(), 'dt-screenshots');
+mkdirSync(screenshotDir, { recursive: true });
 
 /** Starts the real binary on a fresh database; `args` are extra flags. */
 export async function startBox(args = []) {

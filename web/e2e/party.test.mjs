@@ -2,7 +2,7 @@
 // and two guests on phones, in separate browser contexts.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   addSong,
@@ -24,7 +24,6 @@ before(async () => {
   // Guests here vote right after joining; the delay has its own API tests.
   box = await startBox(['--new-guest-vote-delay', '0']);
   chromium = await launchBrowser();
-  mkdirSync(screenshotDir, { recursive: true });
   console.log(`screenshots: ${screenshotDir}`);
 });
 after(async () => {
