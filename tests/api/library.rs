@@ -45,6 +45,39 @@ pub async fn scanned(app: &TestApp, user: &Guest, since: Option<&str>) -> Value 
     .await
 }
 
+/// The files opened under a folder (inotify's open events, by `notify`).
+struct FilesOpened {
+    _watcher: notify::RecommendedWatcher,
+    seen: std::sync::Arc<std::sync::Mutex<std::collections::BTreeSet<String>>>,
+}
+
+impl FilesOpened {
+    fn watch(dir: &Path) -> FilesOpened {
+        use notify::{EventKind, RecursiveMode, Watcher, event::AccessKind};
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(std::collections::BTreeSet::new()));
+        let sink = seen.clone();
+        let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+            let Ok(event) = event else { return };
+            if matches!(event.kind, EventKind::Access(AccessKind::Open(_))) {
+                for path in event.paths.iter().filter(|p| p.is_file()) {
+                    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                    sink.lock().unwrap().insert(name);
+                }
+            }
+        })
+        .unwrap();
+        watcher.watch(dir, RecursiveMode::Recursive).unwrap();
+        FilesOpened { _watcher: watcher, seen }
+    }
+
+    /// The names of the files opened so far, in order.
+    fn names(&self) -> Vec<String> {
+        // Events trail the opens by a moment.
+        std::thread::sleep(Duration::from_millis(200));
+        self.seen.lock().unwrap().iter().cloned().collect()
+    }
+}
+
 fn path_of(dir: &Path, name: &str) -> PathBuf {
     dir.join("Some Album").join(name)
 }
@@ -258,10 +291,21 @@ async fn rescans_pick_up_renamed_and_removed_files_and_read_only_what_changed() 
     )
     .unwrap();
     std::fs::remove_file(path_of(music.path(), "vorbis.ogg")).unwrap();
+    // Every file the box opens from now on, as the kernel tells it.
+    let opened = FilesOpened::watch(music.path());
     let res = app.post("/library/rescan", Some(&host), json!({})).await;
     assert_eq!(res.status(), StatusCode::ACCEPTED);
     let status = scanned(&app, &host, first["last_scan_at"].as_str()).await;
     assert_eq!(status["tracks"], 5, "{status}");
+    // ...and its loudness pass, which reads new files too.
+    wait_until(Duration::from_secs(10), "the loudness pass", || async {
+        let s: Value = app.get("/library", Some(&host)).await.json().await.unwrap();
+        (s["measuring"] == false && s["loudness_pending"] == 0).then_some(())
+    })
+    .await;
+    // Only the renamed file was read: not the four unchanged ones, nor the
+    // broken one again.
+    assert_eq!(opened.names(), ["renamed.flac"]);
 
     // The renamed file is a track again, under its new path.
     let found = app.search(&host, "flac attack").await;
