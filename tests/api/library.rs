@@ -56,18 +56,22 @@ impl FilesOpened {
         use notify::{EventKind, RecursiveMode, Watcher, event::AccessKind};
         let seen = std::sync::Arc::new(std::sync::Mutex::new(std::collections::BTreeSet::new()));
         let sink = seen.clone();
-        let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-            let Ok(event) = event else { return };
-            if matches!(event.kind, EventKind::Access(AccessKind::Open(_))) {
-                for path in event.paths.iter().filter(|p| p.is_file()) {
-                    let name = path.file_name().unwrap().to_string_lossy().into_owned();
-                    sink.lock().unwrap().insert(name);
+        let mut watcher =
+            notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+                let Ok(event) = event else { return };
+                if matches!(event.kind, EventKind::Access(AccessKind::Open(_))) {
+                    for path in event.paths.iter().filter(|p| p.is_file()) {
+                        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                        sink.lock().unwrap().insert(name);
+                    }
                 }
-            }
-        })
-        .unwrap();
+            })
+            .unwrap();
         watcher.watch(dir, RecursiveMode::Recursive).unwrap();
-        FilesOpened { _watcher: watcher, seen }
+        FilesOpened {
+            _watcher: watcher,
+            seen,
+        }
     }
 
     /// The names of the files opened so far, in order.

@@ -14,6 +14,7 @@ async fn a_party_survives_a_restart() {
     app.vote(&bea, &code, &superstition, 1).await;
     app.advance(&host, &code).await;
     let before = app.queue(&bea, &code).await;
+    let version_before = room_version(&app, &bea, &code).await;
     app.stop().await;
 
     let app = spawn_app_on(&db).await;
@@ -30,7 +31,26 @@ async fn a_party_survives_a_restart() {
     // The host is still the host.
     let res = app.advance(&host, &code).await;
     assert_eq!(res.status(), reqwest::StatusCode::OK);
+    // The room's version goes on growing from where it was (clients order
+    // answers and frames by it, and keep the newest).
+    let version_after = room_version(&app, &bea, &code).await;
+    assert!(
+        version_after > version_before,
+        "{version_before} then {version_after}"
+    );
     // And the catalog was not loaded twice.
     assert_eq!(app.search(&bea, "bohemian rhapsody").await.len(), 1);
     app.stop().await;
+}
+
+/// The room's version, as an answer carrying the queue says it.
+async fn room_version(app: &TestApp, user: &Guest, code: &str) -> i64 {
+    let res = app
+        .get(&format!("/tracks/rooms/{code}/queue"), Some(user))
+        .await;
+    res.headers()["x-room-version"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
 }

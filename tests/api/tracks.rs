@@ -182,6 +182,63 @@ async fn a_played_song_comes_back_only_after_the_cooldown() {
 }
 
 #[tokio::test]
+async fn another_version_of_a_played_song_waits_out_the_cooldown_too() {
+    let music = tempfile::tempdir().unwrap();
+    for name in [
+        "Nameless Band - Sunset.wav",
+        "Nameless Band - Sunset (Live).wav",
+        "Nameless Band feat. Guest - Sunset - Radio Edit.wav",
+        "Nameless Band - Moonrise.wav",
+    ] {
+        let path = music.path().join(name);
+        crate::sound::tone(path.to_str().unwrap(), &["synth", "2", "sine", "440"]);
+    }
+    let app = crate::library::box_with_music(music.path()).await;
+    let host = app.guest("Anto").await;
+    crate::library::scanned(&app, &host, None).await;
+    let code = app.bare_room(&host).await;
+    let by_title = |title: &'static str| {
+        let app = &app;
+        let host = &host;
+        async move {
+            let hits = app.search(host, title).await;
+            let hit = hits.iter().find(|h| h["title"] == title);
+            hit.unwrap_or_else(|| panic!("{title} in {hits:?}"))["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let path = format!("/tracks/rooms/{code}/tracks");
+    let add = |id: String| app.post(&path, Some(&host), json!({ "track_id": id }));
+    // Sunset plays, then the host skips it: played.
+    assert_eq!(add(by_title("Sunset").await).await.status(), StatusCode::OK);
+    if app.now_playing(&host, &code).await.is_null() {
+        app.advance(&host, &code).await;
+    }
+    assert_eq!(app.now_playing(&host, &code).await["title"], "Sunset");
+    app.advance(&host, &code).await;
+    // The live version and the radio edit (with a featured guest) are the
+    // same song: both wait out the cooldown.
+    for version in ["Sunset (Live)", "Sunset - Radio Edit"] {
+        let res = add(by_title(version).await).await;
+        let detail = assert_error(res, StatusCode::CONFLICT).await;
+        assert!(detail.contains("can come back in"), "{version}: {detail}");
+    }
+    // Another song of the same band is free.
+    assert_eq!(
+        add(by_title("Moonrise").await).await.status(),
+        StatusCode::OK
+    );
+    app.settings(&host, &code, json!({ "readd_cooldown_minutes": 0 }))
+        .await;
+    assert_eq!(
+        add(by_title("Sunset (Live)").await).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
 async fn adding_needs_membership_and_a_real_track() {
     let app = spawn_app().await;
     let host = app.guest("Anto").await;
