@@ -6,6 +6,7 @@ pub(crate) mod connections;
 mod extract;
 mod health;
 mod library;
+mod links;
 mod live;
 mod moderation;
 mod playback;
@@ -99,7 +100,7 @@ struct ApiDoc;
 
 /// The whole API and its OpenAPI document, generated from the handlers.
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let api = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(health::router())
         .merge(auth::router())
         .merge(rooms::router())
@@ -108,8 +109,10 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(votes::router())
         .merge(live::router())
         .merge(library::router())
-        .merge(playback::router())
-        .split_for_parts()
+        .merge(playback::router());
+    let (router, mut doc) = api.split_for_parts();
+    links::add(&mut doc);
+    (router, doc)
 }
 
 /// The complete router: API, docs, fallbacks and layers.

@@ -215,7 +215,7 @@ pub struct Ousting {
     params(
         RoomCode,
         ("member_id" = String, Path, description = "The member's public id"),
-        ("action" = String, Path, description = "`kick` or `ban`"),
+        ("action" = String, Path, description = "`kick` or `ban`", pattern = "^(kick|ban)$"),
     ),
     request_body(content = Option<Ousting>),
     responses(

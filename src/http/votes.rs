@@ -22,8 +22,21 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct VoteRequest {
     room_track_id: String,
     /// 1 (up) or -1 (down).
-    #[schema(example = 1)]
+    #[schema(example = 1, schema_with = up_or_down)]
     value: i64,
+}
+
+/// The only values a vote takes, as the document says them.
+fn up_or_down() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::Integer)
+        .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+            utoipa::openapi::KnownFormat::Int64,
+        )))
+        .enum_values(Some([1, -1]))
+        .description(Some("1 (up) or -1 (down)."))
+        .examples([1])
+        .build()
 }
 
 /// Vote a queued track up or down; voting again replaces your vote.

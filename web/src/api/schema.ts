@@ -1375,8 +1375,9 @@ export interface components {
              * Format: int64
              * @description 1 (up) or -1 (down).
              * @example 1
+             * @enum {integer}
              */
-            value: number;
+            value: 1 | -1;
         };
         /** @description Party Wrapped: the night in numbers. */
         Wrapped: {
