@@ -169,7 +169,7 @@ fn the_box() -> &'static Box {
             .unwrap();
         let dir = tempfile::tempdir().unwrap();
         let mut config = Config::for_tests(dir.path().join("fuzz.db"));
-        config.no_rate_limits = true;
+        config.no_rate_limits = false;
         let (router, party) = runtime.block_on(async {
             let server = App::build(config).await.unwrap();
             let router = server.router().unwrap();

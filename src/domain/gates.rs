@@ -75,6 +75,15 @@ fn banned() -> Refusal {
     )
 }
 
+/// Whether a newcomer is asked for the room's PIN: when it has one, unless
+/// they scanned the party screen's current code. That code proves they are
+/// at the party, which is all a PIN stands for (the converse does not hold:
+/// a PIN can be passed on to anyone), so the QR code on the TV lets guests
+/// in with one scan, even while wrong PINs have PIN joins locked out.
+pub fn asks_for_pin(has_pin: bool, screen_code_ok: bool) -> bool {
+    has_pin && !screen_code_ok
+}
+
 /// What was typed for the room's PIN, against the PIN.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pin {
@@ -202,6 +211,13 @@ mod tests {
         assert_eq!(code(check(Standing::Newcomer, &f)), Some(Code::RoomFull));
         let screen = Facts { screen: true, ..f };
         assert_eq!(check(Standing::Newcomer, &screen), Ok(false));
+    }
+
+    #[test]
+    fn the_screens_code_stands_in_for_the_pin() {
+        assert!(asks_for_pin(true, false));
+        assert!(!asks_for_pin(true, true));
+        assert!(!asks_for_pin(false, false));
     }
 
     #[test]

@@ -116,16 +116,18 @@ impl Store {
                 )?
                 .execute(params![room.id, user.id, proof.network])?;
             } else {
+                let screen_code_ok = screen_code_ok(tx, &room, proof.token.as_deref())?;
                 let facts = gates::Facts {
                     banned: banned(tx, &room, &user, &proof.network)?,
                     open: room.settings.open,
                     must_be_here: room.settings.guests_must_be_here,
-                    screen_code_ok: screen_code_ok(tx, &room, proof.token.as_deref())?,
+                    screen_code_ok,
                     screen: proof.screen,
                     full: is_full(tx, &room)?,
                 };
                 gates::check(standing, &facts)?;
-                if let Err(refused) = check_pin(tx, &room, &user, &proof, &lockouts)? {
+                let asks = gates::asks_for_pin(room.settings.join_pin.is_some(), screen_code_ok);
+                if let Err(refused) = check_pin(tx, &room, &user, &proof, &lockouts, asks)? {
                     return Ok(Err(refused.into()));
                 }
                 tx.prepare_cached(
@@ -314,9 +316,10 @@ fn check_pin(
     user: &users::User,
     proof: &JoinProof,
     lockouts: &Lockouts,
+    asks: bool,
 ) -> Result<std::result::Result<(), Refusal>> {
     let want = room.settings.join_pin.as_deref();
-    if want.is_none() {
+    if !asks {
         return Ok(Ok(()));
     }
     let now = Instant::now();

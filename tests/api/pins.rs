@@ -54,6 +54,23 @@ async fn sixty_wrong_pins_lock_that_network_out_and_nobody_else() {
     // ...from another phone it works.
     let friend = app.guest_at("Friend", "127.0.0.41").await;
     assert_eq!(join(friend, Some("2468")).await.status(), StatusCode::OK);
+    // And from the locked-out network, the QR code on the party's screen
+    // (its current code) still lets a guest in, PIN or not.
+    let token: serde_json::Value = app
+        .get(&format!("/rooms/{code}/join-token"), Some(&host))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let scanner = app.guest_at("Scanner", "127.0.0.40").await;
+    let res = app
+        .post(
+            "/rooms/join",
+            Some(&scanner),
+            json!({ "code": code, "token": token["token"] }),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
     let log = app.audit_log(&host, &code).await;
     let lockouts: Vec<_> = log
         .iter()

@@ -13,12 +13,15 @@ export const screenshotDir =
   process.env.UPDATE_SCREENSHOTS === '1' ? join(root, 'docs', 'screenshots') : join(tmpdir(), 'dt-screenshots');
 mkdirSync(screenshotDir, { recursive: true });
 
-/** Starts the real binary on a fresh database; `args` are extra flags. */
-export async function startBox(args = []) {
+/** Starts the real binary on a fresh database; `args` are extra flags.
+ * `restart`: a box stopped with `keep` (the same database, on the same
+ * address, as after a power cut and a reboot). */
+export async function startBox(args = [], restart = null) {
   const bin = process.env.DT_BIN ?? join(root, 'target', 'debug', 'democratic-tunes');
   if (!existsSync(bin)) throw new Error(`no box binary at ${bin}: run cargo build first`);
-  const dir = mkdtempSync(join(tmpdir(), 'dt-e2e-'));
-  const child = spawn(bin, ['--bind', '127.0.0.1:0', '--db', join(dir, 'party.db'), ...args], {
+  const dir = restart?.dir ?? mkdtempSync(join(tmpdir(), 'dt-e2e-'));
+  const bind = restart ? new URL(restart.url).host : '127.0.0.1:0';
+  const child = spawn(bin, ['--bind', bind, '--db', join(dir, 'party.db'), ...args], {
     env: { ...process.env, DT_NO_MDNS: '1', RUST_LOG: 'info' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -37,10 +40,12 @@ export async function startBox(args = []) {
   });
   return {
     url,
-    async stop() {
+    dir,
+    /** `keep`: leave the database for a restart. */
+    async stop({ keep = false } = {}) {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
-      rmSync(dir, { recursive: true, force: true });
+      if (!keep) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

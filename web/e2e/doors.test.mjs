@@ -30,7 +30,12 @@ async function hostParty(name = 'Anto') {
       headers: { 'content-type': 'application/json', 'x-user-id': hostId },
       body: JSON.stringify(patch),
     }).then((r) => assert.ok(r.ok, `settings ${r.status}`));
-  return { host, code, settings };
+  const joinToken = () =>
+    fetch(`${box.url}/rooms/${code}/join-token`, { headers: { 'x-user-id': hostId } }).then(async (r) => {
+      assert.ok(r.ok, `join-token ${r.status}`);
+      return (await r.json()).token;
+    });
+  return { host, code, settings, joinToken };
 }
 
 test('a code typed with spaces and in lower case finds the party; a PIN is asked for before the first try', async () => {
@@ -68,6 +73,28 @@ test('a code typed with spaces and in lower case finds the party; a PIN is asked
   await late.goto(`${box.url}/r/ZZZZZZ`);
   await late.getByText('There is no party with the code ZZZZZZ.', { exact: false }).waitFor();
   for (const page of [host, guest, late]) await page.context().close();
+});
+
+test('the QR code on the TV lets a guest in without the PIN; the link without it does not', async () => {
+  const { host, code, settings, joinToken } = await hostParty('Cleo');
+  await settings({ join_pin: '1357' });
+  // The TV's QR code carries the party screen's join token (?t=).
+  const token = await joinToken();
+  const guest = await (await chromium.browser.newContext(smallPhone)).newPage();
+  await guest.goto(`${box.url}/r/${code}?t=${encodeURIComponent(token)}`);
+  await guest.getByRole('heading', { name: /^Join Cleo's party$/ }).waitFor();
+  assert.equal(await guest.getByLabel('Party PIN (ask the host)').count(), 0, 'no PIN asked with the QR token');
+  await guest.getByLabel('Your name').fill('Dani');
+  await guest.getByRole('button', { name: 'Join the party' }).click();
+  await guest.getByRole('heading', { name: 'Add a song' }).waitFor();
+  // A stale or made-up token is no way in: the PIN is asked for.
+  const other = await (await chromium.browser.newContext(smallPhone)).newPage();
+  await other.goto(`${box.url}/r/${code}?t=NOTATOKEN`);
+  await other.getByLabel('Your name').fill('Eli');
+  await other.getByRole('button', { name: 'Join the party' }).click();
+  await other.getByRole('alert').getByText(/PIN/).waitFor();
+  assert.equal(await other.getByRole('heading', { name: 'Add a song' }).count(), 0);
+  for (const page of [host, guest, other]) await page.context().close();
 });
 
 test('a phone set to Spanish gets the party in Spanish, refusals included, and can switch', async () => {

@@ -318,3 +318,35 @@ test('a file gone mid-party is skipped with a notice, never a stuck room', async
   await host.getByRole('region', { name: 'Moderation log' }).getByText(/could not play “Doomed Song”/).waitFor();
   await host.context().close();
 });
+
+test('"Play the music on this device" off: the page is silent, the room plays on; on again, it joins at the room position', async () => {
+  const host = await (await chromium.browser.newContext(laptop)).newPage();
+  const code = await startParty(host, 'Host Off');
+  await addSong(host, 'long walk', 'Long Walk');
+  await eventually(async () => (await decks(host)).some((d) => d.playing), { what: 'a deck playing' });
+  const playsHere = host.getByRole('checkbox', { name: 'Play the music on this device' });
+  await playsHere.uncheck();
+  await eventually(async () => (await decks(host)).every((d) => !d.playing), { what: 'every deck silent' });
+  // The room's clock goes on: the song is still the one playing, further in.
+  const at = async () => {
+    const item = await host.evaluate(async (code) => (await fetch(`/rooms/${code}/now-playing`)).json(), code);
+    return { title: item.title, ms: Date.now() - Date.parse(item.started_at) };
+  };
+  const before = await at();
+  await host.waitForTimeout(1500);
+  const later = await at();
+  assert.equal(later.title, 'Long Walk');
+  assert.ok(later.ms >= before.ms + 1000, `the room moved on from ${before.ms} to ${later.ms} ms`);
+  // The choice sticks across a reload.
+  await host.reload();
+  await host.getByRole('checkbox', { name: 'Play the music on this device' }).waitFor();
+  assert.equal(await host.getByRole('checkbox', { name: 'Play the music on this device' }).isChecked(), false);
+  await host.waitForTimeout(500);
+  assert.ok((await decks(host)).every((d) => !d.playing), 'silent after a reload');
+  // On again: it plays where the room is, not from the start.
+  await host.getByRole('checkbox', { name: 'Play the music on this device' }).check();
+  await eventually(async () => (await decks(host)).some((d) => d.playing), { what: 'a deck playing again' });
+  const offset = await offsetFromRoom(host, code);
+  assert.ok(offset !== null && Math.abs(offset) < 500, `${offset} ms from the room`);
+  await host.context().close();
+});

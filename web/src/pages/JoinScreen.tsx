@@ -53,7 +53,9 @@ export function JoinScreen({ code, knownName, onJoined }: Props) {
       .roomInfo(code)
       .then((door) => {
         setRoom(door);
-        setNeedsPin(door.join.needs_pin && !door.join.member);
+        // The QR code's token lets a guest in without the PIN; the PIN is
+        // asked for only if the box refuses the token (it expired).
+        setNeedsPin(door.join.needs_pin && !door.join.member && token === undefined);
         setShut(shutFor(door.join, token !== undefined));
       })
       .catch((error: unknown) => {

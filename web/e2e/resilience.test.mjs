@@ -1,0 +1,107 @@
+// When the network or the box lets a phone down: a browser without
+// WebSockets keeps up by polling, and a phone rides out the box restarting
+// (a pulled plug, a reboot) and reconnects by itself to the same party.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { addSong, eventually, launchBrowser, laptop, phone, playOpener, startBox } from './box.mjs';
+
+let box;
+let chromium;
+before(async () => {
+  box = await startBox(['--new-guest-vote-delay', '0']);
+  chromium = await launchBrowser();
+});
+after(async () => {
+  await chromium?.close();
+  await box?.stop();
+});
+
+const queueTitles = (page) => page.locator('[data-testid="queue-row"] .track-title').allTextContents();
+
+async function startParty(page, url, name) {
+  await page.goto(url);
+  await page.getByRole('textbox', { name: 'Your name' }).fill(name);
+  await page.getByRole('button', { name: 'Start a party' }).click();
+  return (await page.locator('.room-code').textContent()).trim();
+}
+
+async function joinAs(page, url, code, name) {
+  await page.goto(`${url}/r/${code}`);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Join the party' }).click();
+  await page.getByRole('heading', { name: 'Add a song' }).waitFor();
+}
+
+/** Waits until `page` shows `votes` counted for `title`. */
+async function counted(page, title, votes) {
+  const count = page.locator('[data-testid="queue-row"]', { hasText: title }).locator('.vote-count');
+  await eventually(async () => (await count.textContent())?.trim() === String(votes), { what: `${votes} vote for ${title}` });
+}
+
+/** Counts the live sockets a page opens. */
+function socketsOf(page) {
+  const opened = { count: 0 };
+  page.on('websocket', () => opened.count++);
+  return opened;
+}
+
+test('a browser without WebSockets keeps up by polling', async () => {
+  const host = await (await chromium.browser.newContext(laptop)).newPage();
+  const code = await startParty(host, box.url, 'Anto');
+  await playOpener(host);
+  const context = await chromium.browser.newContext(phone);
+  await context.addInitScript(() => {
+    // An old browser, or a proxy that drops upgrades.
+    Object.defineProperty(window, 'WebSocket', { value: undefined });
+  });
+  const guest = await context.newPage();
+  const sockets = socketsOf(guest);
+  await joinAs(guest, box.url, code, 'Bea');
+  // The host adds; the guest's page shows it by polling (every 2.5 s).
+  const added = Date.now();
+  await addSong(host, 'take on me', 'Take On Me');
+  await guest.locator('[data-testid="queue-row"]', { hasText: 'Take On Me' }).waitFor({ timeout: 6000 });
+  console.log(`polling: the song showed after ${Date.now() - added} ms`);
+  // ...and votes from it reach the box.
+  await guest.getByRole('button', { name: 'Vote up Take On Me' }).click();
+  await counted(host, 'Take On Me', 1);
+  assert.equal(sockets.count, 0, 'no socket was tried');
+  await host.context().close();
+  await context.close();
+});
+
+test('a phone rides out the box restarting and reconnects to the same party by itself', async () => {
+  const own = await startBox(['--new-guest-vote-delay', '0']);
+  let restarted = null;
+  try {
+    const host = await (await chromium.browser.newContext(laptop)).newPage();
+    const code = await startParty(host, own.url, 'Anto');
+    await playOpener(host);
+    const guest = await (await chromium.browser.newContext(phone)).newPage();
+    const sockets = socketsOf(guest);
+    await joinAs(guest, own.url, code, 'Bea');
+    await addSong(guest, 'take on me', 'Take On Me');
+    assert.ok(sockets.count >= 1, 'live before the restart');
+
+    // The box goes away (its database stays)...
+    await own.stop({ keep: true });
+    await guest.getByRole('alert').filter({ hasText: /Can’t reach the box/ }).waitFor({ timeout: 15_000 });
+    // ...and comes back on the same address.
+    restarted = await startBox(['--new-guest-vote-delay', '0'], own);
+    await guest.getByRole('alert').filter({ hasText: /Can’t reach the box/ }).waitFor({ state: 'detached', timeout: 15_000 });
+    // The same party, the same guest, live again: a song the host adds now
+    // reaches the phone without a reload.
+    assert.deepEqual(await queueTitles(guest), ['Take On Me']);
+    const socketsBefore = sockets.count;
+    await host.reload();
+    await addSong(host, 'superstition', 'Superstition');
+    await guest.locator('[data-testid="queue-row"]', { hasText: 'Superstition' }).waitFor({ timeout: 6000 });
+    assert.ok(sockets.count >= socketsBefore, `sockets: ${sockets.count}`);
+    await guest.getByRole('button', { name: 'Vote up Superstition' }).click();
+    await counted(host, 'Superstition', 1);
+    await host.context().close();
+    await guest.context().close();
+  } finally {
+    await (restarted ?? own).stop();
+  }
+});
