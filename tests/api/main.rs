@@ -24,6 +24,7 @@ mod loudness;
 mod moderation;
 mod pins;
 mod playback;
+mod rate_limits;
 mod restart;
 mod rooms;
 mod search;
