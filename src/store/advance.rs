@@ -349,7 +349,8 @@ pub fn start_if_idle(tx: &mut Tx, room: &RoomRef) -> Result<()> {
 /// auto-DJ plays next, or `None` (no music, or all of it turned down
 /// tonight). Never a track the room removed, withdrew, voted to skip or
 /// could not play tonight; among the rest tonight's rested favourite, else
-/// a random track not heard within the hour, else the one heard longest ago.
+/// a random song not heard within the hour (in any version), else the one
+/// heard longest ago.
 pub fn auto_dj_pick(tx: &Tx, room: &RoomRef) -> Result<Option<String>> {
     let now = Timestamp::now().micros();
     let tonight = Timestamp::from_micros(now - auto_dj::TONIGHT_MICROS);
@@ -380,20 +381,27 @@ pub fn auto_dj_pick(tx: &Tx, room: &RoomRef) -> Result<Option<String>> {
     if let Some(i) = auto_dj::encore(&played, now) {
         return Ok(Some(rows[i].0.clone()));
     }
+    // Resting, by song: heard within the hour or turned down tonight. Another
+    // version of what just played (live, remastered) rests with it.
     let hour_ago = Timestamp::from_micros(now - auto_dj::REST_MICROS);
-    let fresh = tx
+    let resting: HashSet<String> = tx
         .prepare_cached(
-            "SELECT id FROM tracks
-             WHERE source = 'file' AND available = 1
-               AND id NOT IN (SELECT track_id FROM room_tracks
-                              WHERE room_id = ?1 AND (started_at > ?2 OR (created_at > ?3
-                                    AND (status = 'removed' OR skipped = 1 OR failed = 1))))
-             ORDER BY random() LIMIT 1",
+            "SELECT song_key FROM room_tracks
+             WHERE room_id = ?1 AND (started_at > ?2 OR (created_at > ?3
+                   AND (status = 'removed' OR skipped = 1 OR failed = 1)))",
         )?
-        .query_row(params![room.id, hour_ago, tonight], |r| r.get(0))
-        .optional()?;
-    if fresh.is_some() {
-        return Ok(fresh);
+        .query_map(params![room.id, hour_ago, tonight], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut candidates = tx.prepare_cached(
+        "SELECT id, title, artist FROM tracks WHERE source = 'file' AND available = 1
+         ORDER BY random() LIMIT 500",
+    )?;
+    let mut found = candidates.query([])?;
+    while let Some(row) = found.next()? {
+        let (title, artist): (String, String) = (row.get(1)?, row.get(2)?);
+        if !resting.contains(&song::key(&title, &artist)) {
+            return Ok(Some(row.get(0)?));
+        }
     }
     // Everything was heard within the hour: the one heard longest ago.
     Ok(auto_dj::longest_rested(&played).map(|i| rows[i].0.clone()))
