@@ -126,6 +126,9 @@ export async function eventually(check, { timeout = 8000, interval = 100, what =
   }
 }
 
+/** The titles of the queue's rows, top first, as `page` shows them. */
+export const queueTitles = (page) => page.locator('[data-testid="queue-row"] .track-title').allTextContents();
+
 /** Adds the first search hit titled `title` from `page`, and waits for the
  * box's word: queued, or (the room being quiet) playing at once. */
 export async function addSong(page, query, title) {

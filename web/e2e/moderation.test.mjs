@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { addSong, axeViolations, eventually, launchBrowser, laptop, phone, screenshotDir, startBox } from './box.mjs';
+import { addSong, axeViolations, eventually, launchBrowser, laptop, phone, queueTitles, screenshotDir, startBox } from './box.mjs';
 
 let box;
 let chromium;
@@ -15,8 +15,6 @@ after(async () => {
   await chromium?.close();
   await box?.stop();
 });
-
-const queueTitles = (page) => page.locator('[data-testid="queue-row"] .track-title').allTextContents();
 
 async function joinAs(page, code, name) {
   await page.goto(`${box.url}/r/${code}`);

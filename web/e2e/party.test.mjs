@@ -12,6 +12,7 @@ import {
   laptop,
   phone,
   playOpener,
+  queueTitles,
   screenshotDir,
   smallPhone,
   startBox,
@@ -30,8 +31,6 @@ after(async () => {
   await chromium?.close();
   await box?.stop();
 });
-
-const queueTitles = (page) => page.locator('[data-testid="queue-row"] .track-title').allTextContents();
 
 async function assertAccessible(page, view) {
   const violations = await axeViolations(page);

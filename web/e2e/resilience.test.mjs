@@ -3,7 +3,7 @@
 // (a pulled plug, a reboot) and reconnects by itself to the same party.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addSong, eventually, launchBrowser, laptop, phone, playOpener, startBox } from './box.mjs';
+import { addSong, eventually, launchBrowser, laptop, phone, playOpener, queueTitles, startBox } from './box.mjs';
 
 let box;
 let chromium;
@@ -15,8 +15,6 @@ after(async () => {
   await chromium?.close();
   await box?.stop();
 });
-
-const queueTitles = (page) => page.locator('[data-testid="queue-row"] .track-title').allTextContents();
 
 async function startParty(page, url, name) {
   await page.goto(url);
