@@ -45,6 +45,15 @@ pub async fn scanned(app: &TestApp, user: &Guest, since: Option<&str>) -> Value 
     .await
 }
 
+/// Waits until the loudness pass has measured every track.
+async fn measured(app: &TestApp, host: &Guest) {
+    wait_until(Duration::from_secs(20), "the loudness pass", || async {
+        let s: Value = app.get("/library", Some(host)).await.json().await.unwrap();
+        (s["measuring"] == false && s["loudness_pending"] == 0).then_some(())
+    })
+    .await;
+}
+
 /// The files opened under a folder (inotify's open events, by `notify`).
 struct FilesOpened {
     _watcher: notify::RecommendedWatcher,
@@ -295,18 +304,16 @@ async fn rescans_pick_up_renamed_and_removed_files_and_read_only_what_changed() 
     )
     .unwrap();
     std::fs::remove_file(path_of(music.path(), "vorbis.ogg")).unwrap();
-    // Every file the box opens from now on, as the kernel tells it.
+    // Every file the box opens from now on, as the kernel tells it (once
+    // the first scan's loudness pass has read what it measures).
+    measured(&app, &host).await;
     let opened = FilesOpened::watch(music.path());
     let res = app.post("/library/rescan", Some(&host), json!({})).await;
     assert_eq!(res.status(), StatusCode::ACCEPTED);
     let status = scanned(&app, &host, first["last_scan_at"].as_str()).await;
     assert_eq!(status["tracks"], 5, "{status}");
     // ...and its loudness pass, which reads new files too.
-    wait_until(Duration::from_secs(10), "the loudness pass", || async {
-        let s: Value = app.get("/library", Some(&host)).await.json().await.unwrap();
-        (s["measuring"] == false && s["loudness_pending"] == 0).then_some(())
-    })
-    .await;
+    measured(&app, &host).await;
     // Only the renamed file was read: not the four unchanged ones, nor the
     // broken one again.
     assert_eq!(opened.names(), ["renamed.flac"]);
