@@ -19,7 +19,7 @@ use crate::config::Config;
 use crate::domain::player::Audio;
 use crate::http::{self, AppState, RateLimits, connections};
 use crate::library::Library;
-use crate::mdns::Advertiser;
+use crate::mdns::{Advertiser, LanNames};
 use crate::realtime::Realtime;
 use crate::store::Store;
 use crate::{room_clock, speaker};
@@ -48,6 +48,7 @@ impl App {
             listener,
             tls,
             state: AppState {
+                lan_names: config.lan_names(),
                 config: Arc::new(config),
                 realtime: Realtime::new(store.clone()),
                 store,
@@ -60,6 +61,11 @@ impl App {
 
     pub fn local_addr(&self) -> SocketAddr {
         self.state.local_addr
+    }
+
+    /// The names the box holds on the LAN, followed as they change.
+    pub fn lan_names(&self) -> LanNames {
+        self.state.lan_names.clone()
     }
 
     pub fn store(&self) -> Store {
@@ -93,7 +99,7 @@ impl App {
             shutdown.await;
             closing.cancel();
         };
-        let services = Services::start(&config, &store, state.local_addr, &realtime.shutdown).await;
+        let services = Services::start(&config, &state, &realtime.shutdown).await;
         if let Some(path) = &config.port_file {
             write_port_file(path, state.local_addr)?;
         }
@@ -150,14 +156,10 @@ struct Services {
 }
 
 impl Services {
-    async fn start(
-        config: &Config,
-        store: &Store,
-        addr: SocketAddr,
-        shutdown: &CancellationToken,
-    ) -> Services {
+    async fn start(config: &Config, state: &AppState, shutdown: &CancellationToken) -> Services {
+        let store = &state.store;
         Services {
-            _advertiser: advertise(config, addr).await,
+            _advertiser: advertise(config, &state.lan_names, state.local_addr).await,
             _clock: room_clock::start(
                 store.clone(),
                 shutdown.clone(),
@@ -171,12 +173,12 @@ impl Services {
 /// Advertises the box on the LAN, unless only this machine can reach it
 /// or the host said not to. A failure is logged: the box still works by
 /// address.
-async fn advertise(config: &Config, addr: SocketAddr) -> Option<Advertiser> {
+async fn advertise(config: &Config, names: &LanNames, addr: SocketAddr) -> Option<Advertiser> {
     if config.no_mdns || addr.ip().is_loopback() {
         return None;
     }
-    let (name, host, port) = (config.name.clone(), config.hostname.clone(), addr.port());
-    match tokio::task::spawn_blocking(move || Advertiser::start(&name, &host, port)).await {
+    let (names, port) = (names.clone(), addr.port());
+    match tokio::task::spawn_blocking(move || Advertiser::start(&names, port)).await {
         Ok(Ok(advertiser)) => Some(advertiser),
         Ok(Err(e)) => {
             tracing::warn!(error = %format!("{e:#}"), "not advertising on the LAN");

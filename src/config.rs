@@ -218,9 +218,9 @@ fn parse_hostname(text: &str) -> Result<String, String> {
 }
 
 impl Config {
-    /// The `.local` name phones reach the box by, when mDNS is on.
-    pub fn mdns_host(&self) -> Option<String> {
-        (!self.no_mdns).then(|| format!("{}.local", self.hostname))
+    /// The names the box asks for on the LAN (a clash may rename them).
+    pub fn lan_names(&self) -> crate::mdns::LanNames {
+        crate::mdns::LanNames::new(&self.hostname, &self.name, !self.no_mdns)
     }
 
     /// A configuration for tests and tools: loopback on a free port, mDNS off.
@@ -280,7 +280,7 @@ mod tests {
         assert_eq!(c.db, PathBuf::from("democratic-tunes.db"));
         assert!(!c.no_mdns);
         assert_eq!(c.name, "Democratic Tunes");
-        assert_eq!(c.mdns_host().as_deref(), Some("party.local"));
+        assert_eq!(c.lan_names().mdns_host().as_deref(), Some("party.local"));
         // The seed's semantics: a vote counts at once; one device, one voice.
         assert_eq!(c.new_guest_vote_delay, 0);
         assert_eq!(c.voters_per_network, 2);
@@ -299,7 +299,7 @@ mod tests {
     #[test]
     fn no_mdns_means_no_local_name() {
         let c = Config::try_parse_from(["democratic-tunes", "--no-mdns"]).unwrap();
-        assert_eq!(c.mdns_host(), None);
+        assert_eq!(c.lan_names().mdns_host(), None);
     }
 
     #[test]

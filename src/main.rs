@@ -22,7 +22,7 @@ async fn main() -> anyhow::Result<()> {
     let addr = app.local_addr();
     let tls = config.tls();
     let to_open = lan::secure_if(lan::url_to_open(addr), tls);
-    match lan::join_url(addr, config.mdns_host().as_deref()).filter(|_| !config.no_mdns) {
+    match lan::join_url(addr, app.lan_names().mdns_host().as_deref()) {
         Some(by_name) => tracing::info!(
             db = %config.db.display(),
             "🎶 {} is up: open {} or {to_open} (listening on {addr})",

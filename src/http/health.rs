@@ -36,7 +36,7 @@ async fn box_info(State(state): State<AppState>) -> Json<BoxInfo> {
     Json(BoxInfo {
         name: state.config.name.clone(),
         version: env!("CARGO_PKG_VERSION").into(),
-        join_url: lan::join_url(state.local_addr, state.config.mdns_host().as_deref())
+        join_url: lan::join_url(state.local_addr, state.lan_names.mdns_host().as_deref())
             .map(|url| lan::secure_if(url, state.config.tls())),
         demo: state.store.audio() == crate::domain::player::Audio::Demo,
     })

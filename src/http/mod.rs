@@ -79,6 +79,8 @@ pub struct AppState {
     pub local_addr: SocketAddr,
     pub rate_limits: rate_limits::RateLimits,
     pub library: Library,
+    /// The names the box holds on the LAN now (mDNS may rename it).
+    pub lan_names: crate::mdns::LanNames,
 }
 
 #[derive(OpenApi)]

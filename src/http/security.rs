@@ -41,7 +41,7 @@ pub fn page_headers(headers: &mut axum::http::HeaderMap) {
 pub async fn guard(state: State<AppState>, request: Request, next: Next) -> Response {
     let docs = request.uri().path().starts_with("/docs");
     let mut response = match named_host(&request) {
-        Some(host) if !host_allowed(&host, &state.config) => misdirected(&host),
+        Some(host) if !host_allowed(&host, &state) => misdirected(&host),
         // Refused before the body is asked for: a client that sent
         // `Expect: 100-continue` gets the 413, not a 100.
         _ if too_large(&request) => Error::Client {
@@ -148,12 +148,13 @@ fn named_host(request: &Request) -> Option<String> {
 }
 
 /// Hosts the box answers to: its addresses (any IP literal), its `.local`
-/// name, names only the home network can give (one label like `raspberrypi`,
+/// name (asked for, and held after a clash renamed it), names only the home network can give (one label like `raspberrypi`,
 /// or under `.lan`, `.home`, `.home.arpa`, `.internal`, `.localhost`: no
 /// outsider can register them) and the names `--public-host` gives. A page
 /// on another site that rebinds its own name to the box's address names
 /// its own host, and is refused.
-fn host_allowed(host: &str, config: &crate::config::Config) -> bool {
+fn host_allowed(host: &str, state: &AppState) -> bool {
+    let config = &state.config;
     const HOME_SUFFIXES: [&str; 5] = [".lan", ".home", ".home.arpa", ".internal", ".localhost"];
     let host = host.trim_end_matches('.');
     host.parse::<std::net::IpAddr>().is_ok()
@@ -161,7 +162,7 @@ fn host_allowed(host: &str, config: &crate::config::Config) -> bool {
         || HOME_SUFFIXES.iter().any(|s| host.ends_with(s))
         || host
             .strip_suffix(".local")
-            .is_some_and(|name| name == config.hostname)
+            .is_some_and(|name| name == config.hostname || name == state.lan_names.held().hostname)
         || config.public_hosts.iter().any(|h| h == host)
 }
 

@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 
+const BOX_NAME_RECHECK_MS = 30_000;
+
 /**
  * The link phones should open to join: the box's LAN address when it knows
  * one (the host may be looking at it through 127.0.0.1), else this page's.
@@ -10,10 +12,16 @@ import { api } from '../api/client';
 export function useJoinUrl(code: string, token: string | null = null): string {
   const [base, setBase] = useState(location.origin);
   useEffect(() => {
-    api
-      .box()
-      .then((box) => box.join_url && setBase(box.join_url))
-      .catch(() => undefined);
+    // Asked again now and then: another box on the LAN with the same name
+    // renames this one (party-2.local), and the QR code must follow.
+    const load = () =>
+      api
+        .box()
+        .then((box) => box.join_url && setBase(box.join_url))
+        .catch(() => undefined);
+    void load();
+    const timer = setInterval(() => void load(), BOX_NAME_RECHECK_MS);
+    return () => clearInterval(timer);
   }, []);
   return `${base}/r/${code}${token ? `?t=${encodeURIComponent(token)}` : ''}`;
 }
