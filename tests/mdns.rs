@@ -1,20 +1,26 @@
-//! Found by name, for real: the box advertises in one network namespace and
-//! a browser in another finds it, resolves it and gets `/health` through it.
-//!
-//! The test makes its own namespaces and veth pair (so mDNS never reaches
-//! a real network) and needs root and iproute2; elsewhere it says why it
-//! skips. The browser side is this same test binary, run inside the second
-//! namespace (`browse_from_the_peer_namespace`, ignored otherwise).
+//! Found by name, for real, on a LAN of network namespaces on a bridge that
+//! each test makes (so mDNS never reaches a real network): the box is found
+//! and reached by name, and name clashes end with one machine per name.
+//! python-zeroconf (tests/support/mdns_peer.py) is the independent other
+//! side. Needs root, iproute2, curl and python3-zeroconf; elsewhere it says
+//! why it skips (and fails under CI). The browser of the first test is this
+//! same test binary, run inside its namespace
+//! (`browse_from_the_peer_namespace`, ignored otherwise).
 
 use std::io::{Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use mdns_sd::{ServiceDaemon, ServiceEvent};
 
+#[path = "support/netns.rs"]
+mod netns;
 #[path = "support/skip.rs"]
 mod skip;
+
+use netns::{Killed, Lan};
 
 const BOX_NAME: &str = "Test Party Box";
 const HOSTNAME: &str = "testparty";
@@ -23,71 +29,278 @@ const PORT: u16 = 8000;
 /// browser inside its own namespace.
 const BROWSER_ENV: &str = "DT_MDNS_TEST_NETNS";
 
-struct Namespaces {
-    names: [String; 2],
+/// The box, advertising, in host `host` of `lan`; its log in `dir`.
+fn start_box(lan: &Lan, host: usize, dir: &Path) -> Killed {
+    let log = std::fs::File::create(dir.join(format!("box{host}.log"))).unwrap();
+    let the_box = lan
+        .exec(host, env!("CARGO_BIN_EXE_democratic-tunes"))
+        .args(["--bind", &format!("0.0.0.0:{PORT}"), "--db"])
+        .arg(dir.join(format!("box{host}.db")))
+        .args(["--name", BOX_NAME, "--hostname", HOSTNAME])
+        .env_remove("DT_NO_MDNS")
+        // MDNS_TEST_LOG=info,mdns_sd=debug shows the mDNS conversation.
+        .env(
+            "RUST_LOG",
+            std::env::var("MDNS_TEST_LOG").unwrap_or_else(|_| "info".into()),
+        )
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    Killed(the_box)
 }
 
-impl Namespaces {
-    fn create(id: &str) -> Result<Namespaces, String> {
-        let names = [format!("dtbox{id}"), format!("dtpeer{id}")];
-        let (veth_box, veth_peer) = (format!("vb{id}"), format!("vp{id}"));
-        let ns = Namespaces { names };
-        let [b, p] = &ns.names;
-        let steps: Vec<Vec<&str>> = vec![
-            vec!["netns", "add", b],
-            vec!["netns", "add", p],
-            vec![
-                "link", "add", &veth_box, "type", "veth", "peer", "name", &veth_peer,
-            ],
-            vec!["link", "set", &veth_box, "netns", b],
-            vec!["link", "set", &veth_peer, "netns", p],
-            vec!["-n", b, "addr", "add", "10.77.0.1/24", "dev", &veth_box],
-            vec!["-n", p, "addr", "add", "10.77.0.2/24", "dev", &veth_peer],
-            vec!["-n", b, "link", "set", &veth_box, "up", "multicast", "on"],
-            vec!["-n", p, "link", "set", &veth_peer, "up", "multicast", "on"],
-            vec!["-n", b, "link", "set", "lo", "up"],
-            vec!["-n", p, "link", "set", "lo", "up"],
-            vec!["-n", b, "route", "add", "224.0.0.0/4", "dev", &veth_box],
-            vec!["-n", p, "route", "add", "224.0.0.0/4", "dev", &veth_peer],
-        ];
-        for args in steps {
-            let out = Command::new("ip")
-                .args(&args)
-                .output()
-                .map_err(|e| format!("cannot run ip: {e}"))?;
-            if !out.status.success() {
-                return Err(format!(
-                    "`ip {}` failed: {}",
-                    args.join(" "),
-                    String::from_utf8_lossy(&out.stderr).trim()
-                ));
-            }
-        }
-        Ok(ns)
+/// A LAN of `hosts` namespaces, or `None` (and the reason recorded) where
+/// this machine cannot make one.
+fn lan_for(test: &str, tag: &str, hosts: usize) -> Option<Lan> {
+    let has = |program: &str, args: &[&str]| {
+        Command::new(program)
+            .args(args)
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !has("/usr/bin/python3", &["-c", "import zeroconf"]) || !has("curl", &["--version"]) {
+        skip::cannot_run(
+            &format!("mdns::{test}"),
+            "needs python3-zeroconf and curl (scripts/test-deps installs them)",
+        );
+        return None;
     }
-
-    fn exec(&self, which: usize, program: &str) -> Command {
-        let mut command = Command::new("ip");
-        command.args(["netns", "exec", &self.names[which], program]);
-        command
-    }
-}
-
-impl Drop for Namespaces {
-    fn drop(&mut self) {
-        for name in &self.names {
-            // Deleting a namespace deletes its end of the veth pair too.
-            let _ = Command::new("ip").args(["netns", "del", name]).status();
+    match Lan::create(tag, hosts) {
+        Ok(lan) => Some(lan),
+        Err(why) => {
+            skip::cannot_run(
+                &format!("mdns::{test}"),
+                &format!("cannot create network namespaces here ({why}); needs root and iproute2"),
+            );
+            None
         }
     }
 }
 
-struct Killed(Child);
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+/// python-zeroconf (tests/support/mdns_peer.py) in host `host`.
+fn peer(lan: &Lan, host: usize, args: &[&str]) -> Command {
+    let mut command = lan.exec(host, "/usr/bin/python3");
+    command
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/support/mdns_peer.py"
+        ))
+        .args(args);
+    command
+}
+
+/// The addresses `name` resolves to, asked by python-zeroconf in `host`.
+fn resolve(lan: &Lan, host: usize, name: &str) -> Vec<String> {
+    let out = peer(lan, host, &["resolve", name, "3"]).output().unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.strip_prefix("ADDR ").map(str::to_string))
+        .collect()
+}
+
+/// The join link host `host`'s box gives (`GET /box`), asked from `from`.
+fn join_url(lan: &Lan, from: usize, host: usize) -> Option<String> {
+    let body = lan.get(from, &format!("http://{}:{PORT}/box", lan.address(host)));
+    let value: serde_json::Value = serde_json::from_str(&body).ok()?;
+    value["join_url"].as_str().map(str::to_string)
+}
+
+/// Polls `check` until it gives something or `seconds` pass.
+fn within<T>(seconds: u64, mut check: impl FnMut() -> Option<T>) -> Option<T> {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    loop {
+        if let Some(found) = check() {
+            return Some(found);
+        }
+        if Instant::now() > deadline {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(200));
     }
+}
+
+fn by_name(host: &str) -> String {
+    format!("http://{host}.local:{PORT}")
+}
+
+#[test]
+fn a_second_box_with_the_same_name_sends_its_guests_to_itself() {
+    let Some(lan) = lan_for(
+        "a_second_box_with_the_same_name_sends_its_guests_to_itself",
+        "s",
+        3,
+    ) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let _first = start_box(&lan, 0, dir.path());
+    let first = lan.address(0);
+    assert!(
+        within(20, || resolve(&lan, 2, &format!("{HOSTNAME}.local."))
+            .contains(&first)
+            .then_some(()))
+        .is_some(),
+        "the first box never answered for {HOSTNAME}.local"
+    );
+    let _second = start_box(&lan, 1, dir.path());
+    let renamed = by_name(&format!("{HOSTNAME}-2"));
+    let got = within(20, || join_url(&lan, 2, 1).filter(|url| *url == renamed));
+    assert_eq!(
+        got.as_deref(),
+        Some(renamed.as_str()),
+        "the second box's join link (log: {}\n\nthe first box's log: {})",
+        std::fs::read_to_string(dir.path().join("box1.log")).unwrap(),
+        std::fs::read_to_string(dir.path().join("box0.log")).unwrap()
+    );
+    assert_eq!(join_url(&lan, 2, 0), Some(by_name(HOSTNAME)));
+    // Each name leads to its own box, and only there.
+    assert_eq!(
+        resolve(&lan, 2, &format!("{HOSTNAME}-2.local.")),
+        [lan.address(1)]
+    );
+    assert_eq!(resolve(&lan, 2, &format!("{HOSTNAME}.local.")), [first]);
+    let log = std::fs::read_to_string(dir.path().join("box1.log")).unwrap();
+    assert!(log.contains(&renamed), "{log}");
+}
+
+#[test]
+fn boxes_that_meet_after_start_up_settle_on_two_names() {
+    let Some(lan) = lan_for("boxes_that_meet_after_start_up_settle_on_two_names", "m", 3) else {
+        return;
+    };
+    // Two boxes out of each other's reach (a Wi-Fi still off, a bridge
+    // down): both take the name.
+    lan.plug(0, false).unwrap();
+    lan.plug(1, false).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let _boxes = [
+        start_box(&lan, 0, dir.path()),
+        start_box(&lan, 1, dir.path()),
+    ];
+    std::thread::sleep(Duration::from_secs(4));
+    for host in [0, 1] {
+        let answer = lan
+            .exec(host, "curl")
+            .args(["-s", &format!("http://{}:{PORT}/box", lan.address(host))])
+            .output()
+            .unwrap();
+        assert!(
+            String::from_utf8_lossy(&answer.stdout).contains(&by_name(HOSTNAME)),
+            "box {host} did not take the name on its own"
+        );
+    }
+    // They meet: one keeps the name, the other moves, and the name leads
+    // to one box only.
+    lan.plug(0, true).unwrap();
+    lan.plug(1, true).unwrap();
+    // Nobody speaks until a phone looks the box up: both boxes answer, and
+    // each hears the other claim its name (RFC 6762 §9).
+    let first_look = resolve(&lan, 2, &format!("{HOSTNAME}.local."));
+    assert!(!first_look.is_empty());
+    let settled = within(30, || {
+        let urls = [join_url(&lan, 2, 0)?, join_url(&lan, 2, 1)?];
+        (urls[0] != urls[1]).then_some(urls)
+    });
+    let logs =
+        || [0, 1].map(|h| std::fs::read_to_string(dir.path().join(format!("box{h}.log"))).unwrap());
+    let urls = settled.unwrap_or_else(|| panic!("both boxes kept one name: {:?}", logs()));
+    let keeper = urls
+        .iter()
+        .position(|u| *u == by_name(HOSTNAME))
+        .unwrap_or_else(|| panic!("nobody kept the name: {urls:?}"));
+    let mover = 1 - keeper;
+    let moved = urls[mover]
+        .strip_prefix("http://")
+        .and_then(|u| u.strip_suffix(&format!(":{PORT}")))
+        .unwrap()
+        .to_string();
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        resolve(&lan, 2, &format!("{HOSTNAME}.local.")),
+        [lan.address(keeper)],
+        "{:?}",
+        logs()
+    );
+    assert_eq!(resolve(&lan, 2, &format!("{moved}.")), [lan.address(mover)]);
+}
+
+#[test]
+fn a_device_that_claims_the_name_without_probing_leaves_one_box_per_name() {
+    let test = "a_device_that_claims_the_name_without_probing_leaves_one_box_per_name";
+    let Some(lan) = lan_for(test, "c", 3) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let _the_box = start_box(&lan, 0, dir.path());
+    let name = format!("{HOSTNAME}.local.");
+    assert!(
+        within(20, || resolve(&lan, 2, &name)
+            .contains(&lan.address(0))
+            .then_some(()))
+        .is_some()
+    );
+    // python-zeroconf announces a host name without probing it first.
+    let device_address = lan.address(1);
+    let mut claim = peer(&lan, 1, &["claim", HOSTNAME, &device_address, "30"]);
+    let _device = Killed(claim.stdout(Stdio::null()).spawn().unwrap());
+    let renamed = within(20, || {
+        join_url(&lan, 2, 0).filter(|u| *u != by_name(HOSTNAME))
+    });
+    let log = || std::fs::read_to_string(dir.path().join("box0.log")).unwrap();
+    let url =
+        renamed.unwrap_or_else(|| panic!("the box kept a name another device holds: {}", log()));
+    let host = url
+        .strip_prefix("http://")
+        .and_then(|u| u.strip_suffix(&format!(":{PORT}")))
+        .unwrap();
+    // The box's name leads to the box alone.
+    assert_eq!(
+        resolve(&lan, 2, &format!("{host}.")),
+        [lan.address(0)],
+        "{}",
+        log()
+    );
+    assert_eq!(resolve(&lan, 2, &name), [device_address], "{}", log());
+}
+
+#[test]
+fn every_announcement_goes_out_twice_with_every_address() {
+    let test = "every_announcement_goes_out_twice_with_every_address";
+    let Some(lan) = lan_for(test, "a", 2) else {
+        return;
+    };
+    let listener = peer(&lan, 1, &["listen", "5"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let dir = tempfile::tempdir().unwrap();
+    let _the_box = start_box(&lan, 0, dir.path());
+    let heard = listener.wait_with_output().unwrap();
+    let heard = String::from_utf8_lossy(&heard.stdout);
+    let name = format!("{HOSTNAME}.local.");
+    // `<ms> <name> <type> <ttl> <data> from <sender>`, one record a line.
+    let announcements: Vec<&str> = heard
+        .lines()
+        .filter(|l| {
+            let f: Vec<&str> = l.split(' ').collect();
+            f.len() > 4 && f[1] == name && f[2] == "a" && f[3] != "0"
+        })
+        .collect();
+    assert!(
+        announcements.len() >= 2,
+        "RFC 6762 §8.3: at least two announcements of {name}, heard:\n{heard}"
+    );
+    // RFC 6762 §6.2: the IPv4 packets carry the IPv6 address too.
+    let ipv6_in_ipv4_packets = heard.lines().any(|l| {
+        let f: Vec<&str> = l.split(' ').collect();
+        f.len() > 6 && f[1] == name && f[2] == "quada" && f[6].contains('.')
+    });
+    assert!(
+        ipv6_in_ipv4_packets,
+        "no AAAA record in an IPv4 packet:\n{heard}"
+    );
 }
 
 #[test]
@@ -95,9 +308,8 @@ fn a_browser_in_another_namespace_finds_the_box_by_name() {
     if std::env::var_os(BROWSER_ENV).is_some() {
         return; // we are the browser's process: only the ignored test runs
     }
-    let id = format!("{}", std::process::id() % 100_000);
-    let namespaces = match Namespaces::create(&id) {
-        Ok(ns) => ns,
+    let namespaces = match Lan::create("f", 2) {
+        Ok(lan) => lan,
         Err(why) => {
             skip::cannot_run(
                 "mdns::a_browser_in_another_namespace_finds_the_box_by_name",
@@ -107,18 +319,7 @@ fn a_browser_in_another_namespace_finds_the_box_by_name() {
         }
     };
     let dir = tempfile::tempdir().unwrap();
-    let the_box = namespaces
-        .exec(0, env!("CARGO_BIN_EXE_democratic-tunes"))
-        .args(["--bind", &format!("0.0.0.0:{PORT}"), "--db"])
-        .arg(dir.path().join("mdns.db"))
-        .args(["--name", BOX_NAME, "--hostname", HOSTNAME])
-        .env_remove("DT_NO_MDNS")
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let _the_box = Killed(the_box);
+    let _the_box = start_box(&namespaces, 0, dir.path());
 
     let me = std::env::current_exe().unwrap();
     let browser = namespaces
@@ -129,7 +330,7 @@ fn a_browser_in_another_namespace_finds_the_box_by_name() {
             "--ignored",
             "--nocapture",
         ])
-        .env(BROWSER_ENV, &namespaces.names[1])
+        .env(BROWSER_ENV, namespaces.namespace(1))
         .output()
         .unwrap();
     let output = String::from_utf8_lossy(&browser.stdout).to_string()

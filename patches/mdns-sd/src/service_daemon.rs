@@ -3343,11 +3343,21 @@ impl Zeroconf {
             return;
         };
 
+        // democratic-tunes patch (RFC 6762 §9): names whose records another
+        // host claims after our probing ended go back to probing.
+        let mut reprobe = Vec::new();
+
         for answer in msg.answers().iter() {
             let mut new_records = Vec::new();
 
             let name = answer.get_name();
             let Some(probe) = dns_registry.probing.get_mut(name) else {
+                if late_conflict(dns_registry, answer.as_ref(), if_index)
+                    && !reprobe.iter().any(|n| n == name)
+                {
+                    debug!("late conflict on '{name}': probing again (RFC 6762 §9)");
+                    reprobe.push(name.to_string());
+                }
                 continue;
             };
 
@@ -3448,6 +3458,31 @@ impl Zeroconf {
 
                 new_probe.waiting_services.extend(waiting_services.clone());
             }
+        }
+
+        for name in reprobe {
+            let Some(records) = dns_registry.active.remove(&name) else {
+                continue;
+            };
+            let start = Instant::now() + Duration::from_millis(fastrand::u64(0..250));
+            let mut probe = Probe::new(start);
+            for record in records {
+                probe.insert_record(record);
+            }
+            // The services using the name stop answering for it on this
+            // interface until the probe ends (then they are announced again,
+            // renamed if the other host defended the name).
+            for info in self.my_services.values_mut() {
+                let uses_name = [info.get_fullname(), info.get_hostname()]
+                    .iter()
+                    .any(|n| dns_registry.resolve_name(n).eq_ignore_ascii_case(&name));
+                if uses_name {
+                    info.set_status(if_index, ServiceStatus::Probing);
+                    probe.waiting_services.insert(info.get_fullname().to_string());
+                }
+            }
+            self.timers.push(Reverse(probe.next_send));
+            dns_registry.probing.insert(name, probe);
         }
     }
 
@@ -4281,7 +4316,10 @@ impl Zeroconf {
     }
 
     fn exec_command_register_resend(&mut self, fullname: String, if_index: u32) -> MyResult<()> {
-        let Some(info) = self.my_services.get_mut(&fullname) else {
+        // democratic-tunes patch (RFC 6762 §8.3): services are keyed in lower
+        // case; looked up by the mixed-case name, the second announcement of
+        // any name with a capital letter was silently dropped.
+        let Some(info) = self.my_services.get_mut(&fullname.to_lowercase()) else {
             trace!("announce: cannot find such service {}", fullname);
             return Ok(());
         };
@@ -5100,19 +5138,21 @@ fn prepare_announce(
     dns_registry: &mut DnsRegistry,
     is_ipv4: bool,
 ) -> Option<DnsOutgoing> {
-    let intf_addrs = if is_ipv4 {
-        info.get_addrs_on_my_intf_v4(intf)
-    } else {
-        info.get_addrs_on_my_intf_v6(intf)
-    };
-
-    if intf_addrs.is_empty() {
+    let (v4, v6) = (
+        info.get_addrs_on_my_intf_v4(intf),
+        info.get_addrs_on_my_intf_v6(intf),
+    );
+    if (is_ipv4 && v4.is_empty()) || (!is_ipv4 && v6.is_empty()) {
         debug!(
             "prepare_announce (ipv4: {is_ipv4}): no valid addrs on interface {}",
             intf.name
         );
         return None;
     }
+    // democratic-tunes patch (RFC 6762 §6.2): a response with our address
+    // records carries all the addresses valid on the interface, both
+    // families, or a resolver keeps the other family's stale address.
+    let intf_addrs: Vec<IpAddr> = v4.into_iter().chain(v6).collect();
 
     // check if we changed our name due to conflicts.
     let service_fullname = dns_registry.resolve_name(info.get_fullname());
@@ -5245,6 +5285,32 @@ fn announce_service_on_intf(
     }
 
     Ok(false)
+}
+
+/// democratic-tunes patch (RFC 6762 §9): does `answer`, from another host,
+/// claim one of our unique records that finished probing, with other data?
+/// Goodbyes (TTL 0) claim nothing; an address from another subnet is a
+/// forwarded packet, not a claim on this link.
+fn late_conflict(dns_registry: &DnsRegistry, answer: &dyn DnsRecordExt, if_index: u32) -> bool {
+    let ty = answer.get_type();
+    if !matches!(ty, RRType::A | RRType::AAAA | RRType::SRV | RRType::TXT)
+        || answer.get_record().get_ttl() == 0
+    {
+        return false;
+    }
+    let Some(records) = dns_registry.active.get(answer.get_name()) else {
+        return false;
+    };
+    if let Some(addr) = answer.any().downcast_ref::<DnsAddress>() {
+        if addr.interface_id.index != if_index {
+            return false;
+        }
+    }
+    let mut ours = records
+        .iter()
+        .filter(|r| r.get_type() == ty && r.get_class() == answer.get_class())
+        .peekable();
+    ours.peek().is_some() && !ours.any(|r| r.rrdata_match(answer))
 }
 
 /// Returns a new name based on the `original` to avoid conflicts.
