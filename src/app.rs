@@ -40,10 +40,8 @@ impl App {
         };
         let store = open_store(&config).await?;
         let library = Library::start(store.clone(), config.music.clone());
-        let listener = TcpListener::bind(config.bind)
-            .await
+        let (listener, local_addr) = connections::listen(config.bind)
             .with_context(|| format!("cannot listen on {}", config.bind))?;
-        let local_addr = listener.local_addr()?;
         Ok(App {
             listener,
             tls,

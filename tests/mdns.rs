@@ -303,6 +303,141 @@ fn every_announcement_goes_out_twice_with_every_address() {
     );
 }
 
+/// avahi-daemon (Debian's, without D-Bus) in host `host`, calling itself
+/// `name`; its log in `dir`.
+fn start_avahi(lan: &Lan, host: usize, name: &str, dir: &Path) -> Killed {
+    let conf = dir.join(format!("avahi-{name}.conf"));
+    std::fs::write(
+        &conf,
+        format!(
+            "[server]\nhost-name={name}\ndomain-name=local\nuse-ipv4=yes\nuse-ipv6=yes\n\
+             enable-dbus=no\n[wide-area]\nenable-wide-area=no\n\
+             [publish]\npublish-hinfo=no\npublish-workstation=no\n"
+        ),
+    )
+    .unwrap();
+    let log = std::fs::File::create(dir.join(format!("avahi-{name}.log"))).unwrap();
+    // Its own /run/avahi-daemon (its pid file), so two can run at once.
+    let avahi = lan
+        .exec(host, "unshare")
+        .args(["--mount", "--propagation", "private", "sh", "-c"])
+        .arg(
+            "mkdir -p /run/avahi-daemon && mount -t tmpfs tmpfs /run/avahi-daemon && \
+             exec avahi-daemon --file \"$0\" --no-drop-root --no-chroot --no-rlimits",
+        )
+        .arg(&conf)
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    Killed(avahi)
+}
+
+/// avahi-daemon is the other side, both ways, and a neighbour: a box
+/// meeting avahi's `testparty.local` moves; avahi meeting the box's moves;
+/// on one machine (Raspberry Pi OS runs avahi) both answer for their names.
+#[test]
+fn avahi_and_the_box_respect_each_others_names_and_share_a_machine() {
+    let test = "avahi_and_the_box_respect_each_others_names_and_share_a_machine";
+    let has_avahi = Command::new("avahi-daemon")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_avahi {
+        skip::cannot_run(
+            &format!("mdns::{test}"),
+            "needs avahi-daemon (scripts/test-deps installs it)",
+        );
+        return;
+    }
+    let Some(lan) = lan_for(test, "h", 3) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let read = |file: &str| std::fs::read_to_string(dir.path().join(file)).unwrap_or_default();
+    let name = format!("{HOSTNAME}.local.");
+
+    // avahi holds the name first: the box moves.
+    let avahi = start_avahi(&lan, 1, HOSTNAME, dir.path());
+    assert!(
+        within(20, || resolve(&lan, 2, &name)
+            .contains(&lan.address(1))
+            .then_some(()))
+        .is_some(),
+        "avahi never answered: {}",
+        read(&format!("avahi-{HOSTNAME}.log"))
+    );
+    let the_box = start_box(&lan, 0, dir.path());
+    let moved = within(20, || {
+        join_url(&lan, 2, 0).filter(|u| *u == by_name(&format!("{HOSTNAME}-2")))
+    });
+    assert!(moved.is_some(), "box: {}", read("box0.log"));
+    assert_eq!(resolve(&lan, 2, &name), [lan.address(1)]);
+    drop((the_box, avahi));
+
+    // The box holds the name first: avahi moves, the box keeps it.
+    let dir2 = tempfile::tempdir().unwrap();
+    let _the_box = start_box(&lan, 0, dir2.path());
+    assert!(
+        within(20, || resolve(&lan, 2, &name)
+            .contains(&lan.address(0))
+            .then_some(()))
+        .is_some()
+    );
+    let _avahi = start_avahi(&lan, 1, HOSTNAME, dir.path());
+    let avahi_log = format!("avahi-{HOSTNAME}.log");
+    let avahi_moved = within(20, || {
+        read(&avahi_log)
+            .contains(&format!("Host name is {HOSTNAME}-2.local"))
+            .then_some(())
+    });
+    assert!(avahi_moved.is_some(), "avahi: {}", read(&avahi_log));
+    assert_eq!(join_url(&lan, 2, 0), Some(by_name(HOSTNAME)));
+    assert_eq!(resolve(&lan, 2, &name), [lan.address(0)]);
+
+    // A Pi running avahi for itself and the box: both names answer.
+    let _pi = start_avahi(&lan, 0, "raspberrypi", dir.path());
+    let pi = within(20, || {
+        let found = resolve(&lan, 2, "raspberrypi.local.");
+        (!found.is_empty()).then_some(found)
+    });
+    assert_eq!(
+        pi,
+        Some(vec![lan.address(0)]),
+        "{}",
+        read("avahi-raspberrypi.log")
+    );
+    assert_eq!(resolve(&lan, 2, &name), [lan.address(0)]);
+}
+
+#[test]
+fn the_box_serves_the_ipv6_address_it_advertises() {
+    let Some(lan) = lan_for("the_box_serves_the_ipv6_address_it_advertises", "6", 2) else {
+        return;
+    };
+    let listener = peer(&lan, 1, &["listen", "4"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let dir = tempfile::tempdir().unwrap();
+    let _the_box = start_box(&lan, 0, dir.path());
+    let heard = listener.wait_with_output().unwrap();
+    let heard = String::from_utf8_lossy(&heard.stdout);
+    let v6 = lan.address6(0);
+    assert!(
+        heard
+            .lines()
+            .any(|l| l.contains(" quada ") && l.contains(&format!(" {v6} "))),
+        "{v6} not advertised:\n{heard}"
+    );
+    // Bound to 0.0.0.0 (the default), the box listens on both families.
+    for host in [lan.address(0), format!("[{v6}]")] {
+        let health = lan.get(1, &format!("http://{host}:{PORT}/health"));
+        assert_eq!(health, r#"{"ok":true}"#, "over {host}");
+    }
+}
+
 #[test]
 fn a_browser_in_another_namespace_finds_the_box_by_name() {
     if std::env::var_os(BROWSER_ENV).is_some() {

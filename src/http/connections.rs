@@ -332,6 +332,43 @@ pub fn tls_config(cert: &Path, key: &Path) -> anyhow::Result<Arc<rustls::ServerC
 
 /// Serves `router` on `listener` until `shutdown` resolves; then stops
 /// accepting and lets the open connections finish their requests.
+/// Listens on `bind`. "Every interface" in IPv4 (`0.0.0.0`, the default)
+/// means both families: one dual-stack socket on `[::]`, so the IPv6
+/// address mDNS advertises is served too, with IPv4 alone where the
+/// machine has no IPv6. Returns the listener and where it listens, in the
+/// form it was asked for (`0.0.0.0:<port>`).
+pub fn listen(bind: SocketAddr) -> std::io::Result<(TcpListener, SocketAddr)> {
+    let both = bind.ip() == std::net::Ipv4Addr::UNSPECIFIED;
+    let dual = both
+        .then(|| {
+            socket(
+                SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, bind.port())),
+                true,
+            )
+        })
+        .and_then(Result::ok);
+    let listener = match dual {
+        Some(listener) => listener,
+        None => socket(bind, false)?,
+    };
+    let port = listener.local_addr()?.port();
+    Ok((listener, SocketAddr::new(bind.ip(), port)))
+}
+
+fn socket(addr: SocketAddr, dual_stack: bool) -> std::io::Result<TcpListener> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    if dual_stack {
+        socket.set_only_v6(false)?;
+    }
+    // As std and tokio do: a restarted box gets its port back at once.
+    socket.set_reuse_address(true)?;
+    socket.set_nonblocking(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(1024)?;
+    TcpListener::from_std(std::net::TcpListener::from(socket))
+}
+
 pub async fn serve(
     listener: TcpListener,
     router: Router,
@@ -373,6 +410,9 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
+        // An IPv4 phone on the dual-stack socket is ::ffff:a.b.c.d: the
+        // box counts and trusts it as the IPv4 address it is.
+        let peer = SocketAddr::new(peer.ip().to_canonical(), peer.port());
         let Some(slot) = registry.take(peer.ip()) else {
             continue;
         };

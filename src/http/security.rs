@@ -148,11 +148,11 @@ fn named_host(request: &Request) -> Option<String> {
 }
 
 /// Hosts the box answers to: its addresses (any IP literal), its `.local`
-/// name (asked for, and held after a clash renamed it), names only the home network can give (one label like `raspberrypi`,
-/// or under `.lan`, `.home`, `.home.arpa`, `.internal`, `.localhost`: no
-/// outsider can register them) and the names `--public-host` gives. A page
-/// on another site that rebinds its own name to the box's address names
-/// its own host, and is refused.
+/// name (asked for, and held after a clash renamed it), names only the home
+/// network can give (one label like `raspberrypi`, or under `.lan`, `.home`,
+/// `.home.arpa`, `.internal`, `.localhost`: no outsider can register them)
+/// and the names `--public-host` gives. A page on another site that rebinds
+/// its own name to the box's address names its own host, and is refused.
 fn host_allowed(host: &str, state: &AppState) -> bool {
     let config = &state.config;
     const HOME_SUFFIXES: [&str; 5] = [".lan", ".home", ".home.arpa", ".internal", ".localhost"];

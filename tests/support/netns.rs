@@ -5,8 +5,8 @@
 
 use std::process::{Child, Command};
 
-/// `hosts` namespaces `10.77.0.1`, `10.77.0.2`... on a bridge in a hub
-/// namespace.
+/// `hosts` namespaces `10.77.0.1` and `fd77::1`, `10.77.0.2` and
+/// `fd77::2`... on a bridge in a hub namespace.
 pub struct Lan {
     hub: String,
     hosts: Vec<String>,
@@ -63,6 +63,8 @@ impl Lan {
             ip(&["-n", hub, "link", "set", port, "master", "br0", "up"])?;
             let address = format!("{}/24", lan.address(i));
             ip(&["-n", host, "addr", "add", &address, "dev", "eth0"])?;
+            let address6 = format!("{}/64", lan.address6(i));
+            ip(&["-n", host, "addr", "add", &address6, "dev", "eth0", "nodad"])?;
             ip(&["-n", host, "link", "set", "eth0", "up", "multicast", "on"])?;
             ip(&["-n", host, "link", "set", "lo", "up"])?;
             ip(&["-n", host, "route", "add", "224.0.0.0/4", "dev", "eth0"])?;
@@ -72,6 +74,11 @@ impl Lan {
 
     pub fn address(&self, host: usize) -> String {
         format!("10.77.0.{}", host + 1)
+    }
+
+    /// The host's IPv6 address (a unique local one, usable at once).
+    pub fn address6(&self, host: usize) -> String {
+        format!("fd77::{}", host + 1)
     }
 
     pub fn namespace(&self, host: usize) -> &str {
