@@ -410,6 +410,91 @@ fn avahi_and_the_box_respect_each_others_names_and_share_a_machine() {
     assert_eq!(resolve(&lan, 2, &name), [lan.address(0)]);
 }
 
+/// RFC 6762 §5.4: phones asking at once, each for a unicast answer (a
+/// one-shot lookup that hears unicast only), all get one.
+#[test]
+fn phones_that_ask_for_a_unicast_answer_get_one_even_all_at_once() {
+    let test = "phones_that_ask_for_a_unicast_answer_get_one_even_all_at_once";
+    let Some(lan) = lan_for(test, "u", 4) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let _the_box = start_box(&lan, 0, dir.path());
+    let name = format!("{HOSTNAME}.local.");
+    assert!(
+        within(20, || resolve(&lan, 3, &name)
+            .contains(&lan.address(0))
+            .then_some(()))
+        .is_some()
+    );
+    // Right after a multicast answer (the lookup above), three phones ask.
+    let phones: Vec<_> = (1..=3)
+        .map(|h| {
+            peer(&lan, h, &["ask", &name, "2"])
+                .stdout(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for (i, phone) in phones.into_iter().enumerate() {
+        let out = phone.wait_with_output().unwrap();
+        let answer = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        println!("phone {}: {answer}", i + 1);
+        assert!(
+            answer.starts_with("ANSWER ") && answer.ends_with(&format!(" {}", lan.address(0))),
+            "phone {} got no unicast answer: {answer}",
+            i + 1
+        );
+    }
+}
+
+/// RFC 6762 §10.1: an address the box loses is withdrawn at once (a TTL-0
+/// record), not left in every cache for two minutes.
+#[test]
+fn an_address_that_goes_away_is_withdrawn() {
+    let Some(lan) = lan_for("an_address_that_goes_away_is_withdrawn", "g", 2) else {
+        return;
+    };
+    let leaving = "10.77.0.11";
+    let with_prefix = format!("{leaving}/24");
+    let add = [
+        "-n",
+        lan.namespace(0),
+        "addr",
+        "add",
+        &with_prefix,
+        "dev",
+        "eth0",
+    ];
+    assert!(Command::new("ip").args(add).status().unwrap().success());
+    let listener = peer(&lan, 1, &["listen", "16"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let dir = tempfile::tempdir().unwrap();
+    let _the_box = start_box(&lan, 0, dir.path());
+    std::thread::sleep(Duration::from_secs(4));
+    let del = [
+        "-n",
+        lan.namespace(0),
+        "addr",
+        "del",
+        &with_prefix,
+        "dev",
+        "eth0",
+    ];
+    assert!(Command::new("ip").args(del).status().unwrap().success());
+    let heard = listener.wait_with_output().unwrap();
+    let heard = String::from_utf8_lossy(&heard.stdout);
+    let record = |ttl: &str| format!(" {HOSTNAME}.local. a {ttl} {leaving} ");
+    assert!(heard.contains(&record("120")), "never announced:\n{heard}");
+    assert!(
+        heard.contains(&record("0")),
+        "no goodbye for {leaving}:\n{heard}"
+    );
+}
+
 #[test]
 fn the_box_serves_the_ipv6_address_it_advertises() {
     let Some(lan) = lan_for("the_box_serves_the_ipv6_address_it_advertises", "6", 2) else {

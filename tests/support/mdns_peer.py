@@ -7,6 +7,10 @@ network namespace the test made (never on a real network).
                          `<ms since start> <name> <type> <ttl> <data>`
   resolve NAME SECONDS   ask for NAME's A records until one answers; print
                          `ADDR <address>` for each, exit 1 if none
+  ask NAME SECONDS       ask for NAME's A record once with the QU bit (a
+                         unicast answer, please) from a socket that hears
+                         unicast only, as a phone's one-shot lookup does:
+                         print `ANSWER <ms> <address>` or `NONE`
   claim HOST ADDR SECONDS  register a service on HOST.local at ADDR, as a
                          python-zeroconf device does: it announces the host's
                          address and answers for it, without probing the
@@ -93,6 +97,35 @@ def resolve(name, seconds):
     sys.exit(0 if found else 1)
 
 
+def ask(name, seconds):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind(("", PORT))  # no group joined: only unicast arrives
+    query = DNSOutgoing(const._FLAGS_QR_QUERY)  # multicast: it writes the QU bit
+    question = DNSQuestion(name, const._TYPE_A, const._CLASS_IN)
+    question.unicast = True
+    query.add_question(question)
+    start = time.monotonic()
+    for packet in query.packets():
+        sock.sendto(packet, (GROUP, PORT))
+    while (left := seconds - (time.monotonic() - start)) > 0:
+        sock.settimeout(left)
+        try:
+            data, _ = sock.recvfrom(9000)
+        except socket.timeout:
+            break
+        message = DNSIncoming(data)
+        if not message.is_response():
+            continue
+        for record in message.answers:
+            if record.type == const._TYPE_A and record.name.lower() == name.lower():
+                ms = int((time.monotonic() - start) * 1000)
+                print(f"ANSWER {ms} {record_data(record)}", flush=True)
+                return
+    print("NONE", flush=True)
+
+
 def claim(host, address, seconds):
     zc = zeroconf.Zeroconf(interfaces=[address])
     info = zeroconf.ServiceInfo(
@@ -114,6 +147,8 @@ if __name__ == "__main__":
         listen(float(args[0]))
     elif command == "resolve":
         resolve(args[0], float(args[1]))
+    elif command == "ask":
+        ask(args[0], float(args[1]))
     elif command == "claim":
         claim(args[0], args[1], float(args[2]))
     else:

@@ -439,6 +439,14 @@ pub struct DnsQuestion {
     pub(crate) entry: DnsEntry,
 }
 
+impl DnsQuestion {
+    /// democratic-tunes patch (RFC 6762 §5.4): whether the querier asks for
+    /// a unicast answer (the QU bit, where records keep cache-flush).
+    pub(crate) const fn unicast_response(&self) -> bool {
+        self.entry.cache_flush
+    }
+}
+
 impl DnsEntryExt for DnsQuestion {
     fn entry_name(&self) -> &str {
         &self.entry.name

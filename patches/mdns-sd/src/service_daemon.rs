@@ -2034,6 +2034,9 @@ impl Zeroconf {
 
         let mut deleted_intfs = Vec::new();
         let mut deleted_ips = Vec::new();
+        // democratic-tunes patch (RFC 6762 §10.1): addresses gone from an
+        // interface, to withdraw there if it keeps others.
+        let mut gone = Vec::new();
 
         for (if_index, my_intf) in self.my_intfs.iter_mut() {
             let mut last_ipv4 = None;
@@ -2049,6 +2052,7 @@ impl Zeroconf {
                             IpAddr::V6(ipv6) => last_ipv6 = Some(ipv6),
                         }
                         deleted_ips.push(addr.ip());
+                        gone.push((*if_index, addr.ip()));
                         false
                     }
                 });
@@ -2117,6 +2121,10 @@ impl Zeroconf {
             let result = self.cache.remove_records_on_intf(intf_id);
             self.notify_service_removal(result.removed_instances);
             self.resolve_updated_instances(&result.modified_instances);
+        }
+
+        for (if_index, ip) in gone {
+            self.send_address_goodbye(if_index, ip);
         }
 
         // Handled after the removals above, so that `my_intfs` shows which of
@@ -2220,10 +2228,55 @@ impl Zeroconf {
         }
 
         if ip_removed && !shared {
+            self.send_address_goodbye(if_index, intf.ip());
             // Notify the monitors.
             self.notify_monitors(DaemonEvent::IpDel(intf.ip()));
             // Remove the interface from my services that enabled `addr_auto`.
             self.del_addr_in_my_services(&intf.ip());
+        }
+    }
+
+    /// democratic-tunes patch (RFC 6762 §10.1): an address that goes away
+    /// from an interface that still has others is withdrawn there at once
+    /// (a TTL-0 record for each announced service's host), or peers keep
+    /// sending phones to it until their cache expires.
+    fn send_address_goodbye(&self, if_index: u32, ip: IpAddr) {
+        let (Some(intf), Some(dns_registry)) = (
+            self.my_intfs.get(&if_index),
+            self.dns_registry_map.get(&if_index),
+        ) else {
+            return; // the interface went with its last address
+        };
+        let mut out = DnsOutgoing::new(FLAGS_QR_RESPONSE | FLAGS_AA);
+        let mut hosts = HashSet::new();
+        for info in self.my_services.values() {
+            let hostname = dns_registry.resolve_name(info.get_hostname());
+            if info.is_addr_auto()
+                && info.get_status(if_index) == ServiceStatus::Announced
+                && hosts.insert(hostname.to_string())
+            {
+                out.add_answer_record(DnsAddress::new(
+                    hostname,
+                    ip_address_rr_type(&ip),
+                    CLASS_IN | CLASS_CACHE_FLUSH,
+                    0,
+                    ip,
+                    intf.into(),
+                ));
+            }
+        }
+        if out.answers_count() == 0 {
+            return;
+        }
+        debug!("goodbye for {ip} on {}", intf.name);
+        let socks = [
+            (intf.next_ifaddr_v4().is_some(), self.ipv4_sock.as_ref()),
+            (intf.next_ifaddr_v6().is_some(), self.ipv6_sock.as_ref()),
+        ];
+        for (usable, sock) in socks {
+            if let (true, Some(sock)) = (usable, sock) {
+                let _ = send_dns_outgoing(&out, intf, &sock.pktinfo, self.port, None, None);
+            }
         }
     }
 
@@ -3757,13 +3810,18 @@ impl Zeroconf {
         // responses must also echo the question section, clear the
         // cache-flush bit (legacy resolvers don't understand it), and cap
         // record TTLs to 10 seconds (see update_records_for_legacy_unicast).
-        let unicast_dest = if self.is_legacy_querier(querier_addr) {
-            Some(querier_addr)
-        } else {
-            None
-        };
+        let legacy = self.is_legacy_querier(querier_addr);
+        // democratic-tunes patch (RFC 6762 §5.4): a querier that asks for a
+        // unicast answer (the QU bit on every question) gets one, at once,
+        // without the multicast rate limit; phones looking the box up
+        // together no longer wait a second each.
+        let asks_unicast = !msg.questions().is_empty()
+            && msg.questions().iter().all(|q| q.unicast_response());
+        let unicast_dest = (legacy || asks_unicast).then_some(querier_addr);
 
-        if unicast_dest.is_some() {
+        if asks_unicast && !legacy {
+            out.set_multicast(false);
+        } else if unicast_dest.is_some() {
             for q in msg.questions() {
                 out.add_question(q.entry_name(), q.entry_type());
             }
