@@ -2,8 +2,11 @@
 //!
 //! Members only, checked before the upgrade. The socket sends the room's
 //! full state on connect and after every change (see `realtime`), pings
-//! every 10 s and closes a connection silent for 30 s. Clients send
-//! nothing but pongs; anything else only counts as a sign of life.
+//! every 10 s and closes a connection silent for 25 s. Clients send pongs,
+//! and may send the text `ping` to hear `{"type":"pong"}` back: a phone's
+//! own check that the socket still carries frames (a Wi-Fi that drops
+//! packets leaves a dead socket open for a long time). Anything else only
+//! counts as a sign of life.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -183,10 +186,10 @@ async fn serve(
             }
             message = stream.next() => match message {
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break None,
-                Some(Ok(_)) => {
+                Some(Ok(message)) => {
                     last_heard = Instant::now();
-                    // Clients only pong: a chatty one is a broken or
-                    // hostile one.
+                    // Clients pong, and ping now and then: a chatty one is
+                    // a broken or hostile one.
                     if window_start.elapsed() > LIVE_MESSAGE_WINDOW {
                         window_start = Instant::now();
                         heard_in_window = 0;
@@ -194,6 +197,12 @@ async fn serve(
                     heard_in_window += 1;
                     if heard_in_window > LIVE_MAX_MESSAGES_PER_WINDOW {
                         break Some(("Too many messages.", close_code::POLICY));
+                    }
+                    if matches!(&message, Message::Text(text) if text.as_str() == "ping") {
+                        let pong = sink.send(Message::Text(PONG.into()));
+                        if !matches!(timeout(send_stall, pong).await, Ok(Ok(()))) {
+                            break None;
+                        }
                     }
                 }
             },
@@ -228,6 +237,9 @@ async fn serve(
     // Dropping the connection leaves the room's presence.
     drop(connection);
 }
+
+/// The answer to a client's `ping`.
+const PONG: &str = r#"{"type":"pong"}"#;
 
 /// The next personal message; never resolves once the line is closed.
 async fn connection_personal(

@@ -487,6 +487,25 @@ async fn a_phone_that_cannot_take_frames_is_dropped_when_a_send_stalls() {
 }
 
 #[tokio::test]
+async fn a_phone_that_pings_hears_a_pong_and_nothing_else_changes() {
+    let app = spawn_app().await;
+    let (_host, bea, code) = party_of_two(&app).await;
+    let mut socket = connect(&app, &code, &bea).await;
+    next_frame(&mut socket).await;
+    for _ in 0..3 {
+        socket.send(Message::Text("ping".into())).await.unwrap();
+        let pong = next_of(&mut socket, &["pong"]).await;
+        assert_eq!(pong, serde_json::json!({"type": "pong"}));
+    }
+    // Anything else is no ping: one answer comes, to the real ping only.
+    socket.send(Message::Text("PING".into())).await.unwrap();
+    socket.send(Message::Text("ping".into())).await.unwrap();
+    next_of(&mut socket, &["pong"]).await;
+    let more = timeout(Duration::from_millis(500), next_of(&mut socket, &["pong"])).await;
+    assert!(more.is_err(), "a pong for a message that is no ping");
+}
+
+#[tokio::test]
 async fn a_client_message_over_4_kib_closes_its_socket() {
     let app = spawn_app().await;
     let (host, bea, code) = party_of_two(&app).await;

@@ -59,7 +59,9 @@ const http = ky.create({
   },
 });
 
-type Options = { json?: unknown; searchParams?: Record<string, string>; signal?: AbortSignal };
+/** `timeout`: ms before giving up (10 s by default); shorter where the
+ * caller retries by itself on a flaky link. */
+type Options = { json?: unknown; searchParams?: Record<string, string>; signal?: AbortSignal; timeout?: number };
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -75,7 +77,9 @@ export interface Versioned<T> {
 
 async function callVersioned<T>(method: Method, path: string, options: Options = {}): Promise<Versioned<T>> {
   try {
-    const response = await http(path, { method, ...options });
+    // An explicit `timeout: undefined` would lift ky's default: leave it out.
+    const { timeout, ...rest } = options;
+    const response = await http(path, { method, ...rest, ...(timeout ? { timeout } : {}) });
     const version = Number(response.headers.get('x-room-version') ?? -1);
     if (response.status === 204) return { body: undefined as T, version };
     return { body: (await response.json()) as T, version };
@@ -142,9 +146,11 @@ export const api = {
   roomInfo: (code: string) => call<RoomDoor>('get', room(code)),
   me: (code: string) => call<Me>('get', `${room(code)}/me`),
   wrapped: (code: string) => call<Wrapped>('get', `${room(code)}/wrapped`),
-  nowPlaying: (code: string) => callVersioned<QueueItem | null>('get', `${room(code)}/now-playing`),
+  nowPlaying: (code: string, timeout?: number) =>
+    callVersioned<QueueItem | null>('get', `${room(code)}/now-playing`, { timeout }),
   advance: (code: string) => callVersioned<Advanced>('post', `${room(code)}/advance`),
-  queue: (code: string) => callVersioned<QueueItem[]>('get', `tracks/rooms/${encodeURIComponent(code)}/queue`),
+  queue: (code: string, timeout?: number) =>
+    callVersioned<QueueItem[]>('get', `tracks/rooms/${encodeURIComponent(code)}/queue`, { timeout }),
   search: (query: string, roomCode?: string, signal?: AbortSignal) =>
     call<SearchHit[]>('get', 'tracks/search', {
       searchParams: roomCode ? { artist_or_title: query, room: roomCode } : { artist_or_title: query },
@@ -155,9 +161,10 @@ export const api = {
     callVersioned<QueueItem[]>('post', `tracks/rooms/${encodeURIComponent(code)}/tracks`, {
       json: { track_id: trackId },
     }),
-  vote: (code: string, roomTrackId: string, value: VoteValue) =>
+  vote: (code: string, roomTrackId: string, value: VoteValue, timeout?: number) =>
     callVersioned<QueueItem[]>('post', `votes/rooms/${encodeURIComponent(code)}/votes`, {
       json: { room_track_id: roomTrackId, value },
+      timeout,
     }),
   removeItem: (code: string, roomTrackId: string, reason?: string) =>
     callVersioned<QueueItem[]>(

@@ -9,10 +9,13 @@ import { toastStore } from '../lib/toasts';
 
 export type { RoomData } from '../lib/roomStore';
 
-/** Polling, only while the live socket is unavailable. */
+/** Polling, in a browser without WebSockets. */
 const POLL_MS = 2500;
-/** Failed socket attempts in a row before polling fills in. */
-const POLL_AFTER_FAILURES = 2;
+/** Catching up while the socket is down (a phone at the edge of the
+ * Wi-Fi): often and light (the queue and what plays), each try short, so
+ * the room shows again within a round trip or two of the link's return. */
+const CATCH_UP_MS = 1000;
+const CATCH_UP_TIMEOUT_MS = 2500;
 
 /**
  * A room's state, live over the room's WebSocket (polling only when that is
@@ -104,14 +107,40 @@ export function useRoom(
     });
   }, [code, enabled, store, refresh, refreshMine]);
 
-  // Polling, only while there is no socket.
-  const polling =
-    enabled && (!liveAvailable() || (live.status !== 'live' && live.failures >= POLL_AFTER_FAILURES));
+  /** The queue and what plays, over HTTP: the light catch-up. */
+  const catchUp = useCallback(async () => {
+    try {
+      const [queue, nowPlaying] = await Promise.all([
+        api.queue(code, CATCH_UP_TIMEOUT_MS),
+        api.nowPlaying(code, CATCH_UP_TIMEOUT_MS),
+      ]);
+      connection.report(true);
+      store.apply(Math.min(queue.version, nowPlaying.version), { queue: queue.body, nowPlaying: nowPlaying.body });
+    } catch (error) {
+      failed(error);
+    }
+  }, [code, store, failed]);
+
+  // Polling while there is no socket: all of it without WebSockets, the
+  // light catch-up (one try at a time) while the socket is down.
+  const noSocket = enabled && !liveAvailable();
+  const socketDown = enabled && liveAvailable() && live.status === 'reconnecting';
   useEffect(() => {
-    if (!polling) return;
-    const timer = setInterval(() => void refresh(), POLL_MS);
+    if (noSocket) {
+      const timer = setInterval(() => void refresh(), POLL_MS);
+      return () => clearInterval(timer);
+    }
+    if (!socketDown) return;
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      void catchUp().finally(() => {
+        busy = false;
+      });
+    }, CATCH_UP_MS);
     return () => clearInterval(timer);
-  }, [polling, refresh]);
+  }, [noSocket, socketDown, refresh, catchUp]);
 
   const actions = useMemo(() => roomActions(store, code, refreshMine), [store, code, refreshMine]);
   return { data, live: live.status, refresh, refreshMine, ...actions };

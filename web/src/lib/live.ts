@@ -13,6 +13,12 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
   return Math.round(ceiling * (0.5 + random() / 2));
 }
 
+/** How often an open socket asks the box for a pong, and how long a socket
+ * may stay silent before it counts as dropped: on a Wi-Fi that loses
+ * packets a dead socket can stay "open" for minutes, frames lost in it. */
+export const HEARTBEAT_MS = 2000;
+export const SILENT_FOR_MS = 6000;
+
 export interface LiveHandlers {
   onFrame: (frame: LiveFrame) => void;
   /** A message for this person only. */
@@ -111,11 +117,30 @@ export function openLive(code: string, { onFrame, onPersonal, onStatus }: LiveHa
     socket = ws;
     // The room as this socket was last told it: what deltas apply to.
     let room: LiveFrame | null = null;
+    let heard = Date.now();
+    const heartbeat = setInterval(() => {
+      if (socket !== ws) {
+        clearInterval(heartbeat);
+        return;
+      }
+      if (ws.readyState !== WebSocket.OPEN) return;
+      if (Date.now() - heard > SILENT_FOR_MS) {
+        // Dropped, though the browser does not know it yet.
+        clearInterval(heartbeat);
+        socket = null;
+        ws.close();
+        retryLater();
+        return;
+      }
+      ws.send('ping');
+    }, HEARTBEAT_MS);
     ws.onopen = () => {
+      heard = Date.now();
       failures = 0;
       onStatus('live', 0);
     };
     ws.onmessage = (event) => {
+      heard = Date.now();
       try {
         const frame = JSON.parse(String(event.data)) as LiveFrame | LiveDelta | PersonalFrame;
         if (frame.type === 'snapshot') {
@@ -136,6 +161,7 @@ export function openLive(code: string, { onFrame, onPersonal, onStatus }: LiveHa
       }
     };
     ws.onclose = (event) => {
+      clearInterval(heartbeat);
       if (stopped || socket !== ws) return;
       // 1008 (policy): the box put this person out of the room; no retry.
       if (event.code === 1008) return;

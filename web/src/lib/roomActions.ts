@@ -4,9 +4,50 @@
 import { api } from '../api/client';
 import type { QueueItem, Transport, VoteValue } from '../api/types';
 import { t } from '../i18n';
-import { humanMessage } from './errors';
+import { connection } from './connection';
+import { humanMessage, isOffline } from './errors';
 import type { RoomStore } from './roomStore';
 import { toastStore } from './toasts';
+
+/** Per try, when a vote is retried on a flaky link: short, since the next
+ * try follows, and a try that did reach the box changes nothing twice. */
+export const RETRY_TIMEOUT_MS = 3000;
+/** Between tries of a vote the box could not be reached for (jittered). */
+export const RETRY_EVERY_MS = 1000;
+/** How long a vote keeps trying before it is given up, and said so. */
+export const RETRY_FOR_MS = 60_000;
+
+/**
+ * Runs `work` until the box answers: while it cannot be reached, tries again
+ * every second or so (for a minute), as long as `wanted()` says the result
+ * still matters. Only what is safe to repeat goes through here: a vote is,
+ * as the box keeps one vote per guest and item. Answers `undefined` on a
+ * refusal (shown) or when given up (shown) or no longer wanted (not shown).
+ */
+export async function deliver<T>(
+  work: () => Promise<T>,
+  wanted: () => boolean,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((done) => setTimeout(done, ms)),
+  now: () => number = Date.now,
+): Promise<T | undefined> {
+  const start = now();
+  for (;;) {
+    try {
+      const answer = await work();
+      connection.report(true);
+      return answer;
+    } catch (error) {
+      if (!wanted()) return undefined;
+      if (!isOffline(error) || now() - start >= RETRY_FOR_MS) {
+        toastStore.show(humanMessage(error), 'error');
+        return undefined;
+      }
+      connection.report(false);
+      await sleep(RETRY_EVERY_MS * (0.75 + Math.random() / 2));
+      if (!wanted()) return undefined;
+    }
+  }
+}
 
 /** Runs `work`; a failure is shown, and answered as `undefined`. */
 export async function attempt<T>(work: () => Promise<T>): Promise<T | undefined> {
@@ -27,7 +68,12 @@ export function roomActions(store: RoomStore, code: string, refreshMine: () => P
     async vote(roomTrackId: string, value: VoteValue) {
       const press = store.press(roomTrackId, value);
       if (press === null) return;
-      const answer = await attempt(() => api.vote(code, roomTrackId, value));
+      // Tried again while the box cannot be reached (a phone at the edge of
+      // the Wi-Fi), until a later press on the same item replaces it.
+      const answer = await deliver(
+        () => api.vote(code, roomTrackId, value, RETRY_TIMEOUT_MS),
+        () => store.stillPressed(roomTrackId, press),
+      );
       store.settle(roomTrackId, press, value, answer !== undefined);
       if (!answer) return;
       store.apply(answer.version, { queue: answer.body });

@@ -107,6 +107,11 @@ export class RoomStore {
     return press;
   }
 
+  /** Whether `press` is still the latest on its item, unanswered. */
+  stillPressed(roomTrackId: string, press: number): boolean {
+    return this.pending.get(roomTrackId)?.press === press;
+  }
+
   /**
    * The box answered a press. Accepted: the vote is the guest's own from now
    * on (and the answer's queue, if newer, is applied by the caller).
