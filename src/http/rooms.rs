@@ -22,6 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(limited(Action::NewRoom, routes!(create_room)))
         .routes(limited(Action::Join, routes!(join_room)))
         .routes(routes!(now_playing))
+        .routes(routes!(room_state))
         .routes(limited(Action::ChangeRoom, routes!(advance)))
         .routes(limited(Action::ChangeRoom, routes!(skip)))
         .routes(routes!(me))
@@ -97,6 +98,45 @@ async fn join_room(
         network,
     };
     Ok(Json(state.store.join_room(user, body.code, proof).await?))
+}
+
+/// The answer of `GET /rooms/{code}/state`, for the API document: the body
+/// is spliced from the room's JSON as the box already holds it.
+#[derive(ToSchema)]
+#[expect(dead_code, reason = "the answer's shape, for the API document")]
+pub struct RoomState {
+    /// The queue, as `GET /tracks/rooms/{code}/queue` gives it.
+    queue: Vec<QueueItem>,
+    /// What plays, as `GET /rooms/{code}/now-playing` gives it.
+    now_playing: Option<QueueItem>,
+}
+
+/// The queue and what plays now, in one answer (the room's version in
+/// `X-Room-Version`): what a phone back in Wi-Fi range asks to catch up,
+/// one request where two would wait for two of the browser's connections.
+#[utoipa::path(get, path = "/rooms/{code}/state", tag = "rooms",
+    params(RoomCode),
+    responses(
+        (status = 200, description = "The queue and the song playing now", body = RoomState),
+        (status = 404, description = "No room with that code"),
+    ))]
+async fn room_state(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    Path(code): Path<String>,
+) -> Result<RoomJson> {
+    let room = state.store.room_for(user, &code).await?;
+    let (queue, now) = (&room.queue_json, &room.now_playing_json);
+    let mut body = Vec::with_capacity(queue.len() + now.len() + 32);
+    body.extend_from_slice(b"{\"queue\":");
+    body.extend_from_slice(queue);
+    body.extend_from_slice(b",\"now_playing\":");
+    body.extend_from_slice(now);
+    body.push(b'}');
+    Ok(RoomJson {
+        version: room.version,
+        body: body.into(),
+    })
 }
 
 /// What is playing in the room, or `null`.

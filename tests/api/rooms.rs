@@ -198,3 +198,42 @@ async fn unknown_rooms_are_404_everywhere() {
         assert_error(res, StatusCode::NOT_FOUND).await;
     }
 }
+
+#[tokio::test]
+async fn a_rooms_state_is_its_queue_and_what_plays_in_one_answer() {
+    let app = spawn_app().await;
+    // A room playing "Autobahn", with songs waiting.
+    let (host, bea, code) = party_of_two(&app).await;
+    app.add(&host, &code, "superstition").await;
+    let res = app.get(&format!("/rooms/{code}/state"), Some(&bea)).await;
+    let version: i64 = res.headers()["x-room-version"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let state: Value = res.json().await.unwrap();
+    // Exactly what the two seed answers say, at the same version.
+    assert_eq!(state["queue"], Value::Array(app.queue(&bea, &code).await));
+    assert_eq!(state["now_playing"], app.now_playing(&bea, &code).await);
+    assert_eq!(state["now_playing"]["title"], "Autobahn");
+    let queue = app
+        .get(&format!("/tracks/rooms/{code}/queue"), Some(&bea))
+        .await;
+    assert_eq!(
+        queue.headers()["x-room-version"].to_str().unwrap(),
+        version.to_string()
+    );
+    // Whoever may read the queue may read this, and nobody else.
+    let stranger = app.guest("Stranger").await;
+    let res = app
+        .get(&format!("/rooms/{code}/state"), Some(&stranger))
+        .await;
+    let seed = app
+        .get(&format!("/tracks/rooms/{code}/queue"), Some(&stranger))
+        .await;
+    assert_eq!(res.status(), seed.status());
+    let res = app.get(&format!("/rooms/{code}/state"), None).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let res = app.get("/rooms/ZZZZZZ/state", Some(&bea)).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}

@@ -17,6 +17,7 @@ import type {
   Role,
   Room,
   RoomDoor,
+  RoomState,
   SearchHit,
   Settings,
   SettingsView,
@@ -146,11 +147,11 @@ export const api = {
   roomInfo: (code: string) => call<RoomDoor>('get', room(code)),
   me: (code: string) => call<Me>('get', `${room(code)}/me`),
   wrapped: (code: string) => call<Wrapped>('get', `${room(code)}/wrapped`),
-  nowPlaying: (code: string, timeout?: number) =>
-    callVersioned<QueueItem | null>('get', `${room(code)}/now-playing`, { timeout }),
+  nowPlaying: (code: string) => callVersioned<QueueItem | null>('get', `${room(code)}/now-playing`),
+  /** The queue and what plays, in one request (catching up on a flaky link). */
+  state: (code: string, timeout?: number) => callVersioned<RoomState>('get', `${room(code)}/state`, { timeout }),
   advance: (code: string) => callVersioned<Advanced>('post', `${room(code)}/advance`),
-  queue: (code: string, timeout?: number) =>
-    callVersioned<QueueItem[]>('get', `tracks/rooms/${encodeURIComponent(code)}/queue`, { timeout }),
+  queue: (code: string) => callVersioned<QueueItem[]>('get', `tracks/rooms/${encodeURIComponent(code)}/queue`),
   search: (query: string, roomCode?: string, signal?: AbortSignal) =>
     call<SearchHit[]>('get', 'tracks/search', {
       searchParams: roomCode ? { artist_or_title: query, room: roomCode } : { artist_or_title: query },
@@ -203,8 +204,8 @@ export const api = {
   liftBan: (code: string, banId: string) =>
     call<void>('delete', `${room(code)}/bans/${encodeURIComponent(banId)}`),
   /** A single-use pass to open the room's live socket (good for 30 s). */
-  liveTicket: (code: string) =>
-    call<{ ticket: string; expires_in: number }>('post', `${room(code)}/live-ticket`),
+  liveTicket: (code: string, timeout?: number) =>
+    call<{ ticket: string; expires_in: number }>('post', `${room(code)}/live-ticket`, { timeout }),
   networks: (code: string) => call<NetworkView[]>('get', `${room(code)}/networks`),
   shareNetwork: (code: string, network: string, countsInFull: boolean) =>
     call<void>('post', `${room(code)}/networks`, { json: { network, counts_in_full: countsInFull } }),

@@ -566,6 +566,27 @@ export interface paths {
         patch: operations["patch_settings"];
         trace?: never;
     };
+    "/rooms/{code}/state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The queue and what plays now, in one answer (the room's version in
+         *     `X-Room-Version`): what a phone back in Wi-Fi range asks to catch up,
+         *     one request where two would wait for two of the browser's connections.
+         */
+        get: operations["room_state"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/rooms/{code}/wrapped": {
         parameters: {
             query?: never;
@@ -1163,6 +1184,15 @@ export interface components {
             created_at: string;
             is_active: boolean;
             name: string;
+        };
+        /**
+         * @description The answer of `GET /rooms/{code}/state`, for the API document: the body
+         *     is spliced from the room's JSON as the box already holds it.
+         */
+        RoomState: {
+            now_playing?: components["schemas"]["QueueItem"] | null;
+            /** @description The queue, as `GET /tracks/rooms/{code}/queue` gives it. */
+            queue: components["schemas"]["QueueItem"][];
         };
         /**
          * @description A search result: the track, and for a close spelling rather than an
@@ -2605,6 +2635,36 @@ export interface operations {
             };
             /** @description Unknown setting or value out of range */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    room_state: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Room code (any case; spaces and dashes are ignored) */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The queue and the song playing now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomState"];
+                };
+            };
+            /** @description No room with that code */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -27,6 +27,7 @@ export type InRoom = Sent<Schemas['InRoom']>;
 export type SearchHit = Sent<Schemas['SearchHit']>;
 export type ItemStatus = Sent<Schemas['ItemStatus']>;
 export type QueueItem = Sent<Schemas['QueueItem']>;
+export type RoomState = Sent<Schemas['RoomState']>;
 export type LibraryStatus = Sent<Schemas['LibraryStatus']>;
 export type Advanced = Sent<Schemas['Advanced']>;
 export type Role = Schemas['Role'];

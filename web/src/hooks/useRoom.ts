@@ -12,10 +12,12 @@ export type { RoomData } from '../lib/roomStore';
 /** Polling, in a browser without WebSockets. */
 const POLL_MS = 2500;
 /** Catching up while the socket is down (a phone at the edge of the
- * Wi-Fi): often and light (the queue and what plays), each try short, so
- * the room shows again within a round trip or two of the link's return. */
+ * Wi-Fi): light (the queue and what plays), a new try every second without
+ * waiting for the last (at most three at once), so the room shows again
+ * within a round trip or two of the link's return. */
 const CATCH_UP_MS = 1000;
-const CATCH_UP_TIMEOUT_MS = 2500;
+const CATCH_UP_AT_ONCE = 2;
+const CATCH_UP_TIMEOUT_MS = 4000;
 
 /**
  * A room's state, live over the room's WebSocket (polling only when that is
@@ -107,22 +109,19 @@ export function useRoom(
     });
   }, [code, enabled, store, refresh, refreshMine]);
 
-  /** The queue and what plays, over HTTP: the light catch-up. */
+  /** The queue and what plays, in one request: the light catch-up. */
   const catchUp = useCallback(async () => {
     try {
-      const [queue, nowPlaying] = await Promise.all([
-        api.queue(code, CATCH_UP_TIMEOUT_MS),
-        api.nowPlaying(code, CATCH_UP_TIMEOUT_MS),
-      ]);
+      const { body, version } = await api.state(code, CATCH_UP_TIMEOUT_MS);
       connection.report(true);
-      store.apply(Math.min(queue.version, nowPlaying.version), { queue: queue.body, nowPlaying: nowPlaying.body });
+      store.apply(version, { queue: body.queue, nowPlaying: body.now_playing });
     } catch (error) {
       failed(error);
     }
   }, [code, store, failed]);
 
   // Polling while there is no socket: all of it without WebSockets, the
-  // light catch-up (one try at a time) while the socket is down.
+  // light catch-up while the socket is down.
   const noSocket = enabled && !liveAvailable();
   const socketDown = enabled && liveAvailable() && live.status === 'reconnecting';
   useEffect(() => {
@@ -131,12 +130,12 @@ export function useRoom(
       return () => clearInterval(timer);
     }
     if (!socketDown) return;
-    let busy = false;
+    let inFlight = 0;
     const timer = setInterval(() => {
-      if (busy) return;
-      busy = true;
+      if (inFlight >= CATCH_UP_AT_ONCE) return;
+      inFlight += 1;
       void catchUp().finally(() => {
-        busy = false;
+        inFlight -= 1;
       });
     }, CATCH_UP_MS);
     return () => clearInterval(timer);

@@ -16,8 +16,10 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
 /** How often an open socket asks the box for a pong, and how long a socket
  * may stay silent before it counts as dropped: on a Wi-Fi that loses
  * packets a dead socket can stay "open" for minutes, frames lost in it. */
-export const HEARTBEAT_MS = 2000;
-export const SILENT_FOR_MS = 6000;
+export const HEARTBEAT_MS = 1000;
+export const SILENT_FOR_MS = 3500;
+/** A ticket for a new socket is asked again rather than waited on longer. */
+const TICKET_TIMEOUT_MS = 4000;
 
 export interface LiveHandlers {
   onFrame: (frame: LiveFrame) => void;
@@ -101,7 +103,7 @@ export function openLive(code: string, { onFrame, onPersonal, onStatus }: LiveHa
     const mine = ++attempt;
     onStatus(failures === 0 ? 'connecting' : 'reconnecting', failures);
     api
-      .liveTicket(code)
+      .liveTicket(code, TICKET_TIMEOUT_MS)
       .then(({ ticket }) => {
         if (mine === attempt) open(ticket);
       })

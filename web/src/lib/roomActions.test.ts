@@ -1,26 +1,47 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client';
 import { connection } from './connection';
-import { RETRY_FOR_MS, deliver } from './roomActions';
+import { MAX_TRIES_AT_ONCE, RETRY_FOR_MS, deliver } from './roomActions';
 import { toastStore } from './toasts';
 
 const offline = () => new ApiError(null, 'network', 'votes');
 const refused = () => new ApiError(409, 'That song has already played.', 'votes');
 
-/** A clock that moves only when `deliver` sleeps. */
-function fakeTime() {
+/** Time that moves only when the test says: `tick()` is the next retry. */
+function fakeClock() {
   let t = 0;
-  const sleeps: number[] = [];
+  let tick: (() => void) | null = null;
+  const waits: number[] = [];
   return {
-    sleeps,
+    waits,
     now: () => t,
-    sleep: (ms: number) => {
-      sleeps.push(ms);
+    every(ms: () => number, fn: () => void) {
+      tick = fn;
+      waits.push(ms());
+      return () => {
+        tick = null;
+      };
+    },
+    /** The next retry, `ms` later; false once `deliver` stopped asking. */
+    advance(ms = 1000) {
       t += ms;
-      return Promise.resolve();
+      if (!tick) return false;
+      tick();
+      return true;
     },
   };
 }
+
+/** Tries that the test answers one by one. */
+function tries() {
+  const pending: { resolve: (v: string) => void; reject: (e: unknown) => void }[] = [];
+  return {
+    pending,
+    work: () => new Promise<string>((resolve, reject) => pending.push({ resolve, reject })),
+  };
+}
+
+const settled = () => new Promise((r) => setTimeout(r, 0));
 
 afterEach(() => {
   for (const toast of toastStore.snapshot()) toastStore.dismiss(toast.id);
@@ -28,81 +49,78 @@ afterEach(() => {
 });
 
 describe('deliver', () => {
-  it('tries again while the box cannot be reached, then answers quietly', async () => {
-    const time = fakeTime();
-    let tries = 0;
-    const answer = await deliver(
-      () => (++tries < 4 ? Promise.reject(offline()) : Promise.resolve('counted')),
-      () => true,
-      time.sleep,
-      time.now,
-    );
-    expect(answer).toBe('counted');
-    expect(tries).toBe(4);
-    // About a second apart, jittered so phones do not retry in step.
-    for (const ms of time.sleeps) {
+  it('answers at once when the box does', async () => {
+    const clock = fakeClock();
+    expect(await deliver(() => Promise.resolve('counted'), () => true, clock)).toBe('counted');
+  });
+
+  it('starts another try about every second while none answered, at most three at once; the first answer wins', async () => {
+    const clock = fakeClock();
+    const t = tries();
+    const answer = deliver(t.work, () => true, clock);
+    expect(t.pending).toHaveLength(1);
+    clock.advance();
+    clock.advance();
+    clock.advance();
+    expect(t.pending).toHaveLength(MAX_TRIES_AT_ONCE);
+    // The oldest try is lost; the next retry takes its place.
+    t.pending[0]!.reject(offline());
+    await settled();
+    expect(connection.reachable()).toBe(false);
+    clock.advance();
+    expect(t.pending).toHaveLength(MAX_TRIES_AT_ONCE + 1);
+    t.pending[2]!.resolve('counted');
+    expect(await answer).toBe('counted');
+    expect(connection.reachable()).toBe(true);
+    expect(clock.advance()).toBe(false);
+    expect(toastStore.snapshot()).toEqual([]);
+    // Waits are jittered around a second, so phones do not retry in step.
+    for (const ms of clock.waits) {
       expect(ms).toBeGreaterThanOrEqual(750);
       expect(ms).toBeLessThanOrEqual(1250);
     }
-    expect(toastStore.snapshot()).toEqual([]);
-    expect(connection.reachable()).toBe(true);
-  });
-
-  it('says the box is out of reach while it tries', async () => {
-    const time = fakeTime();
-    let seen = true;
-    await deliver(
-      () => Promise.reject(offline()),
-      () => {
-        seen = connection.reachable();
-        return time.now() < 3000;
-      },
-      time.sleep,
-      time.now,
-    );
-    expect(seen).toBe(false);
   });
 
   it('does not repeat a refusal: it is shown once', async () => {
-    const time = fakeTime();
-    let tries = 0;
+    const clock = fakeClock();
+    let n = 0;
     const answer = await deliver(
       () => {
-        tries += 1;
+        n += 1;
         return Promise.reject(refused());
       },
       () => true,
-      time.sleep,
-      time.now,
+      clock,
     );
     expect(answer).toBeUndefined();
-    expect(tries).toBe(1);
-    expect(toastStore.snapshot().map((t) => t.message)).toEqual(['That song has already played.']);
+    expect(n).toBe(1);
+    expect(toastStore.snapshot().map((x) => x.message)).toEqual(['That song has already played.']);
   });
 
   it('stops, silently, once a later press replaces it', async () => {
-    const time = fakeTime();
-    let tries = 0;
-    const answer = await deliver(
-      () => {
-        tries += 1;
-        return Promise.reject(offline());
-      },
-      () => tries < 2,
-      time.sleep,
-      time.now,
-    );
-    expect(answer).toBeUndefined();
-    expect(tries).toBe(2);
+    const clock = fakeClock();
+    const t = tries();
+    let wanted = true;
+    const answer = deliver(t.work, () => wanted, clock);
+    wanted = false;
+    clock.advance();
+    expect(await answer).toBeUndefined();
+    expect(t.pending).toHaveLength(1);
     expect(toastStore.snapshot()).toEqual([]);
   });
 
   it('gives up after a minute, and says so', async () => {
-    const time = fakeTime();
-    const answer = await deliver(() => Promise.reject(offline()), () => true, time.sleep, time.now);
-    expect(answer).toBeUndefined();
-    expect(time.now()).toBeGreaterThanOrEqual(RETRY_FOR_MS);
-    expect(time.now()).toBeLessThan(RETRY_FOR_MS + 2000);
+    const clock = fakeClock();
+    const answer = deliver(() => Promise.reject(offline()), () => true, clock);
+    await settled();
+    let rounds = 0;
+    while (clock.advance()) {
+      rounds += 1;
+      await settled();
+    }
+    expect(await answer).toBeUndefined();
+    expect(clock.now()).toBeGreaterThanOrEqual(RETRY_FOR_MS);
+    expect(rounds).toBeLessThanOrEqual(RETRY_FOR_MS / 1000 + 1);
     expect(toastStore.snapshot()).toHaveLength(1);
   });
 });

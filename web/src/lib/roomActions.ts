@@ -9,45 +9,87 @@ import { humanMessage, isOffline } from './errors';
 import type { RoomStore } from './roomStore';
 import { toastStore } from './toasts';
 
-/** Per try, when a vote is retried on a flaky link: short, since the next
- * try follows, and a try that did reach the box changes nothing twice. */
-export const RETRY_TIMEOUT_MS = 3000;
-/** Between tries of a vote the box could not be reached for (jittered). */
+/** A vote on a flaky link is tried again, without waiting for an earlier
+ * try to fail, after this long (jittered): right after a lost packet, or
+ * the link's return, the newest try often gets through first. */
 export const RETRY_EVERY_MS = 1000;
+/** How many tries may be under way at once, and how long each may take. */
+export const MAX_TRIES_AT_ONCE = 3;
+export const RETRY_TIMEOUT_MS = 5000;
 /** How long a vote keeps trying before it is given up, and said so. */
 export const RETRY_FOR_MS = 60_000;
 
 /**
- * Runs `work` until the box answers: while it cannot be reached, tries again
- * every second or so (for a minute), as long as `wanted()` says the result
- * still matters. Only what is safe to repeat goes through here: a vote is,
- * as the box keeps one vote per guest and item. Answers `undefined` on a
- * refusal (shown) or when given up (shown) or no longer wanted (not shown).
+ * Runs `work` until the box answers. While no try has answered, another
+ * starts about every second (up to three at once), for a minute, as long as
+ * `wanted()` says the result still matters; the first answer wins. Only
+ * what is safe to repeat goes through here: a vote is, as the box keeps one
+ * vote per guest and item. Answers `undefined` on a refusal (shown), when
+ * given up (shown) or no longer wanted (not shown).
  */
-export async function deliver<T>(
+export function deliver<T>(
   work: () => Promise<T>,
   wanted: () => boolean,
-  sleep: (ms: number) => Promise<void> = (ms) => new Promise((done) => setTimeout(done, ms)),
-  now: () => number = Date.now,
+  clock: { now: () => number; every: (ms: () => number, tick: () => void) => () => void } = realClock,
 ): Promise<T | undefined> {
-  const start = now();
-  for (;;) {
-    try {
-      const answer = await work();
-      connection.report(true);
-      return answer;
-    } catch (error) {
-      if (!wanted()) return undefined;
-      if (!isOffline(error) || now() - start >= RETRY_FOR_MS) {
-        toastStore.show(humanMessage(error), 'error');
-        return undefined;
+  return new Promise((settle) => {
+    const start = clock.now();
+    let inFlight = 0;
+    let done = false;
+    let lastError: unknown = null;
+    const finish = (answer: T | undefined, error: unknown = null) => {
+      if (done) return;
+      done = true;
+      stop();
+      if (error !== null) toastStore.show(humanMessage(error), 'error');
+      settle(answer);
+    };
+    const attemptOnce = () => {
+      if (done) return;
+      if (!wanted()) return finish(undefined);
+      if (clock.now() - start >= RETRY_FOR_MS) {
+        if (inFlight === 0) finish(undefined, lastError);
+        return;
       }
-      connection.report(false);
-      await sleep(RETRY_EVERY_MS * (0.75 + Math.random() / 2));
-      if (!wanted()) return undefined;
-    }
-  }
+      if (inFlight >= MAX_TRIES_AT_ONCE) return;
+      inFlight += 1;
+      work().then(
+        (answer) => {
+          inFlight -= 1;
+          connection.report(true);
+          finish(answer);
+        },
+        (error: unknown) => {
+          inFlight -= 1;
+          if (done) return;
+          if (!wanted()) return finish(undefined);
+          if (!isOffline(error)) return finish(undefined, error);
+          lastError = error;
+          connection.report(false);
+          if (clock.now() - start >= RETRY_FOR_MS && inFlight === 0) finish(undefined, error);
+        },
+      );
+    };
+    const stop = clock.every(() => RETRY_EVERY_MS * (0.75 + Math.random() / 2), attemptOnce);
+    attemptOnce();
+  });
 }
+
+/** Real time: `every` calls `tick` again and again, each wait drawn anew. */
+const realClock = {
+  now: Date.now,
+  every(ms: () => number, tick: () => void) {
+    let timer: ReturnType<typeof setTimeout>;
+    const next = () => {
+      timer = setTimeout(() => {
+        tick();
+        next();
+      }, ms());
+    };
+    next();
+    return () => clearTimeout(timer);
+  },
+};
 
 /** Runs `work`; a failure is shown, and answered as `undefined`. */
 export async function attempt<T>(work: () => Promise<T>): Promise<T | undefined> {
