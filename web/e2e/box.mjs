@@ -144,3 +144,28 @@ export async function playOpener(host) {
   await addSong(host, 'autobahn', 'Autobahn');
   await host.locator('.now-title', { hasText: 'Autobahn' }).waitFor();
 }
+
+const jsQrSource = readFileSync(join(root, 'web', 'node_modules', 'jsqr', 'dist', 'jsQR.js'), 'utf8');
+
+/** What the page's first QR code says, decoded from its drawing (jsQR):
+ * the SVG's modules painted onto a canvas, as a camera would see them. */
+export async function qrText(page) {
+  if (!(await page.evaluate(() => 'jsQR' in window))) await page.evaluate(jsQrSource);
+  return page.evaluate(() => {
+    const svg = document.querySelector('svg.qr');
+    const size = Number(svg.getAttribute('viewBox').split(' ')[2]);
+    const scale = 8;
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = size * scale;
+    const g = canvas.getContext('2d');
+    g.fillStyle = '#fff';
+    g.fillRect(0, 0, canvas.width, canvas.height);
+    g.fillStyle = '#000';
+    // One dark module per `M{x},{y}h1v1h-1z`.
+    for (const [, x, y] of svg.querySelector('path').getAttribute('d').matchAll(/M(\d+),(\d+)/g)) {
+      g.fillRect(Number(x) * scale, Number(y) * scale, scale, scale);
+    }
+    const image = g.getImageData(0, 0, canvas.width, canvas.height);
+    return window.jsQR(image.data, image.width, image.height)?.data ?? null;
+  });
+}

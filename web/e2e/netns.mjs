@@ -63,6 +63,7 @@ export function makeLink() {
   return {
     ns,
     boxAddress: '10.79.0.1',
+    address: { box: '10.79.0.1', phone: '10.79.0.2' },
     /** Each way: `delay` ms ± `jitter`, `loss` percent. */
     impair({ delay = 0, jitter = 0, loss = 0 }) {
       setMode({ delay, jitter, loss });
@@ -85,22 +86,24 @@ export function makeLink() {
   };
 }
 
-/** The box (the binary cargo built) inside the link's box side. */
-export async function startBoxIn(link, args = []) {
+/** The box (the binary cargo built) inside one side of the link (`side`:
+ * 'box' unless said), mDNS off unless `mdns` (only ever inside the test's
+ * own namespaces). */
+export async function startBoxIn(link, args = [], { side = 'box', mdns = false } = {}) {
   const bin = process.env.DT_BIN ?? join(root, 'target', 'debug', 'democratic-tunes');
   const dir = mkdtempSync(join(tmpdir(), 'dt-netns-'));
   const child = spawn(
     'ip',
-    ['netns', 'exec', link.ns.box, bin, '--bind', '0.0.0.0:8000', '--db', join(dir, 'party.db'), ...args],
-    { env: { ...process.env, DT_NO_MDNS: '1', RUST_LOG: 'info' }, stdio: ['ignore', 'ignore', 'pipe'] },
+    ['netns', 'exec', link.ns[side], bin, '--bind', '0.0.0.0:8000', '--db', join(dir, 'party.db'), ...args],
+    { env: { ...process.env, RUST_LOG: 'info', ...(mdns ? {} : { DT_NO_MDNS: '1' }) }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let log = '';
   child.stderr.on('data', (chunk) => (log += chunk));
-  const url = `http://${link.boxAddress}:8000`;
+  const url = `http://${link.address[side]}:8000`;
   /** A JSON call from the box's own side of the link (the host's laptop on
    * a good connection), with the seed's X-User-ID. */
   const call = (method, path, { uid, body } = {}) => {
-    const args = ['netns', 'exec', link.ns.box, 'curl', '-s', '-X', method, '-w', '\n%{http_code}'];
+    const args = ['netns', 'exec', link.ns[side], 'curl', '-s', '-X', method, '-w', '\n%{http_code}'];
     if (uid) args.push('-H', `X-User-ID: ${uid}`);
     if (body !== undefined) args.push('-H', 'content-type: application/json', '--data', JSON.stringify(body));
     const out = execFileSync('ip', [...args, `${url}${path}`], { encoding: 'utf8' });
@@ -134,12 +137,12 @@ export async function startBoxIn(link, args = []) {
 
 /** Debian's Chromium, run inside the link's phone side (playwright talks to
  * it over a pipe, which crosses namespaces). */
-export async function launchPhoneBrowser(link) {
+export async function launchPhoneBrowser(link, side = 'phone') {
   const dir = mkdtempSync(join(tmpdir(), 'dt-netns-chromium-'));
   const wrapper = join(dir, 'chromium-in-netns');
   writeFileSync(
     wrapper,
-    `#!/bin/sh\nexec ip netns exec ${link.ns.phone} ${process.env.CHROMIUM ?? '/usr/bin/chromium'} "$@"\n`,
+    `#!/bin/sh\nexec ip netns exec ${link.ns[side]} ${process.env.CHROMIUM ?? '/usr/bin/chromium'} "$@"\n`,
   );
   chmodSync(wrapper, 0o755);
   const browser = await chromium.launch({
