@@ -30,6 +30,8 @@ export function useRoom(
   const store = useMemo(() => new RoomStore(), []);
   const data = useSyncExternalStore(store.subscribe, store.snapshot);
   const [live, setLive] = useState<{ status: LiveStatus; failures: number }>({ status: 'connecting', failures: 0 });
+  // The socket is open but has said nothing for a while (a lossy link).
+  const [quiet, setQuiet] = useState(false);
 
   const failed = useCallback(
     (error: unknown) => {
@@ -106,6 +108,7 @@ export function useRoom(
         // and catches up on what the socket missed.
         if (status === 'reconnecting') void refresh();
       },
+      onQuiet: setQuiet,
     });
   }, [code, enabled, store, refresh, refreshMine]);
 
@@ -123,7 +126,7 @@ export function useRoom(
   // Polling while there is no socket: all of it without WebSockets, the
   // light catch-up while the socket is down.
   const noSocket = enabled && !liveAvailable();
-  const socketDown = enabled && liveAvailable() && live.status === 'reconnecting';
+  const socketDown = enabled && liveAvailable() && (live.status === 'reconnecting' || quiet);
   useEffect(() => {
     if (noSocket) {
       const timer = setInterval(() => void refresh(), POLL_MS);

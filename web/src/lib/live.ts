@@ -18,6 +18,9 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
  * packets a dead socket can stay "open" for minutes, frames lost in it. */
 export const HEARTBEAT_MS = 1000;
 export const SILENT_FOR_MS = 3500;
+/** Silent this long, a socket is only suspect: the page catches up over
+ * HTTP meanwhile (cheap), and keeps the socket. */
+export const QUIET_AFTER_MS = 1500;
 /** A ticket for a new socket is asked again rather than waited on longer. */
 const TICKET_TIMEOUT_MS = 4000;
 
@@ -27,6 +30,8 @@ export interface LiveHandlers {
   onPersonal: (frame: PersonalFrame) => void;
   /** `failures` counts attempts since the socket was last open. */
   onStatus: (status: LiveStatus, failures: number) => void;
+  /** The open socket went quiet (nothing heard for a while), or spoke again. */
+  onQuiet?: (quiet: boolean) => void;
 }
 
 /** The room after `delta`, or null when the delta is not for `state`
@@ -73,7 +78,7 @@ export function liveAvailable(): boolean {
 }
 
 /** Opens the room's live socket; the returned function closes it for good. */
-export function openLive(code: string, { onFrame, onPersonal, onStatus }: LiveHandlers): () => void {
+export function openLive(code: string, { onFrame, onPersonal, onStatus, onQuiet }: LiveHandlers): () => void {
   let socket: WebSocket | null = null;
   let failures = 0;
   let stopped = false;
@@ -120,20 +125,30 @@ export function openLive(code: string, { onFrame, onPersonal, onStatus }: LiveHa
     // The room as this socket was last told it: what deltas apply to.
     let room: LiveFrame | null = null;
     let heard = Date.now();
+    let quiet = false;
+    const setQuiet = (now: boolean) => {
+      if (now !== quiet) {
+        quiet = now;
+        onQuiet?.(now);
+      }
+    };
     const heartbeat = setInterval(() => {
       if (socket !== ws) {
         clearInterval(heartbeat);
         return;
       }
       if (ws.readyState !== WebSocket.OPEN) return;
-      if (Date.now() - heard > SILENT_FOR_MS) {
+      const silent = Date.now() - heard;
+      if (silent > SILENT_FOR_MS) {
         // Dropped, though the browser does not know it yet.
         clearInterval(heartbeat);
+        setQuiet(false);
         socket = null;
         ws.close();
         retryLater();
         return;
       }
+      setQuiet(silent > QUIET_AFTER_MS);
       ws.send('ping');
     }, HEARTBEAT_MS);
     ws.onopen = () => {
@@ -143,6 +158,7 @@ export function openLive(code: string, { onFrame, onPersonal, onStatus }: LiveHa
     };
     ws.onmessage = (event) => {
       heard = Date.now();
+      setQuiet(false);
       try {
         const frame = JSON.parse(String(event.data)) as LiveFrame | LiveDelta | PersonalFrame;
         if (frame.type === 'snapshot') {
@@ -164,6 +180,7 @@ export function openLive(code: string, { onFrame, onPersonal, onStatus }: LiveHa
     };
     ws.onclose = (event) => {
       clearInterval(heartbeat);
+      setQuiet(false);
       if (stopped || socket !== ws) return;
       // 1008 (policy): the box put this person out of the room; no retry.
       if (event.code === 1008) return;
