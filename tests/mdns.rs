@@ -99,6 +99,17 @@ fn resolve(lan: &Lan, host: usize, name: &str) -> Vec<String> {
         .collect()
 }
 
+/// Waits (up to 20 s) until `name`, asked from `from`, leads to `address`.
+fn until_resolved(lan: &Lan, from: usize, name: &str, address: &str) {
+    let found = within(20, || {
+        resolve(lan, from, name)
+            .iter()
+            .any(|a| a == address)
+            .then_some(())
+    });
+    assert!(found.is_some(), "{name} never led to {address}");
+}
+
 /// The join link host `host`'s box gives (`GET /box`), asked from `from`.
 fn join_url(lan: &Lan, from: usize, host: usize) -> Option<String> {
     let body = lan.get(from, &format!("http://{}:{PORT}/box", lan.address(host)));
@@ -136,13 +147,7 @@ fn a_second_box_with_the_same_name_sends_its_guests_to_itself() {
     let dir = tempfile::tempdir().unwrap();
     let _first = start_box(&lan, 0, dir.path());
     let first = lan.address(0);
-    assert!(
-        within(20, || resolve(&lan, 2, &format!("{HOSTNAME}.local."))
-            .contains(&first)
-            .then_some(()))
-        .is_some(),
-        "the first box never answered for {HOSTNAME}.local"
-    );
+    until_resolved(&lan, 2, &format!("{HOSTNAME}.local."), &first);
     let _second = start_box(&lan, 1, dir.path());
     let renamed = by_name(&format!("{HOSTNAME}-2"));
     let got = within(20, || join_url(&lan, 2, 1).filter(|url| *url == renamed));
@@ -234,12 +239,7 @@ fn a_device_that_claims_the_name_without_probing_leaves_one_box_per_name() {
     let dir = tempfile::tempdir().unwrap();
     let _the_box = start_box(&lan, 0, dir.path());
     let name = format!("{HOSTNAME}.local.");
-    assert!(
-        within(20, || resolve(&lan, 2, &name)
-            .contains(&lan.address(0))
-            .then_some(()))
-        .is_some()
-    );
+    until_resolved(&lan, 2, &name, &lan.address(0));
     // python-zeroconf announces a host name without probing it first.
     let device_address = lan.address(1);
     let mut claim = peer(&lan, 1, &["claim", HOSTNAME, &device_address, "30"]);
@@ -359,14 +359,7 @@ fn avahi_and_the_box_respect_each_others_names_and_share_a_machine() {
 
     // avahi holds the name first: the box moves.
     let avahi = start_avahi(&lan, 1, HOSTNAME, dir.path());
-    assert!(
-        within(20, || resolve(&lan, 2, &name)
-            .contains(&lan.address(1))
-            .then_some(()))
-        .is_some(),
-        "avahi never answered: {}",
-        read(&format!("avahi-{HOSTNAME}.log"))
-    );
+    until_resolved(&lan, 2, &name, &lan.address(1));
     let the_box = start_box(&lan, 0, dir.path());
     let moved = within(20, || {
         join_url(&lan, 2, 0).filter(|u| *u == by_name(&format!("{HOSTNAME}-2")))
@@ -378,12 +371,7 @@ fn avahi_and_the_box_respect_each_others_names_and_share_a_machine() {
     // The box holds the name first: avahi moves, the box keeps it.
     let dir2 = tempfile::tempdir().unwrap();
     let _the_box = start_box(&lan, 0, dir2.path());
-    assert!(
-        within(20, || resolve(&lan, 2, &name)
-            .contains(&lan.address(0))
-            .then_some(()))
-        .is_some()
-    );
+    until_resolved(&lan, 2, &name, &lan.address(0));
     let _avahi = start_avahi(&lan, 1, HOSTNAME, dir.path());
     let avahi_log = format!("avahi-{HOSTNAME}.log");
     let avahi_moved = within(20, || {
@@ -421,12 +409,7 @@ fn phones_that_ask_for_a_unicast_answer_get_one_even_all_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let _the_box = start_box(&lan, 0, dir.path());
     let name = format!("{HOSTNAME}.local.");
-    assert!(
-        within(20, || resolve(&lan, 3, &name)
-            .contains(&lan.address(0))
-            .then_some(()))
-        .is_some()
-    );
+    until_resolved(&lan, 3, &name, &lan.address(0));
     // Right after a multicast answer (the lookup above), three phones ask.
     let phones: Vec<_> = (1..=3)
         .map(|h| {

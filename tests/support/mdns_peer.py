@@ -27,14 +27,45 @@ from zeroconf import DNSIncoming, DNSOutgoing, DNSQuestion, const
 GROUP, PORT = "224.0.0.251", 5353
 
 
-def listening_socket():
+def port_socket(join_group=True):
+    """A socket on the mDNS port; with `join_group`, it hears multicast
+    too, else unicast only (as a phone's one-shot lookup does)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind(("", PORT))
-    mreq = struct.pack("4s4s", socket.inet_aton(GROUP), socket.inet_aton("0.0.0.0"))
-    sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq)
+    if join_group:
+        mreq = struct.pack("4s4s", socket.inet_aton(GROUP), socket.inet_aton("0.0.0.0"))
+        sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq)
     return sock
+
+
+def responses(sock, seconds):
+    """(sender, message) for each mDNS response heard within `seconds`; a
+    probe's proposed records (in a query) are no answer."""
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        sock.settimeout(left)
+        try:
+            data, (sender, _) = sock.recvfrom(9000)
+        except socket.timeout:
+            return
+        message = DNSIncoming(data)
+        if message.is_response():
+            yield sender, message
+
+
+def send_question(sock, name, unicast=False):
+    query = DNSOutgoing(const._FLAGS_QR_QUERY)  # multicast: it writes the QU bit
+    question = DNSQuestion(name, const._TYPE_A, const._CLASS_IN)
+    question.unicast = unicast
+    query.add_question(question)
+    for packet in query.packets():
+        sock.sendto(packet, (GROUP, PORT))
+
+
+def a_records(message, name):
+    return [r for r in message.answers if r.type == const._TYPE_A and r.name.lower() == name.lower()]
 
 
 def record_data(record):
@@ -52,17 +83,8 @@ def record_data(record):
 
 
 def listen(seconds):
-    sock = listening_socket()
     start = time.monotonic()
-    while (left := seconds - (time.monotonic() - start)) > 0:
-        sock.settimeout(left)
-        try:
-            data, (sender, _) = sock.recvfrom(9000)
-        except socket.timeout:
-            break
-        message = DNSIncoming(data)
-        if not message.is_response():
-            continue
+    for sender, message in responses(port_socket(), seconds):
         ms = int((time.monotonic() - start) * 1000)
         for record in message.answers:
             kind = const._TYPES.get(record.type, str(record.type))
@@ -70,59 +92,27 @@ def listen(seconds):
 
 
 def resolve(name, seconds):
-    sock = listening_socket()
+    sock = port_socket()
     start = time.monotonic()
     found = set()
     while not found and time.monotonic() - start < seconds:
-        query = DNSOutgoing(const._FLAGS_QR_QUERY)
-        query.add_question(DNSQuestion(name, const._TYPE_A, const._CLASS_IN))
-        for packet in query.packets():
-            sock.sendto(packet, (GROUP, PORT))
-        deadline = time.monotonic() + 0.5
-        while (left := deadline - time.monotonic()) > 0:
-            sock.settimeout(left)
-            try:
-                data, _ = sock.recvfrom(9000)
-            except socket.timeout:
-                break
-            message = DNSIncoming(data)
-            # A probe's proposed records (in a query) are no answer.
-            if not message.is_response():
-                continue
-            for record in message.answers:
-                if record.type == const._TYPE_A and record.name.lower() == name.lower() and record.ttl > 0:
-                    found.add(record_data(record))
+        send_question(sock, name)
+        for _, message in responses(sock, 0.5):
+            found.update(record_data(r) for r in a_records(message, name) if r.ttl > 0)
     for address in sorted(found):
         print(f"ADDR {address}", flush=True)
     sys.exit(0 if found else 1)
 
 
 def ask(name, seconds):
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind(("", PORT))  # no group joined: only unicast arrives
-    query = DNSOutgoing(const._FLAGS_QR_QUERY)  # multicast: it writes the QU bit
-    question = DNSQuestion(name, const._TYPE_A, const._CLASS_IN)
-    question.unicast = True
-    query.add_question(question)
+    sock = port_socket(join_group=False)
     start = time.monotonic()
-    for packet in query.packets():
-        sock.sendto(packet, (GROUP, PORT))
-    while (left := seconds - (time.monotonic() - start)) > 0:
-        sock.settimeout(left)
-        try:
-            data, _ = sock.recvfrom(9000)
-        except socket.timeout:
-            break
-        message = DNSIncoming(data)
-        if not message.is_response():
-            continue
-        for record in message.answers:
-            if record.type == const._TYPE_A and record.name.lower() == name.lower():
-                ms = int((time.monotonic() - start) * 1000)
-                print(f"ANSWER {ms} {record_data(record)}", flush=True)
-                return
+    send_question(sock, name, unicast=True)
+    for _, message in responses(sock, seconds):
+        for record in a_records(message, name):
+            ms = int((time.monotonic() - start) * 1000)
+            print(f"ANSWER {ms} {record_data(record)}", flush=True)
+            return
     print("NONE", flush=True)
 
 

@@ -50,23 +50,25 @@ export async function startBox(args = [], restart = null) {
   };
 }
 
+/** How every test runs Debian's Chromium: headless, quiet on the network. */
+export const chromiumFlags = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 /** Playwright gives every launch a fresh, temporary profile (user data dir).
  * `extraArgs`: more Chromium flags (the player's test lets pages play sound
  * without a click, as a host's click would). */
 export async function launchBrowser(extraArgs = []) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      ...extraArgs,
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...extraArgs, ...chromiumFlags],
   });
   // Every page records what the Content-Security-Policy blocked, so the
   // accessibility check can fail on it too.

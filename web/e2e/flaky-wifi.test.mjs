@@ -9,21 +9,8 @@
 // wait is jittered, `backoffMs`, unit-tested in src/lib/live.test.ts).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { addSong, eventually, launchBrowser, phone, queueTitles, startBox } from './box.mjs';
-import { lanUnavailable, launchPhoneBrowser, makeLink, startBoxIn } from './netns.mjs';
-
-const root = resolve(import.meta.dirname, '../..');
-
-/** A test that cannot run on this machine: fails under CI, else is skipped
- * and listed (as tests/support/skip.rs does for the Rust tests). */
-function cannotRun(t, name, why) {
-  if (process.env.CI) assert.fail(`${name} cannot run here (${why}); under CI a test that cannot run fails`);
-  mkdirSync(join(root, 'target'), { recursive: true });
-  appendFileSync(join(root, 'target', 'skipped-tests'), `e2e ${name}: ${why}\n`);
-  t.skip(why);
-}
+import { cannotRun, lanUnavailable, launchPhoneBrowser, makeLink, startBoxIn } from './netns.mjs';
 
 /** Every error toast the page shows, recorded as it appears. */
 async function recordErrorToasts(context) {

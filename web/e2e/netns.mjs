@@ -3,13 +3,25 @@
 // frames (and cuts the link). Nothing reaches a real network. Needs root,
 // iproute2 and ethtool; `lanUnavailable()` says why not, elsewhere.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { chromiumFlags } from './box.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const ip = (...args) => execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+
+/** A test that cannot run on this machine: fails under CI, else is skipped
+ * and listed in target/skipped-tests (as tests/support/skip.rs does for the
+ * Rust tests). */
+export function cannotRun(t, name, why) {
+  if (process.env.CI) assert.fail(`${name} cannot run here (${why}); under CI a test that cannot run fails`);
+  mkdirSync(join(root, 'target'), { recursive: true });
+  appendFileSync(join(root, 'target', 'skipped-tests'), `e2e ${name}: ${why}\n`);
+  t.skip(why);
+}
 
 /** Why this machine cannot make namespaces, or null. */
 export function lanUnavailable() {
@@ -145,19 +157,7 @@ export async function launchPhoneBrowser(link, side = 'phone') {
     `#!/bin/sh\nexec ip netns exec ${link.ns[side]} ${process.env.CHROMIUM ?? '/usr/bin/chromium'} "$@"\n`,
   );
   chmodSync(wrapper, 0o755);
-  const browser = await chromium.launch({
-    executablePath: wrapper,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await chromium.launch({ executablePath: wrapper, args: chromiumFlags });
   return {
     browser,
     async close() {

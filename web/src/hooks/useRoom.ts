@@ -1,8 +1,8 @@
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { ApiError, api } from '../api/client';
 import { connection } from '../lib/connection';
 import { humanMessage, isOffline } from '../lib/errors';
-import { type LiveStatus, liveAvailable, openLive } from '../lib/live';
+import { type Live, type LiveStatus, liveAvailable, openLive } from '../lib/live';
 import { roomActions } from '../lib/roomActions';
 import { RoomStore, fromFrame } from '../lib/roomStore';
 import { toastStore } from '../lib/toasts';
@@ -32,6 +32,7 @@ export function useRoom(
   const [live, setLive] = useState<{ status: LiveStatus; failures: number }>({ status: 'connecting', failures: 0 });
   // The socket is open but has said nothing for a while (a lossy link).
   const [quiet, setQuiet] = useState(false);
+  const socketRef = useRef<Live | null>(null);
 
   const failed = useCallback(
     (error: unknown) => {
@@ -86,7 +87,7 @@ export function useRoom(
   // The live socket.
   useEffect(() => {
     if (!enabled || !liveAvailable()) return;
-    return openLive(code, {
+    const socket = openLive(code, {
       onFrame: (frame) => {
         connection.report(true);
         store.apply(frame.version, fromFrame(frame));
@@ -110,6 +111,11 @@ export function useRoom(
       },
       onQuiet: setQuiet,
     });
+    socketRef.current = socket;
+    return () => {
+      socketRef.current = null;
+      socket.close();
+    };
   }, [code, enabled, store, refresh, refreshMine]);
 
   /** The queue and what plays, in one request: the light catch-up. */
@@ -118,6 +124,8 @@ export function useRoom(
       const { body, version } = await api.state(code, CATCH_UP_TIMEOUT_MS);
       connection.report(true);
       store.apply(version, { queue: body.queue, nowPlaying: body.now_playing });
+      // The box answers again: the socket need not wait out its backoff.
+      socketRef.current?.skipWait();
     } catch (error) {
       failed(error);
     }

@@ -77,8 +77,17 @@ export function liveAvailable(): boolean {
   return typeof WebSocket !== 'undefined';
 }
 
-/** Opens the room's live socket; the returned function closes it for good. */
-export function openLive(code: string, { onFrame, onPersonal, onStatus, onQuiet }: LiveHandlers): () => void {
+/** The room's live socket, as `openLive` opened it. */
+export interface Live {
+  /** Closes it for good. */
+  close: () => void;
+  /** While waiting to try again: tries at once instead (the box answered
+   * over HTTP again). Does nothing while a try is under way. */
+  skipWait: () => void;
+}
+
+/** Opens the room's live socket. */
+export function openLive(code: string, { onFrame, onPersonal, onStatus, onQuiet }: LiveHandlers): Live {
   let socket: WebSocket | null = null;
   let failures = 0;
   let stopped = false;
@@ -93,9 +102,12 @@ export function openLive(code: string, { onFrame, onPersonal, onStatus, onQuiet 
     return `${scheme}://${location.host}/rooms/${encodeURIComponent(code)}/ws${query}`;
   };
 
+  // Between a failed try and the next one.
+  let waiting = false;
   const retryLater = () => {
     failures += 1;
     onStatus('reconnecting', failures);
+    waiting = true;
     timer = setTimeout(connect, backoffMs(failures));
   };
 
@@ -104,6 +116,7 @@ export function openLive(code: string, { onFrame, onPersonal, onStatus, onQuiet 
   let attempt = 0;
   const connect = () => {
     clearTimeout(timer);
+    waiting = false;
     if (stopped) return;
     const mine = ++attempt;
     onStatus(failures === 0 ? 'connecting' : 'reconnecting', failures);
@@ -202,11 +215,16 @@ export function openLive(code: string, { onFrame, onPersonal, onStatus, onQuiet 
   document.addEventListener('visibilitychange', onVisible);
   connect();
 
-  return () => {
-    stopped = true;
-    clearTimeout(timer);
-    window.removeEventListener('online', retryNow);
-    document.removeEventListener('visibilitychange', onVisible);
-    socket?.close();
+  return {
+    close: () => {
+      stopped = true;
+      clearTimeout(timer);
+      window.removeEventListener('online', retryNow);
+      document.removeEventListener('visibilitychange', onVisible);
+      socket?.close();
+    },
+    skipWait: () => {
+      if (waiting) connect();
+    },
   };
 }
