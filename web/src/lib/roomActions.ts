@@ -12,16 +12,16 @@ import { toastStore } from './toasts';
 /** A vote on a flaky link is tried again, without waiting for an earlier
  * try to fail, after this long (jittered): right after a lost packet, or
  * the link's return, the newest try often gets through first. */
-export const RETRY_EVERY_MS = 1000;
+export const RETRY_EVERY_MS = 600;
 /** How many tries may be under way at once, and how long each may take. */
 export const MAX_TRIES_AT_ONCE = 3;
-export const RETRY_TIMEOUT_MS = 5000;
+export const RETRY_TIMEOUT_MS = 2500;
 /** How long a vote keeps trying before it is given up, and said so. */
 export const RETRY_FOR_MS = 60_000;
 
 /**
  * Runs `work` until the box answers. While no try has answered, another
- * starts about every second (up to three at once), for a minute, as long as
+ * starts every 0.6 s or so (up to three at once), for a minute, as long as
  * `wanted()` says the result still matters; the first answer wins. Only
  * what is safe to repeat goes through here: a vote is, as the box keeps one
  * vote per guest and item. Answers `undefined` on a refusal (shown), when
