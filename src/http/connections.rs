@@ -330,8 +330,6 @@ pub fn tls_config(cert: &Path, key: &Path) -> anyhow::Result<Arc<rustls::ServerC
     Ok(Arc::new(config))
 }
 
-/// Serves `router` on `listener` until `shutdown` resolves; then stops
-/// accepting and lets the open connections finish their requests.
 /// Listens on `bind`. "Every interface" in IPv4 (`0.0.0.0`, the default)
 /// means both families: one dual-stack socket on `[::]`, so the IPv6
 /// address mDNS advertises is served too, with IPv4 alone where the
@@ -369,6 +367,8 @@ fn socket(addr: SocketAddr, dual_stack: bool) -> std::io::Result<TcpListener> {
     TcpListener::from_std(std::net::TcpListener::from(socket))
 }
 
+/// Serves `router` on `listener` until `shutdown` resolves; then stops
+/// accepting and lets the open connections finish their requests.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
