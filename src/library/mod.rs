@@ -129,14 +129,22 @@ impl Library {
 
     pub async fn status(&self) -> Result<LibraryStatus> {
         let inner = &self.inner;
+        // The flags are read before the counts: a scan that ends between
+        // the two reads then shows as still scanning, never as finished
+        // with the count from before it.
+        let scanning = inner.scanning.load(Ordering::SeqCst);
+        let last_scan_at = inner.last_scan_at.lock().expect("library lock").clone();
+        let measuring = inner.measuring.load(Ordering::SeqCst);
+        let scanned = inner.scanned.load(Ordering::SeqCst);
+        let skipped = inner.skipped.load(Ordering::SeqCst);
         let loudness_pending = inner.store.loudness_pending().await?;
         Ok(LibraryStatus {
             tracks: inner.store.library_tracks().await?,
-            scanning: inner.scanning.load(Ordering::SeqCst),
-            scanned: inner.scanned.load(Ordering::SeqCst),
-            skipped: inner.skipped.load(Ordering::SeqCst),
-            last_scan_at: inner.last_scan_at.lock().expect("library lock").clone(),
-            measuring: inner.measuring.load(Ordering::SeqCst),
+            scanning,
+            scanned,
+            skipped,
+            last_scan_at,
+            measuring,
             loudness_pending,
         })
     }
