@@ -143,3 +143,56 @@ async fn the_home_screen_files_are_served() {
         assert_eq!(res.headers()["content-type"], "image/png", "{icon}");
     }
 }
+
+#[tokio::test]
+async fn larger_json_answers_are_gzipped_for_clients_that_accept_it() {
+    use std::io::Read;
+    let app = spawn_app().await;
+    let host = app.guest("Anto").await;
+    let code = app.bare_room(&host).await;
+    for query in [
+        "autobahn",
+        "superstition",
+        "dancing queen",
+        "hey jude",
+        "respect",
+    ] {
+        app.add(&host, &code, query).await;
+    }
+    let state = |accept: &'static str| {
+        app.client
+            .get(app.url(&format!("/rooms/{code}/state")))
+            .header("X-User-ID", &host.id)
+            .header("accept-encoding", accept)
+    };
+    let plain = state("identity").send().await.unwrap();
+    assert_eq!(plain.headers().get("content-encoding"), None);
+    let plain = plain.bytes().await.unwrap();
+
+    let res = state("gzip, deflate").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    assert_eq!(res.headers()["vary"], "accept-encoding");
+    let zipped = res.bytes().await.unwrap();
+    assert!(
+        zipped.len() * 2 < plain.len(),
+        "{} of {}",
+        zipped.len(),
+        plain.len()
+    );
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&zipped[..])
+        .read_to_end(&mut unzipped)
+        .unwrap();
+    assert_eq!(unzipped, plain);
+
+    // A short answer is not worth it (the packet is the same).
+    let res = app
+        .client
+        .get(app.url("/health"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers().get("content-encoding"), None);
+}

@@ -12,12 +12,14 @@ export type { RoomData } from '../lib/roomStore';
 /** Polling, in a browser without WebSockets. */
 const POLL_MS = 2500;
 /** Catching up while the socket is down (a phone at the edge of the
- * Wi-Fi): light (the queue and what plays), a new try every second without
- * waiting for the last (at most three at once), so the room shows again
- * within a round trip or two of the link's return. */
+ * Wi-Fi): light (the queue and what plays, one request), at once and then a
+ * new try every second without waiting for the last (at most two at once,
+ * short-lived), so the room shows again within a round trip or two of the
+ * link's return. Few requests at once matter: the browser opens six
+ * connections to a host, and a try queued behind stuck ones sends nothing. */
 const CATCH_UP_MS = 1000;
 const CATCH_UP_AT_ONCE = 2;
-const CATCH_UP_TIMEOUT_MS = 4000;
+const CATCH_UP_TIMEOUT_MS = 2500;
 
 /**
  * A room's state, live over the room's WebSocket (polling only when that is
@@ -104,10 +106,9 @@ export function useRoom(
       onStatus: (status, failures) => {
         setLive({ status, failures });
         // (Re)connected: the guest's own side may have changed meanwhile.
+        // (Dropped, the light catch-up below asks over HTTP: it tells the
+        // offline banner the truth and shows what the socket missed.)
         if (status === 'live') void refreshMine();
-        // Dropped: ask over HTTP, which tells the offline banner the truth
-        // and catches up on what the socket missed.
-        if (status === 'reconnecting') void refresh();
       },
       onQuiet: setQuiet,
     });
@@ -116,7 +117,7 @@ export function useRoom(
       socketRef.current = null;
       socket.close();
     };
-  }, [code, enabled, store, refresh, refreshMine]);
+  }, [code, enabled, store, refreshMine]);
 
   /** The queue and what plays, in one request: the light catch-up. */
   const catchUp = useCallback(async () => {
@@ -142,13 +143,15 @@ export function useRoom(
     }
     if (!socketDown) return;
     let inFlight = 0;
-    const timer = setInterval(() => {
+    const tick = () => {
       if (inFlight >= CATCH_UP_AT_ONCE) return;
       inFlight += 1;
       void catchUp().finally(() => {
         inFlight -= 1;
       });
-    }, CATCH_UP_MS);
+    };
+    tick();
+    const timer = setInterval(tick, CATCH_UP_MS);
     return () => clearInterval(timer);
   }, [noSocket, socketDown, refresh, catchUp]);
 
