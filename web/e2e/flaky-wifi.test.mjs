@@ -133,7 +133,7 @@ test('a phone on a flaky Wi-Fi: a vote from an outage counts once, and the page 
         const rel = (x) => (x === undefined ? '?' : x - back);
         for (const [a, b, what, how] of trace.filter(([, b]) => b > cutAt).sort((x, y) => x[0] - y[0]))
           console.log(`  ${rel(a)}..${rel(b)} ${what} ${how}`);
-        console.log(`  vote at box ${voteMs}, page ${shownMs}, live ${liveMs}`);
+        console.log(`  vote at box ${voteMs}, page ${shownMs}, live ${liveMs} (link back at ${back})`);
       }
       took.vote.push(voteMs);
       took.shown.push(shownMs);
