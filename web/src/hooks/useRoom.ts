@@ -14,12 +14,12 @@ const POLL_MS = 2500;
 /** Catching up while the socket is down (a phone at the edge of the
  * Wi-Fi): light (the queue and what plays, one request), at once and then a
  * new try every second without waiting for the last (at most two at once,
- * short-lived), so the room shows again within a round trip or two of the
- * link's return. Few requests at once matter: the browser opens six
+ * each given 4 s: see RETRY_TIMEOUT_MS in lib/roomActions), so the room
+ * shows again within a round trip or two of the link's return. Few requests at once matter: the browser opens six
  * connections to a host, and a try queued behind stuck ones sends nothing. */
 const CATCH_UP_MS = 1000;
 const CATCH_UP_AT_ONCE = 2;
-const CATCH_UP_TIMEOUT_MS = 2500;
+const CATCH_UP_TIMEOUT_MS = 4000;
 
 /**
  * A room's state, live over the room's WebSocket (polling only when that is

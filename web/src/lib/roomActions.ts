@@ -13,9 +13,12 @@ import { toastStore } from './toasts';
  * try to fail, after this long (jittered): right after a lost packet, or
  * the link's return, the newest try often gets through first. */
 export const RETRY_EVERY_MS = 600;
-/** How many tries may be under way at once, and how long each may take. */
+/** How many tries may be under way at once, and how long each may take:
+ * long enough for a try begun in an outage to get its answer after the
+ * link's return (its connection's next SYN, then two round trips). Shorter,
+ * the answer came to a closed socket: the vote counted, the page not told. */
 export const MAX_TRIES_AT_ONCE = 3;
-export const RETRY_TIMEOUT_MS = 2500;
+export const RETRY_TIMEOUT_MS = 4000;
 /** How long a vote keeps trying before it is given up, and said so. */
 export const RETRY_FOR_MS = 60_000;
 
