@@ -168,8 +168,8 @@ export const api = {
    * `screen`: a party screen (the TV view), which is not a person. */
   joinRoom: (code: string, proof: { token?: string; pin?: string; screen?: boolean } = {}) =>
     call<Joined>('post', 'rooms/join', { json: { code, ...proof } }),
-  roomInfo: (code: string) => call<RoomDoor>('get', room(code)),
-  me: (code: string) => call<Me>('get', `${room(code)}/me`),
+  roomInfo: (code: string, timeout?: number) => call<RoomDoor>('get', room(code), { timeout }),
+  me: (code: string, timeout?: number) => call<Me>('get', `${room(code)}/me`, { timeout }),
   wrapped: (code: string) => call<Wrapped>('get', `${room(code)}/wrapped`),
   nowPlaying: (code: string) => callVersioned<QueueItem | null>('get', `${room(code)}/now-playing`),
   /** The queue and what plays, in one request (catching up on a flaky link). */
@@ -219,7 +219,7 @@ export const api = {
     call<void>('post', `${room(code)}/members/${encodeURIComponent(memberId)}/kick`, { json: { reason } }),
   ban: (code: string, memberId: string, reason?: string) =>
     call<void>('post', `${room(code)}/members/${encodeURIComponent(memberId)}/ban`, { json: { reason } }),
-  settings: (code: string) => call<SettingsView>('get', `${room(code)}/settings`),
+  settings: (code: string, timeout?: number) => call<SettingsView>('get', `${room(code)}/settings`, { timeout }),
   updateSettings: (code: string, patch: Partial<Settings>) =>
     call<SettingsView>('patch', `${room(code)}/settings`, { json: patch }),
   audit: (code: string) => call<AuditEntry[]>('get', `${room(code)}/audit`),

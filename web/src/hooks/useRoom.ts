@@ -1,11 +1,13 @@
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { ApiError, api } from '../api/client';
 import { connection } from '../lib/connection';
 import { humanMessage, isOffline } from '../lib/errors';
-import { type Live, type LiveStatus, liveAvailable, openLive } from '../lib/live';
+import { type LiveStatus, liveAvailable, openLive } from '../lib/live';
+import { oneAtATime } from '../lib/oneAtATime';
 import { roomActions } from '../lib/roomActions';
 import { RoomStore, fromFrame } from '../lib/roomStore';
 import { toastStore } from '../lib/toasts';
+import { tries } from '../lib/tries';
 
 export type { RoomData } from '../lib/roomStore';
 
@@ -15,11 +17,13 @@ const POLL_MS = 2500;
  * Wi-Fi): light (the queue and what plays, one request), at once and then a
  * new try every second without waiting for the last (at most two at once,
  * each given 4 s: see RETRY_TIMEOUT_MS in lib/roomActions), so the room
- * shows again within a round trip or two of the link's return. Few requests at once matter: the browser opens six
- * connections to a host, and a try queued behind stuck ones sends nothing. */
+ * shows again within a round trip or two of the link's return. The tries
+ * share the page's budget (lib/tries) with a vote's, which go first. */
 const CATCH_UP_MS = 1000;
 const CATCH_UP_AT_ONCE = 2;
 const CATCH_UP_TIMEOUT_MS = 4000;
+/** The guest's own side: asked again later rather than waited on longer. */
+const MINE_TIMEOUT_MS = 4000;
 
 /**
  * A room's state, live over the room's WebSocket (polling only when that is
@@ -34,7 +38,6 @@ export function useRoom(
   const [live, setLive] = useState<{ status: LiveStatus; failures: number }>({ status: 'connecting', failures: 0 });
   // The socket is open but has said nothing for a while (a lossy link).
   const [quiet, setQuiet] = useState(false);
-  const socketRef = useRef<Live | null>(null);
 
   const failed = useCallback(
     (error: unknown) => {
@@ -54,19 +57,26 @@ export function useRoom(
     [store, onUnauthorized],
   );
 
-  /** The guest's own side (role, votes, additions) and the room's name. */
-  const refreshMine = useCallback(async () => {
-    try {
-      const [info, me] = await Promise.all([api.roomInfo(code), api.me(code)]);
-      connection.report(true);
-      store.set({ info });
-      store.setMe(me);
-      // Members only: a guest who is not in (yet) sees the join screen.
-      if (me.role !== null) store.set({ settings: await api.settings(code) });
-    } catch (error) {
-      failed(error);
-    }
-  }, [code, store, failed]);
+  /** The guest's own side (role, votes, additions) and the room's name.
+   * One at a time (once more if asked meanwhile): on a lossy link the
+   * socket reconnects again and again, each time asking, and the answers
+   * piled up on the browser's six connections to the box. */
+  const refreshMine = useMemo(
+    () =>
+      oneAtATime(async () => {
+        try {
+          const [info, me] = await Promise.all([api.roomInfo(code, MINE_TIMEOUT_MS), api.me(code, MINE_TIMEOUT_MS)]);
+          connection.report(true);
+          store.set({ info });
+          store.setMe(me);
+          // Members only: a guest who is not in (yet) sees the join screen.
+          if (me.role !== null) store.set({ settings: await api.settings(code, MINE_TIMEOUT_MS) });
+        } catch (error) {
+          failed(error);
+        }
+      }),
+    [code, store, failed],
+  );
 
   /** Everything over HTTP: the first paint, and the fallback to the socket. */
   const refresh = useCallback(async () => {
@@ -112,9 +122,13 @@ export function useRoom(
       },
       onQuiet: setQuiet,
     });
-    socketRef.current = socket;
+    // The box answers again (any request: a vote, a catch-up): the socket
+    // need not wait out its backoff.
+    const unsubscribe = connection.subscribe(() => {
+      if (connection.reachable()) socket.skipWait();
+    });
     return () => {
-      socketRef.current = null;
+      unsubscribe();
       socket.close();
     };
   }, [code, enabled, store, refreshMine]);
@@ -125,8 +139,6 @@ export function useRoom(
       const { body, version } = await api.state(code, CATCH_UP_TIMEOUT_MS);
       connection.report(true);
       store.apply(version, { queue: body.queue, nowPlaying: body.now_playing });
-      // The box answers again: the socket need not wait out its backoff.
-      socketRef.current?.skipWait();
     } catch (error) {
       failed(error);
     }
@@ -144,10 +156,12 @@ export function useRoom(
     if (!socketDown) return;
     let inFlight = 0;
     const tick = () => {
-      if (inFlight >= CATCH_UP_AT_ONCE) return;
+      // A vote under way brings the queue with its answer: it goes first.
+      if (inFlight >= CATCH_UP_AT_ONCE || tries.delivering() || !tries.take()) return;
       inFlight += 1;
       void catchUp().finally(() => {
         inFlight -= 1;
+        tries.release();
       });
     };
     tick();

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client';
 import { connection } from './connection';
-import { MAX_TRIES_AT_ONCE, RETRY_EVERY_MS, RETRY_FOR_MS, deliver } from './roomActions';
+import { RETRY_EVERY_MS, RETRY_FOR_MS, deliver } from './roomActions';
 import { toastStore } from './toasts';
+import { TryBudget } from './tries';
 
 const offline = () => new ApiError(null, 'network', 'votes');
 const refused = () => new ApiError(409, 'That song has already played.', 'votes');
@@ -51,26 +52,29 @@ afterEach(() => {
 describe('deliver', () => {
   it('answers at once when the box does', async () => {
     const clock = fakeClock();
-    expect(await deliver(() => Promise.resolve('counted'), () => true, clock)).toBe('counted');
+    expect(await deliver(() => Promise.resolve('counted'), () => true, clock, new TryBudget(5))).toBe('counted');
   });
 
-  it('starts another try every so often while none answered, at most three at once; the first answer wins', async () => {
+  it('starts another try every so often while none answered, as many at once as the budget allows; the first answer wins', async () => {
     const clock = fakeClock();
     const t = tries();
-    const answer = deliver(t.work, () => true, clock);
+    const budget = new TryBudget(3);
+    const answer = deliver(t.work, () => true, clock, budget);
     expect(t.pending).toHaveLength(1);
+    expect(budget.delivering()).toBe(true);
     clock.advance();
     clock.advance();
     clock.advance();
-    expect(t.pending).toHaveLength(MAX_TRIES_AT_ONCE);
+    expect(t.pending).toHaveLength(3);
     // The oldest try is lost; the next retry takes its place.
     t.pending[0]!.reject(offline());
     await settled();
     expect(connection.reachable()).toBe(false);
     clock.advance();
-    expect(t.pending).toHaveLength(MAX_TRIES_AT_ONCE + 1);
+    expect(t.pending).toHaveLength(4);
     t.pending[2]!.resolve('counted');
     expect(await answer).toBe('counted');
+    expect(budget.delivering()).toBe(false);
     expect(connection.reachable()).toBe(true);
     expect(clock.advance()).toBe(false);
     expect(toastStore.snapshot()).toEqual([]);
@@ -79,6 +83,22 @@ describe('deliver', () => {
       expect(ms).toBeGreaterThanOrEqual(RETRY_EVERY_MS * 0.75);
       expect(ms).toBeLessThanOrEqual(RETRY_EVERY_MS * 1.25);
     }
+  });
+
+  it('shares the budget with other deliveries: slots come back as tries end', async () => {
+    const clock = fakeClock();
+    const first = tries();
+    const second = tries();
+    const budget = new TryBudget(2);
+    void deliver(first.work, () => true, clock, budget);
+    clock.advance();
+    void deliver(second.work, () => true, clock, budget);
+    expect([first.pending.length, second.pending.length]).toEqual([2, 0]);
+    first.pending[0]!.reject(offline());
+    await settled();
+    clock.advance();
+    expect([first.pending.length, second.pending.length]).toEqual([2, 1]);
+    expect(budget.take()).toBe(false);
   });
 
   it('does not repeat a refusal: it is shown once', async () => {
@@ -91,6 +111,7 @@ describe('deliver', () => {
       },
       () => true,
       clock,
+      new TryBudget(5),
     );
     expect(answer).toBeUndefined();
     expect(n).toBe(1);
@@ -101,7 +122,7 @@ describe('deliver', () => {
     const clock = fakeClock();
     const t = tries();
     let wanted = true;
-    const answer = deliver(t.work, () => wanted, clock);
+    const answer = deliver(t.work, () => wanted, clock, new TryBudget(5));
     wanted = false;
     clock.advance();
     expect(await answer).toBeUndefined();
@@ -111,7 +132,7 @@ describe('deliver', () => {
 
   it('gives up after a minute, and says so', async () => {
     const clock = fakeClock();
-    const answer = deliver(() => Promise.reject(offline()), () => true, clock);
+    const answer = deliver(() => Promise.reject(offline()), () => true, clock, new TryBudget(5));
     await settled();
     let rounds = 0;
     while (clock.advance()) {

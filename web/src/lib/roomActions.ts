@@ -8,23 +8,24 @@ import { connection } from './connection';
 import { humanMessage, isOffline } from './errors';
 import type { RoomStore } from './roomStore';
 import { toastStore } from './toasts';
+import { type TryBudget, tries } from './tries';
 
 /** A vote on a flaky link is tried again, without waiting for an earlier
  * try to fail, after this long (jittered): right after a lost packet, or
  * the link's return, the newest try often gets through first. */
 export const RETRY_EVERY_MS = 600;
-/** How many tries may be under way at once, and how long each may take:
- * long enough for a try begun in an outage to get its answer after the
- * link's return (its connection's next SYN, then two round trips). Shorter,
- * the answer came to a closed socket: the vote counted, the page not told. */
-export const MAX_TRIES_AT_ONCE = 3;
+/** How long each try may take: long enough for a try begun in an outage to
+ * get its answer after the link's return (its connection's next SYN, then
+ * two round trips). Shorter, the answer came to a closed socket: the vote
+ * counted, the page was not told. How many run at once: `lib/tries`. */
 export const RETRY_TIMEOUT_MS = 4000;
 /** How long a vote keeps trying before it is given up, and said so. */
 export const RETRY_FOR_MS = 60_000;
 
 /**
  * Runs `work` until the box answers. While no try has answered, another
- * starts every 0.6 s or so (up to three at once), for a minute, as long as
+ * starts every 0.6 s or so (as many at once as `budget` has slots: the
+ * room's catch-up stands aside meanwhile), for a minute, as long as
  * `wanted()` says the result still matters; the first answer wins. Only
  * what is safe to repeat goes through here: a vote is, as the box keeps one
  * vote per guest and item. Answers `undefined` on a refusal (shown), when
@@ -34,15 +35,18 @@ export function deliver<T>(
   work: () => Promise<T>,
   wanted: () => boolean,
   clock: { now: () => number; every: (ms: () => number, tick: () => void) => () => void } = realClock,
+  budget: TryBudget = tries,
 ): Promise<T | undefined> {
   return new Promise((settle) => {
     const start = clock.now();
+    const delivered = budget.startDelivery();
     let inFlight = 0;
     let done = false;
     let lastError: unknown = null;
     const finish = (answer: T | undefined, error: unknown = null) => {
       if (done) return;
       done = true;
+      delivered();
       stop();
       if (error !== null) toastStore.show(humanMessage(error), 'error');
       settle(answer);
@@ -54,16 +58,18 @@ export function deliver<T>(
         if (inFlight === 0) finish(undefined, lastError);
         return;
       }
-      if (inFlight >= MAX_TRIES_AT_ONCE) return;
+      if (!budget.take()) return;
       inFlight += 1;
       work().then(
         (answer) => {
           inFlight -= 1;
+          budget.release();
           connection.report(true);
           finish(answer);
         },
         (error: unknown) => {
           inFlight -= 1;
+          budget.release();
           if (done) return;
           if (!wanted()) return finish(undefined);
           if (!isOffline(error)) return finish(undefined, error);
