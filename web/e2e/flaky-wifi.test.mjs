@@ -1,6 +1,8 @@
 // A phone at the edge of the Wi-Fi: its Chromium runs in a network
-// namespace of its own, behind `tc netem` (300 ± 100 ms each way, 10 %
-// loss, then 5 s with nothing at all), and a room full of phones whose
+// namespace of its own, behind a relay that plays a bad Wi-Fi
+// (tests/support/wifi_relay.py, as this kernel has no netem: 300 ± 100 ms
+// each way, 10 % loss, then outages of 5 s with nothing at all; FLAKY_TRACE=1
+// prints each request around each outage), and a room full of phones whose
 // sockets all drop at once. What it proves: a vote tapped during the outage
 // counts once when the link returns, with no error toast; the page comes
 // back to the room's state by itself; fifty sockets dropped at once all come
