@@ -16,12 +16,12 @@ const POLL_MS = 2500;
 /** Catching up while the socket is down (a phone at the edge of the
  * Wi-Fi): light (the queue and what plays, one request), at once and then a
  * new try every second without waiting for the last (at most two at once,
- * each given 4 s: see RETRY_TIMEOUT_MS in lib/roomActions), so the room
+ * each given 5 s: see RETRY_TIMEOUT_MS in lib/roomActions), so the room
  * shows again within a round trip or two of the link's return. The tries
  * share the page's budget (lib/tries) with a vote's, which go first. */
 const CATCH_UP_MS = 1000;
 const CATCH_UP_AT_ONCE = 2;
-const CATCH_UP_TIMEOUT_MS = 4000;
+const CATCH_UP_TIMEOUT_MS = 5000;
 /** The guest's own side: asked again later rather than waited on longer. */
 const MINE_TIMEOUT_MS = 4000;
 

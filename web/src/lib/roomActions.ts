@@ -15,10 +15,12 @@ import { type TryBudget, tries } from './tries';
  * the link's return, the newest try often gets through first. */
 export const RETRY_EVERY_MS = 600;
 /** How long each try may take: long enough for a try begun in an outage to
- * get its answer after the link's return (its connection's next SYN, then
- * two round trips). Shorter, the answer came to a closed socket: the vote
- * counted, the page was not told. How many run at once: `lib/tries`. */
-export const RETRY_TIMEOUT_MS = 4000;
+ * get its answer after the link's return. Its connection sends its SYN
+ * again 1 s and 3 s after it began; two round trips (about 0.7 s each on a
+ * bad Wi-Fi) after the second, 5 s have gone. Cut shorter, answers came to
+ * closed sockets: the vote counted and the page was not told. How many run
+ * at once: `lib/tries`. */
+export const RETRY_TIMEOUT_MS = 5000;
 /** How long a vote keeps trying before it is given up, and said so. */
 export const RETRY_FOR_MS = 60_000;
 
