@@ -83,7 +83,8 @@ test('a phone on a flaky Wi-Fi: a vote from an outage counts once, and the page 
     await page.goto(`${box.url}/r/${code}`);
     await page.getByLabel('Your name').fill('Edge Of The Wi-Fi');
     // The page knows the guest (their side of the room) before the link
-    // turns bad: a tap before that is not a vote yet.
+    // turns bad, so each measure starts from a settled page (a tap before
+    // that counts too: resilience.test.mjs).
     const knowsMe = page.waitForResponse((r) => r.url().endsWith(`/rooms/${code}/me`) && r.status() === 200);
     await page.getByRole('button', { name: 'Join the party' }).click();
     await page.getByRole('heading', { name: 'Add a song' }).waitFor();

@@ -1,6 +1,7 @@
 // When the network or the box lets a phone down: a browser without
-// WebSockets keeps up by polling, and a phone rides out the box restarting
-// (a pulled plug, a reboot) and reconnects by itself to the same party.
+// WebSockets keeps up by polling, a phone rides out the box restarting (a
+// pulled plug, a reboot) and reconnects by itself to the same party, and a
+// vote tapped before a slow page knows the guest still counts.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addSong, eventually, launchBrowser, laptop, phone, playOpener, queueTitles, startBox } from './box.mjs';
@@ -110,4 +111,37 @@ test('a phone rides out the box restarting and reconnects to the same party by i
   } finally {
     await (restarted ?? own).stop();
   }
+});
+
+test('a vote tapped before the page knows the guest counts (a slow link just after joining)', async () => {
+  const host = await (await chromium.browser.newContext(laptop)).newPage();
+  const code = await startParty(host, box.url, 'Anto');
+  await playOpener(host);
+  await addSong(host, 'take on me', 'Take On Me');
+
+  const context = await chromium.browser.newContext(phone);
+  const guest = await context.newPage();
+  // The guest's own side (`/me`) is slow to come: 3 s each time.
+  let meAnswered = 0;
+  await guest.route(/\/rooms\/[^/]+\/me$/, async (route) => {
+    await new Promise((r) => setTimeout(r, 3000));
+    await route.continue();
+  });
+  guest.on('response', (r) => {
+    if (/\/rooms\/[^/]+\/me$/.test(new URL(r.url()).pathname)) meAnswered += 1;
+  });
+  await guest.goto(`${box.url}/r/${code}`);
+  await guest.getByLabel('Your name').fill('Quick Thumb');
+  await guest.getByRole('button', { name: 'Join the party' }).click();
+  const up = guest.getByRole('button', { name: 'Vote up Take On Me' });
+  await up.click();
+  assert.equal(meAnswered, 0, 'tapped before the page knew the guest');
+  assert.equal(await up.getAttribute('aria-pressed'), 'true');
+  await counted(host, 'Take On Me', 1);
+  // Still the guest's own once the box has said who they are.
+  await eventually(async () => meAnswered > 0, { what: '/me answered' });
+  await counted(guest, 'Take On Me', 1);
+  assert.equal(await up.getAttribute('aria-pressed'), 'true');
+  await host.context().close();
+  await context.close();
 });

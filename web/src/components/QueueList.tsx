@@ -10,6 +10,8 @@ interface Props {
   queue: QueueItem[];
   nowPlaying: QueueItem | null;
   me: Me | null;
+  /** The guest's own votes as shown (presses in flight included). */
+  myVotes: Record<string, VoteValue>;
   loaded: boolean;
   /** Down-votes are on in this room. */
   downvotes: boolean;
@@ -20,7 +22,7 @@ interface Props {
 /** The queue, best first; each row with its votes, its adder, when it
  * should start, the vote buttons, and on tap why it is where it is. Your
  * own songs stand out; the host and co-hosts remove any song from its row. */
-export function QueueList({ queue, nowPlaying, me, loaded, downvotes, onVote, onRemove }: Props) {
+export function QueueList({ queue, nowPlaying, me, myVotes, loaded, downvotes, onVote, onRemove }: Props) {
   const countsAt = me?.votes_count_at ? Date.parse(me.votes_count_at) : null;
   // A just-joined guest's countdown ticks by the second; the times by the minute.
   const now = useNow(countsAt === null ? 15_000 : 1_000);
@@ -48,7 +50,7 @@ export function QueueList({ queue, nowPlaying, me, loaded, downvotes, onVote, on
             startsInMs={starts[index] ?? 0}
             mine={mine.has(item.room_track_id)}
             moderator={moderator}
-            myVote={me?.votes[item.room_track_id] ?? 0}
+            myVote={myVotes[item.room_track_id] ?? 0}
             waiting={me?.waiting_votes?.[item.room_track_id]}
             waitMs={countsAt === null ? null : countsAt - now}
             downvotes={downvotes}

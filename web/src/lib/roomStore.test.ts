@@ -36,6 +36,24 @@ describe('RoomStore', () => {
     expect(store.snapshot().version).toBe(3);
   });
 
+  it('takes a press before the box says who the guest is (a slow link just after joining)', () => {
+    const store = new RoomStore();
+    store.apply(1, { queue: room({ a: 2, b: 1 }) });
+    const press = store.press('b', 1)!;
+    expect(press).not.toBeNull();
+    expect(tallies(store)).toEqual({ a: 2, b: 2 });
+    expect(store.snapshot().myVotes).toEqual({ b: 1 });
+    expect(store.snapshot().me).toBeNull();
+    // Accepted before `me` arrives: still shown as the guest's own.
+    store.settle('b', press, 1, true);
+    store.apply(2, { queue: room({ a: 2, b: 2 }) });
+    expect(store.snapshot().myVotes).toEqual({ b: 1 });
+    // The box's word on the guest replaces it.
+    store.setMe(me({ b: 1 }));
+    expect(store.snapshot().myVotes).toEqual({ b: 1 });
+    expect(store.snapshot().me?.votes).toEqual({ b: 1 });
+  });
+
   it('shows a press at once and keeps following the box on other items', () => {
     const store = joined();
     store.press('c', 1);

@@ -10,6 +10,9 @@ export interface RoomData {
   nowPlaying: QueueItem | null;
   presence: Presence | null;
   me: Me | null;
+  /** The guest's own votes as shown: the box's, with presses in flight (a
+   * press counts before `me` is known, on a slow link just after joining). */
+  myVotes: Record<string, VoteValue>;
   /** The room's rules (null until known). */
   settings: Settings | null;
   /** The room's vote to skip the playing track. */
@@ -30,6 +33,7 @@ export const emptyRoom: RoomData = {
   nowPlaying: null,
   presence: null,
   me: null,
+  myVotes: {},
   settings: null,
   skip: null,
   removed: null,
@@ -57,6 +61,8 @@ export class RoomStore {
   private base: RoomData = emptyRoom;
   private pending = new Map<string, PendingVote>();
   private presses = 0;
+  /** Votes the box accepted before `me` was known (the next `me` has them). */
+  private early: Record<string, VoteValue> = {};
   private shown: RoomData = emptyRoom;
   private listeners = new Set<Listener>();
 
@@ -83,6 +89,7 @@ export class RoomStore {
 
   /** What the box answered to `/me`, without undoing votes in flight. */
   setMe(me: Me) {
+    this.early = {};
     this.update({ me });
   }
 
@@ -98,9 +105,8 @@ export class RoomStore {
    * or `null` when it changes nothing.
    */
   press(roomTrackId: string, value: VoteValue): number | null {
-    if (!this.shown.me) return null;
     const press = ++this.presses;
-    const vote = pressVote({ queue: this.shown.queue, myVotes: this.shown.me.votes }, roomTrackId, value, press);
+    const vote = pressVote({ queue: this.shown.queue, myVotes: this.shown.myVotes }, roomTrackId, value, press);
     if (!vote) return null;
     this.pending.set(roomTrackId, vote);
     this.emit();
@@ -121,6 +127,8 @@ export class RoomStore {
   settle(roomTrackId: string, press: number, value: VoteValue, accepted: boolean) {
     if (accepted && this.base.me) {
       this.base = { ...this.base, me: { ...this.base.me, votes: { ...this.base.me.votes, [roomTrackId]: value } } };
+    } else if (accepted) {
+      this.early = { ...this.early, [roomTrackId]: value };
     }
     if (this.pending.get(roomTrackId)?.press === press) this.pending.delete(roomTrackId);
     this.emit();
@@ -133,11 +141,13 @@ export class RoomStore {
 
   private emit() {
     const { base, pending } = this;
-    if (pending.size === 0 || !base.me) {
-      this.shown = base;
+    const known = { ...this.early, ...base.me?.votes };
+    if (pending.size === 0) {
+      this.shown = { ...base, myVotes: known };
     } else {
-      const view = withPending({ queue: base.queue, myVotes: base.me.votes }, pending);
-      this.shown = { ...base, queue: view.queue, me: { ...base.me, votes: view.myVotes } };
+      const view = withPending({ queue: base.queue, myVotes: known }, pending);
+      const me = base.me && { ...base.me, votes: view.myVotes };
+      this.shown = { ...base, queue: view.queue, me, myVotes: view.myVotes };
     }
     this.listeners.forEach((l) => l());
   }

@@ -138,6 +138,7 @@ export function RoomPage({ code }: { code: string }) {
           queue={data.queue}
           nowPlaying={data.nowPlaying}
           me={data.me}
+          myVotes={data.myVotes}
           loaded={data.loaded}
           downvotes={data.settings?.allow_downvotes ?? true}
           onVote={vote}
