@@ -27,6 +27,8 @@ pub mod limits;
 pub mod mdns;
 /// The API's response shapes.
 pub mod model;
+/// Playlist files: the night written out (M3U8, XSPF, CSV).
+pub mod playlists;
 /// Live rooms: fan-out of room state to WebSockets.
 pub mod realtime;
 /// The room clock: the box moves rooms on and starts idle ones.

@@ -226,6 +226,27 @@ pub struct Wrapped {
     pub activity: Vec<HourActivity>,
 }
 
+/// A song the party played, in the order it played: the night's set list.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct PlayedSong {
+    pub title: String,
+    pub artist: String,
+    pub album: Option<String>,
+    pub duration_ms: i64,
+    /// Who added it; `null` when the auto-DJ picked it.
+    pub added_by: Option<String>,
+    /// Net votes it had.
+    pub votes: i64,
+    /// When it started (UTC).
+    pub played_at: String,
+    /// The room voted it off before its end.
+    pub skipped: bool,
+    /// Its file, relative to the music folder it is in (`Artist/Album/01
+    /// Song.flac`); `null` for a song the box has no file for (the
+    /// built-in catalog).
+    pub file: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WrappedTrack {
     pub title: String,

@@ -1,8 +1,11 @@
 //! Rooms: create, join, now playing, advance.
 
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -13,8 +16,11 @@ use super::rate_limits::{Action, limited};
 use super::extract::{Identity, JsonBody, Network, RoomCode};
 use super::{AppState, RoomJson};
 use crate::domain::voices::{Present, Voter};
-use crate::error::Result;
-use crate::model::{Advanced, Joined, Me, QueueItem, Room, RoomDoor, SkipStatus, Wrapped};
+use crate::error::{Code, Error, Result};
+use crate::model::{
+    Advanced, Joined, Me, PlayedSong, QueueItem, Room, RoomDoor, SkipStatus, Wrapped,
+};
+use crate::playlists::{Format, SetList};
 use crate::store::JoinProof;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -28,6 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(me))
         .routes(routes!(room_info))
         .routes(routes!(wrapped))
+        .routes(routes!(played))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -271,4 +278,65 @@ async fn wrapped(
     Path(code): Path<String>,
 ) -> Result<Json<Wrapped>> {
     Ok(Json(state.store.wrapped(user, code).await?))
+}
+
+/// The night's set list: every song that played, in order, with who added
+/// it and its votes (members only). `format` gives it as a file to
+/// download instead: `m3u8` (each file by its path in the music folder;
+/// songs without a file as comments), `xspf` or `csv`.
+#[utoipa::path(get, path = "/rooms/{code}/played", tag = "rooms",
+    params(
+        RoomCode,
+        ("format" = Option<String>, Query, description = "`m3u8`, `xspf` or `csv` for a file; JSON without"),
+    ),
+    responses(
+        (status = 200, description = "The songs played, in order (or the file)", content(
+            (Vec<PlayedSong> = "application/json"),
+            (String = "audio/x-mpegurl"),
+            (String = "application/xspf+xml"),
+            (String = "text/csv"),
+        )),
+        (status = 403, description = "Not a member of the room"),
+        (status = 404, description = "No room with that code"),
+        (status = 422, description = "A format the box does not write"),
+    ))]
+async fn played(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    Path(code): Path<String>,
+    // A map, not a struct: an unknown format is our 422, in words.
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response> {
+    let format = params
+        .get("format")
+        .map(|f| {
+            f.parse::<Format>().map_err(|_| {
+                Error::refuse(
+                    Code::Invalid,
+                    "The set list comes as m3u8, xspf or csv (or JSON without a format).",
+                )
+            })
+        })
+        .transpose()?;
+    let (name, mut songs) = state.store.played(user, code.clone()).await?;
+    for song in &mut songs {
+        song.file = song.file.take().and_then(|f| state.library.relative(&f));
+    }
+    let Some(format) = format else {
+        return Ok(Json(songs).into_response());
+    };
+    let file = format.write(&SetList { name, songs });
+    let disposition = format!(
+        "attachment; filename=\"democratic-tunes-{}.{}\"",
+        code.to_ascii_uppercase(),
+        format.extension()
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.content_type().to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        file,
+    )
+        .into_response())
 }

@@ -103,6 +103,18 @@ impl Library {
         &self.inner.roots
     }
 
+    /// A catalog path as it is inside its music folder (`Artist/Album/01
+    /// Song.flac`, `/` between parts), so what is shown or exported never
+    /// holds where the host keeps their music. Pure: no file system.
+    pub fn relative(&self, path: &str) -> Option<String> {
+        let path = Path::new(path);
+        self.inner.roots.iter().find_map(|root| {
+            let inside = path.strip_prefix(root).ok()?;
+            let parts: Vec<_> = inside.iter().map(|p| p.to_string_lossy()).collect();
+            (!parts.is_empty()).then(|| parts.join("/"))
+        })
+    }
+
     /// Where a catalog path really is now, if that is inside a music
     /// folder: a file swapped for a symlink to elsewhere (/etc/passwd)
     /// since the scan is never served. Blocking (it asks the file system).

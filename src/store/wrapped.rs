@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::{Store, guards, users};
 use crate::error::Result;
-use crate::model::{Backer, Contributor, HourActivity, Wrapped, WrappedTrack};
+use crate::model::{Backer, Contributor, HourActivity, PlayedSong, Wrapped, WrappedTrack};
 use crate::timestamp::Timestamp;
 
 /// Each item of the room (removed ones aside) with its up and down votes.
@@ -27,6 +27,50 @@ impl Store {
             let user = users::require(conn, user)?;
             let (room, _) = guards::require_member(conn, &code, &user)?;
             wrapped(conn, &room.id)
+        })
+        .await
+    }
+}
+
+/// The party's name and the songs it played, in the order they started
+/// (one that failed to play aside), each file as the catalog has it (`file` is the file's full path here;
+/// `http::rooms` makes it relative to its music folder).
+pub type Played = (String, Vec<PlayedSong>);
+
+impl Store {
+    /// Any member of the room may see it.
+    pub async fn played(&self, user: Uuid, code: String) -> Result<Played> {
+        self.read(move |conn| {
+            let user = users::require(conn, user)?;
+            let (room, _) = guards::require_member(conn, &code, &user)?;
+            let name: String =
+                conn.query_row("SELECT name FROM rooms WHERE id = ?1", [&room.id], |r| {
+                    r.get(0)
+                })?;
+            let songs = conn
+                .prepare(
+                    "SELECT rt.title, rt.artist, rt.album, rt.duration_ms,
+                            CASE WHEN rt.auto_dj THEN NULL ELSE rt.added_by_name END,
+                            rt.votes, rt.started_at, rt.skipped, t.path
+                     FROM room_tracks rt JOIN tracks t ON t.id = rt.track_id
+                     WHERE rt.room_id = ?1 AND rt.started_at IS NOT NULL AND rt.failed = 0
+                     ORDER BY rt.started_at, rt.seq",
+                )?
+                .query_map([&room.id], |r| {
+                    Ok(PlayedSong {
+                        title: r.get(0)?,
+                        artist: r.get(1)?,
+                        album: r.get(2)?,
+                        duration_ms: r.get(3)?,
+                        added_by: r.get(4)?,
+                        votes: r.get(5)?,
+                        played_at: r.get(6)?,
+                        skipped: r.get(7)?,
+                        file: r.get(8)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok((name, songs))
         })
         .await
     }

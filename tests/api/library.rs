@@ -402,3 +402,57 @@ async fn music_alone_hides_the_builtin_catalog() {
     assert!(app.search(&host, "bad bunny").await.is_empty());
     assert_eq!(app.search(&host, "sunrise").await.len(), 1);
 }
+
+#[tokio::test]
+async fn the_set_list_names_files_inside_the_music_folder_never_where_it_is() {
+    let music = music_folder();
+    let app = box_with_music(music.path()).await;
+    let host = app.guest("Anto").await;
+    scanned(&app, &host, None).await;
+    let code = app.bare_room(&host).await;
+    app.add(&host, &code, "sunrise").await; // starts at once
+    app.add(&host, &code, "flac attack").await;
+    app.advance(&host, &code).await;
+
+    let url = |format: &str| format!("/rooms/{code}/played{format}");
+    let songs: Vec<Value> = app.get(&url(""), Some(&host)).await.json().await.unwrap();
+    let files: Vec<&str> = songs.iter().map(|s| s["file"].as_str().unwrap()).collect();
+    assert_eq!(
+        files,
+        ["Some Album/sunrise.mp3", "Some Album/flac-attack.flac"]
+    );
+
+    let m3u = app
+        .get(&url("?format=m3u8"), Some(&host))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let entries: Vec<&str> = m3u.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(entries, files, "{m3u}");
+    assert!(
+        m3u.contains("#EXTINF:2,The Fixtures - Sunrise Test\n#EXTALB:Loopback\n"),
+        "{m3u}"
+    );
+    let xspf = app
+        .get(&url("?format=xspf"), Some(&host))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        xspf.contains("<location>Some%20Album/sunrise.mp3</location>"),
+        "{xspf}"
+    );
+    // Where the host keeps their music stays on the box.
+    let folder = music.path().to_string_lossy().into_owned();
+    for format in ["", "?format=m3u8", "?format=xspf", "?format=csv"] {
+        let text = app
+            .get(&url(format), Some(&host))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(!text.contains(&folder), "{format}: {text}");
+    }
+}

@@ -140,8 +140,24 @@ test('a party: host, two guests, search, add, vote, advance, refresh', async () 
   await wrapped.getByText('2 tracks played').waitFor();
   await wrapped.locator('.wrapped-bars li', { hasText: 'Superstition' }).waitFor();
   await wrapped.getByText(/Best taste: Cy/).waitFor();
+  // The set list: every song that played, in order (Superstition plays).
+  await wrapped.getByText('All 2 songs, in order').click();
+  const setList = await wrapped.locator('.set-list li .track-title').allTextContents();
+  assert.equal(setList.length, 2);
+  assert.equal(setList[1], 'Superstition');
   await assertAccessible(wrapped, 'Wrapped');
   await wrapped.screenshot({ path: join(screenshotDir, 'wrapped.png'), fullPage: true });
+  // ...and the night as files to take home: a playlist and a spreadsheet.
+  for (const [name, ext, check] of [
+    ['Playlist (M3U8)', 'm3u8', (text) => text.startsWith('#EXTM3U\n') && text.includes(` - ${setList[0]}\n`)],
+    ['Playlist (XSPF)', 'xspf', (text) => text.includes('<title>Superstition</title>')],
+    ['Spreadsheet (CSV)', 'csv', (text) => text.trim().split('\n').length === 3 && text.includes(',Superstition,')],
+  ]) {
+    const [file] = await Promise.all([wrapped.waitForEvent('download'), wrapped.getByRole('link', { name }).click()]);
+    assert.equal(file.suggestedFilename(), `democratic-tunes-${code}.${ext}`);
+    const text = readFileSync(await file.path(), 'utf8');
+    assert.ok(check(text), `${ext}: ${text}`);
+  }
   const [download] = await Promise.all([
     wrapped.waitForEvent('download'),
     wrapped.getByRole('button', { name: 'Save as image' }).click(),

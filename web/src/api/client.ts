@@ -12,6 +12,7 @@ import type {
   LibraryStatus,
   Me,
   MemberView,
+  PlayedSong,
   NetworkView,
   QueueItem,
   Role,
@@ -155,6 +156,8 @@ export function detailOf(body: unknown): string | undefined {
 export const media = {
   audio: (trackId: string) => `/tracks/${encodeURIComponent(trackId)}/audio`,
   cover: (trackId: string) => `/tracks/${encodeURIComponent(trackId)}/cover`,
+  /** The night's set list as a file to download. */
+  played: (code: string, format: 'm3u8' | 'xspf' | 'csv') => `/rooms/${encodeURIComponent(code)}/played?format=${format}`,
 };
 
 const room = (code: string) => `rooms/${encodeURIComponent(code)}`;
@@ -171,6 +174,8 @@ export const api = {
   roomInfo: (code: string, timeout?: number) => call<RoomDoor>('get', room(code), { timeout }),
   me: (code: string, timeout?: number) => call<Me>('get', `${room(code)}/me`, { timeout }),
   wrapped: (code: string) => call<Wrapped>('get', `${room(code)}/wrapped`),
+  /** Every song the party played, in order. */
+  played: (code: string) => call<PlayedSong[]>('get', `${room(code)}/played`),
   nowPlaying: (code: string) => callVersioned<QueueItem | null>('get', `${room(code)}/now-playing`),
   /** The queue and what plays, in one request (catching up on a flaky link). */
   state: (code: string, timeout?: number) => callVersioned<RoomState>('get', `${room(code)}/state`, { timeout }),

@@ -548,6 +548,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/rooms/{code}/played": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The night's set list: every song that played, in order, with who added
+         *     it and its votes (members only). `format` gives it as a file to
+         *     download instead: `m3u8` (each file by its path in the music folder;
+         *     songs without a file as comments), `xspf` or `csv`.
+         */
+        get: operations["played"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/rooms/{code}/settings": {
         parameters: {
             query?: never;
@@ -1078,6 +1100,31 @@ export interface components {
         Ousting: {
             /** @description Why, for the log and the guest (optional). */
             reason?: string | null;
+        };
+        /** @description A song the party played, in the order it played: the night's set list. */
+        PlayedSong: {
+            /** @description Who added it; `null` when the auto-DJ picked it. */
+            added_by?: string | null;
+            album?: string | null;
+            artist: string;
+            /** Format: int64 */
+            duration_ms: number;
+            /**
+             * @description Its file, relative to the music folder it is in (`Artist/Album/01
+             *     Song.flac`); `null` for a song the box has no file for (the
+             *     built-in catalog).
+             */
+            file?: string | null;
+            /** @description When it started (UTC). */
+            played_at: string;
+            /** @description The room voted it off before its end. */
+            skipped: boolean;
+            title: string;
+            /**
+             * Format: int64
+             * @description Net votes it had.
+             */
+            votes: number;
         };
         /**
          * @description What a member may do beyond adding and voting, so pages show the
@@ -2550,6 +2597,56 @@ export interface operations {
             };
             /** @description Nothing is playing */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    played: {
+        parameters: {
+            query?: {
+                /** @description `m3u8`, `xspf` or `csv` for a file; JSON without */
+                format?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Room code (any case; spaces and dashes are ignored) */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The songs played, in order (or the file) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlayedSong"][];
+                    "application/xspf+xml": string;
+                    "audio/x-mpegurl": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description Not a member of the room */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No room with that code */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A format the box does not write */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

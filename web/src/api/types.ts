@@ -54,6 +54,8 @@ export type WrappedTrack = Sent<Schemas['WrappedTrack']>;
 export type HourActivity = Sent<Schemas['HourActivity']>;
 /** Party Wrapped: the night in numbers. */
 export type Wrapped = Sent<Schemas['Wrapped']>;
+/** A song the party played (the night's set list). */
+export type PlayedSong = Sent<Schemas['PlayedSong']>;
 export type SettingsPatch = Schemas['SettingsPatch'];
 export type ErrorCode = Schemas['Code'];
 

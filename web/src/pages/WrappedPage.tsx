@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
-import { ApiError, api } from '../api/client';
-import type { Wrapped } from '../api/types';
+import { ApiError, api, media } from '../api/client';
+import type { PlayedSong, Wrapped } from '../api/types';
 import { humanMessage } from '../lib/errors';
-import { formatDuration, formatVotes } from '../lib/format';
+import { formatClock, formatDuration, formatVotes } from '../lib/format';
 import { toastStore } from '../lib/toasts';
 import { activityBars, drawWrappedCard, formatHour, headlines } from '../lib/wrapped';
 import { t } from '../i18n';
@@ -11,8 +11,14 @@ import { t } from '../i18n';
 export function WrappedPage({ code }: { code: string }) {
   const [wrapped, setWrapped] = useState<Wrapped | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [played, setPlayed] = useState<PlayedSong[] | null>(null);
 
   useEffect(() => {
+    // The set list is extra: without it the page still tells the night.
+    api
+      .played(code)
+      .then(setPlayed)
+      .catch(() => undefined);
     api
       .wrapped(code)
       .then(setWrapped)
@@ -111,6 +117,8 @@ export function WrappedPage({ code }: { code: string }) {
         </section>
       )}
 
+      <SetList code={code} played={played} />
+
       <div className="row">
         <button type="button" className="button" onClick={() => void shareImage(wrapped)}>
           {t('wrapped.save')}
@@ -120,6 +128,43 @@ export function WrappedPage({ code }: { code: string }) {
         </a>
       </div>
     </main>
+  );
+}
+
+/** Every song that played, in order, and the night as files to take home. */
+function SetList({ code, played }: { code: string; played: PlayedSong[] | null }) {
+  return (
+    <section className="panel" aria-labelledby="set-list">
+      <h2 id="set-list">{t('wrapped.setList')}</h2>
+      <p className="muted">{t('wrapped.setListHint')}</p>
+      <div className="row downloads">
+        <a className="button button-quiet" href={media.played(code, 'm3u8')} download>
+          {t('wrapped.asM3u8')}
+        </a>
+        <a className="button button-quiet" href={media.played(code, 'xspf')} download>
+          {t('wrapped.asXspf')}
+        </a>
+        <a className="button button-quiet" href={media.played(code, 'csv')} download>
+          {t('wrapped.asCsv')}
+        </a>
+      </div>
+      {played && played.length > 0 && (
+        <details className="set-list">
+          <summary>{t('wrapped.allSongs', { n: played.length })}</summary>
+          <ol className="wrapped-lines">
+            {played.map((song) => (
+              <li key={`${song.played_at}-${song.title}`}>
+                <span className="muted">{formatClock(song.played_at)}</span> <span className="track-title">{song.title}</span>
+                <span className="muted">
+                  {' '}
+                  · {song.artist} · {song.added_by ? t('wrapped.addedBy', { name: song.added_by }) : t('wrapped.autoDj')}
+                </span>
+              </li>
+            ))}
+          </ol>
+        </details>
+      )}
+    </section>
   );
 }
 
