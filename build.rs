@@ -117,8 +117,14 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     path.with_file_name(name)
 }
 
+/// Written whole or not at all (a temporary file renamed over it): the
+/// test run builds for the Pi and for fuzzing beside the main build, and
+/// each build script precompresses the same `web/dist`.
 fn write_if_changed(path: &Path, bytes: &[u8]) {
     if fs::read(path).ok().as_deref() != Some(bytes) {
-        fs::write(path, bytes).expect("write a compressed file");
+        let mut partial = path.as_os_str().to_os_string();
+        partial.push(format!(".{}.partial", std::process::id()));
+        fs::write(&partial, bytes).expect("write a compressed file");
+        fs::rename(&partial, path).expect("move a compressed file into place");
     }
 }
