@@ -334,6 +334,20 @@ pub struct SettingsView {
     /// Whether joining needs a PIN (the PIN itself only shows to the host
     /// and co-hosts).
     pub join_pin_set: bool,
+    /// Whether the guest Wi-Fi has a password (it only shows to the host).
+    pub wifi_password_set: bool,
+}
+
+/// The guest Wi-Fi, for the party's screen to show: the host and screens
+/// only.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WifiCard {
+    pub name: String,
+    /// `null` for an open network.
+    pub password: Option<String>,
+    /// What the QR code holds (`WIFI:T:WPA;S:...;P:...;;`): phone cameras
+    /// offer to join the network.
+    pub qr: String,
 }
 
 /// One line of the moderation log.

@@ -37,3 +37,5 @@ pub mod song;
 pub mod voices;
 /// Vote values.
 pub mod vote;
+/// The guest Wi-Fi: its name and password, and the QR code to join it.
+pub mod wifi;

@@ -6,6 +6,8 @@ use utoipa::ToSchema;
 use super::player;
 use super::queue::Rules;
 use super::refusal::{Code, Refusal, Verdict};
+use super::role::Role;
+use super::wifi;
 
 /// Stored as JSON on the room; a field missing there takes its default, so
 /// new settings need no migration.
@@ -59,6 +61,12 @@ pub struct Settings {
     /// Guests the party takes at most (people, not screens; the host and
     /// co-hosts count); `null` for no limit. Members may always come back.
     pub max_guests: Option<u32>,
+    /// The guest Wi-Fi's name: the party's screen shows a QR code to join
+    /// it beside the party's own.
+    pub wifi_name: Option<String>,
+    /// Its password (`null`: an open network). Only the host and the
+    /// party's screens ever get it.
+    pub wifi_password: Option<String>,
 }
 
 impl Default for Settings {
@@ -83,6 +91,8 @@ impl Default for Settings {
             voters_per_network: 2,
             shared_networks: Vec::new(),
             max_guests: None,
+            wifi_name: None,
+            wifi_password: None,
         }
     }
 }
@@ -120,6 +130,15 @@ pub struct SettingsPatch {
     #[serde(default, deserialize_with = "double_option_u32")]
     #[schema(value_type = Option<u32>)]
     pub max_guests: Option<Option<u32>>,
+    /// The guest Wi-Fi's name (up to 32 bytes), or null to stop showing it
+    /// (its password goes with it).
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub wifi_name: Option<Option<String>>,
+    /// 8 to 63 characters, or null for an open network.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub wifi_password: Option<Option<String>>,
 }
 
 fn double_option_u32<'de, D: serde::Deserializer<'de>>(
@@ -219,6 +238,7 @@ impl Settings {
             "quiet_volume_percent",
         )?;
         s.set_quiet_hours(patch.quiet_from, patch.quiet_until)?;
+        s.set_wifi(patch.wifi_name, patch.wifi_password)?;
         s.normalize_loudness = patch.normalize_loudness.unwrap_or(s.normalize_loudness);
         s.allow_downvotes = patch.allow_downvotes.unwrap_or(s.allow_downvotes);
         s.fairness = patch.fairness.unwrap_or(s.fairness);
@@ -272,6 +292,35 @@ impl Settings {
         Ok(())
     }
 
+    /// The guest Wi-Fi: a password needs a name; no name, no password.
+    fn set_wifi(
+        &mut self,
+        name: Option<Option<String>>,
+        password: Option<Option<String>>,
+    ) -> Verdict {
+        let gives_password = matches!(&password, Some(Some(p)) if !p.is_empty());
+        if let Some(name) = name {
+            self.wifi_name = name
+                .filter(|n| !n.trim().is_empty())
+                .map(|n| wifi::check_name(&n))
+                .transpose()?;
+        }
+        if let Some(password) = password {
+            self.wifi_password = password
+                .filter(|p| !p.is_empty())
+                .map(|p| wifi::check_password(&p))
+                .transpose()?;
+        }
+        if self.wifi_name.is_none() {
+            check(
+                !gives_password,
+                "A Wi-Fi password needs the network's name (wifi_name) too.",
+            )?;
+            self.wifi_password = None;
+        }
+        Ok(())
+    }
+
     /// What the queue's order needs.
     pub fn rules(&self) -> Rules {
         Rules {
@@ -302,12 +351,28 @@ impl Settings {
         }
     }
 
-    /// What every member may see: no PIN, no network addresses.
+    /// What every member may see: no PIN, no network addresses, no Wi-Fi
+    /// password.
     pub fn public(&self) -> Settings {
         Settings {
             join_pin: None,
             shared_networks: Vec::new(),
+            wifi_password: None,
             ..self.clone()
+        }
+    }
+
+    /// What a member with this role sees: everything for the host; co-hosts
+    /// also the PIN and the networks (they let guests in), never the Wi-Fi
+    /// password (the host's, for the screen to show).
+    pub fn seen_by(&self, role: Role) -> Settings {
+        match role {
+            Role::Host => self.clone(),
+            Role::Cohost => Settings {
+                wifi_password: None,
+                ..self.clone()
+            },
+            Role::Guest => self.public(),
         }
     }
 
@@ -378,6 +443,44 @@ mod tests {
         assert!(
             serde_json::from_str::<SettingsPatch>(r#"{"shared_networks": ["10.0.0.1"]}"#).is_err()
         );
+    }
+
+    #[test]
+    fn the_wifi_password_needs_a_name_and_only_the_host_sees_it() {
+        let patch = |json: &str| serde_json::from_str::<SettingsPatch>(json).unwrap();
+        let s = Settings::default()
+            .apply(patch(
+                r#"{"wifi_name": " Guests ", "wifi_password": "letmein123"}"#,
+            ))
+            .unwrap();
+        assert_eq!(s.wifi_name.as_deref(), Some("Guests"));
+        assert_eq!(
+            s.seen_by(Role::Host).wifi_password.as_deref(),
+            Some("letmein123")
+        );
+        assert_eq!(s.seen_by(Role::Cohost).wifi_password, None);
+        assert_eq!(s.seen_by(Role::Cohost).join_pin, s.join_pin);
+        assert_eq!(s.seen_by(Role::Guest), s.public());
+        assert_eq!(s.public().wifi_password, None);
+        assert_eq!(s.public().wifi_name.as_deref(), Some("Guests"));
+        // Open network: no password. No name: the password goes too.
+        let open = s.apply(patch(r#"{"wifi_password": null}"#)).unwrap();
+        assert_eq!(
+            (open.wifi_name.as_deref(), open.wifi_password),
+            (Some("Guests"), None)
+        );
+        let gone = s.apply(patch(r#"{"wifi_name": null}"#)).unwrap();
+        assert_eq!((gone.wifi_name, gone.wifi_password), (None, None));
+        for refused in [
+            r#"{"wifi_password": "letmein123"}"#,
+            r#"{"wifi_name": "Guests", "wifi_password": "short"}"#,
+            r#"{"wifi_name": "a name much longer than thirty-two bytes"}"#,
+        ] {
+            assert!(
+                Settings::default().apply(patch(refused)).is_err(),
+                "{refused}"
+            );
+        }
     }
 
     #[test]

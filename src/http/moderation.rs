@@ -17,7 +17,9 @@ use crate::domain::role::Role;
 use crate::domain::settings::SettingsPatch;
 use crate::domain::voices;
 use crate::error::{Code, Error, Result};
-use crate::model::{AuditEntry, BanView, JoinToken, MemberView, NetworkView, SettingsView};
+use crate::model::{
+    AuditEntry, BanView, JoinToken, MemberView, NetworkView, SettingsView, WifiCard,
+};
 use crate::realtime::Personal;
 use crate::store::Ouster;
 
@@ -33,6 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(limited(Action::ChangeRoom, routes!(patch_settings)))
         .routes(routes!(audit))
         .routes(routes!(join_token))
+        .routes(routes!(wifi))
         .routes(routes!(networks))
         .routes(limited(Action::ChangeRoom, routes!(share_network)))
         .routes(routes!(bans))
@@ -343,4 +346,23 @@ async fn join_token(
     Path(code): Path<String>,
 ) -> Result<Json<JoinToken>> {
     Ok(Json(state.store.join_token(user, code).await?))
+}
+
+/// The guest Wi-Fi the party's screen shows as a QR code beside the
+/// party's own (`null` when the host has set none; `wifi_name` and
+/// `wifi_password` in the settings). It holds the password: the host and
+/// the party's screens only.
+#[utoipa::path(get, path = "/rooms/{code}/wifi", tag = "moderation",
+    params(RoomCode),
+    responses(
+        (status = 200, description = "The network, its password and the QR code's text", body = Option<WifiCard>),
+        (status = 403, description = "Only the host and the party's screens"),
+        (status = 404, description = "No room with that code"),
+    ))]
+async fn wifi(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    Path(code): Path<String>,
+) -> Result<Json<Option<WifiCard>>> {
+    Ok(Json(state.store.wifi(user, code).await?))
 }

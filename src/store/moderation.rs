@@ -8,11 +8,11 @@ use uuid::Uuid;
 
 use super::guards::{self, Power};
 use super::{Store, audit, users};
-use crate::domain::join_token;
 use crate::domain::role::Role;
 use crate::domain::settings::{Settings, SettingsPatch};
+use crate::domain::{join_token, wifi};
 use crate::error::{Code, Error, Result};
-use crate::model::{BanView, JoinToken, MemberView, SettingsView};
+use crate::model::{BanView, JoinToken, MemberView, SettingsView, WifiCard};
 use crate::timestamp::Timestamp;
 
 /// Who a kick or ban removed, so their phones can be told.
@@ -281,6 +281,33 @@ impl Store {
         .await
     }
 
+    /// The guest Wi-Fi for the party's screen to show (`null` when the host
+    /// has set none): the host and the party's screens only, as it holds
+    /// the password.
+    pub async fn wifi(&self, user: Uuid, code: String) -> Result<Option<WifiCard>> {
+        self.read(move |conn| {
+            let user = users::require(conn, user)?;
+            let (room, me) = guards::require_member(conn, &code, &user)?;
+            if !(me.screen || me.role == Role::Host) {
+                return Err(Error::refuse(
+                    Code::HostOnly,
+                    "The Wi-Fi's password is for the party's screen and the host only.",
+                ));
+            }
+            let Settings {
+                wifi_name,
+                wifi_password,
+                ..
+            } = room.settings;
+            Ok(wifi_name.map(|name| WifiCard {
+                qr: wifi::qr_text(&name, wifi_password.as_deref()),
+                name,
+                password: wifi_password,
+            }))
+        })
+        .await
+    }
+
     /// The host changes settings; answers them as now stored.
     pub async fn update_settings(
         &self,
@@ -379,24 +406,22 @@ fn setting_label(key: &str) -> (&str, &'static str) {
         "quiet_volume_percent" => ("Quiet volume", " %"),
         "voters_per_network" => ("Voices per network", ""),
         "max_guests" => ("Most guests", ""),
+        "wifi_name" => ("Guest Wi-Fi", ""),
+        "wifi_password" => ("Wi-Fi password", ""),
         other => (other, ""),
     }
 }
 
 fn view(settings: Settings, role: Role) -> SettingsView {
-    let join_pin_set = settings.join_pin.is_some();
-    let settings = if role.moderates() {
-        settings
-    } else {
-        settings.public()
-    };
     SettingsView {
-        settings,
-        join_pin_set,
+        join_pin_set: settings.join_pin.is_some(),
+        wifi_password_set: settings.wifi_password.is_some(),
+        settings: settings.seen_by(role),
     }
 }
 
-/// "Fair turns: off, Share needed to skip: 75 %", for the log (never the PIN).
+/// "Fair turns: off, Share needed to skip: 75 %", for the log (never the PIN
+/// nor the Wi-Fi password).
 fn changes(before: &Settings, after: &Settings) -> String {
     let (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) =
         (serde_json::to_value(before), serde_json::to_value(after))
@@ -408,8 +433,10 @@ fn changes(before: &Settings, after: &Settings) -> String {
         .map(|(k, v)| {
             let (name, unit) = setting_label(k);
             match (k.as_str(), v) {
-                ("join_pin", serde_json::Value::Null) => format!("{name}: removed"),
-                ("join_pin", _) => format!("{name}: changed"),
+                ("join_pin" | "wifi_password", serde_json::Value::Null) => {
+                    format!("{name}: removed")
+                }
+                ("join_pin" | "wifi_password", _) => format!("{name}: changed"),
                 (_, serde_json::Value::Bool(true)) => format!("{name}: on"),
                 (_, serde_json::Value::Bool(false)) => format!("{name}: off"),
                 (_, serde_json::Value::Null) => format!("{name}: none"),

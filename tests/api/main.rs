@@ -35,4 +35,5 @@ mod tracks;
 mod voices;
 mod votes;
 mod web;
+mod wifi;
 mod wrapped;

@@ -149,12 +149,13 @@ export async function playOpener(host) {
 
 const jsQrSource = readFileSync(join(root, 'web', 'node_modules', 'jsqr', 'dist', 'jsQR.js'), 'utf8');
 
-/** What the page's first QR code says, decoded from its drawing (jsQR):
- * the SVG's modules painted onto a canvas, as a camera would see them. */
-export async function qrText(page) {
+/** What one of the page's QR codes says (the first by default), decoded
+ * from its drawing (jsQR): the SVG's modules painted onto a canvas, as a
+ * camera would see them. */
+export async function qrText(page, index = 0) {
   if (!(await page.evaluate(() => 'jsQR' in window))) await page.evaluate(jsQrSource);
-  return page.evaluate(() => {
-    const svg = document.querySelector('svg.qr');
+  return page.evaluate((index) => {
+    const svg = document.querySelectorAll('svg.qr')[index];
     const size = Number(svg.getAttribute('viewBox').split(' ')[2]);
     const scale = 8;
     const canvas = document.createElement('canvas');
@@ -169,5 +170,5 @@ export async function qrText(page) {
     }
     const image = g.getImageData(0, 0, canvas.width, canvas.height);
     return window.jsQR(image.data, image.width, image.height)?.data ?? null;
-  });
+  }, index);
 }

@@ -24,6 +24,7 @@ import type {
   SettingsView,
   SkipStatus,
   VoteValue,
+  WifiCard,
   Wrapped,
 } from './types';
 import { storage } from '../lib/storage';
@@ -174,6 +175,8 @@ export const api = {
   roomInfo: (code: string, timeout?: number) => call<RoomDoor>('get', room(code), { timeout }),
   me: (code: string, timeout?: number) => call<Me>('get', `${room(code)}/me`, { timeout }),
   wrapped: (code: string) => call<Wrapped>('get', `${room(code)}/wrapped`),
+  /** The guest Wi-Fi for the party's screen (the host and screens only). */
+  wifi: (code: string) => call<WifiCard | null>('get', `${room(code)}/wifi`),
   /** Every song the party played, in order. */
   played: (code: string) => call<PlayedSong[]>('get', `${room(code)}/played`),
   nowPlaying: (code: string) => callVersioned<QueueItem | null>('get', `${room(code)}/now-playing`),

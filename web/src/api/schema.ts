@@ -609,6 +609,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/rooms/{code}/wifi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The guest Wi-Fi the party's screen shows as a QR code beside the
+         *     party's own (`null` when the host has set none; `wifi_name` and
+         *     `wifi_password` in the settings). It holds the password: the host and
+         *     the party's screens only.
+         */
+        get: operations["wifi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/rooms/{code}/wrapped": {
         parameters: {
             query?: never;
@@ -1376,6 +1398,18 @@ export interface components {
              * @default 2
              */
             voters_per_network: number;
+            /**
+             * @description The guest Wi-Fi's name: the party's screen shows a QR code to join
+             *     it beside the party's own.
+             * @default null
+             */
+            wifi_name: string | null;
+            /**
+             * @description Its password (`null`: an open network). Only the host and the
+             *     party's screens ever get it.
+             * @default null
+             */
+            wifi_password: string | null;
         };
         /**
          * @description A change to the settings: only the fields given change. `join_pin: null`
@@ -1412,6 +1446,13 @@ export interface components {
             skip_threshold_percent?: number | null;
             /** Format: int32 */
             voters_per_network?: number | null;
+            /**
+             * @description The guest Wi-Fi's name (up to 32 bytes), or null to stop showing it
+             *     (its password goes with it).
+             */
+            wifi_name?: string | null;
+            /** @description 8 to 63 characters, or null for an open network. */
+            wifi_password?: string | null;
         };
         /** @description A room's settings as a member sees them. */
         SettingsView: components["schemas"]["Settings"] & {
@@ -1420,6 +1461,8 @@ export interface components {
              *     and co-hosts).
              */
             join_pin_set: boolean;
+            /** @description Whether the guest Wi-Fi has a password (it only shows to the host). */
+            wifi_password_set: boolean;
         };
         /** @description Where the room's vote to skip the playing track stands. */
         SkipStatus: {
@@ -1455,6 +1498,20 @@ export interface components {
              * @enum {integer}
              */
             value: 1 | -1;
+        };
+        /**
+         * @description The guest Wi-Fi, for the party's screen to show: the host and screens
+         *     only.
+         */
+        WifiCard: {
+            name: string;
+            /** @description `null` for an open network. */
+            password?: string | null;
+            /**
+             * @description What the QR code holds (`WIFI:T:WPA;S:...;P:...;;`): phone cameras
+             *     offer to join the network.
+             */
+            qr: string;
         };
         /** @description Party Wrapped: the night in numbers. */
         Wrapped: {
@@ -2759,6 +2816,43 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["RoomState"];
                 };
+            };
+            /** @description No room with that code */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    wifi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Room code (any case; spaces and dashes are ignored) */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The network, its password and the QR code's text */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WifiCard"] | null;
+                };
+            };
+            /** @description Only the host and the party's screens */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No room with that code */
             404: {

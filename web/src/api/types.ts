@@ -54,6 +54,8 @@ export type WrappedTrack = Sent<Schemas['WrappedTrack']>;
 export type HourActivity = Sent<Schemas['HourActivity']>;
 /** Party Wrapped: the night in numbers. */
 export type Wrapped = Sent<Schemas['Wrapped']>;
+/** The guest Wi-Fi, for the party's screen. */
+export type WifiCard = Sent<Schemas['WifiCard']>;
 /** A song the party played (the night's set list). */
 export type PlayedSong = Sent<Schemas['PlayedSong']>;
 export type SettingsPatch = Schemas['SettingsPatch'];

@@ -34,6 +34,7 @@ export function SettingsPanel({ code }: { code: string }) {
   const [settings, setSettings] = useState<SettingsView | null>(null);
   const [pin, setPin] = useState('');
   const [quiet, setQuiet] = useState({ from: '', until: '' });
+  const [wifi, setWifi] = useState({ name: '', password: '' });
   useEffect(() => {
     api
       .settings(code)
@@ -41,6 +42,7 @@ export function SettingsPanel({ code }: { code: string }) {
         setSettings(s);
         setPin(s.join_pin ?? '');
         setQuiet({ from: s.quiet_from ?? '', until: s.quiet_until ?? '' });
+        setWifi({ name: s.wifi_name ?? '', password: s.wifi_password ?? '' });
       })
       .catch(() => undefined);
   }, [code]);
@@ -51,6 +53,7 @@ export function SettingsPanel({ code }: { code: string }) {
       setSettings(saved);
       setPin(saved.join_pin ?? '');
       setQuiet({ from: saved.quiet_from ?? '', until: saved.quiet_until ?? '' });
+      setWifi({ name: saved.wifi_name ?? '', password: saved.wifi_password ?? '' });
       toastStore.show(t('settings.saved'));
     } catch (error) {
       toastStore.show(humanMessage(error), 'error');
@@ -120,6 +123,41 @@ export function SettingsPanel({ code }: { code: string }) {
                 aria-label={t('settings.quietUntil')}
                 value={quiet.until}
                 onChange={(event) => setQuiet((q) => ({ ...q, until: event.target.value }))}
+              />
+              <button type="submit" className="button button-quiet button-small">
+                {t('settings.set')}
+              </button>
+            </span>
+          </form>
+          <form
+            className="setting"
+            onSubmit={(event) => {
+              event.preventDefault();
+              const name = wifi.name.trim();
+              void save({ wifi_name: name || null, wifi_password: name && wifi.password ? wifi.password : null });
+            }}
+          >
+            <span id="wifi-label">{t('settings.wifi')}</span>
+            <span className="row wifi-fields" role="group" aria-labelledby="wifi-label">
+              <input
+                className="input input-small"
+                aria-label={t('settings.wifiName')}
+                placeholder={t('settings.wifiName')}
+                autoComplete="off"
+                value={wifi.name}
+                onChange={(event) => setWifi((w) => ({ ...w, name: event.target.value }))}
+              />
+              {/* Plain text: the host reads it back, and no browser offers
+                  to save it as a login. */}
+              <input
+                className="input input-small"
+                aria-label={t('settings.wifiPassword')}
+                placeholder={t('settings.wifiPassword')}
+                autoComplete="off"
+                autoCapitalize="off"
+                spellCheck={false}
+                value={wifi.password}
+                onChange={(event) => setWifi((w) => ({ ...w, password: event.target.value }))}
               />
               <button type="submit" className="button button-quiet button-small">
                 {t('settings.set')}

@@ -36,6 +36,8 @@ const settings = (patch: Partial<Settings> = {}): Settings => ({
   voters_per_network: 2,
   shared_networks: [],
   max_guests: null,
+  wifi_name: null,
+  wifi_password: null,
   ...patch,
 });
 

@@ -1,13 +1,18 @@
 import { useCallback, useEffect, useState } from 'react';
 import { JoinQr } from '../components/JoinQr';
+import { Qr } from '../components/Qr';
 import { ProgressBar } from '../components/ProgressBar';
 import { useJoinToken, useJoinUrl } from '../hooks/useJoinUrl';
 import { useRoom } from '../hooks/useRoom';
 import { api } from '../api/client';
+import type { WifiCard } from '../api/types';
 import { t } from '../i18n';
 import { ensureGuest, forgetGuest } from '../lib/identity';
 
 const NEXT_ON_TV = 6;
+/** The guest Wi-Fi is asked again this often (a new password changes no
+ * setting a screen is sent). */
+const WIFI_EVERY_MS = 60_000;
 
 /** Full screen, across the room: now playing, what's next, and in a column
  * of its own how to join (QR code, room code, the box's address). No controls. */
@@ -34,6 +39,7 @@ export function TvPage({ code }: { code: string }) {
   const joinUrl = useJoinUrl(code, token);
   const address = useJoinUrl(code).replace(/^https?:\/\//, '');
   const playing = data.nowPlaying;
+  const wifi = useWifi(code, ready, data.settings?.wifi_name ?? null);
 
   return (
     <main className="tv">
@@ -65,8 +71,30 @@ export function TvPage({ code }: { code: string }) {
           {data.loaded && data.queue.length === 0 && <li className="muted">{t('tv.queueEmpty')}</li>}
         </ol>
       </section>
-      <aside className="tv-join" aria-label={t('tv.joinHow')}>
-        <JoinQr url={joinUrl} code={code} />
+      <aside className={wifi ? 'tv-join with-wifi' : 'tv-join'} aria-label={t('tv.joinHow')}>
+        {wifi ? (
+          <div className="tv-steps">
+            <div className="tv-step">
+              <p className="label">{t('tv.wifiStep')}</p>
+              <Qr text={wifi.qr} label={t('tv.wifiQr', { name: wifi.name })} />
+              <p className="tv-wifi">
+                <span className="tv-url">{wifi.name}</span>
+                {wifi.password && (
+                  <>
+                    <br />
+                    <span className="muted">{t('tv.password')}</span> <span className="tv-url">{wifi.password}</span>
+                  </>
+                )}
+              </p>
+            </div>
+            <div className="tv-step">
+              <p className="label">{t('tv.partyStep')}</p>
+              <JoinQr url={joinUrl} code={code} />
+            </div>
+          </div>
+        ) : (
+          <JoinQr url={joinUrl} code={code} />
+        )}
         <p className="label">{t('tv.joinWith')}</p>
         <p className="room-code">{code}</p>
         <p className="tv-address">
@@ -76,4 +104,23 @@ export function TvPage({ code }: { code: string }) {
       </aside>
     </main>
   );
+}
+
+/** The guest Wi-Fi the host set, for the screen to show (the box answers
+ * the host and the party's screens only); asked again when its name
+ * changes, and every minute. */
+function useWifi(code: string, ready: boolean, name: string | null): WifiCard | null {
+  const [wifi, setWifi] = useState<WifiCard | null>(null);
+  useEffect(() => {
+    if (!ready) return;
+    const ask = () =>
+      void api
+        .wifi(code)
+        .then(setWifi)
+        .catch(() => setWifi(null));
+    ask();
+    const timer = setInterval(ask, WIFI_EVERY_MS);
+    return () => clearInterval(timer);
+  }, [code, ready, name]);
+  return wifi;
 }
