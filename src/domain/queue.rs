@@ -13,6 +13,11 @@
 //!    picks win ties).
 //! 4. Keep the mood (the `no_artist_twice` setting, on by default): an artist
 //!    does not play twice in a row when another song could go instead.
+//! 5. DJ rotation (the `dj_rotation` setting, off by default; turntable.fm
+//!    style): instead of 1 to 3, the guests with songs waiting take turns
+//!    round the room, each slot going to the one served longest ago (never
+//!    served first, then who has waited longest); votes order each guest's
+//!    own songs.
 //!
 //! The order is built one slot at a time, as if the queue played through,
 //! so each rule applies to the slots after the ones already decided.
@@ -60,6 +65,7 @@ pub struct History {
 pub struct Rules {
     pub fairness: bool,
     pub no_artist_twice: bool,
+    pub rotation: bool,
 }
 
 impl Default for Rules {
@@ -67,6 +73,7 @@ impl Default for Rules {
         Rules {
             fairness: true,
             no_artist_twice: true,
+            rotation: false,
         }
     }
 }
@@ -87,6 +94,8 @@ enum Held {
     Turn,
     /// Its artist had just played.
     Artist,
+    /// Another guest's turn in the DJ rotation came first.
+    Rotation,
 }
 
 /// A contributor's running state while the order is built: real plays,
@@ -192,10 +201,19 @@ pub fn order(entries: &[Entry], history: &History, rules: Rules) -> Vec<Placed> 
             let plays = if rules.fairness { turns[c].count } else { 0 };
             (std::cmp::Reverse(e.votes), plays, e.seq)
         };
+        // DJ rotation: the slot is the turn of the guest served longest ago
+        // (never served first, then who has waited longest).
+        let on_turn = rules.rotation.then(|| {
+            offers
+                .iter()
+                .map(|&(c, _)| c)
+                .min_by_key(|&c| (turns[c].last, waiting_since[c], c))
+                .expect("someone has a song waiting")
+        });
         let free: Vec<(&str, usize)> = offers
             .iter()
             .copied()
-            .filter(|(c, _)| !held_for_turn(c))
+            .filter(|&(c, _)| on_turn.map_or(!held_for_turn(c), |turn| c == turn))
             .collect();
         let fresh: Vec<(&str, usize)> =
             free.iter().copied().filter(|&(_, i)| !repeats(i)).collect();
@@ -208,7 +226,9 @@ pub fn order(entries: &[Entry], history: &History, rules: Rules) -> Vec<Placed> 
         // Note, for reasons, who would have had this slot on votes alone.
         for &(c, i) in &offers {
             if i != index && held[i].is_none() && rank(&(c, i)) < rank(&(winner, index)) {
-                held[i] = Some(if held_for_turn(c) {
+                held[i] = Some(if rules.rotation {
+                    Held::Rotation
+                } else if held_for_turn(c) {
                     Held::Turn
                 } else {
                     Held::Artist
@@ -222,6 +242,7 @@ pub fn order(entries: &[Entry], history: &History, rules: Rules) -> Vec<Placed> 
             turns[winner].count,
             initial_plays[winner],
             last_artist.as_deref(),
+            rules.rotation,
         );
         placed.push(Placed {
             index,
@@ -256,10 +277,12 @@ fn reason(
     plays_before: u32,
     played_tonight: u32,
     last_artist: Option<&str>,
+    rotation: bool,
 ) -> String {
     let votes = votes_text(e.votes);
     let name = &e.contributor_name;
     let why = match held {
+        Some(Held::Rotation) => format!("waiting for {name}'s turn in the DJ rotation"),
         Some(Held::Turn) if played_tonight > 0 => format!(
             "waiting: {name} already had {} played",
             songs(played_tonight)
@@ -269,6 +292,7 @@ fn reason(
             "waiting: same artist as the song before".into()
         }
         Some(Held::Artist) => "waiting: keeps the same artist from playing twice in a row".into(),
+        None if rotation => format!("{name}'s turn in the DJ rotation"),
         None if plays_before == 0 => format!("{name}'s first pick tonight"),
         None if played_tonight == plays_before => {
             format!("{name} had {} played", songs(played_tonight))
@@ -309,7 +333,55 @@ mod tests {
     const OFF: Rules = Rules {
         fairness: false,
         no_artist_twice: false,
+        rotation: false,
     };
+
+    const ROTATION: Rules = Rules {
+        fairness: true,
+        no_artist_twice: false,
+        rotation: true,
+    };
+
+    #[test]
+    fn dj_rotation_goes_round_the_room_whatever_the_votes() {
+        // Ana floods the queue with loved songs; Bea and Cy have one each.
+        let e = vec![
+            entry(1, "ana", 9, "x1"),
+            entry(2, "ana", 8, "x2"),
+            entry(3, "ana", 7, "x3"),
+            entry(4, "bea", 0, "x4"),
+            entry(5, "cy", -1, "x5"),
+        ];
+        let placed = order(&e, &History::default(), ROTATION);
+        assert_eq!(seqs(&e, &placed), vec![1, 4, 5, 2, 3]);
+        assert_eq!(placed[0].reason, "9 votes · ana's turn in the DJ rotation");
+        assert_eq!(
+            placed[1].reason,
+            "no votes yet · bea's turn in the DJ rotation"
+        );
+        assert_eq!(
+            placed[3].reason,
+            "8 votes · waiting for ana's turn in the DJ rotation"
+        );
+        // Whoever was served longest ago goes first: Ana just had a song.
+        let mut h = History::default();
+        h.plays.insert(
+            "ana".into(),
+            Plays {
+                count: 1,
+                last: Some(10_000),
+            },
+        );
+        h.plays.insert(
+            "bea".into(),
+            Plays {
+                count: 1,
+                last: Some(5_000),
+            },
+        );
+        let placed = order(&e, &h, ROTATION);
+        assert_eq!(seqs(&e, &placed), vec![5, 4, 1, 2, 3]);
+    }
 
     #[test]
     fn most_votes_first_then_earliest() {
@@ -435,10 +507,13 @@ mod tests {
     }
 
     fn rules() -> impl Strategy<Value = Rules> {
-        (any::<bool>(), any::<bool>()).prop_map(|(fairness, no_artist_twice)| Rules {
-            fairness,
-            no_artist_twice,
-        })
+        (any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
+            |(fairness, no_artist_twice, rotation)| Rules {
+                fairness,
+                no_artist_twice,
+                rotation,
+            },
+        )
     }
 
     proptest! {
@@ -474,7 +549,7 @@ mod tests {
             prop_assume!(!e.is_empty());
             // The artist rule may trade places to keep the mood; votes
             // alone never push an item back.
-            let r = Rules { fairness, no_artist_twice: false };
+            let r = Rules { fairness, no_artist_twice: false, rotation: false };
             let pick = pick % e.len();
             let position = |entries: &[Entry]| {
                 order(entries, &h, r).iter().position(|p| p.index == pick).unwrap()
@@ -505,7 +580,7 @@ mod tests {
             // Play the queue through, re-ordering after every song, as the
             // room does. From the start, every contributor with a queued
             // song gets one played before anyone else gets a second.
-            let r = Rules { fairness: true, no_artist_twice };
+            let r = Rules { fairness: true, no_artist_twice, rotation: false };
             let mut h = h;
             let mut queue = e;
             let mut clock = 1_000_000;
@@ -525,6 +600,39 @@ mod tests {
                 }
                 clock += 1;
                 let p = h.plays.entry(c).or_default();
+                p.count += 1;
+                p.last = Some(clock);
+                h.last_artist = Some(song.artist);
+            }
+        }
+
+        #[test]
+        fn with_dj_rotation_each_song_goes_to_the_guest_served_longest_ago(
+            e in entries(), h in histories(), no_artist_twice in any::<bool>(),
+        ) {
+            // Played through, re-ordered after every song: each time, the
+            // head is a song of the guest (with one waiting) whose last
+            // play is oldest (never played first; then who waited longest).
+            let r = Rules { fairness: true, no_artist_twice, rotation: true };
+            let mut h = h;
+            let mut queue = e;
+            let mut clock = 1_000_000;
+            while !queue.is_empty() {
+                let waiting: BTreeMap<&str, Micros> = queue.iter().fold(BTreeMap::new(), |mut m, x| {
+                    let since = m.entry(x.contributor.as_str()).or_insert(x.added_at);
+                    *since = (*since).min(x.added_at);
+                    m
+                });
+                let due = waiting
+                    .iter()
+                    .min_by_key(|&(c, since)| (h.plays.get(*c).and_then(|p| p.last), *since, *c))
+                    .map(|(c, _)| c.to_string())
+                    .unwrap();
+                let head = order(&queue, &h, r)[0].index;
+                let song = queue.remove(head);
+                prop_assert_eq!(&song.contributor, &due);
+                clock += 1;
+                let p = h.plays.entry(song.contributor).or_default();
                 p.count += 1;
                 p.last = Some(clock);
                 h.last_artist = Some(song.artist);

@@ -23,6 +23,9 @@ pub struct Settings {
     pub fairness: bool,
     /// No artist twice in a row when another song could go instead.
     pub no_artist_twice: bool,
+    /// DJ rotation: guests with songs waiting take turns round the room,
+    /// whatever the votes (which order each guest's own songs).
+    pub dj_rotation: bool,
     /// A song (any version of it) cannot be added again this long after it
     /// played.
     pub readd_cooldown_minutes: u32,
@@ -77,6 +80,7 @@ impl Default for Settings {
             allow_downvotes: true,
             fairness: true,
             no_artist_twice: true,
+            dj_rotation: false,
             readd_cooldown_minutes: 60,
             hide_explicit: false,
             new_guest_vote_delay_seconds: 0,
@@ -107,6 +111,7 @@ pub struct SettingsPatch {
     pub allow_downvotes: Option<bool>,
     pub fairness: Option<bool>,
     pub no_artist_twice: Option<bool>,
+    pub dj_rotation: Option<bool>,
     pub readd_cooldown_minutes: Option<u32>,
     pub hide_explicit: Option<bool>,
     pub new_guest_vote_delay_seconds: Option<u32>,
@@ -243,6 +248,7 @@ impl Settings {
         s.allow_downvotes = patch.allow_downvotes.unwrap_or(s.allow_downvotes);
         s.fairness = patch.fairness.unwrap_or(s.fairness);
         s.no_artist_twice = patch.no_artist_twice.unwrap_or(s.no_artist_twice);
+        s.dj_rotation = patch.dj_rotation.unwrap_or(s.dj_rotation);
         s.hide_explicit = patch.hide_explicit.unwrap_or(s.hide_explicit);
         s.open = patch.open.unwrap_or(s.open);
         s.guests_must_be_here = patch.guests_must_be_here.unwrap_or(s.guests_must_be_here);
@@ -326,6 +332,7 @@ impl Settings {
         Rules {
             fairness: self.fairness,
             no_artist_twice: self.no_artist_twice,
+            rotation: self.dj_rotation,
         }
     }
 

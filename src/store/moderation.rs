@@ -393,6 +393,7 @@ fn setting_label(key: &str) -> (&str, &'static str) {
         "allow_downvotes" => ("Down-votes", ""),
         "fairness" => ("Fair turns", ""),
         "no_artist_twice" => ("No artist twice in a row", ""),
+        "dj_rotation" => ("DJ rotation", ""),
         "readd_cooldown_minutes" => ("Wait before a song comes back", " min"),
         "hide_explicit" => ("Hide explicit songs", ""),
         "new_guest_vote_delay_seconds" => ("New guests' votes wait", " s"),

@@ -71,6 +71,76 @@ async fn one_guest_cannot_flood_the_queue() {
 }
 
 #[tokio::test]
+async fn dj_rotation_takes_the_guests_in_turn_whatever_the_votes() {
+    let app = spawn_app().await;
+    let host = app.guest("Host").await;
+    let code = app.room(&host).await; // the opener's song plays
+    let [ana, bea, cy] = [
+        app.guest("Ana").await,
+        app.guest("Bea").await,
+        app.guest("Cy").await,
+    ];
+    for g in [&ana, &bea, &cy] {
+        app.join(g, &code).await;
+    }
+    app.settings(
+        &host,
+        &code,
+        json!({ "dj_rotation": true, "no_artist_twice": false }),
+    )
+    .await;
+    app.add(&ana, &code, "bohemian rhapsody").await;
+    app.add(&ana, &code, "superstition").await;
+    app.add(&bea, &code, "dancing queen").await;
+    let queue = app.add(&cy, &code, "imagine lennon").await;
+    // The room loves Ana's second song; it still waits its turn.
+    for who in [&bea, &cy, &host] {
+        app.vote(who, &code, item_id(&queue, "Superstition"), 1)
+            .await;
+    }
+    let queue = app.queue(&host, &code).await;
+    assert_eq!(
+        titles(&queue),
+        [
+            "Superstition",
+            "Dancing Queen",
+            "Imagine",
+            "Bohemian Rhapsody"
+        ]
+    );
+    assert_eq!(
+        reasons(&queue),
+        [
+            "3 votes · Ana's turn in the DJ rotation",
+            "no votes yet · Bea's turn in the DJ rotation",
+            "no votes yet · Cy's turn in the DJ rotation",
+            "no votes yet · Ana's turn in the DJ rotation",
+        ]
+    );
+    // Ana's song plays; then Bea's and Cy's before Ana's next, whatever
+    // the votes say.
+    app.advance(&host, &code).await;
+    let queue = app.queue(&host, &code).await;
+    app.vote(&bea, &code, item_id(&queue, "Bohemian Rhapsody"), 1)
+        .await;
+    app.vote(&cy, &code, item_id(&queue, "Bohemian Rhapsody"), 1)
+        .await;
+    let queue = app.queue(&host, &code).await;
+    assert_eq!(
+        titles(&queue),
+        ["Dancing Queen", "Imagine", "Bohemian Rhapsody"]
+    );
+    assert_eq!(
+        reasons(&queue)[2],
+        "2 votes · waiting for Ana's turn in the DJ rotation"
+    );
+    // Off again: votes lead (fair turns are still on).
+    app.settings(&host, &code, json!({ "dj_rotation": false }))
+        .await;
+    assert_eq!(titles(&app.queue(&host, &code).await)[0], "Dancing Queen");
+}
+
+#[tokio::test]
 async fn a_guest_has_a_limit_of_songs_waiting_and_the_host_does_not() {
     let app = spawn_app().await;
     let host = app.guest("Anto").await;

@@ -1298,6 +1298,12 @@ export interface components {
              */
             crossfade_seconds: number;
             /**
+             * @description DJ rotation: guests with songs waiting take turns round the room,
+             *     whatever the votes (which order each guest's own songs).
+             * @default false
+             */
+            dj_rotation: boolean;
+            /**
              * @description Fair turns between guests (see the README's "How the queue is ordered").
              * @default true
              */
@@ -1419,6 +1425,7 @@ export interface components {
             allow_downvotes?: boolean | null;
             /** Format: int32 */
             crossfade_seconds?: number | null;
+            dj_rotation?: boolean | null;
             fairness?: boolean | null;
             guests_must_be_here?: boolean | null;
             hide_explicit?: boolean | null;

@@ -12,6 +12,7 @@ type Count = { [K in keyof Settings]: Settings[K] extends number ? K : never }[k
 // Each setting's label is `settings.<its name>` in the catalogs.
 const toggles: Toggle[] = [
   'fairness',
+  'dj_rotation',
   'no_artist_twice',
   'allow_downvotes',
   'hide_explicit',

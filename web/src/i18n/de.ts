@@ -164,6 +164,7 @@ export const de: Catalog = {
   'settings.saved': 'Einstellungen gespeichert.',
   'settings.fairness': 'Faire Reihenfolge zwischen Gästen',
   'settings.no_artist_twice': 'Kein Interpret zweimal hintereinander',
+  'settings.dj_rotation': 'DJ-Rotation: Gäste sind reihum dran, egal wie gewählt wird',
   'settings.allow_downvotes': 'Gegenstimmen erlauben',
   'settings.hide_explicit': 'Jugendfrei (keine expliziten Songs)',
   'settings.open': 'Offen für neue Gäste',

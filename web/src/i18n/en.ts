@@ -168,6 +168,7 @@ export const en = {
   'settings.saved': 'Settings saved.',
   'settings.fairness': 'Fair turns between guests',
   'settings.no_artist_twice': 'No artist twice in a row',
+  'settings.dj_rotation': 'DJ rotation: guests take turns, whatever the votes',
   'settings.allow_downvotes': 'Allow down-votes',
   'settings.hide_explicit': 'Keep it clean (no explicit tracks)',
   'settings.open': 'Open to new guests',

@@ -164,6 +164,7 @@ export const es: Catalog = {
   'settings.saved': 'Ajustes guardados.',
   'settings.fairness': 'Turnos justos entre invitados',
   'settings.no_artist_twice': 'Nunca el mismo artista dos veces seguidas',
+  'settings.dj_rotation': 'Rotación de DJ: los invitados se turnan, sin importar los votos',
   'settings.allow_downvotes': 'Permitir votos en contra',
   'settings.hide_explicit': 'Sin contenido explícito',
   'settings.open': 'Abierta a nuevos invitados',

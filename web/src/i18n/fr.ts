@@ -164,6 +164,7 @@ export const fr: Catalog = {
   'settings.saved': 'Réglages enregistrés.',
   'settings.fairness': 'Tours équitables entre invités',
   'settings.no_artist_twice': 'Jamais le même artiste deux fois de suite',
+  'settings.dj_rotation': 'Rotation de DJ : chacun son tour, quels que soient les votes',
   'settings.allow_downvotes': 'Autoriser les votes contre',
   'settings.hide_explicit': 'Tout public (pas de titres explicites)',
   'settings.open': 'Ouverte aux nouveaux invités',

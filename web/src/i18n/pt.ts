@@ -164,6 +164,7 @@ export const pt: Catalog = {
   'settings.saved': 'Configurações salvas.',
   'settings.fairness': 'Vez justa entre convidados',
   'settings.no_artist_twice': 'Nunca o mesmo artista duas vezes seguidas',
+  'settings.dj_rotation': 'Rodízio de DJ: os convidados se revezam, sejam quais forem os votos',
   'settings.allow_downvotes': 'Permitir votos contra',
   'settings.hide_explicit': 'Sem conteúdo explícito',
   'settings.open': 'Aberta a novos convidados',

@@ -22,6 +22,7 @@ const settings = (patch: Partial<Settings> = {}): Settings => ({
   allow_downvotes: true,
   fairness: true,
   no_artist_twice: true,
+  dj_rotation: false,
   readd_cooldown_minutes: 60,
   hide_explicit: false,
   new_guest_vote_delay_seconds: 10,
