@@ -139,6 +139,22 @@ export async function addSong(page, query, title) {
   await page.getByText(new RegExp(`^(Added “${title}” to the queue\\.|“${title}” is playing now\\.)$`)).waitFor();
 }
 
+/** The host starts a party from the start page; answers its code. */
+export async function startParty(page, url, name = 'Anto') {
+  await page.goto(url);
+  await page.getByRole('textbox', { name: 'Your name' }).fill(name);
+  await page.getByRole('button', { name: 'Start a party' }).click();
+  return (await page.locator('.room-code').textContent({ timeout: 10_000 })).trim();
+}
+
+/** A guest joins a party by its link, with their name. */
+export async function joinAs(page, url, code, name) {
+  await page.goto(`${url}/r/${code}`);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Join the party' }).click();
+  await page.getByRole('heading', { name: 'Add a song' }).waitFor();
+}
+
 /** The host puts on an opener (Kraftwerk's 22-minute "Autobahn", from the
  * built-in catalog): a quiet room starts it at once, so the songs guests
  * add next wait in the queue. */

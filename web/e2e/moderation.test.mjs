@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { addSong, axeViolations, eventually, launchBrowser, laptop, phone, queueTitles, screenshotDir, startBox } from './box.mjs';
+import { addSong, axeViolations, eventually, joinAs, laptop, launchBrowser, phone, queueTitles, screenshotDir, startBox, startParty } from './box.mjs';
 
 let box;
 let chromium;
@@ -16,23 +16,13 @@ after(async () => {
   await box?.stop();
 });
 
-async function joinAs(page, code, name) {
-  await page.goto(`${box.url}/r/${code}`);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: 'Join the party' }).click();
-  await page.getByRole('heading', { name: 'Add a song' }).waitFor();
-}
-
 test('a co-host removes a song and kicks a guest; the guest sees it happen', async () => {
   const host = await (await chromium.browser.newContext(laptop)).newPage();
   const cy = await (await chromium.browser.newContext(phone)).newPage();
   const bea = await (await chromium.browser.newContext(phone)).newPage();
-  await host.goto(box.url);
-  await host.getByRole('textbox', { name: 'Your name' }).fill('Anto');
-  await host.getByRole('button', { name: 'Start a party' }).click();
-  const code = (await host.locator('.room-code').textContent()).trim();
-  await joinAs(cy, code, 'Cy');
-  await joinAs(bea, code, 'Bea');
+  const code = await startParty(host, box.url);
+  await joinAs(cy, box.url, code, 'Cy');
+  await joinAs(bea, box.url, code, 'Bea');
 
   // Guests see no moderation: no people panel, no skip, no remove.
   assert.equal(await bea.getByRole('heading', { name: 'People' }).count(), 0);
@@ -106,7 +96,7 @@ test('a co-host removes a song and kicks a guest; the guest sees it happen', asy
 
   // A ban asks once more, then binds; the host can lift it.
   const dee = await (await chromium.browser.newContext(phone)).newPage();
-  await joinAs(dee, code, 'Dee');
+  await joinAs(dee, box.url, code, 'Dee');
   await host.getByRole('button', { name: 'Ban Dee' }).click();
   await host.getByRole('group', { name: 'Ban Dee for good?' }).waitFor();
   await host.getByRole('button', { name: 'Cancel' }).click();

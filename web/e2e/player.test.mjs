@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { addSong, axeViolations, eventually, launchBrowser, laptop, phone, screenshotDir, startBox } from './box.mjs';
+import { addSong, axeViolations, eventually, joinAs, laptop, launchBrowser, phone, screenshotDir, startBox, startParty } from './box.mjs';
 
 const fixtures = resolve(import.meta.dirname, '../../tests/fixtures/music');
 
@@ -43,21 +43,6 @@ after(async () => {
 });
 
 const nowTitle = (page) => page.locator('.now-playing .now-title').textContent();
-
-/** The host starts a party; answers its code. */
-async function startParty(host, name = 'Anto') {
-  await host.goto(box.url);
-  await host.getByRole('textbox', { name: 'Your name' }).fill(name);
-  await host.getByRole('button', { name: 'Start a party' }).click();
-  return (await host.locator('.room-code').textContent({ timeout: 10_000 })).trim();
-}
-
-async function joinAs(page, code, name) {
-  await page.goto(`${box.url}/r/${code}`);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: 'Join the party' }).click();
-  await page.getByRole('heading', { name: 'Add a song' }).waitFor();
-}
 
 /** The decks of the host's page: which item each holds, whether it plays,
  * where, and at what gain. */
@@ -103,8 +88,8 @@ async function settings(page, code, patch) {
 test('the host page plays each track to its end and the room moves on by itself', async () => {
   const host = await (await chromium.browser.newContext(laptop)).newPage();
   const bea = await (await chromium.browser.newContext(phone)).newPage();
-  const code = await startParty(host);
-  await joinAs(bea, code, 'Bea');
+  const code = await startParty(host, box.url);
+  await joinAs(bea, box.url, code, 'Bea');
 
   // Never silent: with music, the built-in catalog's songs are not offered.
   await bea.getByLabel('Search by artist or title').fill('bohemian rhapsody');
@@ -152,7 +137,7 @@ test('the host page plays each track to its end and the room moves on by itself'
 
 test('a reload mid-song resumes at the room position, within 250 ms of the phones', async () => {
   const host = await (await chromium.browser.newContext(laptop)).newPage();
-  const code = await startParty(host);
+  const code = await startParty(host, box.url);
   await addSong(host, 'long walk', 'Long Walk');
   await eventually(async () => (await decks(host)).some((d) => d.playing && d.at > 2), { what: 'Long Walk playing' });
   await host.reload();
@@ -172,7 +157,7 @@ test('a reload mid-song resumes at the room position, within 250 ms of the phone
 
 test('opening Wrapped from the host page keeps the music playing', async () => {
   const host = await (await chromium.browser.newContext(laptop)).newPage();
-  const code = await startParty(host);
+  const code = await startParty(host, box.url);
   await addSong(host, 'long walk', 'Long Walk');
   await eventually(async () => (await decks(host)).some((d) => d.playing && d.at > 0.5), { what: 'Long Walk playing' });
   const [wrapped] = await Promise.all([host.context().waitForEvent('page'), host.getByRole('link', { name: 'Wrapped' }).click()]);
@@ -189,9 +174,9 @@ test('autoplay blocked: one "Tap to start the music", never a Pause over silence
   // The party runs (the song started by itself when the guest added it).
   const guest = await (await chromium.browser.newContext(phone)).newPage();
   const setup = await (await chromium.browser.newContext(laptop)).newPage();
-  const code = await startParty(setup, 'Tam');
+  const code = await startParty(setup, box.url, 'Tam');
   const hostCookies = await setup.context().cookies();
-  await joinAs(guest, code, 'Gus');
+  await joinAs(guest, box.url, code, 'Gus');
   await addSong(guest, 'slow drive', 'Slow Drive');
   await setup.context().close();
 
@@ -235,7 +220,7 @@ test('autoplay blocked: one "Tap to start the music", never a Pause over silence
 
 test('a crossfade overlaps the two songs by the setting', async () => {
   const host = await (await chromium.browser.newContext(laptop)).newPage();
-  const code = await startParty(host);
+  const code = await startParty(host, box.url);
   await settings(host, code, { crossfade_seconds: 3 });
   await addSong(host, 'fade away', 'Fade Away');
   await addSong(host, 'fade in', 'Fade In');
@@ -272,7 +257,7 @@ test('a crossfade overlaps the two songs by the setting', async () => {
 
 test('loudness: two songs 10 dB apart get gains that bring them within 1 dB', async () => {
   const host = await (await chromium.browser.newContext(laptop)).newPage();
-  await startParty(host);
+  await startParty(host, box.url);
   // The loudness pass is done.
   await eventually(
     () => host.evaluate(async () => (await (await fetch('/library')).json()).loudness_pending === 0),
@@ -305,7 +290,7 @@ test('loudness: two songs 10 dB apart get gains that bring them within 1 dB', as
 
 test('a file gone mid-party is skipped with a notice, never a stuck room', async () => {
   const host = await (await chromium.browser.newContext(laptop)).newPage();
-  await startParty(host);
+  await startParty(host, box.url);
   await addSong(host, 'long walk', 'Long Walk');
   await addSong(host, 'doomed song', 'Doomed Song');
   await eventually(async () => (await decks(host)).some((d) => d.playing), { what: 'Long Walk playing' });
@@ -321,7 +306,7 @@ test('a file gone mid-party is skipped with a notice, never a stuck room', async
 
 test('"Play the music on this device" off: the page is silent, the room plays on; on again, it joins at the room position', async () => {
   const host = await (await chromium.browser.newContext(laptop)).newPage();
-  const code = await startParty(host, 'Host Off');
+  const code = await startParty(host, box.url, 'Host Off');
   await addSong(host, 'long walk', 'Long Walk');
   await eventually(async () => (await decks(host)).some((d) => d.playing), { what: 'a deck playing' });
   const playsHere = host.getByRole('checkbox', { name: 'Play the music on this device' });

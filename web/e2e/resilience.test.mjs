@@ -4,7 +4,7 @@
 // vote tapped before a slow page knows the guest still counts.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addSong, eventually, launchBrowser, laptop, phone, playOpener, queueTitles, startBox } from './box.mjs';
+import { addSong, eventually, joinAs, laptop, launchBrowser, phone, playOpener, queueTitles, startBox, startParty } from './box.mjs';
 
 let box;
 let chromium;
@@ -16,20 +16,6 @@ after(async () => {
   await chromium?.close();
   await box?.stop();
 });
-
-async function startParty(page, url, name) {
-  await page.goto(url);
-  await page.getByRole('textbox', { name: 'Your name' }).fill(name);
-  await page.getByRole('button', { name: 'Start a party' }).click();
-  return (await page.locator('.room-code').textContent()).trim();
-}
-
-async function joinAs(page, url, code, name) {
-  await page.goto(`${url}/r/${code}`);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: 'Join the party' }).click();
-  await page.getByRole('heading', { name: 'Add a song' }).waitFor();
-}
 
 /** Waits until `page` shows `votes` counted for `title`. */
 async function counted(page, title, votes) {

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { addSong, eventually, launchBrowser, laptop, phone, playOpener, queueTitles, screenshotDir, startBox } from './box.mjs';
+import { addSong, eventually, joinAs, laptop, launchBrowser, phone, playOpener, queueTitles, screenshotDir, startBox, startParty } from './box.mjs';
 
 let box;
 let chromium;
@@ -16,19 +16,9 @@ after(async () => {
   await box?.stop();
 });
 
-async function joinAs(page, code, name) {
-  await page.goto(`${box.url}/r/${code}`);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: 'Join the party' }).click();
-  await page.getByRole('heading', { name: 'Add a song' }).waitFor();
-}
-
 test('DJ rotation: guests take turns, whatever the votes', async () => {
   const host = await (await chromium.browser.newContext(laptop)).newPage();
-  await host.goto(box.url);
-  await host.getByRole('textbox', { name: 'Your name' }).fill('Host');
-  await host.getByRole('button', { name: 'Start a party' }).click();
-  const code = (await host.locator('.room-code').textContent({ timeout: 10_000 })).trim();
+  const code = await startParty(host, box.url, 'Host');
   await playOpener(host);
   const rotation = host.getByRole('checkbox', { name: 'DJ rotation: guests take turns, whatever the votes' });
   // The box's answer sets the box (a controlled checkbox): click, then wait.
@@ -37,8 +27,8 @@ test('DJ rotation: guests take turns, whatever the votes', async () => {
 
   const ana = await (await chromium.browser.newContext(phone)).newPage();
   const bea = await (await chromium.browser.newContext(phone)).newPage();
-  await joinAs(ana, code, 'Ana');
-  await joinAs(bea, code, 'Bea');
+  await joinAs(ana, box.url, code, 'Ana');
+  await joinAs(bea, box.url, code, 'Bea');
   await addSong(ana, 'bohemian rhapsody', 'Bohemian Rhapsody');
   await addSong(ana, 'superstition', 'Superstition');
   await addSong(bea, 'dancing queen', 'Dancing Queen');

@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { addSong, eventually, launchBrowser, laptop, phone, qrText, screenshotDir, startBox, tv } from './box.mjs';
+import { addSong, eventually, joinAs, laptop, launchBrowser, phone, qrText, screenshotDir, startBox, startParty, tv } from './box.mjs';
 
 let box;
 let chromium;
@@ -25,10 +25,7 @@ const PASSWORD = 'correct;horse:battery';
 
 test('the TV offers the Wi-Fi, then the party; a guest never gets the password', async () => {
   const host = await (await chromium.browser.newContext(laptop)).newPage();
-  await host.goto(box.url);
-  await host.getByRole('textbox', { name: 'Your name' }).fill('Anto');
-  await host.getByRole('button', { name: 'Start a party' }).click();
-  const code = (await host.locator('.room-code').textContent({ timeout: 10_000 })).trim();
+  const code = await startParty(host, box.url);
   await addSong(host, 'superstition', 'Superstition');
 
   // The host sets the guest Wi-Fi in the settings.
@@ -49,10 +46,7 @@ test('the TV offers the Wi-Fi, then the party; a guest never gets the password',
     );
   });
   guest.on('websocket', (ws) => ws.on('framereceived', (f) => received.push([ws.url(), String(f.payload)])));
-  await guest.goto(`${box.url}/r/${code}`);
-  await guest.getByLabel('Your name').fill('Bea');
-  await guest.getByRole('button', { name: 'Join the party' }).click();
-  await guest.getByRole('heading', { name: 'Add a song' }).waitFor();
+  await joinAs(guest, box.url, code, 'Bea');
 
   // The TV: first the Wi-Fi (its QR code joins it), then the party.
   const screen = await (await chromium.browser.newContext(tv)).newPage();
