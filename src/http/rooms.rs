@@ -326,9 +326,15 @@ async fn played(
         return Ok(Json(songs).into_response());
     };
     let file = format.write(&SetList { name, songs });
+    // The code as typed may hold spaces or dashes (they are ignored): the
+    // file is named by its letters and digits alone.
+    let file_code: String = code
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
     let disposition = format!(
-        "attachment; filename=\"democratic-tunes-{}.{}\"",
-        code.to_ascii_uppercase(),
+        "attachment; filename=\"democratic-tunes-{file_code}.{}\"",
         format.extension()
     );
     Ok((

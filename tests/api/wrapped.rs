@@ -280,6 +280,16 @@ async fn the_night_s_set_list_comes_as_json_m3u8_xspf_and_csv() {
     assert!(rows[2].contains(",Bohemian Rhapsody,Queen,"), "{csv}");
     assert!(rows[2].ends_with(",Bea,1,no"), "{csv}");
 
+    // The code as a guest may type it (any case, spaces and dashes, a line
+    // break) finds the room; the file is named by the code alone.
+    let typed = format!("{}%0A-{}", &code[..3].to_lowercase(), &code[3..]);
+    let res = played(&app, &bea, &typed, Some("csv")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        header(&res, "content-disposition"),
+        format!("attachment; filename=\"democratic-tunes-{code}.csv\"")
+    );
+
     // Refusals: a format the box does not write, a stranger, no such room.
     let detail = assert_error(
         played(&app, &bea, &code, Some("pls")).await,
