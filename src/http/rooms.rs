@@ -1,8 +1,8 @@
 //! Rooms: create, join, now playing, advance.
 
-use axum::Json;
 use std::collections::HashMap;
 
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
