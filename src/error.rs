@@ -38,15 +38,16 @@ impl Code {
             | NothingPlaying
             | SongPlaying
             | SongPlayed
+            | SongEnded
             | HostStaysHost
             | NotYourself
             | TooManySharedNetworks => StatusCode::CONFLICT,
             Invalid | InvalidBody | SearchEmpty | SearchTooLong | NameTooLong | NameInvalid
-            | NameReserved | RoomNameTooLong | RoomNameInvalid | InvalidVote | InvalidRole
-            | InvalidReason | InvalidNetwork | InvalidSetting | SeekOutOfRange => {
+            | NameReserved | RoomNameTooLong | RoomNameInvalid | InvalidVote | InvalidReaction
+            | InvalidRole | InvalidReason | InvalidNetwork | InvalidSetting | SeekOutOfRange => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
-            TooManyRequests | LockedOut => StatusCode::TOO_MANY_REQUESTS,
+            TooManyRequests | LockedOut | ReactingTooFast => StatusCode::TOO_MANY_REQUESTS,
             Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }

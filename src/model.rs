@@ -224,6 +224,46 @@ pub struct Wrapped {
     pub busiest_hour: Option<HourActivity>,
     /// Adds and votes per hour, in order (UTC hours; clients show local time).
     pub activity: Vec<HourActivity>,
+    /// The song that got the most reactions, if any got one.
+    pub most_loved: Option<LovedSong>,
+    /// The busiest 15 seconds of reactions in any song.
+    pub loved_moment: Option<LovedMoment>,
+}
+
+/// A guest's emoji on the playing song, as the box kept it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Reaction {
+    pub room_track_id: String,
+    #[schema(example = "🔥")]
+    pub emoji: String,
+    /// How far into the song.
+    pub position_ms: i64,
+    pub created_at: String,
+}
+
+/// The night's most-loved song.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LovedSong {
+    pub title: String,
+    pub artist: String,
+    /// Who added it; `null` when the auto-DJ picked it.
+    pub added_by: Option<String>,
+    pub reactions: usize,
+    /// The emoji it got most.
+    pub emoji: String,
+}
+
+/// The night's most-loved moment: a stretch of a song.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LovedMoment {
+    pub title: String,
+    pub artist: String,
+    /// Where the stretch starts, in ms into the song.
+    pub position_ms: i64,
+    /// Reactions within the 15 seconds from there.
+    pub reactions: usize,
+    /// The emoji sent most within it.
+    pub emoji: String,
 }
 
 /// A song the party played, in the order it played: the night's set list.

@@ -21,6 +21,8 @@ pub mod lockout;
 pub mod player;
 /// Queue order, score and the reason for each place.
 pub mod queue;
+/// Emoji on the playing song: which, how many, the night's most loved.
+pub mod reactions;
 /// Refusals: a code, a sentence and its numbers.
 pub mod refusal;
 /// Who may do what: host, co-host, guest.

@@ -70,6 +70,7 @@ pub enum Code {
     NothingPlaying,
     SongPlaying,
     SongPlayed,
+    SongEnded,
     HostStaysHost,
     NotYourself,
     TooManySharedNetworks,
@@ -84,6 +85,7 @@ pub enum Code {
     RoomNameTooLong,
     RoomNameInvalid,
     InvalidVote,
+    InvalidReaction,
     InvalidRole,
     InvalidReason,
     InvalidNetwork,
@@ -92,6 +94,7 @@ pub enum Code {
     // 429
     TooManyRequests,
     LockedOut,
+    ReactingTooFast,
     // 503, 500
     Unavailable,
     Internal,

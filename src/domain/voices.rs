@@ -89,7 +89,8 @@ pub struct Cap<'a> {
 }
 
 impl Cap<'_> {
-    fn limit(&self, network: &str) -> usize {
+    /// Voices `network` carries at most.
+    pub fn limit(&self, network: &str) -> usize {
         // The box's own machine is the host's (a tab and the TV on the
         // laptop); a tunnel's guests arrive there too, which is why a
         // tunnel needs --trust-proxy.

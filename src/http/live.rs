@@ -160,6 +160,7 @@ async fn serve(
     // What this socket sent last, for deltas.
     let mut sent: Option<Frames> = None;
     let mut personal = connection.take_personal();
+    let mut events = connection.take_events();
     let mut ping = interval(ping_every);
     // A dead connection is reaped within 2.5 pings.
     let silence_limit = ping_every * 5 / 2;
@@ -223,6 +224,11 @@ async fn serve(
                     Personal::Notice(_) => {}
                 }
             }
+            event = next_event(&mut events) => {
+                if !matches!(timeout(send_stall, sink.send(Message::Text(event))).await, Ok(Ok(()))) {
+                    break None;
+                }
+            }
             _ = realtime.shutdown.cancelled() => break Some(("The box is shutting down.", close_code::AWAY)),
             _ = connection.stopped() => break Some(("The room closed.", close_code::AWAY)),
         }
@@ -240,6 +246,24 @@ async fn serve(
 
 /// The answer to a client's `ping`.
 const PONG: &str = r#"{"type":"pong"}"#;
+
+/// The room's next event; one that fell behind skips what it missed, and
+/// a closed line never resolves.
+async fn next_event(
+    events: &mut Option<tokio::sync::broadcast::Receiver<crate::realtime::Frame>>,
+) -> crate::realtime::Frame {
+    use tokio::sync::broadcast::error::RecvError;
+    let Some(line) = events else {
+        return std::future::pending().await;
+    };
+    loop {
+        match line.recv().await {
+            Ok(frame) => return frame,
+            Err(RecvError::Lagged(_)) => continue,
+            Err(RecvError::Closed) => return std::future::pending().await,
+        }
+    }
+}
 
 /// The next personal message; never resolves once the line is closed.
 async fn connection_personal(

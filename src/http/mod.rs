@@ -11,6 +11,7 @@ mod live;
 mod moderation;
 mod playback;
 mod rate_limits;
+mod reactions;
 mod rooms;
 mod security;
 mod tracks;
@@ -108,6 +109,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(health::router())
         .merge(auth::router())
         .merge(rooms::router())
+        .merge(reactions::router())
         .merge(tracks::router())
         .merge(moderation::router())
         .merge(votes::router())

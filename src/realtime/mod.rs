@@ -18,6 +18,11 @@
 //! per socket against what it was sent (a slow phone skips frames), and
 //! the hub keeps the latest so phones in step share it. A person may also
 //! get personal messages: `{"type": "notice" | "removed", "message"}`.
+//!
+//! Events are not state: a reaction (`{"type": "reaction", "emoji",
+//! "room_track_id"}`) goes to every socket in the room once, through a
+//! bounded broadcast; a socket that falls behind skips the ones it missed
+//! (they are a moment's decoration, kept in SQLite for Wrapped).
 
 pub mod delta;
 
@@ -28,7 +33,7 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::extract::ws::Utf8Bytes;
 use serde::Serialize;
-use tokio::sync::{Notify, mpsc, watch};
+use tokio::sync::{Notify, broadcast, mpsc, watch};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
@@ -76,7 +81,12 @@ pub struct Hub {
     stop: CancellationToken,
     /// The latest queue delta made: (from version, to version, JSON).
     last_delta: Mutex<Option<(i64, i64, Bytes)>>,
+    /// Room events (reactions) for every socket.
+    events: broadcast::Sender<Frame>,
 }
+
+/// Events a socket may fall behind by before it skips some.
+const EVENT_BACKLOG: usize = 64;
 
 /// One text frame.
 pub type Frame = Utf8Bytes;
@@ -186,9 +196,15 @@ pub struct Connection {
     id: u64,
     realtime: Realtime,
     personal: Option<mpsc::Receiver<Personal>>,
+    events: Option<broadcast::Receiver<Frame>>,
 }
 
 impl Connection {
+    /// The room's events (the first call takes them).
+    pub fn take_events(&mut self) -> Option<broadcast::Receiver<Frame>> {
+        self.events.take()
+    }
+
     /// Messages for this person only (the first call takes them).
     pub fn take_personal(&mut self) -> Option<mpsc::Receiver<Personal>> {
         self.personal.take()
@@ -342,11 +358,13 @@ impl Realtime {
         };
         drop(hubs);
         hub.presence_changed.notify_one();
+        let events = hub.events.subscribe();
         Ok(Connection {
             hub,
             id,
             realtime: self.clone(),
             personal: Some(personal),
+            events: Some(events),
         })
     }
 
@@ -389,6 +407,21 @@ impl Realtime {
         }
     }
 
+    /// Sends a reaction to every socket in the room (none open: nobody
+    /// to see it).
+    pub fn announce(&self, room_id: &str, reaction: &crate::model::Reaction) {
+        let hubs = self.hubs.lock().expect("hubs lock");
+        if let Some(hub) = hubs.get(room_id) {
+            let frame = serde_json::json!({
+                "type": "reaction",
+                "emoji": reaction.emoji,
+                "room_track_id": reaction.room_track_id,
+            })
+            .to_string();
+            let _ = hub.events.send(frame.into());
+        }
+    }
+
     /// Sends `message` to every socket `user_id` has open in the room.
     pub fn tell(&self, room_id: &str, user_id: &str, message: Personal) {
         let hubs = self.hubs.lock().expect("hubs lock");
@@ -417,6 +450,7 @@ impl Realtime {
             frames,
             stop: self.shutdown.child_token(),
             last_delta: Mutex::default(),
+            events: broadcast::channel(EVENT_BACKLOG).0,
         });
         hubs.insert(member.room_id.clone(), hub.clone());
         tokio::spawn(run_hub(hub.clone(), snapshots, frames_tx));

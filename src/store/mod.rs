@@ -21,6 +21,7 @@ mod moderation;
 mod networks;
 mod playback;
 mod queue;
+mod reactions;
 mod rooms;
 mod snapshot;
 mod standing;

@@ -126,6 +126,7 @@ fn wrapped(conn: &Connection, room_id: &str) -> Result<Wrapped> {
         .iter()
         .max_by_key(|h| (h.adds + h.votes, std::cmp::Reverse(h.hour.clone())))
         .cloned();
+    let (most_loved, loved_moment) = super::reactions::loved(conn, room_id)?;
 
     Ok(Wrapped {
         room_name,
@@ -139,6 +140,8 @@ fn wrapped(conn: &Connection, room_id: &str) -> Result<Wrapped> {
         best_backer,
         busiest_hour,
         activity,
+        most_loved,
+        loved_moment,
     })
 }
 

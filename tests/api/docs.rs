@@ -76,7 +76,9 @@ async fn every_write_route_carries_its_rate_limit() {
                 ("post", "/rooms") => Some("new_room"),
                 ("post", "/rooms/join") => Some("join"),
                 ("post", "/tracks/rooms/{code}/tracks") => Some("add"),
-                ("post", "/votes/rooms/{code}/votes") => Some("vote"),
+                // Taps, both: a guest's quickest gestures.
+                ("post", "/votes/rooms/{code}/votes")
+                | ("post", "/rooms/{code}/now-playing/reactions") => Some("vote"),
                 ("get", "/rooms/{code}/ws") | ("post", "/rooms/{code}/live-ticket") => {
                     Some("live_connect")
                 }

@@ -25,6 +25,7 @@ mod moderation;
 mod pins;
 mod playback;
 mod rate_limits;
+mod reactions;
 mod restart;
 mod rooms;
 mod search;

@@ -494,6 +494,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/rooms/{code}/now-playing/reactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * React to the playing song with an emoji. Everyone in the room gets it
+         *     live (`{"type": "reaction", "emoji", "room_track_id"}`); the party's
+         *     screen shows it rising. Each phone may send 5 every 10 seconds (a
+         *     network as many phones' worth as it carries voices).
+         */
+        post: operations["react"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/rooms/{code}/now-playing/resume": {
         parameters: {
             query?: never;
@@ -875,7 +897,7 @@ export interface components {
          *     same for every other client. The code decides the status.
          * @enum {string}
          */
-        Code: "not_signed_in" | "invalid_identity" | "unknown_identity" | "identity_expired" | "logged_out" | "ticket_invalid" | "cross_site" | "banned" | "room_closed" | "room_full" | "needs_pin" | "wrong_pin" | "needs_screen_code" | "not_a_member" | "host_only" | "moderators_only" | "not_the_player" | "screen_cannot_vote" | "explicit_off" | "downvotes_off" | "not_your_song" | "not_in_your_party" | "not_found" | "room_not_found" | "track_not_found" | "not_in_queue" | "already_removed" | "member_not_found" | "ban_not_found" | "no_audio" | "file_gone" | "method_not_allowed" | "out_of_range" | "too_large" | "unsupported_media_type" | "too_many_rooms" | "no_music_folders" | "unplayable" | "played_recently" | "queue_full" | "guest_limit" | "left_queue" | "just_joined" | "nothing_playing" | "song_playing" | "song_played" | "host_stays_host" | "not_yourself" | "too_many_shared_networks" | "invalid" | "invalid_body" | "search_empty" | "search_too_long" | "name_too_long" | "name_invalid" | "name_reserved" | "room_name_too_long" | "room_name_invalid" | "invalid_vote" | "invalid_role" | "invalid_reason" | "invalid_network" | "invalid_setting" | "seek_out_of_range" | "too_many_requests" | "locked_out" | "unavailable" | "internal";
+        Code: "not_signed_in" | "invalid_identity" | "unknown_identity" | "identity_expired" | "logged_out" | "ticket_invalid" | "cross_site" | "banned" | "room_closed" | "room_full" | "needs_pin" | "wrong_pin" | "needs_screen_code" | "not_a_member" | "host_only" | "moderators_only" | "not_the_player" | "screen_cannot_vote" | "explicit_off" | "downvotes_off" | "not_your_song" | "not_in_your_party" | "not_found" | "room_not_found" | "track_not_found" | "not_in_queue" | "already_removed" | "member_not_found" | "ban_not_found" | "no_audio" | "file_gone" | "method_not_allowed" | "out_of_range" | "too_large" | "unsupported_media_type" | "too_many_rooms" | "no_music_folders" | "unplayable" | "played_recently" | "queue_full" | "guest_limit" | "left_queue" | "just_joined" | "nothing_playing" | "song_playing" | "song_played" | "song_ended" | "host_stays_host" | "not_yourself" | "too_many_shared_networks" | "invalid" | "invalid_body" | "search_empty" | "search_too_long" | "name_too_long" | "name_invalid" | "name_reserved" | "room_name_too_long" | "room_name_invalid" | "invalid_vote" | "invalid_reaction" | "invalid_role" | "invalid_reason" | "invalid_network" | "invalid_setting" | "seek_out_of_range" | "too_many_requests" | "locked_out" | "reacting_too_fast" | "unavailable" | "internal";
         Contributor: {
             /** Format: int64 */
             added: number;
@@ -1044,6 +1066,30 @@ export interface components {
             expires_in: number;
             /** @description Pass it as `?ticket=` to `GET /rooms/{code}/ws`, once. */
             ticket: string;
+        };
+        /** @description The night's most-loved moment: a stretch of a song. */
+        LovedMoment: {
+            artist: string;
+            /** @description The emoji sent most within it. */
+            emoji: string;
+            /**
+             * Format: int64
+             * @description Where the stretch starts, in ms into the song.
+             */
+            position_ms: number;
+            /** @description Reactions within the 15 seconds from there. */
+            reactions: number;
+            title: string;
+        };
+        /** @description The night's most-loved song. */
+        LovedSong: {
+            /** @description Who added it; `null` when the auto-DJ picked it. */
+            added_by?: string | null;
+            artist: string;
+            /** @description The emoji it got most. */
+            emoji: string;
+            reactions: number;
+            title: string;
         };
         /** @description The asking user's own side of a room. */
         Me: {
@@ -1215,6 +1261,30 @@ export interface components {
              * @description Net votes: ups minus downs.
              */
             votes: number;
+        };
+        /** @description A guest's emoji on the playing song, as the box kept it. */
+        Reaction: {
+            created_at: string;
+            /** @example 🔥 */
+            emoji: string;
+            /**
+             * Format: int64
+             * @description How far into the song.
+             */
+            position_ms: number;
+            room_track_id: string;
+        };
+        ReactionRequest: {
+            /**
+             * @description One of 🔥 ❤️ 💃 🙌 😂 🤯 👏 🎉.
+             * @example 🔥
+             */
+            emoji: string;
+            /**
+             * @description The playing item (a reaction meant for a song that just ended is
+             *     refused, not pinned on the next).
+             */
+            room_track_id: string;
         };
         Rename: {
             /**
@@ -1531,7 +1601,9 @@ export interface components {
              * @description Members of the room (host included).
              */
             guests: number;
+            loved_moment?: components["schemas"]["LovedMoment"] | null;
             most_divisive?: components["schemas"]["WrappedTrack"] | null;
+            most_loved?: components["schemas"]["LovedSong"] | null;
             /**
              * Format: int64
              * @description Time actually played, in ms (a skipped track counts until its skip).
@@ -2518,6 +2590,68 @@ export interface operations {
             };
             /** @description Nothing is playing */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    react: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Room code (any case; spaces and dashes are ignored) */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReactionRequest"];
+            };
+        };
+        responses: {
+            /** @description Kept, and sent to the room */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reaction"];
+                };
+            };
+            /** @description Not a member of the room, or a party screen */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No room with that code */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description That song is not playing (any more) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not one of the reactions */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many reactions from this phone or network just now */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
