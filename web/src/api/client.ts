@@ -15,6 +15,7 @@ import type {
   PlayedSong,
   NetworkView,
   QueueItem,
+  Reaction,
   Role,
   Room,
   RoomDoor,
@@ -205,6 +206,8 @@ export const api = {
       `tracks/rooms/${encodeURIComponent(code)}/tracks/${encodeURIComponent(roomTrackId)}`,
       reason ? { searchParams: { reason } } : {},
     ),
+  react: (code: string, roomTrackId: string, emoji: string) =>
+    call<Reaction>('post', `${room(code)}/now-playing/reactions`, { json: { room_track_id: roomTrackId, emoji } }),
   askToSkip: (code: string) => call<SkipStatus>('post', `${room(code)}/now-playing/skip`),
   /** The host's player: this item played to its end (the box moves on once). */
   ended: (code: string, roomTrackId: string) =>

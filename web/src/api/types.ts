@@ -54,6 +54,7 @@ export type WrappedTrack = Sent<Schemas['WrappedTrack']>;
 export type HourActivity = Sent<Schemas['HourActivity']>;
 /** Party Wrapped: the night in numbers. */
 export type Wrapped = Sent<Schemas['Wrapped']>;
+export type Reaction = Sent<Schemas['Reaction']>;
 /** The guest Wi-Fi, for the party's screen. */
 export type WifiCard = Sent<Schemas['WifiCard']>;
 /** A song the party played (the night's set list). */
@@ -109,6 +110,13 @@ export interface LiveDelta {
   presence?: Presence;
   skip?: SkipProgress;
   settings?: Settings;
+}
+
+/** A guest's emoji on the playing song, sent to everyone in the room. */
+export interface ReactionFrame {
+  type: 'reaction';
+  emoji: string;
+  room_track_id: string;
 }
 
 /** A message for this person only: a notice, or that they are out of the room. */

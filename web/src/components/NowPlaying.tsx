@@ -3,7 +3,9 @@ import type { QueueItem, SkipProgress } from '../api/types';
 import { media } from '../api/client';
 import { t } from '../i18n';
 import type { Transport } from '../api/types';
+import type { ReactionFeed } from '../lib/reactions';
 import { ProgressBar } from './ProgressBar';
+import { ReactionBar, RisingReactions } from './Reactions';
 
 interface Props {
   nowPlaying: QueueItem | null;
@@ -18,7 +20,14 @@ interface Props {
   loaded: boolean;
   /** Off where the player shows the progress (the host's page: one bar). */
   showProgress?: boolean;
+  /** Members: an emoji on the playing song. */
+  onReact?: (roomTrackId: string, emoji: string) => void;
+  /** The room's reactions, rising over the card. */
+  reactions?: ReactionFeed;
 }
+
+/** Rising over the card at once: a phone's screen is small. */
+const RISING_ON_PHONE = 12;
 
 /** What plays now, how far along, what comes next, and the room's vote to
  * skip it. Fixed height. */
@@ -31,6 +40,8 @@ export function NowPlaying({
   skip,
   loaded,
   showProgress = true,
+  onReact,
+  reactions,
 }: Props) {
   // The playing item this phone asked to skip (asking twice counts once).
   const [asked, setAsked] = useState<string | null>(null);
@@ -44,6 +55,7 @@ export function NowPlaying({
   const paused = nowPlaying?.paused_ms != null;
   return (
     <section className="panel now-playing" aria-labelledby="now-playing-heading">
+      {reactions && <RisingReactions feed={reactions} max={RISING_ON_PHONE} className="rising-card" />}
       <div className="panel-head">
         <h2 id="now-playing-heading">{t('now.heading')}</h2>
         <div className="row now-actions">
@@ -108,6 +120,7 @@ export function NowPlaying({
           </div>
         </div>
       )}
+      {nowPlaying && onReact && <ReactionBar onReact={(emoji) => onReact(nowPlaying.room_track_id, emoji)} />}
       <p className="up-next">
         <span className="label">{t('now.upNext')}</span>{' '}
         {upNext ? `${upNext.title} · ${upNext.artist}` : loaded ? t('now.queueEmpty') : '\u00a0'}

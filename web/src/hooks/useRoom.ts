@@ -4,6 +4,7 @@ import { connection } from '../lib/connection';
 import { humanMessage, isOffline } from '../lib/errors';
 import { type LiveStatus, liveAvailable, openLive } from '../lib/live';
 import { oneAtATime } from '../lib/oneAtATime';
+import { ReactionFeed } from '../lib/reactions';
 import { roomActions } from '../lib/roomActions';
 import { RoomStore, fromFrame } from '../lib/roomStore';
 import { toastStore } from '../lib/toasts';
@@ -34,6 +35,7 @@ export function useRoom(
   { enabled = true, onUnauthorized }: { enabled?: boolean; onUnauthorized?: () => void } = {},
 ) {
   const store = useMemo(() => new RoomStore(), []);
+  const reactions = useMemo(() => new ReactionFeed(), []);
   const data = useSyncExternalStore(store.subscribe, store.snapshot);
   const [live, setLive] = useState<{ status: LiveStatus; failures: number }>({ status: 'connecting', failures: 0 });
   // The socket is open but has said nothing for a while (a lossy link).
@@ -113,6 +115,7 @@ export function useRoom(
         // A notice may change what is ours (a role, a removed song).
         void refreshMine();
       },
+      onEvent: (frame) => reactions.emit(frame),
       onStatus: (status, failures) => {
         setLive({ status, failures });
         // (Re)connected: the guest's own side may have changed meanwhile.
@@ -131,7 +134,7 @@ export function useRoom(
       unsubscribe();
       socket.close();
     };
-  }, [code, enabled, store, refreshMine]);
+  }, [code, enabled, store, refreshMine, reactions]);
 
   /** The queue and what plays, in one request: the light catch-up. */
   const catchUp = useCallback(async () => {
@@ -170,5 +173,5 @@ export function useRoom(
   }, [noSocket, socketDown, refresh, catchUp]);
 
   const actions = useMemo(() => roomActions(store, code, refreshMine), [store, code, refreshMine]);
-  return { data, live: live.status, refresh, refreshMine, ...actions };
+  return { data, live: live.status, refresh, refreshMine, reactions, ...actions };
 }

@@ -1,6 +1,6 @@
 // The room's WebSocket: connects, reconnects with backoff and jitter after
 // Wi-Fi drops, and reports how it is doing.
-import type { LiveDelta, LiveFrame, PersonalFrame, QueueItem } from '../api/types';
+import type { LiveDelta, LiveFrame, PersonalFrame, QueueItem, ReactionFrame } from '../api/types';
 import { api } from '../api/client';
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
@@ -28,6 +28,8 @@ export interface LiveHandlers {
   onFrame: (frame: LiveFrame) => void;
   /** A message for this person only. */
   onPersonal: (frame: PersonalFrame) => void;
+  /** Something that happened in the room (a reaction): shown, not kept. */
+  onEvent?: (frame: ReactionFrame) => void;
   /** `failures` counts attempts since the socket was last open. */
   onStatus: (status: LiveStatus, failures: number) => void;
   /** The open socket went quiet (nothing heard for a while), or spoke again. */
@@ -87,7 +89,7 @@ export interface Live {
 }
 
 /** Opens the room's live socket. */
-export function openLive(code: string, { onFrame, onPersonal, onStatus, onQuiet }: LiveHandlers): Live {
+export function openLive(code: string, { onFrame, onPersonal, onEvent, onStatus, onQuiet }: LiveHandlers): Live {
   let socket: WebSocket | null = null;
   let failures = 0;
   let stopped = false;
@@ -173,7 +175,7 @@ export function openLive(code: string, { onFrame, onPersonal, onStatus, onQuiet 
       heard = Date.now();
       setQuiet(false);
       try {
-        const frame = JSON.parse(String(event.data)) as LiveFrame | LiveDelta | PersonalFrame;
+        const frame = JSON.parse(String(event.data)) as LiveFrame | LiveDelta | PersonalFrame | ReactionFrame;
         if (frame.type === 'snapshot') {
           room = frame;
           onFrame(frame);
@@ -187,6 +189,7 @@ export function openLive(code: string, { onFrame, onPersonal, onStatus, onQuiet 
           room = next;
           onFrame(next);
         } else if (frame.type === 'notice' || frame.type === 'removed') onPersonal(frame);
+        else if (frame.type === 'reaction') onEvent?.(frame);
       } catch {
         // Not a frame we know: ignore it.
       }

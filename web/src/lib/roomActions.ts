@@ -171,6 +171,13 @@ export function roomActions(store: RoomStore, code: string, refreshMine: () => P
       toastStore.show(t('now.couldNotPlay', { title: item.title, reason }), 'error');
     },
 
+    /** An emoji on the playing song; the room (this phone too) sees it
+     * through the live socket. Not tried again: a late reaction is no
+     * reaction, and the box may have kept the first try. */
+    async react(roomTrackId: string, emoji: string) {
+      await attempt(() => api.react(code, roomTrackId, emoji));
+    },
+
     async transport(tr: Transport) {
       const answer = await attempt(() =>
         tr.action === 'seek' ? api.seek(code, tr.positionMs) : tr.action === 'pause' ? api.pause(code) : api.resume(code),

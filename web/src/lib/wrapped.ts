@@ -22,6 +22,18 @@ export function headlines(w: Wrapped): string[] {
     lines.push(t('wrapped.divisive', { title: w.most_divisive.title, ups: w.most_divisive.ups, downs: w.most_divisive.downs }));
   if (w.best_backer)
     lines.push(t('wrapped.bestTaste', { name: w.best_backer.display_name, n: w.best_backer.winners }));
+  const loved = w.most_loved;
+  if (loved) lines.push(t('wrapped.mostLoved', { title: loved.title, artist: loved.artist, emoji: loved.emoji, n: loved.reactions }));
+  const moment = w.loved_moment;
+  if (moment)
+    lines.push(
+      t('wrapped.lovedMoment', {
+        time: formatDuration(moment.position_ms),
+        title: moment.title,
+        n: moment.reactions,
+        emoji: moment.emoji,
+      }),
+    );
   return lines;
 }
 
@@ -66,11 +78,9 @@ export function drawWrappedCard(ctx: CanvasRenderingContext2D, w: Wrapped) {
     text(`${t.title} · ${t.artist}`, 100, y + 48, 34, '#f4f1ff', 600, W - 330);
     text(`${t.votes}`, W - 150, y + 48, 36, '#ffb84d', 800, 70);
   });
-  let y = 1060;
-  for (const line of headlines(w).slice(2)) {
-    text(line, 80, y, 34, '#f4f1ff', 500);
-    y += 60;
-  }
-  if (w.busiest_hour) text(t('wrapped.busiest', { hour: formatHour(w.busiest_hour.hour) }), 80, y, 34, '#f4f1ff', 500);
+  // Four lines fit above the brand: the first highlights.
+  const lines = headlines(w).slice(2);
+  if (w.busiest_hour) lines.push(t('wrapped.busiest', { hour: formatHour(w.busiest_hour.hour) }));
+  lines.slice(0, 4).forEach((line, i) => text(line, 80, 1060 + i * 60, 34, '#f4f1ff', 500));
   text(t('brand'), 80, H - 60, 30, '#bdb6d3', 600);
 }

@@ -32,7 +32,8 @@ export function RoomPage({ code }: { code: string }) {
     setIdentity(null);
   }, []);
   const room = useRoom(code, { enabled: identity !== null, onUnauthorized });
-  const { data, live, refresh, refreshMine, vote, add, advance, remove, askToSkip, ended, unplayable, transport } = room;
+  const { data, live, refresh, refreshMine, vote, add, advance, remove, askToSkip, ended, unplayable, transport, react, reactions } =
+    room;
 
   const leave = () => {
     storage.setRoomCode(null);
@@ -132,6 +133,8 @@ export function RoomPage({ code }: { code: string }) {
           skip={data.skip}
           loaded={data.loaded}
           showProgress={!host}
+          onReact={(id, emoji) => void react(id, emoji)}
+          reactions={reactions}
         />
         <SearchPanel code={code} queue={data.queue} nowPlaying={data.nowPlaying} onAdd={add} />
         <QueueList

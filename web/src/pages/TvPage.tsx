@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { JoinQr } from '../components/JoinQr';
 import { Qr } from '../components/Qr';
 import { ProgressBar } from '../components/ProgressBar';
+import { RisingReactions } from '../components/Reactions';
 import { useJoinToken, useJoinUrl } from '../hooks/useJoinUrl';
 import { useRoom } from '../hooks/useRoom';
 import { api } from '../api/client';
@@ -10,6 +11,9 @@ import { t } from '../i18n';
 import { ensureGuest, forgetGuest } from '../lib/identity';
 
 const NEXT_ON_TV = 6;
+/** Reactions rising at once across the screen: a whole room tapping
+ * still leaves the song's title readable. */
+const RISING_ON_TV = 40;
 /** The guest Wi-Fi is asked again this often (a new password changes no
  * setting a screen is sent). */
 const WIFI_EVERY_MS = 60_000;
@@ -31,7 +35,7 @@ export function TvPage({ code }: { code: string }) {
     forgetGuest();
     setReady(false);
   }, []);
-  const { data } = useRoom(code, { enabled: ready, onUnauthorized });
+  const { data, reactions } = useRoom(code, { enabled: ready, onUnauthorized });
   // The host's screen shows the minute's join code in the QR link (guests
   // who must be here prove it by scanning); other screens the plain link.
   const moderator = data.me?.can.moderate ?? false;
@@ -43,6 +47,7 @@ export function TvPage({ code }: { code: string }) {
 
   return (
     <main className="tv">
+      <RisingReactions feed={reactions} max={RISING_ON_TV} className="rising-tv" />
       <section className="tv-now" aria-labelledby="tv-now-heading">
         <h1 id="tv-now-heading" className="label">
           {t('tv.nowPlaying', { name: data.info?.name ?? t('brand') })}
