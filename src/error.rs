@@ -22,7 +22,7 @@ impl Code {
             | NotAMember | HostOnly | ModeratorsOnly | NotThePlayer | ScreenCannotVote
             | ExplicitOff | DownvotesOff | NotYourSong | NotInYourParty => StatusCode::FORBIDDEN,
             NotFound | RoomNotFound | TrackNotFound | NotInQueue | AlreadyRemoved
-            | MemberNotFound | BanNotFound | NoAudio | FileGone => StatusCode::NOT_FOUND,
+            | MemberNotFound | BanNotFound | NoAudio | NoLyrics | FileGone => StatusCode::NOT_FOUND,
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             OutOfRange => StatusCode::RANGE_NOT_SATISFIABLE,
             TooLarge => StatusCode::PAYLOAD_TOO_LARGE,

@@ -17,6 +17,8 @@ pub mod guest_name;
 pub mod join_token;
 /// Wrong PINs: counted, and too many lock the guesser out.
 pub mod lockout;
+/// Lyrics: LRC and timed lines, parsed; the line playing now.
+pub mod lyrics;
 /// The room as a player: what may play, when it moves on, how loud.
 pub mod player;
 /// Queue order, score and the reason for each place.

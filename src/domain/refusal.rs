@@ -52,6 +52,7 @@ pub enum Code {
     MemberNotFound,
     BanNotFound,
     NoAudio,
+    NoLyrics,
     FileGone,
     // 405, 413, 415, 416
     MethodNotAllowed,

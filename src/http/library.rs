@@ -1,5 +1,5 @@
-//! The host's music: library status and rescans, and each track's audio
-//! and cover art.
+//! The host's music: library status and rescans, and each track's audio,
+//! cover art and lyrics.
 
 use axum::Json;
 use axum::body::Body;
@@ -15,8 +15,9 @@ use super::rate_limits::{Action, limited};
 
 use super::AppState;
 use super::extract::Identity;
+use crate::domain::lyrics::Lyrics;
 use crate::error::{Code, Error, Result};
-use crate::library::{LibraryStatus, files};
+use crate::library::{self, LibraryStatus, files};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -24,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(limited(Action::ChangeRoom, routes!(rescan)))
         .routes(routes!(audio))
         .routes(routes!(cover))
+        .routes(routes!(lyrics))
 }
 
 /// The music library: how many tracks, and how the scan goes.
@@ -108,6 +110,44 @@ async fn audio(
         ));
     }
     Ok(response.map(Body::new))
+}
+
+/// The track's lyrics, for members of a party it is queued, playing or
+/// played in: a `.lrc` file beside the song, else what its tags hold (an
+/// ID3 `SYLT` frame, LRC or plain text). Synced lines have `at_ms`; the
+/// TV highlights the one playing.
+#[utoipa::path(get, path = "/tracks/{track_id}/lyrics", tag = "library",
+    params(("track_id" = String, Path, description = "A track id")),
+    responses(
+        (status = 200, description = "The lyrics, synced or plain", body = Lyrics),
+        (status = 403, description = "Not queued, playing or played in a party you are in"),
+        (status = 404, description = "No such track, or no lyrics for it"),
+    ))]
+async fn lyrics(
+    State(state): State<AppState>,
+    Identity(user): Identity,
+    Path(track_id): Path<String>,
+) -> Result<Response> {
+    let track = state.store.track_audio(user, track_id).await?;
+    let none = || {
+        Error::refuse(
+            Code::NoLyrics,
+            "No lyrics for this song: a .lrc file beside it, or lyrics in its tags, would show here.",
+        )
+    };
+    let path = confined(&state, track.path.ok_or_else(none)?).await?;
+    let library = state.library.clone();
+    let found =
+        tokio::task::spawn_blocking(move || library::lyrics::read(&path, |p| library.confined(p)))
+            .await
+            .map_err(|e| Error::Other(e.into()))?
+            .ok_or_else(none)?;
+    // A file's lyrics change only when the host edits it: a TV asks once a song.
+    Ok((
+        [(header::CACHE_CONTROL, "private, max-age=60")],
+        Json(found),
+    )
+        .into_response())
 }
 
 /// The track's cover art: the picture embedded in its file, else a

@@ -4,6 +4,7 @@
 
 pub mod files;
 pub mod loudness;
+pub mod lyrics;
 mod watch;
 
 use std::collections::{HashMap, HashSet};

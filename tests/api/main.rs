@@ -21,6 +21,7 @@ mod library;
 mod live;
 mod lossy_disk;
 mod loudness;
+mod lyrics;
 mod moderation;
 mod pins;
 mod playback;

@@ -817,6 +817,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tracks/{track_id}/lyrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The track's lyrics, for members of a party it is queued, playing or
+         *     played in: a `.lrc` file beside the song, else what its tags hold (an
+         *     ID3 `SYLT` frame, LRC or plain text). Synced lines have `at_ms`; the
+         *     TV highlights the one playing.
+         */
+        get: operations["lyrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/votes/rooms/{code}/votes": {
         parameters: {
             query?: never;
@@ -897,7 +919,7 @@ export interface components {
          *     same for every other client. The code decides the status.
          * @enum {string}
          */
-        Code: "not_signed_in" | "invalid_identity" | "unknown_identity" | "identity_expired" | "logged_out" | "ticket_invalid" | "cross_site" | "banned" | "room_closed" | "room_full" | "needs_pin" | "wrong_pin" | "needs_screen_code" | "not_a_member" | "host_only" | "moderators_only" | "not_the_player" | "screen_cannot_vote" | "explicit_off" | "downvotes_off" | "not_your_song" | "not_in_your_party" | "not_found" | "room_not_found" | "track_not_found" | "not_in_queue" | "already_removed" | "member_not_found" | "ban_not_found" | "no_audio" | "file_gone" | "method_not_allowed" | "out_of_range" | "too_large" | "unsupported_media_type" | "too_many_rooms" | "no_music_folders" | "unplayable" | "played_recently" | "queue_full" | "guest_limit" | "left_queue" | "just_joined" | "nothing_playing" | "song_playing" | "song_played" | "song_ended" | "host_stays_host" | "not_yourself" | "too_many_shared_networks" | "invalid" | "invalid_body" | "search_empty" | "search_too_long" | "name_too_long" | "name_invalid" | "name_reserved" | "room_name_too_long" | "room_name_invalid" | "invalid_vote" | "invalid_reaction" | "invalid_role" | "invalid_reason" | "invalid_network" | "invalid_setting" | "seek_out_of_range" | "too_many_requests" | "locked_out" | "reacting_too_fast" | "unavailable" | "internal";
+        Code: "not_signed_in" | "invalid_identity" | "unknown_identity" | "identity_expired" | "logged_out" | "ticket_invalid" | "cross_site" | "banned" | "room_closed" | "room_full" | "needs_pin" | "wrong_pin" | "needs_screen_code" | "not_a_member" | "host_only" | "moderators_only" | "not_the_player" | "screen_cannot_vote" | "explicit_off" | "downvotes_off" | "not_your_song" | "not_in_your_party" | "not_found" | "room_not_found" | "track_not_found" | "not_in_queue" | "already_removed" | "member_not_found" | "ban_not_found" | "no_audio" | "no_lyrics" | "file_gone" | "method_not_allowed" | "out_of_range" | "too_large" | "unsupported_media_type" | "too_many_rooms" | "no_music_folders" | "unplayable" | "played_recently" | "queue_full" | "guest_limit" | "left_queue" | "just_joined" | "nothing_playing" | "song_playing" | "song_played" | "song_ended" | "host_stays_host" | "not_yourself" | "too_many_shared_networks" | "invalid" | "invalid_body" | "search_empty" | "search_too_long" | "name_too_long" | "name_invalid" | "name_reserved" | "room_name_too_long" | "room_name_invalid" | "invalid_vote" | "invalid_reaction" | "invalid_role" | "invalid_reason" | "invalid_network" | "invalid_setting" | "seek_out_of_range" | "too_many_requests" | "locked_out" | "reacting_too_fast" | "unavailable" | "internal";
         Contributor: {
             /** Format: int64 */
             added: number;
@@ -1057,6 +1079,15 @@ export interface components {
              */
             tracks: number;
         };
+        /**
+         * @description One line: when it starts (ms into the song; `null` when unsynced), and
+         *     its words (empty for an instrumental break).
+         */
+        Line: {
+            /** Format: int64 */
+            at_ms?: number | null;
+            text: string;
+        };
         /** @description A single-use ticket to open the room's live socket. */
         LiveTicket: {
             /**
@@ -1090,6 +1121,12 @@ export interface components {
             emoji: string;
             reactions: number;
             title: string;
+        };
+        /** @description A song's lyrics. Synced lines come in time order. */
+        Lyrics: {
+            lines: components["schemas"]["Line"][];
+            /** @description Every line has its time: the TV highlights the current one. */
+            synced: boolean;
         };
         /** @description The asking user's own side of a room. */
         Me: {
@@ -3333,6 +3370,43 @@ export interface operations {
                 content?: never;
             };
             /** @description No such track */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    lyrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A track id */
+                track_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The lyrics, synced or plain */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Lyrics"];
+                };
+            };
+            /** @description Not queued, playing or played in a party you are in */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such track, or no lyrics for it */
             404: {
                 headers: {
                     [name: string]: unknown;
