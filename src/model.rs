@@ -70,6 +70,10 @@ pub struct BoxInfo {
     pub join_url: Option<String>,
     /// No audio source (no music folders): songs run on the clock, silent.
     pub demo: bool,
+    /// The box's clock now (UTC, ms): every `started_at` is by it, so a page
+    /// on a device whose clock differs (a Pi offline keeps its own time)
+    /// works out positions by the box's clock, not its own.
+    pub now: String,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

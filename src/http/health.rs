@@ -29,7 +29,7 @@ async fn health() -> Json<Health> {
     Json(Health { ok: true })
 }
 
-/// The box: its name, version, and the link phones should open.
+/// The box: its name, version, the link phones should open, and its clock.
 #[utoipa::path(get, path = "/box", tag = "health",
     responses((status = 200, description = "The box's name, version and join link", body = BoxInfo)))]
 async fn box_info(State(state): State<AppState>) -> Json<BoxInfo> {
@@ -39,5 +39,6 @@ async fn box_info(State(state): State<AppState>) -> Json<BoxInfo> {
         join_url: lan::join_url(state.local_addr, state.lan_names.mdns_host().as_deref())
             .map(|url| lan::secure_if(url, state.config.tls())),
         demo: state.store.audio() == crate::domain::player::Audio::Demo,
+        now: crate::timestamp::Timestamp::now().text(),
     })
 }

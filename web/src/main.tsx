@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { startLanguage } from './i18n';
+import { syncClock } from './lib/clock';
 import './styles.css';
 
 // The guest's language first (English is built in; another is one small
@@ -13,6 +14,9 @@ void startLanguage().then(() =>
     </StrictMode>,
   ),
 );
+
+// Positions are counted by the box's clock: learn how far this one is.
+void syncClock();
 
 // Home-screen use: cache the app shell. Browsers allow service workers on
 // HTTPS and on localhost only; over plain HTTP on the LAN this is skipped.

@@ -72,7 +72,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The box: its name, version, and the link phones should open. */
+        /** The box: its name, version, the link phones should open, and its clock. */
         get: operations["box_info"];
         put?: never;
         post?: never;
@@ -911,6 +911,12 @@ export interface components {
              */
             join_url?: string | null;
             name: string;
+            /**
+             * @description The box's clock now (UTC, ms): every `started_at` is by it, so a page
+             *     on a device whose clock differs (a Pi offline keeps its own time)
+             *     works out positions by the box's clock, not its own.
+             */
+            now: string;
             version: string;
         };
         /**

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api, media } from '../api/client';
 import type { QueueItem, Settings, Transport } from '../api/types';
 import { useNow } from '../hooks/useNow';
+import { boxNow } from '../lib/clock';
 import { Decks, type Wanted } from '../lib/decks';
 import { formatDuration } from '../lib/format';
 import { crossfadeMs, reportEndAtMs, roomPosition, trackGain, volumeCeiling } from '../lib/player';
@@ -80,7 +81,7 @@ export function Player({ nowPlaying, upNext, settings, onEnded, onFailed, onTran
   // The decks follow the room: its track, its position, paused or not.
   const followKey = `${audible}|${item?.room_track_id}|${item?.started_at}|${item?.paused_ms}|${item?.gain_db}|${settings?.normalize_loudness}|${settings?.crossfade_seconds}`;
   useEffect(() => {
-    decks.current?.follow(wanted(Date.now()), item?.paused_ms != null);
+    decks.current?.follow(wanted(boxNow()), item?.paused_ms != null);
     // `followKey` names what changes the wanted state.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [followKey]);
