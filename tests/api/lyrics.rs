@@ -142,7 +142,10 @@ async fn lyrics_come_from_a_lrc_file_or_the_tags_synced_first() {
     std::fs::remove_file(album.join("sunrise.lrc")).unwrap();
     let uslt: Value = lyrics_of(&app, &bea, "sunrise").await.json().await.unwrap();
     assert_eq!(uslt["synced"], false);
-    assert_eq!(lines(&uslt), vec![(None, "plain words that lose to the .lrc")]);
+    assert_eq!(
+        lines(&uslt),
+        vec![(None, "plain words that lose to the .lrc")]
+    );
 
     let flac: Value = lyrics_of(&app, &bea, "lossless")
         .await

@@ -10,6 +10,7 @@ import type {
   JoinToken,
   Joined,
   LibraryStatus,
+  Lyrics,
   Me,
   MemberView,
   PlayedSong,
@@ -222,6 +223,7 @@ export const api = {
   seek: (code: string, positionMs: number) =>
     callVersioned<QueueItem>('post', `${room(code)}/now-playing/seek`, { json: { position_ms: positionMs } }),
   library: () => call<LibraryStatus>('get', 'library'),
+  lyrics: (trackId: string) => call<Lyrics>('get', `tracks/${encodeURIComponent(trackId)}/lyrics`),
   rescan: () => call<LibraryStatus>('post', 'library/rescan'),
   members: (code: string) => call<MemberView[]>('get', `${room(code)}/members`),
   setRole: (code: string, memberId: string, role: Exclude<Role, 'host'>) =>

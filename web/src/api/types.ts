@@ -55,6 +55,8 @@ export type HourActivity = Sent<Schemas['HourActivity']>;
 /** Party Wrapped: the night in numbers. */
 export type Wrapped = Sent<Schemas['Wrapped']>;
 export type Reaction = Sent<Schemas['Reaction']>;
+export type Lyrics = Sent<Schemas['Lyrics']>;
+export type LyricLine = Sent<Schemas['Line']>;
 /** The guest Wi-Fi, for the party's screen. */
 export type WifiCard = Sent<Schemas['WifiCard']>;
 /** A song the party played (the night's set list). */

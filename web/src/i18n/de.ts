@@ -114,6 +114,8 @@ export const de: Catalog = {
   'tv.wifiQr': 'QR-Code für das WLAN {name}',
   'tv.password': 'Passwort',
   'tv.joinHow': 'So trittst du bei',
+  'tv.lyrics': 'Liedtext',
+  'tv.noLyrics': 'Kein Liedtext für diesen Song',
   'presence.here': { one: '{n} Person da', other: '{n} Personen da' },
   'live.reconnecting': 'Verbinde neu…',
   'offline.banner': 'Die Box ist nicht erreichbar. Prüf, ob du im WLAN der Party bist; wir verbinden uns von selbst neu.',

@@ -118,6 +118,8 @@ export const en = {
   'tv.wifiQr': 'QR code to join the Wi-Fi {name}',
   'tv.password': 'password',
   'tv.joinHow': 'How to join',
+  'tv.lyrics': 'Lyrics',
+  'tv.noLyrics': 'No lyrics for this song',
   'presence.here': { one: '{n} person here', other: '{n} people here' },
   'live.reconnecting': 'Reconnecting…',
   'offline.banner': 'Can’t reach the box. Check you’re on the party Wi-Fi; we’ll reconnect by ourselves.',

@@ -114,6 +114,8 @@ export const es: Catalog = {
   'tv.wifiQr': 'Código QR para el Wi-Fi {name}',
   'tv.password': 'contraseña',
   'tv.joinHow': 'Cómo unirse',
+  'tv.lyrics': 'Letra',
+  'tv.noLyrics': 'No hay letra para esta canción',
   'presence.here': { one: '{n} persona aquí', other: '{n} personas aquí' },
   'live.reconnecting': 'Reconectando…',
   'offline.banner': 'No se puede contactar con la caja. Comprueba que estás en el wifi de la fiesta; nos reconectaremos solos.',

@@ -114,6 +114,8 @@ export const fr: Catalog = {
   'tv.wifiQr': 'QR code pour le Wi-Fi {name}',
   'tv.password': 'mot de passe',
   'tv.joinHow': 'Comment rejoindre',
+  'tv.lyrics': 'Paroles',
+  'tv.noLyrics': 'Pas de paroles pour cette chanson',
   'presence.here': { one: '{n} personne ici', other: '{n} personnes ici' },
   'live.reconnecting': 'Reconnexion…',
   'offline.banner': 'Impossible de joindre la box. Vérifiez que vous êtes sur le Wi-Fi de la fête ; nous nous reconnecterons tout seuls.',

@@ -114,6 +114,8 @@ export const pt: Catalog = {
   'tv.wifiQr': 'Código QR para o Wi-Fi {name}',
   'tv.password': 'senha',
   'tv.joinHow': 'Como entrar',
+  'tv.lyrics': 'Letra',
+  'tv.noLyrics': 'Sem letra para esta música',
   'presence.here': { one: '{n} pessoa aqui', other: '{n} pessoas aqui' },
   'live.reconnecting': 'Reconectando…',
   'offline.banner': 'Não foi possível falar com a caixa. Confira se você está no Wi-Fi da festa; vamos reconectar sozinhos.',

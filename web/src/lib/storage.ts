@@ -4,6 +4,7 @@ const USER_KEY = 'dt.uid';
 const ROOM_KEY = 'dt.room';
 const PLAYS_HERE_KEY = 'dt.playsHere';
 const VOLUME_KEY = 'dt.volume';
+const LYRICS_KEY = 'dt.lyrics';
 
 function get(key: string): string | null {
   try {
@@ -36,4 +37,7 @@ export const storage = {
     return Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 1;
   },
   setVolume: (v: number) => set(VOLUME_KEY, String(v)),
+  /** Whether this screen shows lyrics (default no). */
+  lyrics: () => get(LYRICS_KEY) === 'on',
+  setLyrics: (on: boolean) => set(LYRICS_KEY, on ? 'on' : null),
 };

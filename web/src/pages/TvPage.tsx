@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { JoinQr } from '../components/JoinQr';
+import { LyricsView, useLyrics } from '../components/LyricsView';
 import { Qr } from '../components/Qr';
 import { ProgressBar } from '../components/ProgressBar';
 import { RisingReactions } from '../components/Reactions';
@@ -9,6 +10,7 @@ import { api } from '../api/client';
 import type { WifiCard } from '../api/types';
 import { t } from '../i18n';
 import { ensureGuest, forgetGuest } from '../lib/identity';
+import { storage } from '../lib/storage';
 
 const NEXT_ON_TV = 6;
 /** Reactions rising at once across the screen: a whole room tapping
@@ -44,14 +46,32 @@ export function TvPage({ code }: { code: string }) {
   const address = useJoinUrl(code).replace(/^https?:\/\//, '');
   const playing = data.nowPlaying;
   const wifi = useWifi(code, ready, data.settings?.wifi_name ?? null);
+  // Karaoke: this screen's choice (a `?lyrics=1` link sets it, for a TV
+  // without a pointer).
+  const [showLyrics, setShowLyrics] = useState(() => {
+    const asked = new URLSearchParams(location.search).get('lyrics');
+    if (asked !== null) storage.setLyrics(asked === '1');
+    return storage.lyrics();
+  });
+  const toggleLyrics = () => {
+    storage.setLyrics(!showLyrics);
+    setShowLyrics(!showLyrics);
+  };
+  const lyrics = useLyrics(playing?.track_id ?? null, ready && showLyrics);
+  const singing = showLyrics && playing !== null && lyrics;
 
   return (
     <main className="tv">
       <RisingReactions feed={reactions} max={RISING_ON_TV} className="rising-tv" />
       <section className="tv-now" aria-labelledby="tv-now-heading">
-        <h1 id="tv-now-heading" className="label">
-          {t('tv.nowPlaying', { name: data.info?.name ?? t('brand') })}
-        </h1>
+        <div className="tv-now-head">
+          <h1 id="tv-now-heading" className="label">
+            {t('tv.nowPlaying', { name: data.info?.name ?? t('brand') })}
+          </h1>
+          <button type="button" className="button button-quiet button-small" aria-pressed={showLyrics} onClick={toggleLyrics}>
+            {t('tv.lyrics')}
+          </button>
+        </div>
         <p className="tv-title">{playing?.title ?? (data.loaded ? t('now.nothing') : '\u00a0')}</p>
         <p className="tv-artist">{playing?.artist ?? (data.loaded ? t('tv.scanToAdd') : '\u00a0')}</p>
         <ProgressBar
@@ -61,11 +81,13 @@ export function TvPage({ code }: { code: string }) {
         />
       </section>
       <section className="tv-next" aria-labelledby="tv-next-heading">
+        {singing && playing && <LyricsView lyrics={singing} item={playing} />}
+        {showLyrics && playing && lyrics === null && <p className="muted tv-no-lyrics">{t('tv.noLyrics')}</p>}
         <h2 id="tv-next-heading" className="label">
           {t('tv.upNext')}
         </h2>
         <ol className="tv-list">
-          {data.queue.slice(0, NEXT_ON_TV).map((item) => (
+          {data.queue.slice(0, singing ? 2 : NEXT_ON_TV).map((item) => (
             <li key={item.room_track_id}>
               <span className="tv-votes">{item.votes}</span>
               <span className="tv-item">
