@@ -1,10 +1,14 @@
-//! Playlist files: the night's set list written out as M3U8 (for players
+//! Playlist files: read (`read`) and matched to the catalog (`matching`)
+//! for curated parties, and the night's set list written out as M3U8 (for players
 //! and MPD), XSPF (for players that find songs by their details) and CSV
 //! (for a spreadsheet).
 //!
 //! Everything in them came from guests or from file tags, so each format is
 //! written defensively: no line breaks that could start a new M3U entry, no
 //! characters XML forbids, no cell a spreadsheet would run as a formula.
+
+pub mod matching;
+pub mod read;
 
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};

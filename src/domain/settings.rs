@@ -9,6 +9,19 @@ use super::refusal::{Code, Refusal, Verdict};
 use super::role::Role;
 use super::wifi;
 
+/// What guests may add (the host and co-hosts add anything).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GuestAdds {
+    /// Any song in the catalog.
+    #[default]
+    Anything,
+    /// Only songs from the playlists the host loaded into the party.
+    Playlists,
+    /// Nothing: guests vote and ask to skip (a wedding's set list).
+    Nothing,
+}
+
 /// Stored as JSON on the room; a field missing there takes its default, so
 /// new settings need no migration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -16,6 +29,9 @@ use super::wifi;
 pub struct Settings {
     /// Songs a guest may have waiting at once (host and co-hosts: no limit).
     pub max_queued_per_guest: u32,
+    /// What guests may add: anything, only songs from the party's
+    /// playlists, or nothing (they vote).
+    pub guest_adds: GuestAdds,
     /// Share of the people here (in %) who must ask to skip the playing song.
     pub skip_threshold_percent: u32,
     pub allow_downvotes: bool,
@@ -76,6 +92,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             max_queued_per_guest: 5,
+            guest_adds: GuestAdds::Anything,
             skip_threshold_percent: 50,
             allow_downvotes: true,
             fairness: true,
@@ -107,6 +124,7 @@ impl Default for Settings {
 #[serde(deny_unknown_fields)]
 pub struct SettingsPatch {
     pub max_queued_per_guest: Option<u32>,
+    pub guest_adds: Option<GuestAdds>,
     pub skip_threshold_percent: Option<u32>,
     pub allow_downvotes: Option<bool>,
     pub fairness: Option<bool>,
@@ -249,6 +267,7 @@ impl Settings {
         s.fairness = patch.fairness.unwrap_or(s.fairness);
         s.no_artist_twice = patch.no_artist_twice.unwrap_or(s.no_artist_twice);
         s.dj_rotation = patch.dj_rotation.unwrap_or(s.dj_rotation);
+        s.guest_adds = patch.guest_adds.unwrap_or(s.guest_adds);
         s.hide_explicit = patch.hide_explicit.unwrap_or(s.hide_explicit);
         s.open = patch.open.unwrap_or(s.open);
         s.guests_must_be_here = patch.guests_must_be_here.unwrap_or(s.guests_must_be_here);

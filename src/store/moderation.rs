@@ -389,6 +389,7 @@ fn target(
 fn setting_label(key: &str) -> (&str, &'static str) {
     match key {
         "max_queued_per_guest" => ("Songs waiting per guest", ""),
+        "guest_adds" => ("Guests may add", ""),
         "skip_threshold_percent" => ("Share needed to skip", " %"),
         "allow_downvotes" => ("Down-votes", ""),
         "fairness" => ("Fair turns", ""),
