@@ -20,9 +20,12 @@ impl Code {
             | TicketInvalid => StatusCode::UNAUTHORIZED,
             CrossSite | Banned | RoomClosed | RoomFull | NeedsPin | WrongPin | NeedsScreenCode
             | NotAMember | HostOnly | ModeratorsOnly | NotThePlayer | ScreenCannotVote
-            | ExplicitOff | DownvotesOff | NotYourSong | NotInYourParty => StatusCode::FORBIDDEN,
+            | ExplicitOff | DownvotesOff | NotYourSong | NotInYourParty | NotInPlaylists
+            | GuestAddsOff => StatusCode::FORBIDDEN,
             NotFound | RoomNotFound | TrackNotFound | NotInQueue | AlreadyRemoved
-            | MemberNotFound | BanNotFound | NoAudio | NoLyrics | FileGone => StatusCode::NOT_FOUND,
+            | MemberNotFound | BanNotFound | PlaylistNotFound | NoAudio | NoLyrics | FileGone => {
+                StatusCode::NOT_FOUND
+            }
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             OutOfRange => StatusCode::RANGE_NOT_SATISFIABLE,
             TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -44,9 +47,8 @@ impl Code {
             | TooManySharedNetworks => StatusCode::CONFLICT,
             Invalid | InvalidBody | SearchEmpty | SearchTooLong | NameTooLong | NameInvalid
             | NameReserved | RoomNameTooLong | RoomNameInvalid | InvalidVote | InvalidReaction
-            | InvalidRole | InvalidReason | InvalidNetwork | InvalidSetting | SeekOutOfRange => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            | InvalidRole | InvalidReason | InvalidNetwork | InvalidSetting | InvalidPlaylist
+            | SeekOutOfRange => StatusCode::UNPROCESSABLE_ENTITY,
             TooManyRequests | LockedOut | ReactingTooFast => StatusCode::TOO_MANY_REQUESTS,
             Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Internal => StatusCode::INTERNAL_SERVER_ERROR,

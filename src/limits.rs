@@ -6,6 +6,8 @@
 /// 16 KiB leaves room for growth and keeps a hostile client from making the
 /// box buffer megabytes.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
+/// A playlist file, read or uploaded, at most (a few thousand songs).
+pub const MAX_PLAYLIST_BYTES: usize = 1024 * 1024;
 
 /// Longest display name a guest may pick (characters, after trimming).
 pub const MAX_DISPLAY_NAME_CHARS: usize = 64;

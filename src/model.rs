@@ -427,3 +427,48 @@ pub struct SkipStatus {
     pub skipped: bool,
     pub now_playing: Option<QueueItem>,
 }
+
+/// A playlist just loaded into a party: how much of it the box found.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LoadedPlaylist {
+    pub id: String,
+    pub name: String,
+    /// Songs the file names.
+    pub entries: usize,
+    /// Of them, found in the catalog.
+    pub matched: usize,
+    /// What matched nothing ("Artist - Title", else the file's location;
+    /// at most 100).
+    pub unmatched: Vec<String>,
+    /// Songs put in the queue (when asked to queue it).
+    pub queued: usize,
+}
+
+/// A playlist in a party.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PlaylistView {
+    pub id: String,
+    pub name: String,
+    pub entries: usize,
+    pub matched: usize,
+}
+
+/// A playlist's songs, as search shows them (each with its place in the
+/// party), for guests to add from.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PlaylistDetail {
+    pub id: String,
+    pub name: String,
+    pub tracks: Vec<SearchHit>,
+    /// What matched nothing: for the host and co-hosts; `null` for guests.
+    pub unmatched: Option<Vec<String>>,
+}
+
+/// A playlist file in the music folders.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FolderPlaylist {
+    /// Its path in its music folder (`Playlists/Wedding.m3u8`).
+    pub file: String,
+    /// Its name, from the file's.
+    pub name: String,
+}

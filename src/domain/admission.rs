@@ -3,7 +3,7 @@
 
 use super::player::{self, Audio};
 use super::refusal::{Code, Refusal, Verdict};
-use super::settings::Settings;
+use super::settings::{GuestAdds, Settings};
 use crate::limits::MAX_QUEUE_PER_ROOM;
 
 /// Everything the rules need to know about one add.
@@ -35,6 +35,23 @@ pub enum Admission {
     /// Another version is waiting or playing: the queue stays as it is
     /// (the seed answers the queue either way).
     AlreadyThere,
+}
+
+/// What the host lets guests add (`listed`: the song is in one of the
+/// party's playlists). The host and co-hosts are not asked.
+pub fn guest_may_add(adds: GuestAdds, listed: bool) -> Verdict {
+    match adds {
+        GuestAdds::Anything => Ok(()),
+        GuestAdds::Playlists if listed => Ok(()),
+        GuestAdds::Playlists => Err(Refusal::new(
+            Code::NotInPlaylists,
+            "Tonight's songs come from the host's playlists: pick one from them.",
+        )),
+        GuestAdds::Nothing => Err(Refusal::new(
+            Code::GuestAddsOff,
+            "The host picks the music tonight: vote for what plays next.",
+        )),
+    }
 }
 
 /// The rules, in the order a guest meets them: a song the box cannot play

@@ -43,6 +43,8 @@ pub enum Code {
     DownvotesOff,
     NotYourSong,
     NotInYourParty,
+    NotInPlaylists,
+    GuestAddsOff,
     // 404
     NotFound,
     RoomNotFound,
@@ -51,6 +53,7 @@ pub enum Code {
     AlreadyRemoved,
     MemberNotFound,
     BanNotFound,
+    PlaylistNotFound,
     NoAudio,
     NoLyrics,
     FileGone,
@@ -91,6 +94,7 @@ pub enum Code {
     InvalidReason,
     InvalidNetwork,
     InvalidSetting,
+    InvalidPlaylist,
     SeekOutOfRange,
     // 429
     TooManyRequests,

@@ -10,6 +10,7 @@ mod links;
 mod live;
 mod moderation;
 mod playback;
+mod playlists;
 mod rate_limits;
 mod reactions;
 mod rooms;
@@ -115,7 +116,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(votes::router())
         .merge(live::router())
         .merge(library::router())
-        .merge(playback::router());
+        .merge(playback::router())
+        .merge(playlists::router());
     let (router, mut doc) = api.split_for_parts();
     links::add(&mut doc);
     (router, doc)

@@ -25,6 +25,9 @@ use crate::store::{FileTrack, Stamp};
 use crate::timestamp::Timestamp;
 use files::Found;
 
+/// Playlist files listed at most.
+const MAX_FOLDER_PLAYLISTS: usize = 500;
+
 /// What `GET /library` answers.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct LibraryStatus {
@@ -128,6 +131,48 @@ impl Library {
             .any(|root| real.starts_with(&root))
             .then_some(real)
             .filter(|p| p.is_file())
+    }
+
+    /// The playlist files (M3U, M3U8, PLS, XSPF) in the music folders, by
+    /// their path inside them, sorted; at most `MAX_FOLDER_PLAYLISTS`.
+    /// Blocking (it walks the folders).
+    pub fn playlist_files(&self) -> Vec<String> {
+        let mut found: Vec<String> = self
+            .inner
+            .roots
+            .iter()
+            .flat_map(|root| {
+                walkdir::WalkDir::new(root)
+                    .into_iter()
+                    .filter_map(|e| e.ok())
+            })
+            .filter(|e| e.file_type().is_file())
+            .filter(|e| {
+                crate::playlists::read::kind_of_name(&e.file_name().to_string_lossy()).is_some()
+            })
+            .filter_map(|e| self.relative(&e.path().to_string_lossy()))
+            .take(MAX_FOLDER_PLAYLISTS)
+            .collect();
+        found.sort();
+        found
+    }
+
+    /// A playlist file by its path inside a music folder (as
+    /// `playlist_files` names it), if it is one there now (really inside:
+    /// not a link to elsewhere), as the scan writes paths. Blocking.
+    pub fn playlist_file(&self, relative: &str) -> Option<PathBuf> {
+        if crate::playlists::read::kind_of_name(relative).is_none()
+            || Path::new(relative)
+                .components()
+                .any(|c| !matches!(c, std::path::Component::Normal(_)))
+        {
+            return None;
+        }
+        self.inner
+            .roots
+            .iter()
+            .map(|root| root.join(relative))
+            .find(|path| self.confined(path).is_some())
     }
 
     /// Asks for a rescan; requests made while one runs coalesce into one

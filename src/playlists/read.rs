@@ -56,7 +56,8 @@ fn kind_of(name: Option<&str>, text: &str) -> Kind {
         return kind;
     }
     let start = text.trim_start().to_ascii_lowercase();
-    if start.starts_with("<?xml") || start.starts_with("<playlist") {
+    // Markup is XSPF or nothing the box reads (an HTML page saved by mistake).
+    if start.starts_with('<') {
         Kind::Xspf
     } else if start.starts_with("[playlist]") {
         Kind::Pls
@@ -205,9 +206,7 @@ fn xspf(text: &str) -> Result<Vec<Entry>, String> {
                         t.location = t.location.take().or(value.map(|v| location(&v)));
                     }
                     ("title", Some(t)) if field.as_deref() == Some("title") => t.title = value,
-                    ("creator", Some(t)) if field.as_deref() == Some("creator") => {
-                        t.artist = value
-                    }
+                    ("creator", Some(t)) if field.as_deref() == Some("creator") => t.artist = value,
                     _ => {}
                 }
                 field = None;

@@ -7,6 +7,7 @@ use super::snapshot::RoomSnapshot;
 use super::{Store, guards};
 use crate::catalog;
 use crate::domain::player::Audio;
+use crate::domain::settings::GuestAdds;
 use crate::domain::{fuzzy, song};
 use crate::error::Result;
 use crate::limits::SEARCH_LIMIT;
@@ -85,8 +86,15 @@ impl Store {
                 );
             }
             if let Some(room) = snapshot {
-                guards::require_member(conn, &room.info.code, &user)?;
+                let (_, member) = guards::require_member(conn, &room.info.code, &user)?;
                 mark_in_room(conn, &room, &mut hits)?;
+                // A curated party: a guest finds what they may add.
+                if member.role.bound_by_guest_limits()
+                    && room.settings.guest_adds == GuestAdds::Playlists
+                {
+                    let listed = super::playlists::room_playlist_tracks(conn, &room.id)?;
+                    hits.retain(|h| listed.contains(&h.track.id));
+                }
             }
             Ok(hits)
         })
@@ -138,7 +146,11 @@ fn close_matches(conn: &Connection, query: &str, playable_only: bool) -> Result<
 /// Where each hit stands in the room: playing, queued (and where), or
 /// played lately (and when it may come back, under the re-add cooldown).
 /// Another version of a song stands where the song stands.
-fn mark_in_room(conn: &Connection, room: &RoomSnapshot, hits: &mut [SearchHit]) -> Result<()> {
+pub(super) fn mark_in_room(
+    conn: &Connection,
+    room: &RoomSnapshot,
+    hits: &mut [SearchHit],
+) -> Result<()> {
     let playing = room
         .now_playing
         .as_ref()
@@ -178,7 +190,7 @@ fn mark_in_room(conn: &Connection, room: &RoomSnapshot, hits: &mut [SearchHit]) 
     Ok(())
 }
 
-fn track(r: &rusqlite::Row) -> rusqlite::Result<Track> {
+pub(super) fn track(r: &rusqlite::Row) -> rusqlite::Result<Track> {
     Ok(Track {
         id: r.get(0)?,
         title: r.get(1)?,

@@ -7,6 +7,7 @@ use super::guards;
 use super::{RoomSnapshot, Store, Tx, advance, audit, users};
 use crate::domain::admission::{self, Admission};
 use crate::domain::counting;
+use crate::domain::settings::GuestAdds;
 use crate::domain::song;
 use crate::domain::vote::Vote;
 use crate::error::{Code, Error, Result};
@@ -28,58 +29,19 @@ impl Store {
             .write(move |tx| {
                 tx.keeps_votes_standing();
                 let (room, member) = guards::require_member_in(tx, &code, &user)?;
-                let track: Option<(String, String, Option<bool>, bool)> = tx
-                    .prepare_cached(
-                        "SELECT title, artist, explicit, source = 'file' FROM tracks
-                         WHERE id = ?1 AND available = 1",
-                    )?
-                    .query_row([&track_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-                    .optional()?;
-                let Some((title, artist, explicit, playable)) = track else {
-                    return Err(Error::refuse(Code::TrackNotFound, "That song is not in the catalog."));
-                };
-                let song_key = song::key(&title, &artist);
-                let facts = admission::Facts {
-                    title: &title,
-                    playable,
-                    explicit,
-                    audio: tx.audio,
-                    settings: &room.settings,
-                    already_live: song_is_live(tx, &room.id, &song_key)?,
-                    minutes_since_played: minutes_since_played(tx, &room.id, &song_key)?,
-                    queued_in_room: queued_in_room(tx, &room.id)?,
-                    yours_waiting: match member.role.bound_by_guest_limits() {
-                        true => Some(waiting_of(tx, &room.id, &user.id)?),
-                        false => None,
-                    },
-                };
-                if admission::check(&facts)? == Admission::AlreadyThere {
-                    return Ok(code);
+                if member.role.bound_by_guest_limits() {
+                    let listed = room.settings.guest_adds != GuestAdds::Playlists
+                        || super::playlists::in_room_playlists(tx, &room.id, &track_id)?;
+                    admission::guest_may_add(room.settings.guest_adds, listed)?;
                 }
-                // The partial unique index keeps a track live once per room.
-                let added = tx
-                    .prepare_cached(
-                        "INSERT INTO room_tracks (id, room_id, track_id, added_by, status, created_at,
-                                                  title, artist, album, duration_ms, added_by_name,
-                                                  song_key, artist_key, has_audio, gain_db)
-                         SELECT ?1, ?2, t.id, u.id, 'queued', ?5,
-                                t.title, t.artist, t.album, t.duration_ms, u.display_name, ?6, ?7,
-                                t.source = 'file', t.gain_db
-                         FROM tracks t, users u
-                         WHERE t.id = ?3 AND u.id = ?4
-                         ON CONFLICT DO NOTHING",
-                    )?
-                    .execute(params![
-                        Uuid::new_v4().to_string(),
-                        room.id,
-                        track_id,
-                        user.id,
-                        Timestamp::now().text(),
-                        song_key,
-                        song::artist_key(&artist),
-                    ])?;
-                if added > 0 {
-                    tx.touch(&room.id);
+                if enqueue(
+                    tx,
+                    &room,
+                    &user,
+                    member.role.bound_by_guest_limits(),
+                    &track_id,
+                )? == Admission::Add
+                {
                     // The first song of a quiet room starts at once.
                     advance::start_if_idle(tx, &room)?;
                 }
@@ -287,6 +249,79 @@ pub struct Removed {
 
 /// Whether the item is queued in the room as last committed and unchanged
 /// since (so a repeated vote needs no query to know it is fine).
+/// Puts `track_id` in the room's queue, added by `user`, if the room's
+/// rules take it (`bound`: the guest's own limits apply); answers whether
+/// it is a new item or was there already (any version of it). The caller
+/// starts a quiet room.
+pub(super) fn enqueue(
+    tx: &mut Tx,
+    room: &guards::RoomRef,
+    user: &users::User,
+    bound: bool,
+    track_id: &str,
+) -> Result<Admission> {
+    let track: Option<(String, String, Option<bool>, bool)> = tx
+        .prepare_cached(
+            "SELECT title, artist, explicit, source = 'file' FROM tracks
+             WHERE id = ?1 AND available = 1",
+        )?
+        .query_row([track_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .optional()?;
+    let Some((title, artist, explicit, playable)) = track else {
+        return Err(Error::refuse(
+            Code::TrackNotFound,
+            "That song is not in the catalog.",
+        ));
+    };
+    let song_key = song::key(&title, &artist);
+    let facts = admission::Facts {
+        title: &title,
+        playable,
+        explicit,
+        audio: tx.audio,
+        settings: &room.settings,
+        already_live: song_is_live(tx, &room.id, &song_key)?,
+        minutes_since_played: minutes_since_played(tx, &room.id, &song_key)?,
+        queued_in_room: queued_in_room(tx, &room.id)?,
+        yours_waiting: match bound {
+            true => Some(waiting_of(tx, &room.id, &user.id)?),
+            false => None,
+        },
+    };
+    if admission::check(&facts)? == Admission::AlreadyThere {
+        return Ok(Admission::AlreadyThere);
+    }
+    // The partial unique index keeps a track live once per room.
+    let added = tx
+        .prepare_cached(
+            "INSERT INTO room_tracks (id, room_id, track_id, added_by, status, created_at,
+                                      title, artist, album, duration_ms, added_by_name,
+                                      song_key, artist_key, has_audio, gain_db)
+             SELECT ?1, ?2, t.id, u.id, 'queued', ?5,
+                    t.title, t.artist, t.album, t.duration_ms, u.display_name, ?6, ?7,
+                    t.source = 'file', t.gain_db
+             FROM tracks t, users u
+             WHERE t.id = ?3 AND u.id = ?4
+             ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![
+            Uuid::new_v4().to_string(),
+            room.id,
+            track_id,
+            user.id,
+            Timestamp::now().text(),
+            song_key,
+            song::artist_key(&artist),
+        ])?;
+    if added == 0 {
+        return Ok(Admission::AlreadyThere);
+    }
+    tx.touch(&room.id);
+    Ok(Admission::Add)
+}
+
 fn queued_as_committed(tx: &Tx, code: &str, room_track_id: &str) -> bool {
     crate::domain::room_code::normalize(code)
         .and_then(|code| tx.room_with_unchanged_queue(&code))

@@ -25,6 +25,7 @@ mod lyrics;
 mod moderation;
 mod pins;
 mod playback;
+mod playlists;
 mod rate_limits;
 mod reactions;
 mod restart;

@@ -119,6 +119,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/library/playlists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The playlist files in the music folders (M3U, M3U8, PLS, XSPF). */
+        get: operations["folder_playlists"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/library/rescan": {
         parameters: {
             query?: never;
@@ -592,6 +609,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/rooms/{code}/playlists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The party's playlists (any member). */
+        get: operations["playlists"];
+        put?: never;
+        /**
+         * Load a playlist into the party (host and co-hosts): a file in the music
+         *     folders (`file`), or an uploaded one (`content`, with its `name`). Each
+         *     entry is matched to the catalog by its path, else its artist and title;
+         *     the answer lists what matched nothing. With `queue`, its songs go in
+         *     the queue in its order (the room's rules apply: a song already there,
+         *     or one the box cannot play, is passed over).
+         */
+        post: operations["load_playlist"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rooms/{code}/playlists/{playlist_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One playlist's songs, each with its place in the party, to add from
+         *     (any member); the host and co-hosts also get what matched nothing.
+         */
+        get: operations["playlist"];
+        put?: never;
+        post?: never;
+        /**
+         * Take a playlist out of the party (host and co-hosts); its songs already
+         *     in the queue stay.
+         */
+        delete: operations["remove_playlist"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/rooms/{code}/settings": {
         parameters: {
             query?: never;
@@ -925,7 +991,7 @@ export interface components {
          *     same for every other client. The code decides the status.
          * @enum {string}
          */
-        Code: "not_signed_in" | "invalid_identity" | "unknown_identity" | "identity_expired" | "logged_out" | "ticket_invalid" | "cross_site" | "banned" | "room_closed" | "room_full" | "needs_pin" | "wrong_pin" | "needs_screen_code" | "not_a_member" | "host_only" | "moderators_only" | "not_the_player" | "screen_cannot_vote" | "explicit_off" | "downvotes_off" | "not_your_song" | "not_in_your_party" | "not_found" | "room_not_found" | "track_not_found" | "not_in_queue" | "already_removed" | "member_not_found" | "ban_not_found" | "no_audio" | "no_lyrics" | "file_gone" | "method_not_allowed" | "out_of_range" | "too_large" | "unsupported_media_type" | "too_many_rooms" | "no_music_folders" | "unplayable" | "played_recently" | "queue_full" | "guest_limit" | "left_queue" | "just_joined" | "nothing_playing" | "song_playing" | "song_played" | "song_ended" | "host_stays_host" | "not_yourself" | "too_many_shared_networks" | "invalid" | "invalid_body" | "search_empty" | "search_too_long" | "name_too_long" | "name_invalid" | "name_reserved" | "room_name_too_long" | "room_name_invalid" | "invalid_vote" | "invalid_reaction" | "invalid_role" | "invalid_reason" | "invalid_network" | "invalid_setting" | "seek_out_of_range" | "too_many_requests" | "locked_out" | "reacting_too_fast" | "unavailable" | "internal";
+        Code: "not_signed_in" | "invalid_identity" | "unknown_identity" | "identity_expired" | "logged_out" | "ticket_invalid" | "cross_site" | "banned" | "room_closed" | "room_full" | "needs_pin" | "wrong_pin" | "needs_screen_code" | "not_a_member" | "host_only" | "moderators_only" | "not_the_player" | "screen_cannot_vote" | "explicit_off" | "downvotes_off" | "not_your_song" | "not_in_your_party" | "not_in_playlists" | "guest_adds_off" | "not_found" | "room_not_found" | "track_not_found" | "not_in_queue" | "already_removed" | "member_not_found" | "ban_not_found" | "playlist_not_found" | "no_audio" | "no_lyrics" | "file_gone" | "method_not_allowed" | "out_of_range" | "too_large" | "unsupported_media_type" | "too_many_rooms" | "no_music_folders" | "unplayable" | "played_recently" | "queue_full" | "guest_limit" | "left_queue" | "just_joined" | "nothing_playing" | "song_playing" | "song_played" | "song_ended" | "host_stays_host" | "not_yourself" | "too_many_shared_networks" | "invalid" | "invalid_body" | "search_empty" | "search_too_long" | "name_too_long" | "name_invalid" | "name_reserved" | "room_name_too_long" | "room_name_invalid" | "invalid_vote" | "invalid_reaction" | "invalid_role" | "invalid_reason" | "invalid_network" | "invalid_setting" | "invalid_playlist" | "seek_out_of_range" | "too_many_requests" | "locked_out" | "reacting_too_fast" | "unavailable" | "internal";
         Contributor: {
             /** Format: int64 */
             added: number;
@@ -966,10 +1032,22 @@ export interface components {
             /** @description The item the player could not play. */
             room_track_id: string;
         };
+        /** @description A playlist file in the music folders. */
+        FolderPlaylist: {
+            /** @description Its path in its music folder (`Playlists/Wedding.m3u8`). */
+            file: string;
+            /** @description Its name, from the file's. */
+            name: string;
+        };
         Guest: {
             display_name: string;
             user_id: string;
         };
+        /**
+         * @description What guests may add (the host and co-hosts add anything).
+         * @enum {string}
+         */
+        GuestAdds: "anything" | "playlists" | "nothing";
         GuestRequest: {
             /**
              * @description Trimmed; blank or missing gets a friendly generated name.
@@ -1104,6 +1182,38 @@ export interface components {
             /** @description Pass it as `?ticket=` to `GET /rooms/{code}/ws`, once. */
             ticket: string;
         };
+        LoadPlaylist: {
+            /** @description Or the text of an uploaded playlist file... */
+            content?: string | null;
+            /**
+             * @description A playlist file in the music folders, by its path there (from
+             *     `GET /library/playlists`).
+             */
+            file?: string | null;
+            /**
+             * @description ...and its file name (`Wedding.xspf`: the format and the
+             *     playlist's name come from it).
+             */
+            name?: string | null;
+            /** @description Also put its songs in the queue, in its order. */
+            queue?: boolean;
+        };
+        /** @description A playlist just loaded into a party: how much of it the box found. */
+        LoadedPlaylist: {
+            /** @description Songs the file names. */
+            entries: number;
+            id: string;
+            /** @description Of them, found in the catalog. */
+            matched: number;
+            name: string;
+            /** @description Songs put in the queue (when asked to queue it). */
+            queued: number;
+            /**
+             * @description What matched nothing ("Artist - Title", else the file's location;
+             *     at most 100).
+             */
+            unmatched: string[];
+        };
         /** @description The night's most-loved moment: a stretch of a song. */
         LovedMoment: {
             artist: string;
@@ -1236,6 +1346,24 @@ export interface components {
              * @description Net votes it had.
              */
             votes: number;
+        };
+        /**
+         * @description A playlist's songs, as search shows them (each with its place in the
+         *     party), for guests to add from.
+         */
+        PlaylistDetail: {
+            id: string;
+            name: string;
+            tracks: components["schemas"]["SearchHit"][];
+            /** @description What matched nothing: for the host and co-hosts; `null` for guests. */
+            unmatched?: string[] | null;
+        };
+        /** @description A playlist in a party. */
+        PlaylistView: {
+            entries: number;
+            id: string;
+            matched: number;
+            name: string;
         };
         /**
          * @description What a member may do beyond adding and voting, so pages show the
@@ -1422,6 +1550,12 @@ export interface components {
              */
             fairness: boolean;
             /**
+             * @description What guests may add: anything, only songs from the party's
+             *     playlists, or nothing (they vote).
+             * @default anything
+             */
+            guest_adds: components["schemas"]["GuestAdds"];
+            /**
              * @description Joining needs the TV's current join code (or the PIN, when set).
              * @default false
              */
@@ -1540,6 +1674,7 @@ export interface components {
             crossfade_seconds?: number | null;
             dj_rotation?: boolean | null;
             fairness?: boolean | null;
+            guest_adds?: components["schemas"]["GuestAdds"] | null;
             guests_must_be_here?: boolean | null;
             hide_explicit?: boolean | null;
             join_pin?: string | null;
@@ -1838,6 +1973,33 @@ export interface operations {
                 };
             };
             /** @description No identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    folder_playlists: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Playlist files, by their path in the music folders */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FolderPlaylist"][];
+                };
+            };
+            /** @description Not signed in */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2888,6 +3050,174 @@ export interface operations {
             };
             /** @description A format the box does not write */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    playlists: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Room code (any case; spaces and dashes are ignored) */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The playlists loaded into the party */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaylistView"][];
+                };
+            };
+            /** @description Not a member of the room */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No room with that code */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    load_playlist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Room code (any case; spaces and dashes are ignored) */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoadPlaylist"];
+            };
+        };
+        responses: {
+            /** @description Loaded: what matched, what did not, what was queued */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoadedPlaylist"];
+                };
+            };
+            /** @description Not the host or a co-host */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such room, or no such playlist file */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A file over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not a playlist the box can read, or neither file nor content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    playlist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Room code (any case; spaces and dashes are ignored) */
+                code: string;
+                /** @description A playlist in the party */
+                playlist_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Its songs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaylistDetail"];
+                };
+            };
+            /** @description Not a member of the room */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such room or playlist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    remove_playlist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Room code (any case; spaces and dashes are ignored) */
+                code: string;
+                /** @description A playlist in the party */
+                playlist_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not the host or a co-host */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such room or playlist */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

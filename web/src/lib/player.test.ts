@@ -23,6 +23,7 @@ const settings = (patch: Partial<Settings> = {}): Settings => ({
   fairness: true,
   no_artist_twice: true,
   dj_rotation: false,
+  guest_adds: 'anything',
   readd_cooldown_minutes: 60,
   hide_explicit: false,
   new_guest_vote_delay_seconds: 10,
