@@ -56,6 +56,11 @@ export type HourActivity = Sent<Schemas['HourActivity']>;
 export type Wrapped = Sent<Schemas['Wrapped']>;
 export type Reaction = Sent<Schemas['Reaction']>;
 export type Lyrics = Sent<Schemas['Lyrics']>;
+export type LoadedPlaylist = Sent<Schemas['LoadedPlaylist']>;
+export type PlaylistView = Sent<Schemas['PlaylistView']>;
+export type PlaylistDetail = Sent<Schemas['PlaylistDetail']>;
+export type FolderPlaylist = Sent<Schemas['FolderPlaylist']>;
+export type GuestAdds = Schemas['GuestAdds'];
 export type LyricLine = Sent<Schemas['Line']>;
 /** The guest Wi-Fi, for the party's screen. */
 export type WifiCard = Sent<Schemas['WifiCard']>;

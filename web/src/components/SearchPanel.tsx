@@ -10,11 +10,13 @@ interface Props {
   queue: QueueItem[];
   nowPlaying: QueueItem | null;
   onAdd: (trackId: string, title: string) => void;
+  /** What to say before anything is typed (the usual hint by default). */
+  hint?: string;
 }
 
 /** Search as you type, forgiving typos ("did you mean Beyoncé?"); one tap
  * adds; each result says where it stands in the party. */
-export function SearchPanel({ code, queue, nowPlaying, onAdd }: Props) {
+export function SearchPanel({ code, queue, nowPlaying, onAdd, hint }: Props) {
   const [query, setQuery] = useState('');
   // The party's queue and playing song change what each result says.
   const version = `${nowPlaying?.room_track_id ?? ''}|${queue.map((i) => i.room_track_id).join(',')}`;
@@ -48,37 +50,43 @@ export function SearchPanel({ code, queue, nowPlaying, onAdd }: Props) {
         </p>
       )}
       <ul className={`scroll results${query.trim() ? ' results-open' : ''}`} aria-label={t('search.results')}>
-        {results.map((hit) => {
-          const standing = standingOf(hit, now);
-          return (
-            <li key={hit.id} className="result-row">
-              <div className="queue-meta">
-                <p className="track-title">{hit.title}</p>
-                <p className="track-sub">
-                  {hit.artist} · {formatDuration(hit.duration_ms)}
-                </p>
-                {standing.note && <p className="track-by">{standing.note}</p>}
-              </div>
-              {standing.badge ? (
-                <span className="badge badge-queued">{standing.badge}</span>
-              ) : (
-                <button
-                  type="button"
-                  className="button button-small"
-                  aria-label={t('search.addLabel', { title: hit.title, artist: hit.artist })}
-                  onClick={() => onAdd(hit.id, hit.title)}
-                >
-                  {t('search.add')}
-                </button>
-              )}
-            </li>
-          );
-        })}
+        {results.map((hit) => (
+          <TrackRow key={hit.id} hit={hit} now={now} onAdd={onAdd} />
+        ))}
         {error && <li className="empty">{error}</li>}
         {!error && answered && results.length === 0 && <li className="empty">{t('search.none', { query: answered })}</li>}
-        {!query.trim() && <li className="empty">{t('search.hint')}</li>}
+        {!query.trim() && <li className="empty">{hint ?? t('search.hint')}</li>}
       </ul>
     </section>
+  );
+}
+
+/** A song to add: its title, artist and length, and Add, or where it
+ * stands in the party instead. */
+export function TrackRow({ hit, now, onAdd }: { hit: SearchHit; now: number; onAdd: (trackId: string, title: string) => void }) {
+  const standing = standingOf(hit, now);
+  return (
+    <li className="result-row">
+      <div className="queue-meta">
+        <p className="track-title">{hit.title}</p>
+        <p className="track-sub">
+          {hit.artist} · {formatDuration(hit.duration_ms)}
+        </p>
+        {standing.note && <p className="track-by">{standing.note}</p>}
+      </div>
+      {standing.badge ? (
+        <span className="badge badge-queued">{standing.badge}</span>
+      ) : (
+        <button
+          type="button"
+          className="button button-small"
+          aria-label={t('search.addLabel', { title: hit.title, artist: hit.artist })}
+          onClick={() => onAdd(hit.id, hit.title)}
+        >
+          {t('search.add')}
+        </button>
+      )}
+    </li>
   );
 }
 

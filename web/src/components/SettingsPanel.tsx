@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
-import type { Settings, SettingsView } from '../api/types';
+import type { GuestAdds, Settings, SettingsView } from '../api/types';
 import { humanMessage } from '../lib/errors';
 import { toastStore } from '../lib/toasts';
 import { t } from '../i18n';
@@ -29,6 +29,8 @@ const counts: [Count, number, number][] = [
   ['crossfade_seconds', 0, 12],
   ['quiet_volume_percent', 0, 100],
 ];
+
+const guestAddsChoices: GuestAdds[] = ['anything', 'playlists', 'nothing'];
 
 /** The host's settings; each change saves at once. */
 export function SettingsPanel({ code }: { code: string }) {
@@ -66,6 +68,20 @@ export function SettingsPanel({ code }: { code: string }) {
       <h2 id="settings-heading">{t('settings.heading')}</h2>
       {settings && (
         <div className="settings-form">
+          <label className="setting">
+            <span>{t('settings.guest_adds')}</span>
+            <select
+              className="input input-small"
+              value={settings.guest_adds}
+              onChange={(event) => void save({ guest_adds: event.target.value as GuestAdds })}
+            >
+              {guestAddsChoices.map((choice) => (
+                <option key={choice} value={choice}>
+                  {t(`settings.guestAdds.${choice}`)}
+                </option>
+              ))}
+            </select>
+          </label>
           {toggles.map((key) => (
             <label key={key} className="setting">
               <span>{t(`settings.${key}`)}</span>

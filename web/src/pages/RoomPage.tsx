@@ -11,6 +11,7 @@ import { PresenceList } from '../components/PresenceList';
 import { NowPlaying } from '../components/NowPlaying';
 import { QueueList } from '../components/QueueList';
 import { SearchPanel } from '../components/SearchPanel';
+import { PlaylistsPanel } from '../components/PlaylistsPanel';
 import { SettingsPanel } from '../components/SettingsPanel';
 import { useRoom } from '../hooks/useRoom';
 import { t } from '../i18n';
@@ -75,6 +76,7 @@ export function RoomPage({ code }: { code: string }) {
   const can = data.me?.can ?? { moderate: false, run_the_room: false };
   const moderator = can.moderate;
   const host = can.run_the_room;
+  const guestAdds = data.settings?.guest_adds ?? 'anything';
   const presenceKey = data.presence ? data.presence.names.join('|') : '';
 
   return (
@@ -136,7 +138,25 @@ export function RoomPage({ code }: { code: string }) {
           onReact={(id, emoji) => void react(id, emoji)}
           reactions={reactions}
         />
-        <SearchPanel code={code} queue={data.queue} nowPlaying={data.nowPlaying} onAdd={add} />
+        {/* What guests may add is the host's call: anything, songs from
+            the party's playlists, or nothing (they vote). */}
+        {moderator || guestAdds !== 'nothing' ? (
+          <SearchPanel
+            code={code}
+            queue={data.queue}
+            nowPlaying={data.nowPlaying}
+            onAdd={add}
+            hint={!moderator && guestAdds === 'playlists' ? t('search.hintPlaylists') : undefined}
+          />
+        ) : (
+          <section className="panel search" aria-labelledby="search-heading">
+            <h2 id="search-heading">{t('search.heading')}</h2>
+            <p className="muted">{t('search.voteOnly')}</p>
+          </section>
+        )}
+        {(moderator || guestAdds !== 'nothing') && (
+          <PlaylistsPanel code={code} moderator={moderator} version={data.version} onAdd={add} />
+        )}
         <QueueList
           queue={data.queue}
           nowPlaying={data.nowPlaying}
