@@ -154,10 +154,15 @@ function LoadPlaylist({ code, onLoaded }: { code: string; onLoaded: () => void }
           </button>
         </form>
       )}
-      <label htmlFor={ids.file} className="file-label">
+      <label htmlFor={ids.queue} className="setting">
+        <span>{t('playlists.queueToo')}</span>
+        <input id={ids.queue} type="checkbox" checked={queue} onChange={(e) => setQueue(e.target.checked)} />
+      </label>
+      <label htmlFor={ids.file} className="button button-quiet button-small file-label">
         {t('playlists.upload')}
         <input
           id={ids.file}
+          className="visually-hidden"
           type="file"
           accept=".m3u,.m3u8,.pls,.xspf,audio/x-mpegurl,application/xspf+xml"
           disabled={busy}
@@ -167,10 +172,6 @@ function LoadPlaylist({ code, onLoaded }: { code: string; onLoaded: () => void }
             if (file) void file.text().then((content) => load({ name: file.name, content }));
           }}
         />
-      </label>
-      <label htmlFor={ids.queue} className="setting">
-        <span>{t('playlists.queueToo')}</span>
-        <input id={ids.queue} type="checkbox" checked={queue} onChange={(e) => setQueue(e.target.checked)} />
       </label>
       {result && (
         <div className="playlist-result" role="status">
