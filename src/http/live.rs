@@ -180,9 +180,8 @@ async fn serve(
                     _ => next.full.clone(),
                 };
                 sent = Some(next);
-                match timeout(send_stall, sink.send(Message::Text(frame))).await {
-                    Ok(Ok(())) => {}
-                    _ => break None,
+                if !sent_in_time(&mut sink, Message::Text(frame), send_stall).await {
+                    break None;
                 }
             }
             message = stream.next() => match message {
@@ -199,11 +198,10 @@ async fn serve(
                     if heard_in_window > LIVE_MAX_MESSAGES_PER_WINDOW {
                         break Some(("Too many messages.", close_code::POLICY));
                     }
-                    if matches!(&message, Message::Text(text) if text.as_str() == "ping") {
-                        let pong = sink.send(Message::Text(PONG.into()));
-                        if !matches!(timeout(send_stall, pong).await, Ok(Ok(()))) {
-                            break None;
-                        }
+                    if matches!(&message, Message::Text(text) if text.as_str() == "ping")
+                        && !sent_in_time(&mut sink, Message::Text(PONG.into()), send_stall).await
+                    {
+                        break None;
                     }
                 }
             },
@@ -211,8 +209,7 @@ async fn serve(
                 if last_heard.elapsed() > silence_limit {
                     break None;
                 }
-                let ping = sink.send(Message::Ping(Default::default()));
-                if !matches!(timeout(send_stall, ping).await, Ok(Ok(()))) {
+                if !sent_in_time(&mut sink, Message::Ping(Default::default()), send_stall).await {
                     break None;
                 }
             }
@@ -225,7 +222,7 @@ async fn serve(
                 }
             }
             event = next_event(&mut events) => {
-                if !matches!(timeout(send_stall, sink.send(Message::Text(event))).await, Ok(Ok(()))) {
+                if !sent_in_time(&mut sink, Message::Text(event), send_stall).await {
                     break None;
                 }
             }
@@ -242,6 +239,15 @@ async fn serve(
     }
     // Dropping the connection leaves the room's presence.
     drop(connection);
+}
+
+/// Sends one message, unless the phone stalls it longer than `stall`.
+async fn sent_in_time(
+    sink: &mut futures_util::stream::SplitSink<WebSocket, Message>,
+    message: Message,
+    stall: Duration,
+) -> bool {
+    matches!(timeout(stall, sink.send(message)).await, Ok(Ok(())))
 }
 
 /// The answer to a client's `ping`.

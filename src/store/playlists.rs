@@ -63,73 +63,17 @@ impl Store {
                     .collect())
             })
             .await?;
-        let (name, file, queue_it) = (load.name, load.file, load.queue);
+        let matched = Matched {
+            name: load.name,
+            file: load.file,
+            queue: load.queue,
+            entries: matched,
+        };
         let (code, loaded) = self
             .write(move |tx| {
                 let (room, _) =
                     guards::require_in(tx, &code, &user, Power::Moderate(WHY_MODERATORS))?;
-                let id = Uuid::new_v4().to_string();
-                tx.prepare_cached(
-                    "INSERT INTO room_playlists (id, room_id, name, source, added_by, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )?
-                .execute(params![
-                    id,
-                    room.id,
-                    name,
-                    file.as_deref().unwrap_or("upload"),
-                    user.id,
-                    Timestamp::now().text()
-                ])?;
-                {
-                    let mut insert = tx.prepare_cached(
-                        "INSERT INTO room_playlist_entries (playlist_id, position, entry, track_id)
-                         VALUES (?1, ?2, ?3, ?4)",
-                    )?;
-                    for (position, (label, track)) in matched.iter().enumerate() {
-                        insert.execute(params![id, position as i64, label, track])?;
-                    }
-                }
-                let found = matched.iter().filter(|(_, t)| t.is_some()).count();
-                let queued = if queue_it {
-                    queue_all(
-                        tx,
-                        &room,
-                        &user,
-                        matched.iter().filter_map(|(_, t)| t.as_deref()),
-                    )?
-                } else {
-                    0
-                };
-                // Guests in a curated party see what they may add now.
-                tx.touch(&room.id);
-                audit::record(
-                    tx,
-                    &room.id,
-                    &user,
-                    "loaded the playlist",
-                    Some(&name),
-                    Some(&format!(
-                        "{found} of {} songs found, {queued} queued",
-                        matched.len()
-                    )),
-                )?;
-                Ok((
-                    code,
-                    LoadedPlaylist {
-                        id,
-                        name,
-                        entries: matched.len(),
-                        matched: found,
-                        unmatched: matched
-                            .iter()
-                            .filter(|(_, t)| t.is_none())
-                            .map(|(label, _)| label.clone())
-                            .take(UNMATCHED_LISTED)
-                            .collect(),
-                        queued,
-                    },
-                ))
+                Ok((code, keep(tx, &room, &user, &matched)?))
             })
             .await?;
         Ok((self.room(&code).await?, loaded))
@@ -239,6 +183,82 @@ impl Store {
         })
         .await
     }
+}
+
+/// A playlist read and matched, to keep: each entry's label and track.
+struct Matched {
+    name: String,
+    file: Option<String>,
+    queue: bool,
+    entries: Vec<(String, Option<String>)>,
+}
+
+/// Keeps a matched playlist in the room (and queues it when asked).
+fn keep(
+    tx: &mut Tx,
+    room: &guards::RoomRef,
+    user: &users::User,
+    m: &Matched,
+) -> Result<LoadedPlaylist> {
+    let id = Uuid::new_v4().to_string();
+    tx.prepare_cached(
+        "INSERT INTO room_playlists (id, room_id, name, source, added_by, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        id,
+        room.id,
+        m.name,
+        m.file.as_deref().unwrap_or("upload"),
+        user.id,
+        Timestamp::now().text()
+    ])?;
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO room_playlist_entries (playlist_id, position, entry, track_id)
+             VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for (position, (label, track)) in m.entries.iter().enumerate() {
+            insert.execute(params![id, position as i64, label, track])?;
+        }
+    }
+    let found = m.entries.iter().filter(|(_, t)| t.is_some()).count();
+    let queued = match m.queue {
+        true => queue_all(
+            tx,
+            room,
+            user,
+            m.entries.iter().filter_map(|(_, t)| t.as_deref()),
+        )?,
+        false => 0,
+    };
+    // Guests in a curated party see what they may add now.
+    tx.touch(&room.id);
+    audit::record(
+        tx,
+        &room.id,
+        user,
+        "loaded the playlist",
+        Some(&m.name),
+        Some(&format!(
+            "{found} of {} songs found, {queued} queued",
+            m.entries.len()
+        )),
+    )?;
+    Ok(LoadedPlaylist {
+        id,
+        name: m.name.clone(),
+        entries: m.entries.len(),
+        matched: found,
+        unmatched: m
+            .entries
+            .iter()
+            .filter(|(_, t)| t.is_none())
+            .map(|(label, _)| label.clone())
+            .take(UNMATCHED_LISTED)
+            .collect(),
+        queued,
+    })
 }
 
 fn not_found() -> Error {
