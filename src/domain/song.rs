@@ -1,7 +1,8 @@
 //! What makes two tracks "the same song": another version of a song (live,
 //! remastered, a radio edit, mono...) is the same song for duplicates and
 //! the re-add cooldown, and an artist is the same artist with or without
-//! their featured guests.
+//! their featured guests. And what a file name says of its song ("03. ABBA
+//! - Dancing Queen").
 
 /// Words that mark a version of a song rather than another song.
 const VERSION_WORDS: &[&str] = &[
@@ -84,9 +85,73 @@ fn words(s: &str) -> String {
         .join(" ")
 }
 
+/// Title and artist from a file name: "Artist - Title", "01 - Title",
+/// "01. Artist - Title", "01 Title", "Title". Track numbers and underscores
+/// go; "50 Cent - Candy Shop" keeps its artist.
+pub fn title_artist_from_name(stem: &str) -> (String, Option<String>) {
+    // "07_Title": a number glued by an underscore is a track number too.
+    let digits = stem.len() - stem.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let stem = match stem[digits..].strip_prefix('_') {
+        Some(rest) if (1..=3).contains(&digits) && !rest.is_empty() => rest,
+        _ => stem,
+    };
+    let cleaned = stem.replace('_', " ");
+    let mut parts: Vec<&str> = cleaned.split(" - ").map(str::trim).collect();
+    if parts.len() > 1 && parts[0].chars().all(|c| c.is_ascii_digit()) {
+        parts.remove(0);
+    }
+    // "03. ABBA" or "03) ABBA": a number with its own punctuation.
+    let first = parts[0];
+    let digits = first.len() - first.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if (1..=3).contains(&digits) {
+        let rest = &first[digits..];
+        let numbered = rest.starts_with(['.', ')'])
+            // "01 Intro" as the whole name: a number, then the title.
+            || (parts.len() == 1 && rest.starts_with(' '));
+        if numbered {
+            let rest = rest.trim_start_matches(['.', ')', ' ', '-']);
+            if !rest.is_empty() {
+                parts[0] = rest;
+            }
+        }
+    }
+    let parts: Vec<&str> = parts.into_iter().filter(|p| !p.is_empty()).collect();
+    match parts.as_slice() {
+        [] => ("Untitled".into(), None),
+        [title] => (title.to_string(), None),
+        [artist, title @ ..] => (title.join(" - "), Some(artist.to_string())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_give_title_and_artist() {
+        let cases = [
+            (
+                "Queen - Bohemian Rhapsody",
+                ("Bohemian Rhapsody", Some("Queen")),
+            ),
+            ("01 - Intro", ("Intro", None)),
+            ("03. ABBA - Dancing Queen", ("Dancing Queen", Some("ABBA"))),
+            (
+                "07_Daft_Punk - One_More_Time",
+                ("One More Time", Some("Daft Punk")),
+            ),
+            ("just a title", ("just a title", None)),
+            ("1999", ("1999", None)),
+            ("50 Cent - Candy Shop", ("Candy Shop", Some("50 Cent"))),
+            ("01 Intro", ("Intro", None)),
+            ("2 - Blur - Song 2", ("Song 2", Some("Blur"))),
+            ("", ("Untitled", None)),
+        ];
+        for (stem, (title, artist)) in cases {
+            let (t, a) = title_artist_from_name(stem);
+            assert_eq!((t.as_str(), a.as_deref()), (title, artist), "{stem:?}");
+        }
+    }
 
     #[test]
     fn versions_of_a_song_are_the_same_song() {

@@ -8,8 +8,7 @@ use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use super::read::Entry;
-use crate::domain::song;
-use crate::library::files::title_artist_from_name;
+use crate::domain::song::{self, title_artist_from_name};
 
 /// A track as matching needs it.
 #[derive(Debug, Clone)]

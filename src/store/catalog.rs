@@ -92,7 +92,7 @@ impl Store {
                 if member.role.bound_by_guest_limits()
                     && room.settings.guest_adds == GuestAdds::Playlists
                 {
-                    let listed = super::playlists::room_playlist_tracks(conn, &room.id)?;
+                    let listed = super::listed::room_playlist_tracks(conn, &room.id)?;
                     hits.retain(|h| listed.contains(&h.track.id));
                 }
             }

@@ -14,6 +14,7 @@ mod catalog;
 mod durability;
 mod guards;
 mod library;
+mod listed;
 mod lockouts;
 mod me;
 mod migrations;

@@ -31,7 +31,7 @@ impl Store {
                 let (room, member) = guards::require_member_in(tx, &code, &user)?;
                 if member.role.bound_by_guest_limits() {
                     let listed = room.settings.guest_adds != GuestAdds::Playlists
-                        || super::playlists::in_room_playlists(tx, &room.id, &track_id)?;
+                        || super::listed::in_room_playlists(tx, &room.id, &track_id)?;
                     admission::guest_may_add(room.settings.guest_adds, listed)?;
                 }
                 if enqueue(
