@@ -294,6 +294,7 @@ export const de: Catalog = {
   'error.downvotes_off': 'Gegenstimmen sind auf dieser Party aus: Stimm lieber für das, was du magst.',
   'error.not_your_song': 'Du kannst nur deine eigenen Songs zurückziehen. Stimm lieber dagegen!',
   'error.not_in_your_party': 'Dieser Song ist in keiner deiner Partys.',
+  'error.no_lyrics': 'Kein Liedtext für diesen Song.',
   'error.not_in_playlists': 'Die Songs kommen heute aus den Playlists des Gastgebers: Wähl einen daraus.',
   'error.guest_adds_off': 'Heute wählt der Gastgeber die Musik: Stimm ab, was als Nächstes läuft.',
   'error.invalid_playlist': 'Diese Datei ist keine Playlist, die die Box lesen kann (M3U, M3U8, PLS oder XSPF).',

@@ -299,6 +299,7 @@ export const en = {
   'error.downvotes_off': 'Down-votes are off at this party: up-vote what you love instead.',
   'error.not_your_song': 'You can only withdraw your own songs. Vote it down instead!',
   'error.not_in_your_party': 'That song is not in a party you are in.',
+  'error.no_lyrics': 'No lyrics for this song.',
   'error.not_in_playlists': 'Tonight’s songs come from the host’s playlists: pick one from them.',
   'error.guest_adds_off': 'The host picks the music tonight: vote for what plays next.',
   'error.invalid_playlist': 'That file is not a playlist the box can read (M3U, M3U8, PLS or XSPF).',

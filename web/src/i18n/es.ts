@@ -294,6 +294,7 @@ export const es: Catalog = {
   'error.downvotes_off': 'En esta fiesta no hay votos en contra: vota a favor de lo que te gusta.',
   'error.not_your_song': 'Solo puedes retirar tus propias canciones. ¡Vota en contra!',
   'error.not_in_your_party': 'Esa canción no está en ninguna fiesta tuya.',
+  'error.no_lyrics': 'No hay letra para esta canción.',
   'error.not_in_playlists': 'Esta noche las canciones salen de las listas del anfitrión: elige una de ellas.',
   'error.guest_adds_off': 'Esta noche el anfitrión elige la música: vota lo que suena después.',
   'error.invalid_playlist': 'Ese archivo no es una lista que la caja pueda leer (M3U, M3U8, PLS o XSPF).',

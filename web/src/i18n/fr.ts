@@ -294,6 +294,7 @@ export const fr: Catalog = {
   'error.downvotes_off': 'Pas de votes contre ici : votez plutôt pour ce que vous aimez.',
   'error.not_your_song': 'Vous ne pouvez retirer que vos propres chansons. Votez contre !',
   'error.not_in_your_party': 'Cette chanson n’est dans aucune de vos fêtes.',
+  'error.no_lyrics': 'Pas de paroles pour cette chanson.',
   'error.not_in_playlists': 'Ce soir, les chansons viennent des playlists de l’hôte : choisissez-en une.',
   'error.guest_adds_off': 'Ce soir, l’hôte choisit la musique : votez pour ce qui passe ensuite.',
   'error.invalid_playlist': 'Ce fichier n’est pas une playlist que la box sait lire (M3U, M3U8, PLS ou XSPF).',

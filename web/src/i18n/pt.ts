@@ -294,6 +294,7 @@ export const pt: Catalog = {
   'error.downvotes_off': 'Não há votos contra nesta festa: vote a favor do que você curte.',
   'error.not_your_song': 'Você só pode retirar suas próprias músicas. Vote contra!',
   'error.not_in_your_party': 'Essa música não está em nenhuma festa sua.',
+  'error.no_lyrics': 'Sem letra para esta música.',
   'error.not_in_playlists': 'Hoje as músicas vêm das playlists do anfitrião: escolha uma delas.',
   'error.guest_adds_off': 'Hoje o anfitrião escolhe a música: vote no que toca a seguir.',
   'error.invalid_playlist': 'Esse arquivo não é uma playlist que a caixa consiga ler (M3U, M3U8, PLS ou XSPF).',
