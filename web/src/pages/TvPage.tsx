@@ -21,7 +21,8 @@ const RISING_ON_TV = 40;
 const WIFI_EVERY_MS = 60_000;
 
 /** Full screen, across the room: now playing, what's next, and in a column
- * of its own how to join (QR code, room code, the box's address). No controls. */
+ * of its own how to join (QR code, room code, the box's address). No
+ * controls but one switch: lyrics in place of the queue (a karaoke view). */
 export function TvPage({ code }: { code: string }) {
   const [ready, setReady] = useState(false);
   useEffect(() => {
