@@ -30,8 +30,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(
             OpenApiRouter::new()
                 .routes(limited(Action::ChangeRoom, routes!(load_playlist)))
-                // An upload is a file, not a vote: more than the usual body.
-                .layer(DefaultBodyLimit::max(MAX_PLAYLIST_BYTES + 4096)),
+                // An upload is a file, not a vote: more than the usual body
+                // (`security::body_limit` says the same before routing).
+                .layer(DefaultBodyLimit::max(
+                    MAX_PLAYLIST_BYTES + super::security::PLAYLIST_FIELDS,
+                )),
         )
 }
 

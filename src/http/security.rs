@@ -48,7 +48,7 @@ pub async fn guard(state: State<AppState>, request: Request, next: Next) -> Resp
             status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
             detail: format!(
                 "The request body is too large: at most {} KiB.",
-                crate::limits::MAX_BODY_BYTES / 1024
+                body_limit(&request) / 1024
             ),
         }
         .into_response(),
@@ -78,8 +78,27 @@ fn too_large(request: &Request) -> bool {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
-        .is_some_and(|n| n > crate::limits::MAX_BODY_BYTES as u64)
+        .is_some_and(|n| n > body_limit(request) as u64)
 }
+
+/// The most a request's body may hold: a playlist upload is a file (its
+/// route lets bodies without a length grow as far); everything else is a
+/// few fields.
+pub fn body_limit(request: &Request) -> usize {
+    let path = request.uri().path();
+    let playlist_upload = request.method() == axum::http::Method::POST
+        && path
+            .strip_prefix("/rooms/")
+            .and_then(|rest| rest.strip_suffix("/playlists"))
+            .is_some_and(|code| !code.is_empty() && !code.contains('/'));
+    match playlist_upload {
+        true => crate::limits::MAX_PLAYLIST_BYTES + PLAYLIST_FIELDS,
+        false => crate::limits::MAX_BODY_BYTES,
+    }
+}
+
+/// Room beside a playlist's text for the other fields and JSON escapes.
+pub const PLAYLIST_FIELDS: usize = 64 * 1024;
 
 /// Every error answer in the box's one shape, `{"detail": "..."}`: those
 /// made outside its handlers (a path that is not UTF-8, a range outside a

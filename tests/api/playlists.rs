@@ -289,6 +289,7 @@ async fn bad_playlists_are_refused_and_change_nothing() {
     )
     .await;
     let huge = "#EXTINF:1,A - B\nsome/long/path/to/a/song.mp3\n".repeat(30_000);
+    assert!(huge.len() > 1024 * 1024 + 64 * 1024);
     let res = load(
         &app,
         &host,
@@ -310,6 +311,21 @@ async fn bad_playlists_are_refused_and_change_nothing() {
     .await;
     assert_eq!(playlists_kept(&app), 0);
     assert!(app.queue(&host, &code).await.is_empty());
+
+    // A long playlist (3,000 songs, 140 KB: far over an ordinary request's
+    // 16 KiB) is fine.
+    let long = "#EXTINF:1,A - B\nsome/long/path/to/a/song.mp3\n".repeat(3_000);
+    let res = load(
+        &app,
+        &host,
+        &code,
+        json!({ "name": "long.m3u", "content": long }),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let loaded: Value = res.json().await.unwrap();
+    assert_eq!(loaded["entries"], 3_000);
+    assert_eq!(playlists_kept(&app), 1);
 }
 
 #[tokio::test]
