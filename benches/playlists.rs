@@ -100,6 +100,8 @@ async fn main() {
         let mut times = Vec::with_capacity(ROUNDS);
         let mut found = 0;
         for round in 0..ROUNDS {
+            // A host has a few parties at most: one host a party.
+            let host = api.guest(&format!("Host {round}")).await;
             let code = api.room(&host, &format!("Bench {round}")).await;
             let started = Instant::now();
             let loaded: Value = api
@@ -125,6 +127,7 @@ async fn main() {
     }
 
     // A curated party: a guest's search keeps what the playlists list.
+    let host = api.guest("Curator").await;
     let code = api.room(&host, "Curated").await;
     api.post(
         &format!("/rooms/{code}/playlists"),

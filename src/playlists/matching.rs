@@ -203,11 +203,7 @@ mod tests {
     }
 
     fn entry(location: Option<&str>, artist: Option<&str>, title: Option<&str>) -> Entry {
-        Entry {
-            location: location.map(Into::into),
-            artist: artist.map(Into::into),
-            title: title.map(Into::into),
-        }
+        Entry::of(location, artist, title)
     }
 
     #[test]

@@ -20,6 +20,16 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// An entry from its parts (tests write them out).
+    #[cfg(test)]
+    pub fn of(location: Option<&str>, artist: Option<&str>, title: Option<&str>) -> Entry {
+        Entry {
+            location: location.map(Into::into),
+            artist: artist.map(Into::into),
+            title: title.map(Into::into),
+        }
+    }
+
     /// How the entry reads to a host ("Artist - Title", else its location).
     pub fn label(&self) -> String {
         match (&self.artist, &self.title, &self.location) {
@@ -255,11 +265,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn entry(location: Option<&str>, artist: Option<&str>, title: Option<&str>) -> Entry {
-        Entry {
-            location: location.map(Into::into),
-            artist: artist.map(Into::into),
-            title: title.map(Into::into),
-        }
+        Entry::of(location, artist, title)
     }
 
     #[test]

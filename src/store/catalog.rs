@@ -67,8 +67,27 @@ impl Store {
             None => None,
         };
         self.read(move |conn| {
-            let mut hits: Vec<SearchHit> = search(conn, &query, playable_only)?
+            // A curated party's guest finds only what the party's
+            // playlists list (searched among many more candidates).
+            let mut listed = None;
+            if let Some(room) = &snapshot {
+                let (_, member) = guards::require_member(conn, &room.info.code, &user)?;
+                if member.role.bound_by_guest_limits()
+                    && room.settings.guest_adds == GuestAdds::Playlists
+                {
+                    listed = Some(super::listed::room_playlist_tracks(conn, &room.id)?);
+                }
+            }
+            let kept = |id: &str| listed.as_ref().is_none_or(|l| l.contains(id));
+            let candidates = if listed.is_some() {
+                CURATED_CANDIDATES
+            } else {
+                SEARCH_LIMIT
+            };
+            let mut hits: Vec<SearchHit> = search(conn, &query, playable_only, candidates)?
                 .into_iter()
+                .filter(|track| kept(&track.id))
+                .take(SEARCH_LIMIT)
                 .map(|track| SearchHit {
                     track,
                     did_you_mean: None,
@@ -81,20 +100,12 @@ impl Store {
                 hits.extend(
                     close
                         .into_iter()
-                        .filter(|h| !known.contains(&h.track.id))
+                        .filter(|h| !known.contains(&h.track.id) && kept(&h.track.id))
                         .take(SEARCH_LIMIT - hits.len()),
                 );
             }
             if let Some(room) = snapshot {
-                let (_, member) = guards::require_member(conn, &room.info.code, &user)?;
                 mark_in_room(conn, &room, &mut hits)?;
-                // A curated party: a guest finds what they may add.
-                if member.role.bound_by_guest_limits()
-                    && room.settings.guest_adds == GuestAdds::Playlists
-                {
-                    let listed = super::listed::room_playlist_tracks(conn, &room.id)?;
-                    hits.retain(|h| listed.contains(&h.track.id));
-                }
             }
             Ok(hits)
         })
@@ -102,6 +113,9 @@ impl Store {
     }
 }
 
+/// Matches a curated party's search looks through for what its playlists
+/// list (a generic word matches much of a large library).
+const CURATED_CANDIDATES: usize = 5_000;
 /// Below this many exact hits, search also looks for close spellings.
 const FUZZY_BELOW: usize = 5;
 /// Candidates the trigram index hands over for ranking.
@@ -205,7 +219,7 @@ pub(super) fn track(r: &rusqlite::Row) -> rusqlite::Result<Track> {
 /// Word-prefix search on title and artist: every word the guest typed must
 /// start a word of either ("bad bun" finds Bad Bunny). Case and accents are
 /// folded by the index's tokenizer, on both sides.
-fn search(conn: &Connection, query: &str, playable_only: bool) -> Result<Vec<Track>> {
+fn search(conn: &Connection, query: &str, playable_only: bool, limit: usize) -> Result<Vec<Track>> {
     let Some(expression) = match_expression(query) else {
         return Ok(Vec::new());
     };
@@ -216,10 +230,7 @@ fn search(conn: &Connection, query: &str, playable_only: bool) -> Result<Vec<Tra
          ORDER BY bm25(tracks_fts, 2.0, 2.0, 0.0), t.artist, t.title
          LIMIT ?2",
     )?;
-    let rows = stmt.query_map(
-        params![expression, SEARCH_LIMIT as i64, playable_only],
-        track,
-    )?;
+    let rows = stmt.query_map(params![expression, limit as i64, playable_only], track)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -12,6 +13,22 @@ const root = resolve(import.meta.dirname, '../..');
 export const screenshotDir =
   process.env.UPDATE_SCREENSHOTS === '1' ? join(root, 'docs', 'screenshots') : join(tmpdir(), 'dt-screenshots');
 mkdirSync(screenshotDir, { recursive: true });
+
+/** A box (started with `args`, or with what `args()` answers once the
+ * file's earlier `before` hooks have run) and a browser for one test file:
+ * both started before its tests and stopped after them. */
+export function boxAndBrowser(args = [], browserArgs = []) {
+  const party = { box: null, chromium: null };
+  before(async () => {
+    party.box = await startBox(typeof args === 'function' ? args() : args);
+    party.chromium = await launchBrowser(browserArgs);
+  });
+  after(async () => {
+    await party.chromium?.close();
+    await party.box?.stop();
+  });
+  return party;
+}
 
 /** Starts the real binary on a fresh database; `args` are extra flags.
  * `restart`: a box stopped with `keep` (the same database, on the same

@@ -2,36 +2,27 @@
 // a party that asks for its PIN before the first try, a wrong PIN told
 // apart from a missing one, a full party; and the whole page in Spanish
 // for a phone set to Spanish.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addSong, axeViolations, launchBrowser, phone, smallPhone, startBox } from './box.mjs';
+import { addSong, axeViolations, boxAndBrowser, phone, smallPhone } from './box.mjs';
 
-let box;
-let chromium;
-before(async () => {
-  box = await startBox(['--new-guest-vote-delay', '0']);
-  chromium = await launchBrowser();
-});
-after(async () => {
-  await chromium?.close();
-  await box?.stop();
-});
+const party = boxAndBrowser(['--new-guest-vote-delay', '0']);
 
 async function hostParty(name = 'Anto') {
-  const host = await (await chromium.browser.newContext(phone)).newPage();
-  await host.goto(box.url);
+  const host = await (await party.chromium.browser.newContext(phone)).newPage();
+  await host.goto(party.box.url);
   await host.getByRole('textbox', { name: 'Your name' }).fill(name);
   await host.getByRole('button', { name: 'Start a party' }).click();
   const code = (await host.locator('.room-code').textContent()).trim();
   const hostId = await host.evaluate(() => localStorage.getItem('dt.uid'));
   const settings = (patch) =>
-    fetch(`${box.url}/rooms/${code}/settings`, {
+    fetch(`${party.box.url}/rooms/${code}/settings`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json', 'x-user-id': hostId },
       body: JSON.stringify(patch),
     }).then((r) => assert.ok(r.ok, `settings ${r.status}`));
   const joinToken = () =>
-    fetch(`${box.url}/rooms/${code}/join-token`, { headers: { 'x-user-id': hostId } }).then(async (r) => {
+    fetch(`${party.box.url}/rooms/${code}/join-token`, { headers: { 'x-user-id': hostId } }).then(async (r) => {
       assert.ok(r.ok, `join-token ${r.status}`);
       return (await r.json()).token;
     });
@@ -41,8 +32,8 @@ async function hostParty(name = 'Anto') {
 test('a code typed with spaces and in lower case finds the party; a PIN is asked for before the first try', async () => {
   const { host, code, settings } = await hostParty();
   await settings({ join_pin: '2468' });
-  const guest = await (await chromium.browser.newContext(smallPhone)).newPage();
-  await guest.goto(box.url);
+  const guest = await (await party.chromium.browser.newContext(smallPhone)).newPage();
+  await guest.goto(party.box.url);
   await guest.getByRole('textbox', { name: 'Room code' }).fill(` ${code.toLowerCase().split('').join(' ')} `);
   await guest.getByRole('button', { name: 'Join', exact: true }).click();
   await guest.getByRole('heading', { name: /^Join Anto's party$/ }).waitFor();
@@ -61,16 +52,16 @@ test('a code typed with spaces and in lower case finds the party; a PIN is asked
   await guest.getByRole('heading', { name: 'Add a song' }).waitFor();
 
   // The start page offers the way back, by the party's name.
-  await guest.goto(box.url);
+  await guest.goto(party.box.url);
   await guest.getByRole('link', { name: "Back to Anto's party" }).click();
   await guest.getByRole('heading', { name: 'Add a song' }).waitFor();
 
   // A full party and an unknown code each say so at the door.
   await settings({ max_guests: 2 });
-  const late = await (await chromium.browser.newContext(smallPhone)).newPage();
-  await late.goto(`${box.url}/r/${code}`);
+  const late = await (await party.chromium.browser.newContext(smallPhone)).newPage();
+  await late.goto(`${party.box.url}/r/${code}`);
   await late.getByRole('alert').getByText(/This party is full/).waitFor();
-  await late.goto(`${box.url}/r/ZZZZZZ`);
+  await late.goto(`${party.box.url}/r/ZZZZZZ`);
   await late.getByText('There is no party with the code ZZZZZZ.', { exact: false }).waitFor();
   for (const page of [host, guest, late]) await page.context().close();
 });
@@ -80,16 +71,16 @@ test('the QR code on the TV lets a guest in without the PIN; the link without it
   await settings({ join_pin: '1357' });
   // The TV's QR code carries the party screen's join token (?t=).
   const token = await joinToken();
-  const guest = await (await chromium.browser.newContext(smallPhone)).newPage();
-  await guest.goto(`${box.url}/r/${code}?t=${encodeURIComponent(token)}`);
+  const guest = await (await party.chromium.browser.newContext(smallPhone)).newPage();
+  await guest.goto(`${party.box.url}/r/${code}?t=${encodeURIComponent(token)}`);
   await guest.getByRole('heading', { name: /^Join Cleo's party$/ }).waitFor();
   assert.equal(await guest.getByLabel('Party PIN (ask the host)').count(), 0, 'no PIN asked with the QR token');
   await guest.getByLabel('Your name').fill('Dani');
   await guest.getByRole('button', { name: 'Join the party' }).click();
   await guest.getByRole('heading', { name: 'Add a song' }).waitFor();
   // A stale or made-up token is no way in: the PIN is asked for.
-  const other = await (await chromium.browser.newContext(smallPhone)).newPage();
-  await other.goto(`${box.url}/r/${code}?t=NOTATOKEN`);
+  const other = await (await party.chromium.browser.newContext(smallPhone)).newPage();
+  await other.goto(`${party.box.url}/r/${code}?t=NOTATOKEN`);
   await other.getByLabel('Your name').fill('Eli');
   await other.getByRole('button', { name: 'Join the party' }).click();
   await other.getByRole('alert').getByText(/PIN/).waitFor();
@@ -101,9 +92,9 @@ test('a phone set to Spanish gets the party in Spanish, refusals included, and c
   const { host, code, settings } = await hostParty('Ana');
   await addSong(host, 'autobahn', 'Autobahn');
   await settings({ join_pin: '1357' });
-  const context = await chromium.browser.newContext({ ...smallPhone, locale: 'es-ES' });
+  const context = await party.chromium.browser.newContext({ ...smallPhone, locale: 'es-ES' });
   const guest = await context.newPage();
-  await guest.goto(`${box.url}/r/${code}`);
+  await guest.goto(`${party.box.url}/r/${code}`);
   await guest.getByRole('heading', { name: "Únete a Ana's party" }).waitFor();
   assert.equal(await guest.evaluate(() => document.documentElement.lang), 'es');
   await guest.getByLabel('Tu nombre').fill('Lucía');

@@ -3,21 +3,12 @@
 // catalog's longest titles, a 500-song queue, text at 200 %; TVs from
 // 1280×720 to 3840×2160. Nothing reaches past the right edge: not the
 // document, not one button, link or line of text. Screenshots at 360 px.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { addSong, launchBrowser, screenshotDir, startBox } from './box.mjs';
+import { addSong, boxAndBrowser, screenshotDir } from './box.mjs';
 
-let box;
-let chromium;
-before(async () => {
-  box = await startBox(['--new-guest-vote-delay', '0']);
-  chromium = await launchBrowser();
-});
-after(async () => {
-  await chromium?.close();
-  await box?.stop();
-});
+const party = boxAndBrowser(['--new-guest-vote-delay', '0']);
 
 const phones = [
   { width: 320, height: 640 },
@@ -94,7 +85,7 @@ async function assertFits(page, what) {
 
 /** The box's API as a phone of its own (for the long queue). */
 async function api(path, { method = 'GET', user, body } = {}) {
-  const res = await fetch(`${box.url}${path}`, {
+  const res = await fetch(`${party.box.url}${path}`, {
     method,
     headers: { 'content-type': 'application/json', ...(user ? { 'x-user-id': user } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -117,7 +108,7 @@ async function longQueue(code, hostId) {
     const { user_id } = await api('/auth/guest', { method: 'POST', body: { display_name: `Guest ${g} ${'x'.repeat(30)}` } });
     await api('/rooms/join', { method: 'POST', user: user_id, body: { code } });
     for (const track_id of tracks.slice(g * 10, g * 10 + 10)) {
-      const res = await fetch(`${box.url}/tracks/rooms/${code}/tracks`, {
+      const res = await fetch(`${party.box.url}/tracks/rooms/${code}/tracks`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-user-id': user_id },
         body: JSON.stringify({ track_id }),
@@ -133,15 +124,15 @@ async function longQueue(code, hostId) {
 }
 
 test('every view fits phones from 320 to 412 px, upright and sideways, with long names, titles and queues', async () => {
-  const host = await (await chromium.browser.newContext(phoneAt(phones[1]))).newPage();
-  await host.goto(box.url);
+  const host = await (await party.chromium.browser.newContext(phoneAt(phones[1]))).newPage();
+  await host.goto(party.box.url);
   await host.getByRole('textbox', { name: 'Your name' }).fill(hostName);
   await host.getByRole('button', { name: 'Start a party' }).click();
   const code = (await host.locator('.room-code').textContent({ timeout: 10_000 })).trim();
   const hostId = await host.evaluate(() => localStorage.getItem('dt.uid'));
 
-  const guest = await (await chromium.browser.newContext(phoneAt(phones[1]))).newPage();
-  await guest.goto(`${box.url}/r/${code}`);
+  const guest = await (await party.chromium.browser.newContext(phoneAt(phones[1]))).newPage();
+  await guest.goto(`${party.box.url}/r/${code}`);
   await guest.getByLabel('Your name').fill(guestName);
   await guest.getByRole('button', { name: 'Join the party' }).click();
   await guest.getByRole('heading', { name: 'Add a song' }).waitFor();
@@ -149,8 +140,8 @@ test('every view fits phones from 320 to 412 px, upright and sideways, with long
   await addSong(guest, 'sunflower spider', 'Sunflower \\(Spider-Man: Into the Spider-Verse\\)');
   await addSong(guest, 'fight for your right', '\\(You Gotta\\) Fight for Your Right \\(To Party!\\)');
 
-  const cohost = await (await chromium.browser.newContext(phoneAt(phones[1]))).newPage();
-  await cohost.goto(`${box.url}/r/${code}`);
+  const cohost = await (await party.chromium.browser.newContext(phoneAt(phones[1]))).newPage();
+  await cohost.goto(`${party.box.url}/r/${code}`);
   await cohost.getByLabel('Your name').fill(cohostName);
   await cohost.getByRole('button', { name: 'Join the party' }).click();
   await cohost.getByRole('heading', { name: 'Add a song' }).waitFor();
@@ -167,16 +158,16 @@ test('every view fits phones from 320 to 412 px, upright and sideways, with long
   // A newcomer at the door of a party with a PIN; the start page with the
   // way back to a long-named party; the night's Wrapped.
   await api(`/rooms/${code}/settings`, { method: 'PATCH', user: hostId, body: { join_pin: '2468' } });
-  const door = await (await chromium.browser.newContext(phoneAt(phones[1]))).newPage();
-  await door.goto(`${box.url}/r/${code}`);
+  const door = await (await party.chromium.browser.newContext(phoneAt(phones[1]))).newPage();
+  await door.goto(`${party.box.url}/r/${code}`);
   await door.getByLabel('Party PIN (ask the host)').waitFor();
-  const start = await (await chromium.browser.newContext(phoneAt(phones[1]))).newPage();
-  await start.goto(box.url);
+  const start = await (await party.chromium.browser.newContext(phoneAt(phones[1]))).newPage();
+  await start.goto(party.box.url);
   await start.evaluate((c) => localStorage.setItem('dt.room', c), code);
   await start.reload();
   await start.getByRole('link', { name: /^Back to / }).waitFor();
   const wrapped = await guest.context().newPage();
-  await wrapped.goto(`${box.url}/r/${code}/wrapped`);
+  await wrapped.goto(`${party.box.url}/r/${code}/wrapped`);
   await wrapped.getByRole('heading', { name: 'Top tracks' }).waitFor();
 
   const rooms = [
@@ -224,8 +215,8 @@ test('every view fits phones from 320 to 412 px, upright and sideways, with long
 });
 
 test('the TV keeps its whole code, QR code and address from 1280×720 to 3840×2160', async () => {
-  const host = await (await chromium.browser.newContext(phoneAt(phones[3]))).newPage();
-  await host.goto(box.url);
+  const host = await (await party.chromium.browser.newContext(phoneAt(phones[3]))).newPage();
+  await host.goto(party.box.url);
   await host.getByRole('textbox', { name: 'Your name' }).fill(hostName);
   await host.getByRole('button', { name: 'Start a party' }).click();
   const code = (await host.locator('.room-code').textContent({ timeout: 10_000 })).trim();
@@ -238,8 +229,8 @@ test('the TV keeps its whole code, QR code and address from 1280×720 to 3840×2
     { width: 1920, height: 1080 },
     { width: 3840, height: 2160 },
   ]) {
-    const tv = await (await chromium.browser.newContext({ viewport })).newPage();
-    await tv.goto(`${box.url}/r/${code}/tv`);
+    const tv = await (await party.chromium.browser.newContext({ viewport })).newPage();
+    await tv.goto(`${party.box.url}/r/${code}/tv`);
     await tv.locator('.tv-list li').first().waitFor();
     await assertFits(tv, `the TV at ${viewport.width}×${viewport.height}`);
     for (const selector of ['.tv-join .room-code', '.tv-join .qr', '.tv-address']) {

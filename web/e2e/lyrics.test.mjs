@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addSong, eventually, laptop, launchBrowser, screenshotDir, startBox, startParty, tv } from './box.mjs';
+import { addSong, boxAndBrowser, eventually, laptop, screenshotDir, startParty, tv } from './box.mjs';
 
 /** A quiet tone as "Artist - Title.wav", `seconds` long. */
 function tone(dir, name, seconds) {
@@ -16,9 +16,7 @@ function tone(dir, name, seconds) {
 }
 
 let music;
-let box;
-let chromium;
-before(async () => {
+before(() => {
   music = mkdtempSync(join(tmpdir(), 'dt-e2e-lyrics-'));
   tone(music, 'Karaoke Band - Sing Along', 90);
   // A line every three seconds: "Line 0" at 0:00, "Line 1" at 0:03...
@@ -28,14 +26,9 @@ before(async () => {
   tone(music, 'Karaoke Band - Plain Words', 30);
   writeFileSync(join(music, 'Karaoke Band - Plain Words.lrc'), 'Words without times\nshown as they are\n');
   tone(music, 'Karaoke Band - Hum Only', 30);
-  box = await startBox(['--music', music]);
-  chromium = await launchBrowser(['--autoplay-policy=no-user-gesture-required', '--mute-audio']);
 });
-after(async () => {
-  await chromium?.close();
-  await box?.stop();
-  rmSync(music, { recursive: true, force: true });
-});
+const party = boxAndBrowser(() => ['--music', music], ['--autoplay-policy=no-user-gesture-required', '--mute-audio']);
+after(() => rmSync(music, { recursive: true, force: true }));
 
 const currentLine = (page) => page.locator('.lyric-current').textContent({ timeout: 5000 });
 const lineNumber = async (page) => Number((await currentLine(page)).replace('Line ', ''));
@@ -48,20 +41,20 @@ const hostAsks = (host, code, what, body = undefined) =>
   );
 
 test('the TV sings along with the room: the line lit follows play, pause and seek', async () => {
-  const host = await (await chromium.browser.newContext(laptop)).newPage();
-  const code = await startParty(host, box.url, 'Host');
+  const host = await (await party.chromium.browser.newContext(laptop)).newPage();
+  const code = await startParty(host, party.box.url, 'Host');
   await addSong(host, 'sing along', 'Sing Along');
   await addSong(host, 'plain words', 'Plain Words');
   await addSong(host, 'hum only', 'Hum Only');
 
   // A TV whose clock runs an hour ahead of the box's.
-  const tvContext = await chromium.browser.newContext(tv);
+  const tvContext = await party.chromium.browser.newContext(tv);
   await tvContext.addInitScript(() => {
     const real = Date.now;
     Date.now = () => real() + 3_600_000;
   });
   const screen = await tvContext.newPage();
-  await screen.goto(`${box.url}/r/${code}/tv`);
+  await screen.goto(`${party.box.url}/r/${code}/tv`);
   await screen.locator('.tv-title', { hasText: 'Sing Along' }).waitFor();
   const toggle = screen.getByRole('button', { name: 'Lyrics' });
   assert.equal(await toggle.getAttribute('aria-pressed'), 'false');

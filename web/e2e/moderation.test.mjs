@@ -1,28 +1,19 @@
 // Running the party from the browser: the host makes a co-host, who removes
 // a guest's song and kicks the guest; the guest's phone shows what happened.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { addSong, axeViolations, eventually, joinAs, laptop, launchBrowser, phone, queueTitles, screenshotDir, startBox, startParty } from './box.mjs';
+import { addSong, axeViolations, boxAndBrowser, eventually, joinAs, laptop, phone, queueTitles, screenshotDir, startParty } from './box.mjs';
 
-let box;
-let chromium;
-before(async () => {
-  box = await startBox(['--new-guest-vote-delay', '0']);
-  chromium = await launchBrowser();
-});
-after(async () => {
-  await chromium?.close();
-  await box?.stop();
-});
+const party = boxAndBrowser(['--new-guest-vote-delay', '0']);
 
 test('a co-host removes a song and kicks a guest; the guest sees it happen', async () => {
-  const host = await (await chromium.browser.newContext(laptop)).newPage();
-  const cy = await (await chromium.browser.newContext(phone)).newPage();
-  const bea = await (await chromium.browser.newContext(phone)).newPage();
-  const code = await startParty(host, box.url);
-  await joinAs(cy, box.url, code, 'Cy');
-  await joinAs(bea, box.url, code, 'Bea');
+  const host = await (await party.chromium.browser.newContext(laptop)).newPage();
+  const cy = await (await party.chromium.browser.newContext(phone)).newPage();
+  const bea = await (await party.chromium.browser.newContext(phone)).newPage();
+  const code = await startParty(host, party.box.url);
+  await joinAs(cy, party.box.url, code, 'Cy');
+  await joinAs(bea, party.box.url, code, 'Bea');
 
   // Guests see no moderation: no people panel, no skip, no remove.
   assert.equal(await bea.getByRole('heading', { name: 'People' }).count(), 0);
@@ -95,8 +86,8 @@ test('a co-host removes a song and kicks a guest; the guest sees it happen', asy
   });
 
   // A ban asks once more, then binds; the host can lift it.
-  const dee = await (await chromium.browser.newContext(phone)).newPage();
-  await joinAs(dee, box.url, code, 'Dee');
+  const dee = await (await party.chromium.browser.newContext(phone)).newPage();
+  await joinAs(dee, party.box.url, code, 'Dee');
   await host.getByRole('button', { name: 'Ban Dee' }).click();
   await host.getByRole('group', { name: 'Ban Dee for good?' }).waitFor();
   await host.getByRole('button', { name: 'Cancel' }).click();
@@ -107,7 +98,7 @@ test('a co-host removes a song and kicks a guest; the guest sees it happen', asy
   const banned = host.getByRole('list', { name: 'Banned' });
   await banned.getByText('Dee').waitFor();
   // At the door, Dee is told before typing anything: no form to fill.
-  await dee.goto(`${box.url}/r/${code}`);
+  await dee.goto(`${party.box.url}/r/${code}`);
   await dee.getByRole('alert').getByText('The host has removed you from this party.').waitFor();
   assert.equal(await dee.getByRole('button', { name: 'Join the party' }).count(), 0);
   await host.screenshot({ path: join(screenshotDir, 'host-bans.png') });

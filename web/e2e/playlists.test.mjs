@@ -2,21 +2,12 @@
 // folder (its built-in catalog): the host loads a warm-up playlist into the
 // queue and a wedding's list for guests to pick from, guests add only
 // from it, then only vote.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { eventually, joinAs, laptop, launchBrowser, queueTitles, screenshotDir, smallPhone, startBox, startParty } from './box.mjs';
+import { boxAndBrowser, eventually, joinAs, laptop, queueTitles, screenshotDir, smallPhone, startParty } from './box.mjs';
 
-let box;
-let chromium;
-before(async () => {
-  box = await startBox();
-  chromium = await launchBrowser();
-});
-after(async () => {
-  await chromium?.close();
-  await box?.stop();
-});
+const party = boxAndBrowser();
 
 const LONG_NAME = 'Maximiliana Featherstonehaugh-Wolfeschle';
 const WARM_UP = '#EXTM3U\n#EXTINF:0,Kraftwerk - Autobahn\nAutobahn.mp3\n#EXTINF:0,Toto - Africa\nAfrica.mp3\n';
@@ -50,8 +41,8 @@ async function upload(host, name, text, { queue }) {
 }
 
 test('a curated party: the host loads playlists, guests add from them, then only vote', async () => {
-  const host = await (await chromium.browser.newContext(laptop)).newPage();
-  const code = await startParty(host, box.url, 'Host');
+  const host = await (await party.chromium.browser.newContext(laptop)).newPage();
+  const code = await startParty(host, party.box.url, 'Host');
 
   // Before guests arrive: the warm-up fills the queue (the first starts).
   await upload(host, 'Warm Up.m3u8', WARM_UP, { queue: true });
@@ -68,8 +59,8 @@ test('a curated party: the host loads playlists, guests add from them, then only
   await host.getByRole('region', { name: 'Playlists' }).screenshot({ path: join(screenshotDir, 'host-playlists.png') });
 
   // A guest on a 360-px phone: search finds only the playlists' songs.
-  const guest = await (await chromium.browser.newContext(smallPhone)).newPage();
-  await joinAs(guest, box.url, code, LONG_NAME);
+  const guest = await (await party.chromium.browser.newContext(smallPhone)).newPage();
+  await joinAs(guest, party.box.url, code, LONG_NAME);
   await guest.getByText('Tonight’s songs come from the host’s playlists: search them, or open one below.').waitFor();
   await guest.getByLabel('Search by artist or title').fill('bohemian');
   await guest.getByText('No songs match “bohemian”').waitFor();

@@ -1,21 +1,12 @@
 // Reactions in real browsers: guests tap emoji on the song that plays, the
 // TV shows them rising, a phone that taps on and on is told to slow down
 // (and the TV gets no more from it), and Wrapped names the most-loved song.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { axeViolations, eventually, joinAs, laptop, launchBrowser, phone, playOpener, screenshotDir, smallPhone, startBox, startParty, tv } from './box.mjs';
+import { axeViolations, boxAndBrowser, eventually, joinAs, laptop, phone, playOpener, screenshotDir, smallPhone, startParty, tv } from './box.mjs';
 
-let box;
-let chromium;
-before(async () => {
-  box = await startBox();
-  chromium = await launchBrowser();
-});
-after(async () => {
-  await chromium?.close();
-  await box?.stop();
-});
+const party = boxAndBrowser();
 
 const LONG_NAME = 'Maximiliana Featherstonehaugh-Wolfeschle';
 
@@ -27,12 +18,12 @@ async function tap(page, emoji) {
 }
 
 test('guests react, the TV shows it rising, a flood is refused', async () => {
-  const host = await (await chromium.browser.newContext(laptop)).newPage();
-  const code = await startParty(host, box.url, 'Host');
+  const host = await (await party.chromium.browser.newContext(laptop)).newPage();
+  const code = await startParty(host, party.box.url, 'Host');
   await playOpener(host);
 
   // The TV, every reaction frame it gets counted.
-  const screen = await (await chromium.browser.newContext(tv)).newPage();
+  const screen = await (await party.chromium.browser.newContext(tv)).newPage();
   const tvReactions = [];
   screen.on('websocket', (ws) =>
     ws.on('framereceived', (f) => {
@@ -40,22 +31,22 @@ test('guests react, the TV shows it rising, a flood is refused', async () => {
       if (frame.type === 'reaction') tvReactions.push(frame.emoji);
     }),
   );
-  await screen.goto(`${box.url}/r/${code}/tv`);
+  await screen.goto(`${party.box.url}/r/${code}/tv`);
   await screen.locator('.tv-title', { hasText: 'Autobahn' }).waitFor();
   await screen.locator('.live-badge, .tv-presence').first().waitFor();
 
-  const ana = await (await chromium.browser.newContext(smallPhone)).newPage();
-  const bea = await (await chromium.browser.newContext(phone)).newPage();
-  await joinAs(ana, box.url, code, LONG_NAME);
-  await joinAs(bea, box.url, code, 'Bea');
+  const ana = await (await party.chromium.browser.newContext(smallPhone)).newPage();
+  const bea = await (await party.chromium.browser.newContext(phone)).newPage();
+  await joinAs(ana, party.box.url, code, LONG_NAME);
+  await joinAs(bea, party.box.url, code, 'Bea');
 
   // The bar fits a 360-px phone, every emoji a tap target of its own.
   const bar = ana.getByRole('group', { name: 'React to this song' });
   await bar.waitFor();
   assert.equal(await bar.getByRole('button').count(), 8);
   assert.ok(await ana.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scroll at 360 px');
-  for (const box of await Promise.all((await bar.getByRole('button').all()).map((b) => b.boundingBox()))) {
-    assert.ok(box.width >= 32 && box.height >= 44, `a tap target of ${box.width}×${box.height}`);
+  for (const rect of await Promise.all((await bar.getByRole('button').all()).map((b) => b.boundingBox()))) {
+    assert.ok(rect.width >= 32 && rect.height >= 44, `a tap target of ${rect.width}×${rect.height}`);
   }
 
   // A tap rises on the TV and on the other phone.
@@ -80,7 +71,7 @@ test('guests react, the TV shows it rising, a flood is refused', async () => {
   assert.deepEqual([...tvReactions].sort(), ['🔥', '💃', '🎉', '❤️', '🙌', '😂', '🤯', '🤯'].sort());
 
   // Wrapped names the most-loved song, and its moment.
-  await bea.goto(`${box.url}/r/${code}/wrapped`);
+  await bea.goto(`${party.box.url}/r/${code}/wrapped`);
   await bea.getByText('Most loved: Autobahn by Kraftwerk (🤯 × 8)').waitFor();
   await bea.getByText(/^The moment: \d+:\d\d into Autobahn, \d reactions in 15 seconds .+$/).waitFor();
 });

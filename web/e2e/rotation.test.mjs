@@ -1,34 +1,25 @@
 // DJ rotation in real browsers: the host turns it on, and the guests' songs
 // go round the room whatever the votes, each place saying why.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { addSong, eventually, joinAs, laptop, launchBrowser, phone, playOpener, queueTitles, screenshotDir, startBox, startParty } from './box.mjs';
+import { addSong, boxAndBrowser, eventually, joinAs, laptop, phone, playOpener, queueTitles, screenshotDir, startParty } from './box.mjs';
 
-let box;
-let chromium;
-before(async () => {
-  box = await startBox(['--new-guest-vote-delay', '0']);
-  chromium = await launchBrowser();
-});
-after(async () => {
-  await chromium?.close();
-  await box?.stop();
-});
+const party = boxAndBrowser(['--new-guest-vote-delay', '0']);
 
 test('DJ rotation: guests take turns, whatever the votes', async () => {
-  const host = await (await chromium.browser.newContext(laptop)).newPage();
-  const code = await startParty(host, box.url, 'Host');
+  const host = await (await party.chromium.browser.newContext(laptop)).newPage();
+  const code = await startParty(host, party.box.url, 'Host');
   await playOpener(host);
   const rotation = host.getByRole('checkbox', { name: 'DJ rotation: guests take turns, whatever the votes' });
   // The box's answer sets the box (a controlled checkbox): click, then wait.
   await rotation.click();
   await eventually(() => rotation.isChecked(), { what: 'DJ rotation on' });
 
-  const ana = await (await chromium.browser.newContext(phone)).newPage();
-  const bea = await (await chromium.browser.newContext(phone)).newPage();
-  await joinAs(ana, box.url, code, 'Ana');
-  await joinAs(bea, box.url, code, 'Bea');
+  const ana = await (await party.chromium.browser.newContext(phone)).newPage();
+  const bea = await (await party.chromium.browser.newContext(phone)).newPage();
+  await joinAs(ana, party.box.url, code, 'Ana');
+  await joinAs(bea, party.box.url, code, 'Bea');
   await addSong(ana, 'bohemian rhapsody', 'Bohemian Rhapsody');
   await addSong(ana, 'superstition', 'Superstition');
   await addSong(bea, 'dancing queen', 'Dancing Queen');

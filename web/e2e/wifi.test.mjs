@@ -2,21 +2,12 @@
 // screen shows a QR code that joins the Wi-Fi, then the party's own. Its
 // password never reaches a guest's phone: every answer and socket frame the
 // guest's page gets is checked for it.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { addSong, eventually, joinAs, laptop, launchBrowser, phone, qrText, screenshotDir, startBox, startParty, tv } from './box.mjs';
+import { addSong, boxAndBrowser, eventually, joinAs, laptop, phone, qrText, screenshotDir, startParty, tv } from './box.mjs';
 
-let box;
-let chromium;
-before(async () => {
-  box = await startBox();
-  chromium = await launchBrowser();
-});
-after(async () => {
-  await chromium?.close();
-  await box?.stop();
-});
+const party = boxAndBrowser();
 
 // 26 bytes in UTF-8 (an SSID takes 32): the QR code carries UTF-8, as
 // phones read it.
@@ -24,8 +15,8 @@ const NAME = 'Café Featherstonehaugh 5G';
 const PASSWORD = 'correct;horse:battery';
 
 test('the TV offers the Wi-Fi, then the party; a guest never gets the password', async () => {
-  const host = await (await chromium.browser.newContext(laptop)).newPage();
-  const code = await startParty(host, box.url);
+  const host = await (await party.chromium.browser.newContext(laptop)).newPage();
+  const code = await startParty(host, party.box.url);
   await addSong(host, 'superstition', 'Superstition');
 
   // The host sets the guest Wi-Fi in the settings.
@@ -37,7 +28,7 @@ test('the TV offers the Wi-Fi, then the party; a guest never gets the password',
   assert.equal((await saved).status(), 200);
 
   // A guest's phone, every answer and frame recorded.
-  const guest = await (await chromium.browser.newContext(phone)).newPage();
+  const guest = await (await party.chromium.browser.newContext(phone)).newPage();
   const received = [];
   guest.on('response', (r) => {
     r.text().then(
@@ -46,11 +37,11 @@ test('the TV offers the Wi-Fi, then the party; a guest never gets the password',
     );
   });
   guest.on('websocket', (ws) => ws.on('framereceived', (f) => received.push([ws.url(), String(f.payload)])));
-  await joinAs(guest, box.url, code, 'Bea');
+  await joinAs(guest, party.box.url, code, 'Bea');
 
   // The TV: first the Wi-Fi (its QR code joins it), then the party.
-  const screen = await (await chromium.browser.newContext(tv)).newPage();
-  await screen.goto(`${box.url}/r/${code}/tv`);
+  const screen = await (await party.chromium.browser.newContext(tv)).newPage();
+  await screen.goto(`${party.box.url}/r/${code}/tv`);
   await screen.getByText('1 · Join the Wi-Fi').waitFor();
   await screen.getByRole('img', { name: `QR code to join the Wi-Fi ${NAME}` }).waitFor();
   await screen.getByRole('img', { name: `QR code to join room ${code}` }).waitFor();
