@@ -92,7 +92,11 @@ async fn a_curated_party_takes_only_its_playlists_songs() {
     let for_host = titles_for(app.search(&host, "s").await);
     assert_eq!(for_host.len(), 50);
     assert!(!for_host.iter().any(|t| t == "September"), "{for_host:?}");
-    assert!(titles_for(guest_search("s").await).iter().any(|t| t == "September"));
+    assert!(
+        titles_for(guest_search("s").await)
+            .iter()
+            .any(|t| t == "September")
+    );
     let superstition = app.track_id(&host, "superstition").await;
     let dancing = app.track_id(&host, "dancing queen").await;
     assert_refused(
