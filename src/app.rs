@@ -20,6 +20,8 @@ use crate::domain::player::Audio;
 use crate::http::{self, AppState, RateLimits, connections};
 use crate::library::Library;
 use crate::mdns::{Advertiser, LanNames};
+use crate::mpd::{self, Mpd};
+use crate::outputs::{Output, Outputs};
 use crate::realtime::Realtime;
 use crate::store::Store;
 use crate::{room_clock, speaker};
@@ -40,6 +42,17 @@ impl App {
         };
         let store = open_store(&config).await?;
         let library = Library::start(store.clone(), config.music.clone());
+        let realtime = Realtime::new(store.clone());
+        let outputs = Outputs::default();
+        // The link to the MPD server closes with the live sockets.
+        let mpd = config.mpd.clone().map(|address| {
+            Mpd::start(
+                address,
+                config.mpd_password.clone(),
+                outputs.clone(),
+                realtime.shutdown.child_token(),
+            )
+        });
         let (listener, local_addr) = connections::listen(config.bind)
             .with_context(|| format!("cannot listen on {}", config.bind))?;
         Ok(App {
@@ -48,7 +61,9 @@ impl App {
             state: AppState {
                 lan_names: config.lan_names(),
                 config: Arc::new(config),
-                realtime: Realtime::new(store.clone()),
+                realtime,
+                mpd,
+                outputs,
                 store,
                 local_addr,
                 rate_limits: RateLimits::default(),
@@ -127,11 +142,13 @@ async fn open_store(config: &Config) -> anyhow::Result<Store> {
     store
         .use_builtin_catalog(!config.no_builtin_catalog)
         .await?;
-    let audio = Audio::from_folders(config.music.len());
+    // The server's songs met before are offered again only with --mpd.
+    store.offer_mpd_songs(config.mpd.is_some()).await?;
+    let audio = Audio::from_sources(config.music.len(), config.mpd.is_some());
     store.set_audio(audio);
     if audio == Audio::Demo {
         tracing::warn!(
-            "🔇 demo mode: no music folder, so songs run on the clock with no sound; start the box with --music ~/Music"
+            "🔇 demo mode: no music folder and no MPD server, so songs run on the clock with no sound; start the box with --music ~/Music (or --mpd localhost:6600)"
         );
     }
     Ok(store)
@@ -151,6 +168,16 @@ struct Services {
     _advertiser: Option<Advertiser>,
     _clock: room_clock::Clock,
     _speaker: Option<speaker::Speaker>,
+    _mpd_player: Option<AbortOnDrop>,
+}
+
+/// A task that stops when this drops.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 impl Services {
@@ -163,7 +190,10 @@ impl Services {
                 shutdown.clone(),
                 Duration::from_secs(config.room_idle_secs),
             ),
-            _speaker: play(config, store, shutdown).await,
+            _speaker: play(config, store, &state.outputs, shutdown).await,
+            _mpd_player: state.mpd.clone().map(|server| {
+                AbortOnDrop(mpd::player::start(server, store.clone(), shutdown.clone()))
+            }),
         }
     }
 }
@@ -194,6 +224,7 @@ async fn advertise(config: &Config, names: &LanNames, addr: SocketAddr) -> Optio
 async fn play(
     config: &Config,
     store: &Store,
+    outputs: &Outputs,
     shutdown: &CancellationToken,
 ) -> Option<speaker::Speaker> {
     if !config.speaker {
@@ -205,21 +236,32 @@ async fn play(
         shutdown.clone(),
     );
     let runtime = tokio::runtime::Handle::current();
-    let opened =
-        tokio::task::spawn_blocking(move || speaker::start(store, device, &shutdown, runtime))
-            .await;
-    match opened {
-        Ok(Ok(speaker)) => {
+    let wanted = device
+        .clone()
+        .unwrap_or_else(|| "the default device".into());
+    let reports = outputs.clone();
+    let opened = tokio::task::spawn_blocking(move || {
+        speaker::start(store, device, &shutdown, runtime, reports)
+    })
+    .await
+    .map_err(anyhow::Error::from)
+    .and_then(|opened| opened);
+    let (speaker, error) = match opened {
+        Ok(speaker) => {
             tracing::info!(device = %speaker.device, "🔊 playing the party on this box's speaker");
-            Some(speaker)
-        }
-        Ok(Err(e)) => {
-            tracing::error!("--speaker: {e:#}. The box keeps serving without its own sound.");
-            None
+            (Some(speaker), None)
         }
         Err(e) => {
-            tracing::error!("--speaker: {e}. The box keeps serving without its own sound.");
-            None
+            tracing::error!("--speaker: {e:#}. The box keeps serving without its own sound.");
+            (None, Some(format!("{e:#}")))
         }
-    }
+    };
+    outputs.report(Output {
+        kind: "speaker",
+        name: speaker.as_ref().map_or(wanted, |s| s.device.clone()),
+        connected: speaker.is_some(),
+        playing: false,
+        error,
+    });
+    speaker
 }

@@ -43,6 +43,7 @@ fn parse_line(line: &str) -> Option<Track> {
         year,
         duration_ms,
         playable: false,
+        source: "builtin".into(),
     })
 }
 

@@ -131,6 +131,22 @@ pub struct Config {
     #[arg(long, env = "DT_SPEAKER_DEVICE", requires = "speaker")]
     pub speaker_device: Option<String>,
 
+    /// Play through an MPD or Mopidy server (`HOST:PORT`, e.g.
+    /// `localhost:6600`): guests search its songs beside the box's own
+    /// (with Mopidy: Spotify, YouTube, Tidal...), and it plays them. The
+    /// party's queue and order stay on the box.
+    #[arg(long, env = "DT_MPD", value_parser = parse_mpd_address)]
+    pub mpd: Option<String>,
+
+    /// The MPD server's password, if it has one.
+    #[arg(
+        long,
+        env = "DT_MPD_PASSWORD",
+        requires = "mpd",
+        hide_env_values = true
+    )]
+    pub mpd_password: Option<String>,
+
     /// Turn the rate limits off: for benchmarks on loopback only, never
     /// for a party.
     #[arg(long, env = "DT_NO_RATE_LIMITS", value_parser = clap::builder::BoolishValueParser::new())]
@@ -181,6 +197,19 @@ fn parse_trusted_proxies(text: &str) -> Result<TrustedProxies, String> {
         })
         .collect::<Result<_, _>>()
         .map(TrustedProxies)
+}
+
+/// `HOST:PORT` (a name, an IPv4 address, or `[IPv6]`).
+fn parse_mpd_address(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    let valid = text
+        .rsplit_once(':')
+        .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok_and(|p| p > 0));
+    if valid {
+        Ok(text.to_string())
+    } else {
+        Err("use HOST:PORT, like localhost:6600 or 192.168.1.20:6600".into())
+    }
 }
 
 /// A host name as the Host header carries it, lower case, without a port.
@@ -250,6 +279,8 @@ impl Config {
             no_builtin_catalog: false,
             speaker: false,
             speaker_device: None,
+            mpd: None,
+            mpd_password: None,
             port_file: None,
         }
     }

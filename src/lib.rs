@@ -27,6 +27,10 @@ pub mod limits;
 pub mod mdns;
 /// The API's response shapes.
 pub mod model;
+/// An MPD or Mopidy server as catalog and player (--mpd).
+pub mod mpd;
+/// Where the sound goes: speaker, Snapcast, MPD, as the host sees them.
+pub mod outputs;
 /// Playlist files: the night written out (M3U8, XSPF, CSV).
 pub mod playlists;
 /// Live rooms: fan-out of room state to WebSockets.

@@ -113,3 +113,22 @@ pub const MAX_ROOMS_PER_USER: i64 = 20;
 
 /// The device cookie outlives guest accounts (a year).
 pub const DEVICE_COOKIE_MAX_AGE_SECS: i64 = 365 * 24 * 60 * 60;
+
+/// Longest wait for the MPD server to answer a command (or accept a
+/// connection): a server that takes longer is treated as gone.
+pub const MPD_COMMAND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Longest wait between attempts to reach a lost MPD server.
+pub const MPD_BACKOFF_MAX: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// How often the MPD player looks at the room when nothing changed on the
+/// server (a host's pause or a new song reach it within this).
+pub const MPD_POLL: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// How long search waits for the MPD server before answering with the
+/// box's own songs alone (a slow streaming backend must not stall it).
+pub const MPD_SEARCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// How far (ms) the MPD server's position may be from the room's after
+/// the host seeks before the box moves it.
+pub const MPD_SEEK_TOLERANCE_MS: i64 = 1_500;

@@ -74,6 +74,10 @@ pub struct BoxInfo {
     /// on a device whose clock differs (a Pi offline keeps its own time)
     /// works out positions by the box's clock, not its own.
     pub now: String,
+    /// Where the party's sound goes besides the host's page: the box's
+    /// speaker (`--speaker`), Snapcast (`--snapcast`), an MPD server
+    /// (`--mpd`), each with whether it is reached and playing.
+    pub outputs: Vec<crate::outputs::Output>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -123,6 +127,10 @@ pub struct Track {
     /// Whether the box can play its audio (a file from the music folders).
     /// With music folders, search answers playable tracks only.
     pub playable: bool,
+    /// Where the song comes from: `builtin` (the box's demo catalog, no
+    /// audio), `file` (the host's music folders) or `mpd` (the MPD or
+    /// Mopidy server the box plays through).
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
@@ -170,6 +178,10 @@ pub struct QueueItem {
     pub auto_dj: bool,
     /// While the host has paused it: the position it stopped at (ms).
     pub paused_ms: Option<i64>,
+    /// Where its audio comes from, as for a track (`builtin`, `file`,
+    /// `mpd`): the host's page plays `file` items only; `mpd` items play
+    /// on the box's MPD server.
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -471,4 +483,27 @@ pub struct FolderPlaylist {
     pub file: String,
     /// Its name, from the file's.
     pub name: String,
+}
+
+/// A song on the MPD server, by its URI (a path in MPD's music folder, or
+/// a backend's URI in Mopidy: `spotify:track:…`, `local:track:…`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MpdSong {
+    pub uri: String,
+    pub title: String,
+    pub artist: String,
+    pub album: Option<String>,
+    pub year: Option<i64>,
+    pub duration_ms: i64,
+}
+
+/// Ids of MPD songs: derived from the URI, so a song found again (by
+/// another search, a playlist, after a restart) keeps its id.
+const MPD_NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6d70_645f_736f_6e67_5f69_645f_7631_0001);
+
+impl MpdSong {
+    /// The catalog id of the song at `uri`.
+    pub fn track_id(uri: &str) -> String {
+        uuid::Uuid::new_v5(&MPD_NAMESPACE, uri.as_bytes()).to_string()
+    }
 }

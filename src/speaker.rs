@@ -17,6 +17,7 @@ use rodio::{Decoder, DeviceSinkBuilder, MixerDeviceSink, Player, Source};
 use tokio_util::sync::CancellationToken;
 
 use crate::limits::{FADE_STEP, SPEAKER_POLL};
+use crate::outputs::Outputs;
 use crate::store::{SpeakerTarget, Store};
 use crate::timestamp::Timestamp;
 
@@ -29,6 +30,7 @@ pub fn start(
     device: Option<String>,
     shutdown: &CancellationToken,
     runtime: tokio::runtime::Handle,
+    outputs: Outputs,
 ) -> anyhow::Result<Speaker> {
     let stop = shutdown.child_token();
     let (opened, result) = std::sync::mpsc::channel();
@@ -38,7 +40,7 @@ pub fn start(
         .spawn(move || match open(device.as_deref()) {
             Ok((sink, name)) => {
                 let _ = opened.send(Ok(name));
-                run(&sink, &store, &runtime, &token);
+                run(&sink, &store, &runtime, &token, &outputs);
             }
             Err(e) => {
                 let _ = opened.send(Err(e));
@@ -149,6 +151,7 @@ fn run(
     store: &Store,
     runtime: &tokio::runtime::Handle,
     shutdown: &CancellationToken,
+    outputs: &Outputs,
 ) {
     let mut playing: Option<Playing> = None;
     let mut fading: Option<FadingOut> = None;
@@ -163,6 +166,13 @@ fn run(
             SPEAKER_POLL
         };
         fade_step(&mut fading);
+        outputs.playing(
+            "speaker",
+            playing
+                .as_ref()
+                .and_then(|p| p.player.as_ref())
+                .is_some_and(|p| !p.is_paused() && !p.empty()),
+        );
         let target = match runtime.block_on(store.speaker_target()) {
             Ok(target) => target,
             Err(e) => {
@@ -177,7 +187,7 @@ fn run(
             continue;
         };
         let now = Timestamp::now();
-        let volume = target.volume(local_minute()) as f32;
+        let volume = target.volume(crate::timestamp::local_minute()) as f32;
         let crossfade = Duration::from_millis(target.settings.crossfade_ms().max(0) as u64);
         let same_item = playing
             .as_ref()
@@ -268,10 +278,4 @@ fn load(sink: &MixerDeviceSink, path: &Path, fade_in: Option<Duration>) -> Resul
         None => player.append(source),
     }
     Ok(player)
-}
-
-/// Minutes after midnight, the box's local time (for quiet hours).
-fn local_minute() -> u32 {
-    let now = jiff::Zoned::now();
-    (now.hour() as u32) * 60 + now.minute() as u32
 }

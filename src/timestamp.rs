@@ -78,6 +78,12 @@ impl FromSql for Timestamp {
     }
 }
 
+/// Minutes after midnight, the box's local time (for quiet hours).
+pub fn local_minute() -> u32 {
+    let now = jiff::Zoned::now();
+    (now.hour() as u32) * 60 + now.minute() as u32
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

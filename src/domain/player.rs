@@ -31,8 +31,9 @@ pub enum Audio {
 }
 
 impl Audio {
-    pub fn from_folders(folders: usize) -> Audio {
-        if folders > 0 {
+    /// Sources: music folders, or an MPD server.
+    pub fn from_sources(folders: usize, mpd: bool) -> Audio {
+        if folders > 0 || mpd {
             Audio::Sources
         } else {
             Audio::Demo
@@ -153,7 +154,9 @@ mod tests {
         assert!(Audio::Demo.offers(false));
         assert!(!Audio::Sources.offers(false));
         assert!(Audio::Sources.offers(true));
-        assert_eq!(Audio::from_folders(0), Audio::Demo);
+        assert_eq!(Audio::from_sources(0, false), Audio::Demo);
+        assert_eq!(Audio::from_sources(0, true), Audio::Sources);
+        assert_eq!(Audio::from_sources(2, false), Audio::Sources);
         assert_eq!(next_to_play(&[false, true, true], Audio::Sources), Some(1));
         assert_eq!(next_to_play(&[false, true], Audio::Demo), Some(0));
         assert_eq!(next_to_play(&[false, false], Audio::Sources), None);

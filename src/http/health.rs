@@ -40,5 +40,6 @@ async fn box_info(State(state): State<AppState>) -> Json<BoxInfo> {
             .map(|url| lan::secure_if(url, state.config.tls())),
         demo: state.store.audio() == crate::domain::player::Audio::Demo,
         now: crate::timestamp::Timestamp::now().text(),
+        outputs: state.outputs.list(),
     })
 }

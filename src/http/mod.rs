@@ -85,6 +85,10 @@ pub struct AppState {
     pub library: Library,
     /// The names the box holds on the LAN now (mDNS may rename it).
     pub lan_names: crate::mdns::LanNames,
+    /// The MPD or Mopidy server the box plays through (`--mpd`).
+    pub mpd: Option<crate::mpd::Mpd>,
+    /// Where the sound goes, and how each output stands.
+    pub outputs: crate::outputs::Outputs,
 }
 
 #[derive(OpenApi)]

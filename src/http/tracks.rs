@@ -57,6 +57,8 @@ async fn queue(
 /// case, with or without accents. Up to 50 tracks, best matches first;
 /// when few match exactly, close spellings follow, each with the words it
 /// matched in `did_you_mean`. With `room`, each says where it stands there.
+/// A box playing through an MPD server (`--mpd`) asks it too: its songs
+/// come with `source: "mpd"`.
 ///
 /// Seed: `GET /tracks/search?artist_or_title=` (see `crate::seed`).
 #[utoipa::path(get, path = "/tracks/search", tag = "tracks",
@@ -93,8 +95,17 @@ async fn search(
         ));
     }
     let room = params.get("room").cloned();
+    // Only a known guest's search reaches the MPD server.
+    state.store.user(user).await?;
+    let remote = match &state.mpd {
+        Some(mpd) => mpd.search_into(&state.store, query).await,
+        None => Vec::new(),
+    };
     Ok(Json(
-        state.store.search(user, query.to_string(), room).await?,
+        state
+            .store
+            .search(user, query.to_string(), room, remote)
+            .await?,
     ))
 }
 

@@ -362,7 +362,7 @@ pub fn auto_dj_pick(tx: &Tx, room: &RoomRef) -> Result<Option<String>> {
                           AND d.created_at > ?2)
          FROM room_tracks rt JOIN tracks t ON t.id = rt.track_id
          WHERE rt.room_id = ?1 AND rt.started_at IS NOT NULL
-           AND t.source = 'file' AND t.available = 1
+           AND t.source != 'builtin' AND t.available = 1
          GROUP BY rt.track_id",
     )?;
     let rows: Vec<(String, i64, String, bool)> = stmt
@@ -393,7 +393,7 @@ pub fn auto_dj_pick(tx: &Tx, room: &RoomRef) -> Result<Option<String>> {
         .query_map(params![room.id, hour_ago, tonight], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let mut candidates = tx.prepare_cached(
-        "SELECT id, title, artist FROM tracks WHERE source = 'file' AND available = 1
+        "SELECT id, title, artist FROM tracks WHERE source != 'builtin' AND available = 1
          ORDER BY random() LIMIT 500",
     )?;
     let mut found = candidates.query([])?;
@@ -416,9 +416,9 @@ pub fn start_auto_dj(tx: &Tx, room: &RoomRef, track_id: &str, at: &str) -> Resul
     tx.prepare_cached(
         "INSERT INTO room_tracks (id, room_id, track_id, added_by, status, created_at, started_at,
                                   title, artist, album, duration_ms, added_by_name,
-                                  song_key, artist_key, has_audio, auto_dj, gain_db)
+                                  song_key, artist_key, has_audio, auto_dj, gain_db, source)
          SELECT ?1, r.id, t.id, r.host_user_id, 'playing', ?3, ?3,
-                t.title, t.artist, t.album, t.duration_ms, ?4, ?6, ?7, 1, 1, t.gain_db
+                t.title, t.artist, t.album, t.duration_ms, ?4, ?6, ?7, 1, 1, t.gain_db, t.source
          FROM rooms r, tracks t WHERE r.id = ?2 AND t.id = ?5",
     )?
     .execute(params![

@@ -51,14 +51,17 @@ pub fn load_builtin(conn: &mut Connection) -> Result<()> {
 }
 
 impl Store {
-    /// With audio sources, only what the box can play.
     /// Search; with `room`, each hit also says where it stands in that
     /// party (playing, queued at #n, played and when it may come back).
+    /// With audio sources, only what the box can play. `remote`: what the
+    /// MPD server found (in the catalog already), kept among the hits
+    /// even where its words matched only there (an album, a file name).
     pub async fn search(
         &self,
         user: Uuid,
         query: String,
         room: Option<String>,
+        remote: Vec<Track>,
     ) -> Result<Vec<SearchHit>> {
         let user = self.user(user).await?;
         let playable_only = self.audio() == Audio::Sources;
@@ -94,6 +97,20 @@ impl Store {
                     in_room: None,
                 })
                 .collect();
+            let known: HashSet<String> = hits.iter().map(|h| h.track.id.clone()).collect();
+            let extra: Vec<SearchHit> = remote
+                .into_iter()
+                .filter(|t| !known.contains(&t.id) && kept(&t.id))
+                .map(|track| SearchHit {
+                    track,
+                    did_you_mean: None,
+                    in_room: None,
+                })
+                .collect();
+            // The server's songs keep at least half the places.
+            hits.truncate(SEARCH_LIMIT - extra.len().min(SEARCH_LIMIT / 2));
+            hits.extend(extra);
+            hits.truncate(SEARCH_LIMIT);
             if hits.len() < FUZZY_BELOW {
                 let known: HashSet<String> = hits.iter().map(|h| h.track.id.clone()).collect();
                 let close = close_matches(conn, &query, playable_only)?;
@@ -129,9 +146,9 @@ fn close_matches(conn: &Connection, query: &str, playable_only: bool) -> Result<
         return Ok(Vec::new());
     };
     let mut stmt = conn.prepare_cached(
-        "SELECT t.id, t.title, t.artist, t.album, t.year, t.duration_ms, t.source = 'file'
+        "SELECT t.id, t.title, t.artist, t.album, t.year, t.duration_ms, t.source
          FROM tracks_trigram f JOIN tracks t ON t.seq = f.rowid
-         WHERE tracks_trigram MATCH ?1 AND t.available = 1 AND (?3 = 0 OR t.source = 'file')
+         WHERE tracks_trigram MATCH ?1 AND t.available = 1 AND (?3 = 0 OR t.source != 'builtin')
          ORDER BY bm25(tracks_trigram) LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![expression, FUZZY_CANDIDATES, playable_only], track)?;
@@ -212,7 +229,8 @@ pub(super) fn track(r: &rusqlite::Row) -> rusqlite::Result<Track> {
         album: r.get(3)?,
         year: r.get(4)?,
         duration_ms: r.get(5)?,
-        playable: r.get(6)?,
+        playable: r.get::<_, String>(6)? != "builtin",
+        source: r.get(6)?,
     })
 }
 
@@ -224,9 +242,9 @@ fn search(conn: &Connection, query: &str, playable_only: bool, limit: usize) -> 
         return Ok(Vec::new());
     };
     let mut stmt = conn.prepare_cached(
-        "SELECT t.id, t.title, t.artist, t.album, t.year, t.duration_ms, t.source = 'file'
+        "SELECT t.id, t.title, t.artist, t.album, t.year, t.duration_ms, t.source
          FROM tracks_fts f JOIN tracks t ON t.seq = f.rowid
-         WHERE tracks_fts MATCH ?1 AND t.available = 1 AND (?3 = 0 OR t.source = 'file')
+         WHERE tracks_fts MATCH ?1 AND t.available = 1 AND (?3 = 0 OR t.source != 'builtin')
          ORDER BY bm25(tracks_fts, 2.0, 2.0, 0.0), t.artist, t.title
          LIMIT ?2",
     )?;

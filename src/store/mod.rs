@@ -19,6 +19,7 @@ mod lockouts;
 mod me;
 mod migrations;
 mod moderation;
+mod mpd;
 mod networks;
 mod playback;
 mod playlists;
@@ -50,6 +51,7 @@ use durability::{Batch, Caches, Completion, WriteJob, WriterMsg, open_connection
 pub use advance::{AUTO_DJ, ClockDue};
 pub use library::{FileTrack, Stamp, TrackFile};
 pub use moderation::{Ousted, Ouster, RoleChanged};
+pub use mpd::MpdTarget;
 pub use playback::{SpeakerTarget, Transport};
 pub use playlists::PlaylistLoad;
 pub use queue::Removed;

@@ -117,7 +117,7 @@ impl Store {
                 .ok_or_else(not_found)?;
             let mut hits: Vec<crate::model::SearchHit> = conn
                 .prepare_cached(
-                    "SELECT t.id, t.title, t.artist, t.album, t.year, t.duration_ms, t.source = 'file'
+                    "SELECT t.id, t.title, t.artist, t.album, t.year, t.duration_ms, t.source
                      FROM room_playlist_entries e JOIN tracks t ON t.id = e.track_id
                      WHERE e.playlist_id = ?1 AND t.available = 1
                      ORDER BY e.position",
@@ -274,7 +274,7 @@ fn catalog_of(conn: &Connection) -> Result<Catalog> {
     let tracks = conn
         .prepare(
             "SELECT id, path, title, artist FROM tracks WHERE available = 1
-             ORDER BY source = 'file' DESC, seq",
+             ORDER BY source != 'builtin' DESC, seq",
         )?
         .query_map([], |r| {
             Ok(CatalogTrack {

@@ -262,7 +262,7 @@ pub(super) fn enqueue(
 ) -> Result<Admission> {
     let track: Option<(String, String, Option<bool>, bool)> = tx
         .prepare_cached(
-            "SELECT title, artist, explicit, source = 'file' FROM tracks
+            "SELECT title, artist, explicit, source != 'builtin' FROM tracks
              WHERE id = ?1 AND available = 1",
         )?
         .query_row([track_id], |r| {
@@ -298,10 +298,10 @@ pub(super) fn enqueue(
         .prepare_cached(
             "INSERT INTO room_tracks (id, room_id, track_id, added_by, status, created_at,
                                       title, artist, album, duration_ms, added_by_name,
-                                      song_key, artist_key, has_audio, gain_db)
+                                      song_key, artist_key, has_audio, gain_db, source)
              SELECT ?1, ?2, t.id, u.id, 'queued', ?5,
                     t.title, t.artist, t.album, t.duration_ms, u.display_name, ?6, ?7,
-                    t.source = 'file', t.gain_db
+                    t.source != 'builtin', t.gain_db, t.source
              FROM tracks t, users u
              WHERE t.id = ?3 AND u.id = ?4
              ON CONFLICT DO NOTHING",

@@ -192,7 +192,7 @@ fn items(conn: &Connection, room_id: &str, not_yet: &HashMap<String, i64>) -> Re
         // on every run, and this runs after every write batch.
         "SELECT id, track_id, title, artist, album, duration_ms, votes,
                 status, created_at, started_at, added_by_name, seq, added_by, artist_key,
-                has_audio, auto_dj, paused_ms, gain_db
+                has_audio, auto_dj, paused_ms, gain_db, source
          FROM room_tracks
          WHERE room_id = ?1 AND status IN ('queued', 'playing')",
     )?;
@@ -227,6 +227,7 @@ fn items(conn: &Connection, room_id: &str, not_yet: &HashMap<String, i64>) -> Re
             gain_db: r.get(17)?,
             auto_dj: r.get(15)?,
             paused_ms: r.get(16)?,
+            source: r.get(18)?,
         };
         if playing {
             now_playing = Some(QueueItem {

@@ -23,6 +23,8 @@ mod lossy_disk;
 mod loudness;
 mod lyrics;
 mod moderation;
+mod mpd;
+mod mpd_server;
 mod pins;
 mod playback;
 mod playlists;

@@ -1,0 +1,377 @@
+//! The MPD server as the party's player. The room decides what plays and
+//! where; the server's queue holds just the playing song and the next one
+//! (so MPD changes songs gaplessly). When the server leaves the box's song
+//! (it ended, or could not be played) the room moves on, once; the host's
+//! pause and seek go to the server; after a lost connection the box puts
+//! the room's song back where the room is.
+
+use mpd_client::protocol::command::Command as RawCommand;
+use tokio_util::sync::CancellationToken;
+
+use super::{Mpd, MpdError};
+use crate::domain::player;
+use crate::limits::{MPD_POLL, MPD_SEEK_TOLERANCE_MS};
+use crate::store::{MpdTarget, Store};
+use crate::timestamp::Timestamp;
+
+/// Plays the party on the server until `shutdown`.
+pub fn start(mpd: Mpd, store: Store, shutdown: CancellationToken) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut follower = Follower::default();
+        loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => break,
+                _ = mpd.changed() => {}
+                _ = tokio::time::sleep(MPD_POLL) => {}
+            }
+            if let Err(e) = follower.step(&mpd, &store).await {
+                match e {
+                    Step::Mpd(MpdError::Disconnected) => {}
+                    Step::Mpd(e) => tracing::debug!(error = %e, "mpd player: the server refused"),
+                    Step::Store(e) => {
+                        tracing::warn!(error = %e, "mpd player: cannot read what plays")
+                    }
+                }
+            }
+        }
+    })
+}
+
+enum Step {
+    Mpd(MpdError),
+    Store(crate::error::Error),
+}
+
+impl From<MpdError> for Step {
+    fn from(e: MpdError) -> Self {
+        Step::Mpd(e)
+    }
+}
+
+impl From<crate::error::Error> for Step {
+    fn from(e: crate::error::Error) -> Self {
+        Step::Store(e)
+    }
+}
+
+/// What the box put on the server.
+#[derive(Default)]
+struct Follower {
+    mine: Option<Placed>,
+    /// The volume last set (quiet hours), to set it only when it changes.
+    volume: Option<u32>,
+}
+
+struct Placed {
+    room_track_id: String,
+    song_id: u64,
+    /// The room's item as last applied (a change is the host's seek or
+    /// resume).
+    started_at: String,
+    paused_ms: Option<i64>,
+    /// The next item placed after it: its room id and the server's id.
+    next: Option<(String, u64)>,
+    /// The room was told that the server left this song.
+    reported: bool,
+}
+
+impl Follower {
+    async fn step(&mut self, mpd: &Mpd, store: &Store) -> Result<(), Step> {
+        if !mpd.link().connected {
+            // Whatever was on the server is put back when it returns.
+            self.mine = None;
+            self.volume = None;
+            return Ok(());
+        }
+        let target = store.mpd_target().await?;
+        let status = Status::read(mpd).await?;
+        let Some(target) = target else {
+            mpd.set_playing(false);
+            if self.mine.take().is_some() {
+                mpd.command(RawCommand::new("stop")).await?;
+                mpd.command(RawCommand::new("clear")).await?;
+            }
+            return Ok(());
+        };
+        let same = self
+            .mine
+            .as_ref()
+            .is_some_and(|m| m.room_track_id == target.room_track_id);
+        if same {
+            self.follow(mpd, store, &target, &status).await?;
+        } else if !self.adopt_next(mpd, &target, &status).await? {
+            self.place(mpd, store, &target).await?;
+        }
+        self.place_next(mpd, &target).await?;
+        self.set_volume(mpd, &target).await;
+        mpd.set_playing(self.mine.is_some() && status.state == State::Play);
+        Ok(())
+    }
+
+    /// The server still on the room's song: keep it where the room is;
+    /// left it (ended, failed): the room moves on, once.
+    async fn follow(
+        &mut self,
+        mpd: &Mpd,
+        store: &Store,
+        target: &MpdTarget,
+        status: &Status,
+    ) -> Result<(), Step> {
+        let mine = self.mine.as_mut().expect("following a placed song");
+        let on_it = status.song_id == Some(mine.song_id) && status.state != State::Stop;
+        if !on_it {
+            if !mine.reported {
+                mine.reported = true;
+                let (code, item) = (target.code.clone(), target.room_track_id.clone());
+                match &status.error {
+                    Some(reason) if status.song_id == Some(mine.song_id) => {
+                        let reason = format!("the MPD server could not play it: {reason}");
+                        let _ = mpd.command(RawCommand::new("clearerror")).await;
+                        store.failed(None, code, item, reason).await?;
+                    }
+                    _ => store.ended_by_box(code, item).await?,
+                }
+            }
+            return Ok(());
+        }
+        let moved = mine.started_at != target.started_at || mine.paused_ms != target.paused_ms;
+        if moved {
+            mine.started_at = target.started_at.clone();
+            mine.paused_ms = target.paused_ms;
+            let position = target.position_ms(Timestamp::now());
+            if (status.elapsed_ms - position).abs() > MPD_SEEK_TOLERANCE_MS {
+                mpd.command(RawCommand::new("seekcur").argument(seconds(position)))
+                    .await?;
+            }
+        }
+        match (target.paused_ms.is_some(), status.state) {
+            (true, State::Play) => {
+                mpd.command(RawCommand::new("pause").argument("1")).await?;
+            }
+            (false, State::Pause) => {
+                mpd.command(RawCommand::new("pause").argument("0")).await?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The server moved on to the next song the box placed, and the room
+    /// picked that one too: it plays on, with no gap.
+    async fn adopt_next(
+        &mut self,
+        mpd: &Mpd,
+        target: &MpdTarget,
+        status: &Status,
+    ) -> Result<bool, Step> {
+        let Some((next_item, next_id)) = self.mine.as_ref().and_then(|m| m.next.clone()) else {
+            return Ok(false);
+        };
+        if next_item != target.room_track_id
+            || status.song_id != Some(next_id)
+            || status.state == State::Stop
+        {
+            return Ok(false);
+        }
+        // What played before goes from the server's queue.
+        if let Some(old) = self.mine.as_ref().map(|m| m.song_id) {
+            let _ = mpd
+                .command(RawCommand::new("deleteid").argument(old.to_string()))
+                .await;
+        }
+        self.mine = Some(Placed {
+            room_track_id: target.room_track_id.clone(),
+            song_id: next_id,
+            started_at: target.started_at.clone(),
+            paused_ms: target.paused_ms,
+            next: None,
+            reported: false,
+        });
+        Ok(true)
+    }
+
+    /// Puts the room's song on the server, where the room is in it.
+    async fn place(&mut self, mpd: &Mpd, store: &Store, target: &MpdTarget) -> Result<(), Step> {
+        self.mine = None;
+        let _ = mpd.command(RawCommand::new("clearerror")).await;
+        mpd.command(RawCommand::new("clear")).await?;
+        let id = match add(mpd, &target.uri).await {
+            Ok(id) => id,
+            Err(MpdError::Refused(reason)) => {
+                let reason = format!("the MPD server does not have it: {reason}");
+                store
+                    .failed(
+                        None,
+                        target.code.clone(),
+                        target.room_track_id.clone(),
+                        reason,
+                    )
+                    .await?;
+                return Ok(());
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let position = target.position_ms(Timestamp::now());
+        if target.paused_ms.is_some() {
+            // Cued where the room holds it, paused.
+            mpd.command(
+                RawCommand::new("seekid")
+                    .argument(id.to_string())
+                    .argument(seconds(position)),
+            )
+            .await?;
+            mpd.command(RawCommand::new("pause").argument("1")).await?;
+        } else {
+            mpd.command(RawCommand::new("playid").argument(id.to_string()))
+                .await?;
+            if position > MPD_SEEK_TOLERANCE_MS {
+                mpd.command(RawCommand::new("seekcur").argument(seconds(position)))
+                    .await?;
+            }
+        }
+        self.mine = Some(Placed {
+            room_track_id: target.room_track_id.clone(),
+            song_id: id,
+            started_at: target.started_at.clone(),
+            paused_ms: target.paused_ms,
+            next: None,
+            reported: false,
+        });
+        Ok(())
+    }
+
+    /// Keeps the room's next song after the playing one on the server
+    /// (votes may change which it is).
+    async fn place_next(&mut self, mpd: &Mpd, target: &MpdTarget) -> Result<(), Step> {
+        let Some(mine) = self.mine.as_mut() else {
+            return Ok(());
+        };
+        if mine.reported {
+            return Ok(());
+        }
+        let wanted = target.next.as_ref().map(|(item, _)| item);
+        if mine.next.as_ref().map(|(item, _)| item) == wanted {
+            return Ok(());
+        }
+        if let Some((_, old)) = mine.next.take() {
+            let _ = mpd
+                .command(RawCommand::new("deleteid").argument(old.to_string()))
+                .await;
+        }
+        if let Some((item, uri)) = &target.next {
+            // A song the server lacks is found out when it is due.
+            if let Ok(id) = add(mpd, uri).await {
+                mine.next = Some((item.clone(), id));
+            }
+        }
+        Ok(())
+    }
+
+    /// Quiet hours: the server's volume within the room's ceiling.
+    async fn set_volume(&mut self, mpd: &Mpd, target: &MpdTarget) {
+        let ceiling = player::volume_ceiling(
+            target.settings.quiet_hours(),
+            crate::timestamp::local_minute(),
+        );
+        let volume = (ceiling * 100.0).round().clamp(0.0, 100.0) as u32;
+        if self.volume != Some(volume) {
+            // A server without a mixer refuses: it plays at its own level.
+            let _ = mpd
+                .command(RawCommand::new("setvol").argument(volume.to_string()))
+                .await;
+            self.volume = Some(volume);
+        }
+    }
+}
+
+/// Adds `uri` at the end of the server's queue; answers its id there.
+async fn add(mpd: &Mpd, uri: &str) -> Result<u64, MpdError> {
+    let frame = mpd.command(RawCommand::new("addid").argument(uri)).await?;
+    frame
+        .find("Id")
+        .and_then(|id| id.parse().ok())
+        .ok_or_else(|| MpdError::Refused("no id for the added song".into()))
+}
+
+/// Seconds, as MPD takes a position ("12.345").
+fn seconds(ms: i64) -> String {
+    format!("{:.3}", ms.max(0) as f64 / 1000.0)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Play,
+    Pause,
+    Stop,
+}
+
+/// What the server says it is doing (`status`), read by hand: servers
+/// differ in the fields they send (Mopidy's volume may be -1).
+#[derive(Debug)]
+struct Status {
+    state: State,
+    song_id: Option<u64>,
+    elapsed_ms: i64,
+    error: Option<String>,
+}
+
+impl Status {
+    async fn read(mpd: &Mpd) -> Result<Status, MpdError> {
+        let frame = mpd.command(RawCommand::new("status")).await?;
+        Ok(Status::from_fields(frame.fields()))
+    }
+
+    fn from_fields<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str)>) -> Status {
+        let mut status = Status {
+            state: State::Stop,
+            song_id: None,
+            elapsed_ms: 0,
+            error: None,
+        };
+        for (key, value) in fields {
+            match key {
+                "state" => {
+                    status.state = match value {
+                        "play" => State::Play,
+                        "pause" => State::Pause,
+                        _ => State::Stop,
+                    }
+                }
+                "songid" => status.song_id = value.parse().ok(),
+                "elapsed" => {
+                    status.elapsed_ms = value.parse::<f64>().map_or(0, |s| (s * 1000.0) as i64);
+                }
+                "error" => status.error = Some(value.to_string()),
+                _ => {}
+            }
+        }
+        status
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_is_read_from_its_fields() {
+        let status = Status::from_fields([
+            ("volume", "-1"),
+            ("state", "stop"),
+            ("song", "1"),
+            ("songid", "2"),
+            ("elapsed", "1.250"),
+            ("error", "Failed to decode x"),
+        ]);
+        assert_eq!(status.state, State::Stop);
+        assert_eq!(status.song_id, Some(2));
+        assert_eq!(status.elapsed_ms, 1250);
+        assert_eq!(status.error.as_deref(), Some("Failed to decode x"));
+    }
+
+    #[test]
+    fn positions_are_sent_in_seconds() {
+        assert_eq!(seconds(12_345), "12.345");
+        assert_eq!(seconds(-5), "0.000");
+    }
+}
