@@ -123,8 +123,13 @@ impl Follower {
             if !mine.reported {
                 mine.reported = true;
                 let (code, item) = (target.code.clone(), target.room_track_id.clone());
+                // An error since the box placed it (it clears them), before
+                // the song's end: the server could not play it (and went
+                // on to the next, or stopped).
+                let early = target.position_ms(Timestamp::now())
+                    < target.duration_ms - MPD_SEEK_TOLERANCE_MS;
                 match &status.error {
-                    Some(reason) if status.song_id == Some(mine.song_id) => {
+                    Some(reason) if early => {
                         let reason = format!("the MPD server could not play it: {reason}");
                         let _ = mpd.command(RawCommand::new("clearerror")).await;
                         store.failed(None, code, item, reason).await?;

@@ -77,7 +77,8 @@ impl Store {
             .read(|conn| {
                 Ok(conn
                     .prepare_cached(
-                        "SELECT r.code, rt.id, t.uri, rt.started_at, rt.paused_ms, r.settings
+                        "SELECT r.code, rt.id, t.uri, rt.started_at, rt.paused_ms, r.settings,
+                                rt.duration_ms
                          FROM room_tracks rt INDEXED BY room_tracks_playing
                          JOIN rooms r ON r.id = rt.room_id
                          JOIN tracks t ON t.id = rt.track_id
@@ -92,12 +93,14 @@ impl Store {
                             r.get::<_, String>(3)?,
                             r.get::<_, Option<i64>>(4)?,
                             r.get::<_, String>(5)?,
+                            r.get::<_, i64>(6)?,
                         ))
                     })
                     .optional()?)
             })
             .await?;
-        let Some((code, room_track_id, Some(uri), started_at, paused_ms, settings)) = playing
+        let Some((code, room_track_id, Some(uri), started_at, paused_ms, settings, duration_ms)) =
+            playing
         else {
             return Ok(None);
         };
@@ -126,6 +129,7 @@ impl Store {
             uri,
             started_at,
             paused_ms,
+            duration_ms,
             settings: Settings::from_stored(&settings),
             next,
         }))
@@ -140,6 +144,7 @@ pub struct MpdTarget {
     pub uri: String,
     pub started_at: String,
     pub paused_ms: Option<i64>,
+    pub duration_ms: i64,
     /// The room's rules (quiet hours' volume).
     pub settings: Settings,
     /// The item that comes next and its URI, when it is the server's too.

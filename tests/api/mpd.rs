@@ -8,13 +8,14 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::*;
-use crate::mpd_server::MpdServer;
+use crate::mpd_server::{MopidyServer, MpdClient, MpdServer};
 use crate::skip::cannot_run;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/music");
 
-/// MPD's music folder: the fixtures, and a 20-second song (sox) to kill
-/// the server in the middle of.
+/// The server's music folder: the fixtures, a song to take away before it
+/// plays, and two 20-second songs (sox) to seek in and to kill the server
+/// in the middle of.
 pub fn mpd_music() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for entry in std::fs::read_dir(FIXTURES).unwrap() {
@@ -30,6 +31,12 @@ pub fn mpd_music() -> tempfile::TempDir {
     tone(
         &dir.path().join("long.flac"),
         "Long Song",
+        "The Fixtures",
+        20,
+    );
+    tone(
+        &dir.path().join("later.flac"),
+        "Later Song",
         "The Fixtures",
         20,
     );
@@ -86,6 +93,104 @@ async fn mpd_output(app: &TestApp) -> Value {
         .expect("an mpd output")
 }
 
+/// A box playing through the server at `address`, with a bare room; waits
+/// until the box reaches the server.
+async fn party_on(address: &str) -> (tempfile::TempDir, Running, Guest, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start_binary(&dir.path().join("party.db"), &[("DT_MPD", address)]).await;
+    let app = TestApp::of_binary(&running);
+    let host = app.guest("Anto").await;
+    let code = app.bare_room(&host).await;
+    wait_until(
+        Duration::from_secs(10),
+        "the box to reach the server",
+        || async { (mpd_output(&app).await["connected"] == true).then_some(()) },
+    )
+    .await;
+    (dir, running, host, code)
+}
+
+/// The party flow any MPD server must carry: search tags its songs, the
+/// first added starts by itself on the server with the next queued there,
+/// the server plays it out and the room moves on, the host pauses and
+/// resumes, and seeks in a long song. `uri` names a file as the server
+/// does.
+async fn the_party_flow(
+    app: &TestApp,
+    host: &Guest,
+    code: &str,
+    server: &MpdClient,
+    uri: impl Fn(&str) -> String,
+) {
+    let sunrise = search_hit(app, host, "sunrise").await;
+    assert_eq!(sunrise["title"], "Sunrise Test");
+    assert_eq!(sunrise["artist"], "The Fixtures");
+    assert_eq!(sunrise["source"], "mpd");
+    assert_eq!(sunrise["playable"], true);
+    // The built-in catalog's silent songs are not offered beside it.
+    assert!(app.search(host, "bohemian rhapsody").await.is_empty());
+    let flac = search_hit(app, host, "flac attack").await;
+    let long = search_hit(app, host, "long song").await;
+
+    // The first song starts by itself, on the server.
+    add_id(app, host, code, sunrise["id"].as_str().unwrap()).await;
+    add_id(app, host, code, flac["id"].as_str().unwrap()).await;
+    assert_eq!(title_playing(app, host, code).await, "Sunrise Test");
+    let (sunrise_uri, flac_uri) = (uri("sunrise.mp3"), uri("flac-attack.flac"));
+    server.wait("the server to play sunrise", |s| {
+        s.field("currentsong", "file") == Some(sunrise_uri.clone())
+            && s.field("status", "state").as_deref() == Some("play")
+    });
+    // The next song waits on the server's queue, for a gapless change.
+    server.wait("the next song queued on the server", |s| {
+        s.command("playlistinfo")
+            .contains(&format!("file: {flac_uri}"))
+    });
+
+    // The server plays it out, and the room moves on (once) to the next.
+    wait_until(Duration::from_secs(8), "Flac Attack", || async {
+        (title_playing(app, host, code).await == "Flac Attack").then_some(())
+    })
+    .await;
+    server.wait("the server to play flac attack", |s| {
+        s.field("currentsong", "file") == Some(flac_uri.clone())
+    });
+
+    // A long song: the host pauses it, and seeks in it; the server follows.
+    add_id(app, host, code, long["id"].as_str().unwrap()).await;
+    wait_until(Duration::from_secs(8), "Long Song", || async {
+        (title_playing(app, host, code).await == "Long Song").then_some(())
+    })
+    .await;
+    app.pause(host, code).await;
+    server.wait("the server to pause", |s| {
+        s.field("status", "state").as_deref() == Some("pause")
+    });
+    let seek = app
+        .post(
+            &format!("/rooms/{code}/now-playing/seek"),
+            Some(host),
+            json!({ "position_ms": 9_000 }),
+        )
+        .await;
+    assert_eq!(seek.status(), StatusCode::OK);
+    let resumed = app
+        .post(
+            &format!("/rooms/{code}/now-playing/resume"),
+            Some(host),
+            json!(null),
+        )
+        .await;
+    assert_eq!(resumed.status(), StatusCode::OK);
+    server.wait("the server to play on from 0:09", |s| {
+        s.field("status", "state").as_deref() == Some("play")
+            && s.field("status", "elapsed")
+                .and_then(|e| e.parse::<f64>().ok())
+                .is_some_and(|e| (9.0..12.0).contains(&e))
+    });
+    assert_eq!(title_playing(app, host, code).await, "Long Song");
+}
+
 #[tokio::test]
 async fn a_party_plays_through_a_real_mpd_server() {
     let music = mpd_music();
@@ -93,78 +198,20 @@ async fn a_party_plays_through_a_real_mpd_server() {
         Ok(mpd) => mpd,
         Err(why) => return cannot_run("mpd::a_party_plays_through_a_real_mpd_server", &why),
     };
-    let dir = tempfile::tempdir().unwrap();
-    let running = start_binary(&dir.path().join("party.db"), &[("DT_MPD", &mpd.address())]).await;
+    let (_dir, running, host, code) = party_on(&mpd.address()).await;
     let app = TestApp::of_binary(&running);
-    let host = app.guest("Anto").await;
-    let code = app.bare_room(&host).await;
-    wait_until(Duration::from_secs(10), "the box to reach mpd", || async {
-        (mpd_output(&app).await["connected"] == true).then_some(())
-    })
-    .await;
+    let server = mpd.client();
+    the_party_flow(&app, &host, &code, &server, |file| file.to_string()).await;
 
-    // Search asks the server; its songs are tagged with their source.
-    let sunrise = search_hit(&app, &host, "sunrise").await;
-    assert_eq!(sunrise["title"], "Sunrise Test");
-    assert_eq!(sunrise["artist"], "The Fixtures");
-    assert_eq!(sunrise["source"], "mpd");
-    assert_eq!(sunrise["playable"], true);
-    // The built-in catalog's silent songs are not offered beside it.
-    assert!(app.search(&host, "bohemian rhapsody").await.is_empty());
-    let flac = search_hit(&app, &host, "flac attack").await;
+    // A song the server will not find when it is due: skipped, logged, and
+    // the room moves on to the next.
     let gone = search_hit(&app, &host, "gone tomorrow").await;
     let aac = search_hit(&app, &host, "advanced audio").await;
-    let long = search_hit(&app, &host, "long song").await;
     let vorbis = search_hit(&app, &host, "vorbis").await;
-    assert_eq!(long["duration_ms"], 20_000);
-
-    // The first song starts by itself, on the server.
-    add_id(&app, &host, &code, sunrise["id"].as_str().unwrap()).await;
-    add_id(&app, &host, &code, flac["id"].as_str().unwrap()).await;
-    assert_eq!(title_playing(&app, &host, &code).await, "Sunrise Test");
-    mpd.wait("mpd to play sunrise", |s| {
-        s.field("currentsong", "file").as_deref() == Some("sunrise.mp3")
-            && s.field("status", "state").as_deref() == Some("play")
-    });
-    // The next song waits on the server's queue, for a gapless change.
-    mpd.wait("the next song queued on mpd", |s| {
-        s.command("playlistinfo").contains("file: flac-attack.flac")
-    });
-
-    // The server plays it out, and the room moves on (once) to the next.
-    wait_until(Duration::from_secs(8), "Flac Attack", || async {
-        (title_playing(&app, &host, &code).await == "Flac Attack").then_some(())
-    })
-    .await;
-    mpd.wait("mpd to play flac attack", |s| {
-        s.field("currentsong", "file").as_deref() == Some("flac-attack.flac")
-    });
-
-    // The host pauses: the server pauses, and the song stays.
-    app.pause(&host, &code).await;
-    mpd.wait("mpd to pause", |s| {
-        s.field("status", "state").as_deref() == Some("pause")
-    });
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    assert_eq!(title_playing(&app, &host, &code).await, "Flac Attack");
-    // A song the server will not find, queued while paused.
     add_id(&app, &host, &code, gone["id"].as_str().unwrap()).await;
     add_id(&app, &host, &code, aac["id"].as_str().unwrap()).await;
     std::fs::remove_file(music.path().join("gone.flac")).unwrap();
-    let resumed = app
-        .post(
-            &format!("/rooms/{code}/now-playing/resume"),
-            Some(&host),
-            json!(null),
-        )
-        .await;
-    assert_eq!(resumed.status(), StatusCode::OK);
-    mpd.wait("mpd to play again", |s| {
-        s.field("status", "state").as_deref() == Some("play")
-    });
-
-    // The missing song is skipped, logged, and the room moves on to the
-    // next.
+    app.advance(&host, &code).await;
     wait_until(Duration::from_secs(10), "Advanced Audio", || async {
         (title_playing(&app, &host, &code).await == "Advanced Audio").then_some(())
     })
@@ -180,49 +227,51 @@ async fn a_party_plays_through_a_real_mpd_server() {
         "{failed}"
     );
 
-    // A long song: the host seeks in it, and the server follows.
-    add_id(&app, &host, &code, long["id"].as_str().unwrap()).await;
-    wait_until(Duration::from_secs(8), "Long Song", || async {
-        (title_playing(&app, &host, &code).await == "Long Song").then_some(())
-    })
-    .await;
-    let seek = app
-        .post(
-            &format!("/rooms/{code}/now-playing/seek"),
-            Some(&host),
-            json!({ "position_ms": 9_000 }),
-        )
-        .await;
-    assert_eq!(seek.status(), StatusCode::OK);
-    mpd.wait("mpd to seek", |s| {
-        s.field("status", "elapsed")
-            .and_then(|e| e.parse::<f64>().ok())
-            .is_some_and(|e| (9.0..12.0).contains(&e))
-    });
-
     // The server dies mid-song: the host's page says so, the party keeps
     // its queue.
+    let later = search_hit(&app, &host, "later song").await;
+    add_id(&app, &host, &code, later["id"].as_str().unwrap()).await;
     add_id(&app, &host, &code, vorbis["id"].as_str().unwrap()).await;
+    wait_until(Duration::from_secs(8), "Later Song", || async {
+        (title_playing(&app, &host, &code).await == "Later Song").then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
     mpd.kill();
     wait_until(Duration::from_secs(5), "the link down", || async {
         let out = mpd_output(&app).await;
         (out["connected"] == false && out["error"].is_string()).then_some(())
     })
     .await;
-    assert_eq!(title_playing(&app, &host, &code).await, "Long Song");
+    assert_eq!(title_playing(&app, &host, &code).await, "Later Song");
     assert_eq!(app.queue(&host, &code).await.len(), 1);
 
     // Back: the box reconnects and puts the song back where the room is.
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
     mpd.restart();
-    mpd.wait("mpd to play the long song again, where the room is", |s| {
-        s.field("currentsong", "file").as_deref() == Some("long.flac")
+    server.wait("the song again, where the room is", |s| {
+        s.field("currentsong", "file").as_deref() == Some("later.flac")
             && s.field("status", "state").as_deref() == Some("play")
             && s.field("status", "elapsed")
                 .and_then(|e| e.parse::<f64>().ok())
-                .is_some_and(|e| e >= 10.0)
+                .is_some_and(|e| e >= 4.0)
     });
     assert_eq!(mpd_output(&app).await["connected"], true);
-    assert_eq!(title_playing(&app, &host, &code).await, "Long Song");
+    assert_eq!(title_playing(&app, &host, &code).await, "Later Song");
     assert_eq!(app.queue(&host, &code).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_party_plays_through_mopidy() {
+    let music = mpd_music();
+    let mopidy = match MopidyServer::start(music.path()) {
+        Ok(mopidy) => mopidy,
+        Err(why) => return cannot_run("mpd::a_party_plays_through_mopidy", &why),
+    };
+    let (_dir, running, host, code) = party_on(&mopidy.address()).await;
+    let app = TestApp::of_binary(&running);
+    the_party_flow(&app, &host, &code, &mopidy.client(), |file| {
+        format!("local:track:{file}")
+    })
+    .await;
 }

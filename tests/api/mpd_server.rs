@@ -38,13 +38,12 @@ impl MpdServer {
             child: None,
         };
         server.restart();
-        server.command("update");
-        server.wait("the database to be read", |s| {
-            s.command("status")
-                .contains("updating_db")
-                .then_some(())
-                .is_none()
-                && s.command("stats").contains("songs:")
+        let client = server.client();
+        client.command("update");
+        // Every file of the folder is a song.
+        let files = std::fs::read_dir(music).unwrap().count().to_string();
+        client.wait("the database to hold every file", |s| {
+            s.field("stats", "songs") == Some(files.clone())
         });
         Ok(server)
     }
@@ -82,7 +81,7 @@ impl MpdServer {
             .unwrap();
         self.child = Some(child);
         let port = self.port;
-        self.wait("mpd to listen", |_| {
+        self.client().wait("mpd to listen", |_| {
             TcpStream::connect(("127.0.0.1", port)).is_ok()
         });
     }
@@ -95,6 +94,19 @@ impl MpdServer {
         }
     }
 
+    /// A client of this server.
+    pub fn client(&self) -> MpdClient {
+        MpdClient { port: self.port }
+    }
+}
+
+/// A plain MPD protocol client for checking what a server does (one
+/// connection a command).
+pub struct MpdClient {
+    port: u16,
+}
+
+impl MpdClient {
     /// Sends one command; answers the response's lines (up to `OK`, or the
     /// `ACK` line).
     pub fn command(&self, command: &str) -> String {
@@ -148,5 +160,95 @@ impl MpdServer {
 impl Drop for MpdServer {
     fn drop(&mut self) {
         self.kill();
+    }
+}
+
+/// A real Mopidy (Debian's 3.4, with Mopidy-MPD and Mopidy-Local),
+/// answering MPD's protocol on 127.0.0.1; a `fakesink` that keeps real
+/// time stands in for a sound card.
+pub struct MopidyServer {
+    pub port: u16,
+    _dir: tempfile::TempDir,
+    child: Child,
+}
+
+impl MopidyServer {
+    /// Scans `music` into Mopidy-Local and starts Mopidy; `Err` says why
+    /// it cannot run here.
+    pub fn start(music: &Path) -> Result<MopidyServer, String> {
+        let deps = Command::new("python3")
+            .args(["-c", "import mopidy, mopidy_mpd, mopidy_local"])
+            .status();
+        if !deps.is_ok_and(|s| s.success()) {
+            return Err(
+                "Mopidy with Mopidy-MPD and Mopidy-Local is not installed (scripts/test-deps installs Debian's)"
+                    .into(),
+            );
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let d = dir.path();
+        let conf = d.join("mopidy.conf");
+        std::fs::create_dir_all(d.join("playlists")).unwrap();
+        std::fs::write(
+            &conf,
+            format!(
+                "[core]\ncache_dir = {d}/cache\nconfig_dir = {d}/config\ndata_dir = {d}/data\n\
+                 [logging]\nverbosity = 0\n\
+                 [audio]\noutput = fakesink sync=true\nmixer = software\n\
+                 [http]\nenabled = false\n[file]\nenabled = false\n[stream]\nenabled = false\n\
+                 [m3u]\nenabled = true\nplaylists_dir = {d}/playlists\nbase_dir = {music}\n\
+                 [local]\nenabled = true\nmedia_dir = {music}\n\
+                 [mpd]\nenabled = true\nhostname = 127.0.0.1\nport = {port}\n",
+                d = d.display(),
+                music = music.display(),
+            ),
+        )
+        .unwrap();
+        let scanned = Command::new("mopidy")
+            .arg("--config")
+            .arg(&conf)
+            .args(["local", "scan"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .map_err(|e| format!("cannot run mopidy: {e}"))?;
+        assert!(scanned.success(), "mopidy local scan failed");
+        let child = Command::new("mopidy")
+            .arg("--config")
+            .arg(&conf)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "mopidy did not listen"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(MopidyServer {
+            port,
+            _dir: dir,
+            child,
+        })
+    }
+
+    pub fn address(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    /// The same client as for MPD, on Mopidy's port.
+    pub fn client(&self) -> MpdClient {
+        MpdClient { port: self.port }
+    }
+}
+
+impl Drop for MopidyServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
