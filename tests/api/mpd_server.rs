@@ -176,7 +176,7 @@ impl MopidyServer {
     /// Scans `music` into Mopidy-Local and starts Mopidy; `Err` says why
     /// it cannot run here.
     pub fn start(music: &Path) -> Result<MopidyServer, String> {
-        let deps = Command::new("python3")
+        let deps = Command::new("/usr/bin/python3")
             .args(["-c", "import mopidy, mopidy_mpd, mopidy_local"])
             .status();
         if !deps.is_ok_and(|s| s.success()) {
