@@ -32,6 +32,7 @@ impl Code {
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             TooManyRooms
             | NoMusicFolders
+            | NoMpdServer
             | Unplayable
             | PlayedRecently
             | QueueFull
@@ -50,7 +51,7 @@ impl Code {
             | InvalidRole | InvalidReason | InvalidNetwork | InvalidSetting | InvalidPlaylist
             | SeekOutOfRange => StatusCode::UNPROCESSABLE_ENTITY,
             TooManyRequests | LockedOut | ReactingTooFast => StatusCode::TOO_MANY_REQUESTS,
-            Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Unavailable | MpdUnreachable => StatusCode::SERVICE_UNAVAILABLE,
             Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

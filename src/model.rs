@@ -298,9 +298,13 @@ pub struct PlayedSong {
     /// The room voted it off before its end.
     pub skipped: bool,
     /// Its file, relative to the music folder it is in (`Artist/Album/01
-    /// Song.flac`); `null` for a song the box has no file for (the
-    /// built-in catalog).
+    /// Song.flac`), or for the MPD server's song its URI there
+    /// (`local:track:…`, `spotify:track:…`); `null` for a song the box has
+    /// no file for (the built-in catalog).
     pub file: Option<String>,
+    /// The MPD server's URI, for a song from it (in `file` once answered).
+    #[serde(skip)]
+    pub uri: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -476,13 +480,29 @@ pub struct PlaylistDetail {
     pub unmatched: Option<Vec<String>>,
 }
 
-/// A playlist file in the music folders.
+/// A playlist the host can load: a file in the music folders, or a
+/// stored playlist on the MPD server.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FolderPlaylist {
-    /// Its path in its music folder (`Playlists/Wedding.m3u8`).
+    /// Its path in its music folder (`Playlists/Wedding.m3u8`); for the
+    /// MPD server's, its name there.
     pub file: String,
     /// Its name, from the file's.
     pub name: String,
+    /// `folder` or `mpd` (load it with `mpd_playlist`).
+    pub source: &'static str,
+}
+
+/// Tonight, saved as a stored playlist on the MPD server.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SavedPlaylist {
+    /// Its name on the server.
+    pub name: String,
+    /// Songs saved: those the server played, in the order they played.
+    pub saved: usize,
+    /// Songs of the night left out: not the server's (the host's files,
+    /// the built-in catalog).
+    pub left_out: usize,
 }
 
 /// A song on the MPD server, by its URI (a path in MPD's music folder, or

@@ -104,8 +104,17 @@ const UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUME
     .remove(b'~');
 
 /// A relative path as a relative URI (XSPF's `location`), each segment
-/// percent-encoded.
+/// percent-encoded; an MPD server's URI (`local:track:…`) as it is.
 fn file_uri(path: &str) -> String {
+    let scheme = path.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    });
+    if scheme {
+        return path.to_string();
+    }
     path.split('/')
         .map(|segment| percent_encoding::utf8_percent_encode(segment, UNRESERVED).to_string())
         .collect::<Vec<_>>()
@@ -225,6 +234,7 @@ mod tests {
 
     fn song(title: &str, file: Option<&str>) -> PlayedSong {
         PlayedSong {
+            uri: None,
             title: title.to_string(),
             artist: "Kraftwerk".to_string(),
             album: Some("Autobahn".to_string()),
@@ -255,6 +265,22 @@ mod tests {
             "#EXTM3U\n#PLAYLIST:Ana's 30th\n\
              #EXTINF:354,Kraftwerk - Autobahn\n#EXTALB:Autobahn\nKraftwerk/Autobahn/01 Autobahn.flac\n\
              # Not a file on this box: Kraftwerk - Radioactivity\n"
+        );
+    }
+
+    #[test]
+    fn an_mpd_uri_is_a_location_as_it_is_and_a_path_is_encoded() {
+        assert_eq!(
+            file_uri("local:track:Some%20Album/a.mp3"),
+            "local:track:Some%20Album/a.mp3"
+        );
+        assert_eq!(
+            file_uri("spotify:track:4uLU6hMCjMI75M1A2tKUQC"),
+            "spotify:track:4uLU6hMCjMI75M1A2tKUQC"
+        );
+        assert_eq!(
+            file_uri("Artist: Live/01 Song.mp3"),
+            "Artist%3A%20Live/01%20Song.mp3"
         );
     }
 

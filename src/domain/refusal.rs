@@ -65,6 +65,7 @@ pub enum Code {
     // 409: valid, but not now.
     TooManyRooms,
     NoMusicFolders,
+    NoMpdServer,
     Unplayable,
     PlayedRecently,
     QueueFull,
@@ -102,6 +103,7 @@ pub enum Code {
     ReactingTooFast,
     // 503, 500
     Unavailable,
+    MpdUnreachable,
     Internal,
 }
 

@@ -70,6 +70,10 @@ pub struct Settings {
     pub quiet_until: Option<String>,
     /// The volume ceiling during quiet hours, in % of full.
     pub quiet_volume_percent: u32,
+    /// The box's own volume, in % of full: its speaker, Snapcast and the
+    /// MPD server play at it (within quiet hours' ceiling). A page that
+    /// plays has its own.
+    pub volume_percent: u32,
     /// Voices one network address carries at most (see `domain::voices`):
     /// thirty private tabs on one phone are not thirty guests.
     pub voters_per_network: u32,
@@ -109,6 +113,7 @@ impl Default for Settings {
             quiet_from: None,
             quiet_until: None,
             quiet_volume_percent: 30,
+            volume_percent: 100,
             voters_per_network: 2,
             shared_networks: Vec::new(),
             max_guests: None,
@@ -148,6 +153,7 @@ pub struct SettingsPatch {
     #[schema(value_type = Option<String>)]
     pub quiet_until: Option<Option<String>>,
     pub quiet_volume_percent: Option<u32>,
+    pub volume_percent: Option<u32>,
     pub voters_per_network: Option<u32>,
     /// 2 to 1000, or null for no limit.
     #[serde(default, deserialize_with = "double_option_u32")]
@@ -260,6 +266,12 @@ impl Settings {
             0..=100,
             "quiet_volume_percent",
         )?;
+        set_within(
+            &mut s.volume_percent,
+            patch.volume_percent,
+            0..=100,
+            "volume_percent",
+        )?;
         s.set_quiet_hours(patch.quiet_from, patch.quiet_until)?;
         s.set_wifi(patch.wifi_name, patch.wifi_password)?;
         s.normalize_loudness = patch.normalize_loudness.unwrap_or(s.normalize_loudness);
@@ -364,6 +376,13 @@ impl Settings {
         })
     }
 
+    /// How loud the box's own outputs play (0 to 1) at `minute` of the
+    /// local day: the room's volume, within quiet hours' ceiling.
+    pub fn box_volume(&self, minute: u32) -> f64 {
+        let volume = f64::from(self.volume_percent.min(100)) / 100.0;
+        volume.min(player::volume_ceiling(self.quiet_hours(), minute))
+    }
+
     /// The crossfade in ms.
     pub fn crossfade_ms(&self) -> i64 {
         i64::from(self.crossfade_seconds) * 1_000
@@ -456,6 +475,7 @@ mod tests {
             r#"{"join_pin": "123"}"#,
             r#"{"crossfade_seconds": 13}"#,
             r#"{"quiet_volume_percent": 101}"#,
+            r#"{"volume_percent": 101}"#,
             r#"{"quiet_from": "25:00", "quiet_until": "07:00"}"#,
             r#"{"quiet_from": "23:00"}"#,
             r#"{"voters_per_network": 0}"#,

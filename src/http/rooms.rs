@@ -320,7 +320,9 @@ async fn played(
         .transpose()?;
     let (name, mut songs) = state.store.played(user, code.clone()).await?;
     for song in &mut songs {
-        song.file = song.file.take().and_then(|f| state.library.relative(&f));
+        song.file = (song.file.take())
+            .and_then(|f| state.library.relative(&f))
+            .or(song.uri.take());
     }
     let Some(format) = format else {
         return Ok(Json(songs).into_response());

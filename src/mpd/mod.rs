@@ -24,6 +24,7 @@ use mpd_client::protocol::response::Frame;
 use tokio::sync::{Notify, watch};
 use tokio_util::sync::CancellationToken;
 
+use crate::error::{Code, Error};
 use crate::limits::{MPD_BACKOFF_MAX, MPD_COMMAND_TIMEOUT};
 use crate::outputs::{Output, Outputs};
 
@@ -67,6 +68,16 @@ pub enum MpdError {
     Refused(String),
     #[error("the MPD connection failed: {0}")]
     Connection(String),
+}
+
+impl MpdError {
+    /// The answer for a command that found the server down or slow.
+    pub fn unreachable(self) -> Error {
+        Error::refuse(
+            Code::MpdUnreachable,
+            format!("The MPD server cannot be reached just now ({self}); the box keeps trying."),
+        )
+    }
 }
 
 impl Mpd {

@@ -9,7 +9,6 @@ use mpd_client::protocol::command::Command as RawCommand;
 use tokio_util::sync::CancellationToken;
 
 use super::{Mpd, MpdError};
-use crate::domain::player;
 use crate::limits::{MPD_POLL, MPD_SEEK_TOLERANCE_MS};
 use crate::store::{MpdTarget, Store};
 use crate::timestamp::Timestamp;
@@ -272,13 +271,10 @@ impl Follower {
         Ok(())
     }
 
-    /// Quiet hours: the server's volume within the room's ceiling.
+    /// The room's volume for the box, within quiet hours' ceiling.
     async fn set_volume(&mut self, mpd: &Mpd, target: &MpdTarget) {
-        let ceiling = player::volume_ceiling(
-            target.settings.quiet_hours(),
-            crate::timestamp::local_minute(),
-        );
-        let volume = (ceiling * 100.0).round().clamp(0.0, 100.0) as u32;
+        let level = target.settings.box_volume(crate::timestamp::local_minute());
+        let volume = (level * 100.0).round().clamp(0.0, 100.0) as u32;
         if self.volume != Some(volume) {
             // A server without a mixer refuses: it plays at its own level.
             let _ = mpd

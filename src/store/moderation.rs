@@ -406,6 +406,7 @@ fn setting_label(key: &str) -> (&str, &'static str) {
         "quiet_from" => ("Quiet from", ""),
         "quiet_until" => ("Quiet until", ""),
         "quiet_volume_percent" => ("Quiet volume", " %"),
+        "volume_percent" => ("The box's volume", " %"),
         "voters_per_network" => ("Voices per network", ""),
         "max_guests" => ("Most guests", ""),
         "wifi_name" => ("Guest Wi-Fi", ""),

@@ -3,6 +3,7 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::Store;
+use super::guards::{self, Power};
 use crate::domain::settings::Settings;
 use crate::error::Result;
 use crate::model::{MpdSong, Track};
@@ -65,6 +66,39 @@ impl Store {
             )?
             .execute([offered])?;
             Ok(())
+        })
+        .await
+    }
+
+    /// Tonight's songs in the order they played (host and co-hosts), each
+    /// with its URI on the MPD server (`None`: not the server's); and the
+    /// party's name.
+    pub async fn played_on_mpd(
+        &self,
+        user: uuid::Uuid,
+        code: String,
+    ) -> Result<(String, Vec<Option<String>>)> {
+        let user = self.user(user).await?;
+        self.read(move |conn| {
+            let (room, _) = guards::require(
+                conn,
+                &code,
+                &user,
+                Power::Moderate("Only the host and co-hosts save the night's playlist."),
+            )?;
+            let name: String =
+                conn.query_row("SELECT name FROM rooms WHERE id = ?1", [&room.id], |r| {
+                    r.get(0)
+                })?;
+            let uris = conn
+                .prepare_cached(
+                    "SELECT t.uri FROM room_tracks rt JOIN tracks t ON t.id = rt.track_id
+                     WHERE rt.room_id = ?1 AND rt.started_at IS NOT NULL AND rt.failed = 0
+                     ORDER BY rt.started_at, rt.seq",
+                )?
+                .query_map([&room.id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok((name, uris))
         })
         .await
     }

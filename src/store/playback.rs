@@ -135,14 +135,14 @@ pub struct SpeakerTarget {
 
 impl SpeakerTarget {
     /// The volume to play at (1 is the file's own level) at `minute` of
-    /// the local day: the track's gain while the room normalises, within
-    /// the quiet hours' ceiling.
+    /// the local day: the track's gain while the room normalises, at the
+    /// box's volume within the quiet hours' ceiling.
     pub fn volume(&self, minute: u32) -> f64 {
         let gain = match (self.settings.normalize_loudness, self.gain_db) {
             (true, Some(db)) => player::linear(db),
             _ => 1.0,
         };
-        gain * player::volume_ceiling(self.settings.quiet_hours(), minute)
+        gain * self.settings.box_volume(minute)
     }
 
     /// Where the room is in the item, in ms (paused: where it stopped).
@@ -196,6 +196,13 @@ mod tests {
             ..normal
         };
         assert!((target(Some(-20.0), quiet.clone()).volume(23 * 60) - 0.025).abs() < 1e-9);
-        assert!((target(Some(-20.0), quiet).volume(12 * 60) - 0.1).abs() < 1e-9);
+        assert!((target(Some(-20.0), quiet.clone()).volume(12 * 60) - 0.1).abs() < 1e-9);
+        let half = Settings {
+            volume_percent: 50,
+            ..quiet
+        };
+        assert!((target(Some(-20.0), half.clone()).volume(12 * 60) - 0.05).abs() < 1e-9);
+        // The lower of the box's volume and the quiet hours' ceiling.
+        assert!((target(Some(-20.0), half).volume(23 * 60) - 0.025).abs() < 1e-9);
     }
 }

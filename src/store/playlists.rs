@@ -273,7 +273,8 @@ fn not_found() -> Error {
 fn catalog_of(conn: &Connection) -> Result<Catalog> {
     let tracks = conn
         .prepare(
-            "SELECT id, path, title, artist FROM tracks WHERE available = 1
+            // An MPD song's "path" is its URI there.
+            "SELECT id, COALESCE(path, uri), title, artist FROM tracks WHERE available = 1
              ORDER BY source != 'builtin' DESC, seq",
         )?
         .query_map([], |r| {

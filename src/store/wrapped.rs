@@ -51,7 +51,7 @@ impl Store {
                 .prepare(
                     "SELECT rt.title, rt.artist, rt.album, rt.duration_ms,
                             CASE WHEN rt.auto_dj THEN NULL ELSE rt.added_by_name END,
-                            rt.votes, rt.started_at, rt.skipped, t.path
+                            rt.votes, rt.started_at, rt.skipped, t.path, t.uri
                      FROM room_tracks rt JOIN tracks t ON t.id = rt.track_id
                      WHERE rt.room_id = ?1 AND rt.started_at IS NOT NULL AND rt.failed = 0
                      ORDER BY rt.started_at, rt.seq",
@@ -67,6 +67,7 @@ impl Store {
                         played_at: r.get(6)?,
                         skipped: r.get(7)?,
                         file: r.get(8)?,
+                        uri: r.get(9)?,
                     })
                 })?
                 .collect::<rusqlite::Result<_>>()?;

@@ -275,3 +275,145 @@ async fn a_party_plays_through_mopidy() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_servers_playlists_fill_a_party_and_the_night_is_saved_there() {
+    let music = mpd_music();
+    let mpd = match MpdServer::start(music.path()) {
+        Ok(mpd) => mpd,
+        Err(why) => {
+            return cannot_run(
+                "mpd::the_servers_playlists_fill_a_party_and_the_night_is_saved_there",
+                &why,
+            );
+        }
+    };
+    let server = mpd.client();
+    for uri in [
+        "sunrise.mp3",
+        "flac-attack.flac",
+        "http://127.0.0.1:9/radio",
+    ] {
+        let added = server.command(&format!("playlistadd \"Warm-up\" \"{uri}\""));
+        assert!(!added.starts_with("ACK"), "{added}");
+    }
+    let (_dir, running, host, code) = party_on(&mpd.address()).await;
+    let app = TestApp::of_binary(&running);
+
+    // The server's stored playlists are listed beside the folders' files.
+    let listed: Value = app
+        .get("/library/playlists", Some(&host))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        listed,
+        json!([{ "file": "Warm-up", "name": "Warm-up", "source": "mpd" }])
+    );
+    // Loaded and queued: its songs (a radio stream has no length, so it
+    // cannot be queued) play through the server.
+    let res = app
+        .post(
+            &format!("/rooms/{code}/playlists"),
+            Some(&host),
+            json!({ "mpd_playlist": "Warm-up", "queue": true }),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let loaded: Value = res.json().await.unwrap();
+    assert_eq!(loaded["matched"], 2, "{loaded}");
+    assert_eq!(loaded["queued"], 2, "{loaded}");
+    let missing = app
+        .post(
+            &format!("/rooms/{code}/playlists"),
+            Some(&host),
+            json!({ "mpd_playlist": "No such list" }),
+        )
+        .await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    server.wait("the server to play the warm-up", |s| {
+        s.field("currentsong", "file").as_deref() == Some("sunrise.mp3")
+    });
+    wait_until(
+        Duration::from_secs(10),
+        "both warm-up songs played",
+        || async {
+            let played: Value = app
+                .get(&format!("/rooms/{code}/played"), Some(&host))
+                .await
+                .json()
+                .await
+                .unwrap();
+            (played.as_array().unwrap().len() >= 2).then_some(())
+        },
+    )
+    .await;
+
+    // The set list names the server's songs by their URI there.
+    let m3u8 = app
+        .get(&format!("/rooms/{code}/played?format=m3u8"), Some(&host))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(m3u8.contains("\nsunrise.mp3\n"), "{m3u8}");
+    assert!(m3u8.contains("\nflac-attack.flac\n"), "{m3u8}");
+
+    // A guest cannot save it; a name MPD cannot take changes nothing.
+    let bea = app.guest("Bea").await;
+    app.join(&bea, &code).await;
+    let save = |who: Guest, body: Value| {
+        let app = &app;
+        let code = &code;
+        async move {
+            app.post(
+                &format!("/rooms/{code}/played/mpd-playlist"),
+                Some(&who),
+                body,
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        save(bea.clone(), json!({ "name": "Mine" })).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        save(host.clone(), json!({ "name": "a/b" })).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    // Saved: read back from the server, in the order it played.
+    let res = save(host.clone(), json!({ "name": "Tonight" })).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let saved: Value = res.json().await.unwrap();
+    assert_eq!(saved["name"], "Tonight");
+    assert_eq!(saved["left_out"], 0);
+    let back = server.command("listplaylist \"Tonight\"");
+    let files: Vec<&str> = back
+        .lines()
+        .filter_map(|l| l.strip_prefix("file: "))
+        .collect();
+    assert_eq!(files[..2], ["sunrise.mp3", "flac-attack.flac"], "{back}");
+    assert_eq!(files.len() as u64, saved["saved"].as_u64().unwrap());
+    assert!(
+        server
+            .command("listplaylists")
+            .contains("playlist: Tonight")
+    );
+
+    // A box without an MPD server says so.
+    let plain = spawn_app().await;
+    let host2 = plain.guest("Cy").await;
+    let code2 = plain.bare_room(&host2).await;
+    let res = plain
+        .post(
+            &format!("/rooms/{code2}/played/mpd-playlist"),
+            Some(&host2),
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "no_mpd_server");
+}

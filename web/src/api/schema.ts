@@ -126,7 +126,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The playlist files in the music folders (M3U, M3U8, PLS, XSPF). */
+        /**
+         * The playlist files in the music folders (M3U, M3U8, PLS, XSPF), then
+         *     the MPD server's stored playlists (`source: "mpd"`) when the box plays
+         *     through one and it answers.
+         */
         get: operations["folder_playlists"];
         put?: never;
         post?: never;
@@ -609,6 +613,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/rooms/{code}/played/mpd-playlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Save tonight as a stored playlist on the MPD server (host and
+         *     co-hosts): the server's songs that played, in the order they played
+         *     (Mopidy's backends can sync it to their service). The host's files and
+         *     the built-in catalog's songs are counted in `left_out`.
+         */
+        post: operations["save_to_mpd"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/rooms/{code}/playlists": {
         parameters: {
             query?: never;
@@ -832,6 +858,8 @@ export interface paths {
          *     case, with or without accents. Up to 50 tracks, best matches first;
          *     when few match exactly, close spellings follow, each with the words it
          *     matched in `did_you_mean`. With `room`, each says where it stands there.
+         *     A box playing through an MPD server (`--mpd`) asks it too: its songs
+         *     come with `source: "mpd"`.
          * @description Seed: `GET /tracks/search?artist_or_title=` (see `crate::seed`).
          */
         get: operations["search"];
@@ -983,6 +1011,12 @@ export interface components {
              *     works out positions by the box's clock, not its own.
              */
             now: string;
+            /**
+             * @description Where the party's sound goes besides the host's page: the box's
+             *     speaker (`--speaker`), Snapcast (`--snapcast`), an MPD server
+             *     (`--mpd`), each with whether it is reached and playing.
+             */
+            outputs: components["schemas"]["Output"][];
             version: string;
         };
         /**
@@ -991,7 +1025,7 @@ export interface components {
          *     same for every other client. The code decides the status.
          * @enum {string}
          */
-        Code: "not_signed_in" | "invalid_identity" | "unknown_identity" | "identity_expired" | "logged_out" | "ticket_invalid" | "cross_site" | "banned" | "room_closed" | "room_full" | "needs_pin" | "wrong_pin" | "needs_screen_code" | "not_a_member" | "host_only" | "moderators_only" | "not_the_player" | "screen_cannot_vote" | "explicit_off" | "downvotes_off" | "not_your_song" | "not_in_your_party" | "not_in_playlists" | "guest_adds_off" | "not_found" | "room_not_found" | "track_not_found" | "not_in_queue" | "already_removed" | "member_not_found" | "ban_not_found" | "playlist_not_found" | "no_audio" | "no_lyrics" | "file_gone" | "method_not_allowed" | "out_of_range" | "too_large" | "unsupported_media_type" | "too_many_rooms" | "no_music_folders" | "unplayable" | "played_recently" | "queue_full" | "guest_limit" | "left_queue" | "just_joined" | "nothing_playing" | "song_playing" | "song_played" | "song_ended" | "host_stays_host" | "not_yourself" | "too_many_shared_networks" | "invalid" | "invalid_body" | "search_empty" | "search_too_long" | "name_too_long" | "name_invalid" | "name_reserved" | "room_name_too_long" | "room_name_invalid" | "invalid_vote" | "invalid_reaction" | "invalid_role" | "invalid_reason" | "invalid_network" | "invalid_setting" | "invalid_playlist" | "seek_out_of_range" | "too_many_requests" | "locked_out" | "reacting_too_fast" | "unavailable" | "internal";
+        Code: "not_signed_in" | "invalid_identity" | "unknown_identity" | "identity_expired" | "logged_out" | "ticket_invalid" | "cross_site" | "banned" | "room_closed" | "room_full" | "needs_pin" | "wrong_pin" | "needs_screen_code" | "not_a_member" | "host_only" | "moderators_only" | "not_the_player" | "screen_cannot_vote" | "explicit_off" | "downvotes_off" | "not_your_song" | "not_in_your_party" | "not_in_playlists" | "guest_adds_off" | "not_found" | "room_not_found" | "track_not_found" | "not_in_queue" | "already_removed" | "member_not_found" | "ban_not_found" | "playlist_not_found" | "no_audio" | "no_lyrics" | "file_gone" | "method_not_allowed" | "out_of_range" | "too_large" | "unsupported_media_type" | "too_many_rooms" | "no_music_folders" | "no_mpd_server" | "unplayable" | "played_recently" | "queue_full" | "guest_limit" | "left_queue" | "just_joined" | "nothing_playing" | "song_playing" | "song_played" | "song_ended" | "host_stays_host" | "not_yourself" | "too_many_shared_networks" | "invalid" | "invalid_body" | "search_empty" | "search_too_long" | "name_too_long" | "name_invalid" | "name_reserved" | "room_name_too_long" | "room_name_invalid" | "invalid_vote" | "invalid_reaction" | "invalid_role" | "invalid_reason" | "invalid_network" | "invalid_setting" | "invalid_playlist" | "seek_out_of_range" | "too_many_requests" | "locked_out" | "reacting_too_fast" | "unavailable" | "mpd_unreachable" | "internal";
         Contributor: {
             /** Format: int64 */
             added: number;
@@ -1032,12 +1066,20 @@ export interface components {
             /** @description The item the player could not play. */
             room_track_id: string;
         };
-        /** @description A playlist file in the music folders. */
+        /**
+         * @description A playlist the host can load: a file in the music folders, or a
+         *     stored playlist on the MPD server.
+         */
         FolderPlaylist: {
-            /** @description Its path in its music folder (`Playlists/Wedding.m3u8`). */
+            /**
+             * @description Its path in its music folder (`Playlists/Wedding.m3u8`); for the
+             *     MPD server's, its name there.
+             */
             file: string;
             /** @description Its name, from the file's. */
             name: string;
+            /** @description `folder` or `mpd` (load it with `mpd_playlist`). */
+            source: string;
         };
         Guest: {
             display_name: string;
@@ -1191,6 +1233,11 @@ export interface components {
              */
             file?: string | null;
             /**
+             * @description Or a stored playlist on the MPD server, by its name (from
+             *     `GET /library/playlists`, `source: "mpd"`).
+             */
+            mpd_playlist?: string | null;
+            /**
              * @description ...and its file name (`Wedding.xspf`: the format and the
              *     playlist's name come from it).
              */
@@ -1322,6 +1369,19 @@ export interface components {
             /** @description Why, for the log and the guest (optional). */
             reason?: string | null;
         };
+        /** @description One output and how it stands. */
+        Output: {
+            /** @description The box reaches it (a speaker that opened is connected). */
+            connected: boolean;
+            /** @description Why it is not connected, while it is not. */
+            error?: string | null;
+            /** @description `speaker`, `snapcast` or `mpd`. */
+            kind: string;
+            /** @description Which: the sound device, the Snapcast source, the MPD server. */
+            name: string;
+            /** @description Sound is going to it now. */
+            playing: boolean;
+        };
         /** @description A song the party played, in the order it played: the night's set list. */
         PlayedSong: {
             /** @description Who added it; `null` when the auto-DJ picked it. */
@@ -1332,8 +1392,9 @@ export interface components {
             duration_ms: number;
             /**
              * @description Its file, relative to the music folder it is in (`Artist/Album/01
-             *     Song.flac`); `null` for a song the box has no file for (the
-             *     built-in catalog).
+             *     Song.flac`), or for the MPD server's song its URI there
+             *     (`local:track:…`, `spotify:track:…`); `null` for a song the box has
+             *     no file for (the built-in catalog).
              */
             file?: string | null;
             /** @description When it started (UTC). */
@@ -1422,6 +1483,12 @@ export interface components {
              *     the last queued item scores 1.
              */
             score: number;
+            /**
+             * @description Where its audio comes from, as for a track (`builtin`, `file`,
+             *     `mpd`): the host's page plays `file` items only; `mpd` items play
+             *     on the box's MPD server.
+             */
+            source: string;
             /** @description When it started playing (the playing item only). */
             started_at?: string | null;
             status: components["schemas"]["ItemStatus"];
@@ -1503,6 +1570,25 @@ export interface components {
             now_playing?: components["schemas"]["QueueItem"] | null;
             /** @description The queue, as `GET /tracks/rooms/{code}/queue` gives it. */
             queue: components["schemas"]["QueueItem"][];
+        };
+        SaveToMpd: {
+            /**
+             * @description The playlist's name on the server (default: the party's name and
+             *     today's date). A playlist of that name is replaced.
+             */
+            name?: string | null;
+        };
+        /** @description Tonight, saved as a stored playlist on the MPD server. */
+        SavedPlaylist: {
+            /**
+             * @description Songs of the night left out: not the server's (the host's files,
+             *     the built-in catalog).
+             */
+            left_out: number;
+            /** @description Its name on the server. */
+            name: string;
+            /** @description Songs saved: those the server played, in the order they played. */
+            saved: number;
         };
         /**
          * @description A search result: the track, and for a close spelling rather than an
@@ -1646,6 +1732,14 @@ export interface components {
             skip_threshold_percent: number;
             /**
              * Format: int32
+             * @description The box's own volume, in % of full: its speaker, Snapcast and the
+             *     MPD server play at it (within quiet hours' ceiling). A page that
+             *     plays has its own.
+             * @default 100
+             */
+            volume_percent: number;
+            /**
+             * Format: int32
              * @description Voices one network address carries at most (see `domain::voices`):
              *     thirty private tabs on one phone are not thirty guests.
              * @default 2
@@ -1700,6 +1794,8 @@ export interface components {
             /** Format: int32 */
             skip_threshold_percent?: number | null;
             /** Format: int32 */
+            volume_percent?: number | null;
+            /** Format: int32 */
             voters_per_network?: number | null;
             /**
              * @description The guest Wi-Fi's name (up to 32 bytes), or null to stop showing it
@@ -1740,6 +1836,12 @@ export interface components {
              *     With music folders, search answers playable tracks only.
              */
             playable: boolean;
+            /**
+             * @description Where the song comes from: `builtin` (the box's demo catalog, no
+             *     audio), `file` (the host's music folders) or `mpd` (the MPD or
+             *     Mopidy server the box plays through).
+             */
+            source: string;
             title: string;
             /** Format: int64 */
             year?: number | null;
@@ -1990,7 +2092,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Playlist files, by their path in the music folders */
+            /** @description Playlist files, by their path in the music folders; the MPD server's by name */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3050,6 +3152,68 @@ export interface operations {
             };
             /** @description A format the box does not write */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    save_to_mpd: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Room code (any case; spaces and dashes are ignored) */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaveToMpd"];
+            };
+        };
+        responses: {
+            /** @description Saved on the server */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedPlaylist"];
+                };
+            };
+            /** @description Not the host or a co-host */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No room with that code */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The box plays through no MPD server */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A name the server cannot take */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The MPD server cannot be reached */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

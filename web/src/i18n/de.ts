@@ -314,6 +314,8 @@ export const de: Catalog = {
   'error.unsupported_media_type': 'Das hat die Box nicht verstanden.',
   'error.too_many_rooms': 'Du veranstaltest schon so viele Partys wie erlaubt.',
   'error.no_music_folders': 'Diese Box hat keine Musikordner.',
+  'error.no_mpd_server': 'Diese Box spielt über keinen MPD-Server (mit --mpd starten).',
+  'error.mpd_unreachable': 'Der MPD-Server ist gerade nicht erreichbar.',
   'error.unplayable': 'Die Box kann diesen Song nicht abspielen.',
   'error.played_recently': 'Dieser Song lief vor {ago_minutes} Min.; er darf in {back_in_minutes} Min. wiederkommen.',
   'error.queue_full': 'Die Warteschlange ist voll: Stimm für das ab, was schon da ist.',

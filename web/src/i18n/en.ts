@@ -319,6 +319,8 @@ export const en = {
   'error.unsupported_media_type': 'The box did not understand that.',
   'error.too_many_rooms': 'You host as many parties as one guest may.',
   'error.no_music_folders': 'This box has no music folders.',
+  'error.no_mpd_server': 'This box plays through no MPD server (start it with --mpd).',
+  'error.mpd_unreachable': 'The MPD server cannot be reached just now.',
   'error.unplayable': 'The box cannot play that song.',
   'error.played_recently': 'That song played {ago_minutes} min ago; it can come back in {back_in_minutes} min.',
   'error.queue_full': 'The queue is full: vote for what is there.',

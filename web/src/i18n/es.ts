@@ -314,6 +314,8 @@ export const es: Catalog = {
   'error.unsupported_media_type': 'La caja no entendió eso.',
   'error.too_many_rooms': 'Ya organizas tantas fiestas como se permite.',
   'error.no_music_folders': 'Esta caja no tiene carpetas de música.',
+  'error.no_mpd_server': 'Esta caja no reproduce a través de un servidor MPD (iníciala con --mpd).',
+  'error.mpd_unreachable': 'No se puede conectar con el servidor MPD ahora mismo.',
   'error.unplayable': 'La caja no puede reproducir esa canción.',
   'error.played_recently': 'Esa canción sonó hace {ago_minutes} min; puede volver en {back_in_minutes} min.',
   'error.queue_full': 'La cola está llena: vota lo que ya hay.',

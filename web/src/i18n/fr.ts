@@ -314,6 +314,8 @@ export const fr: Catalog = {
   'error.unsupported_media_type': 'La box n’a pas compris.',
   'error.too_many_rooms': 'Vous organisez déjà autant de fêtes que permis.',
   'error.no_music_folders': 'Cette box n’a pas de dossier de musique.',
+  'error.no_mpd_server': 'Cette box ne joue par aucun serveur MPD (lancez-la avec --mpd).',
+  'error.mpd_unreachable': 'Le serveur MPD est injoignable pour le moment.',
   'error.unplayable': 'La box ne peut pas jouer cette chanson.',
   'error.played_recently': 'Cette chanson est passée il y a {ago_minutes} min ; elle pourra revenir dans {back_in_minutes} min.',
   'error.queue_full': 'La file est pleine : votez pour ce qui s’y trouve.',

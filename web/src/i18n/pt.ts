@@ -314,6 +314,8 @@ export const pt: Catalog = {
   'error.unsupported_media_type': 'A caixa não entendeu isso.',
   'error.too_many_rooms': 'Você já dá tantas festas quanto é permitido.',
   'error.no_music_folders': 'Esta caixa não tem pastas de música.',
+  'error.no_mpd_server': 'Esta caixa não toca através de um servidor MPD (inicie-a com --mpd).',
+  'error.mpd_unreachable': 'Não é possível ligar ao servidor MPD neste momento.',
   'error.unplayable': 'A caixa não consegue tocar essa música.',
   'error.played_recently': 'Essa música tocou há {ago_minutes} min; pode voltar em {back_in_minutes} min.',
   'error.queue_full': 'A fila está cheia: vote no que já está lá.',
