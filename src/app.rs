@@ -24,7 +24,7 @@ use crate::mpd::{self, Mpd};
 use crate::outputs::{Output, Outputs};
 use crate::realtime::Realtime;
 use crate::store::Store;
-use crate::{room_clock, speaker};
+use crate::{room_clock, snapcast, speaker};
 
 /// A box with its database open and its port bound, ready to serve.
 pub struct App {
@@ -169,6 +169,7 @@ struct Services {
     _clock: room_clock::Clock,
     _speaker: Option<speaker::Speaker>,
     _mpd_player: Option<AbortOnDrop>,
+    _snapcast: Option<snapcast::Snapcast>,
 }
 
 /// A task that stops when this drops.
@@ -193,6 +194,17 @@ impl Services {
             _speaker: play(config, store, &state.outputs, shutdown).await,
             _mpd_player: state.mpd.clone().map(|server| {
                 AbortOnDrop(mpd::player::start(server, store.clone(), shutdown.clone()))
+            }),
+            _snapcast: config.snapcast.clone().and_then(|target| {
+                snapcast::start(
+                    store.clone(),
+                    target,
+                    shutdown,
+                    tokio::runtime::Handle::current(),
+                    state.outputs.clone(),
+                )
+                .inspect_err(|e| tracing::error!("--snapcast: {e}"))
+                .ok()
             }),
         }
     }

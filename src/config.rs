@@ -131,6 +131,13 @@ pub struct Config {
     #[arg(long, env = "DT_SPEAKER_DEVICE", requires = "speaker")]
     pub speaker_device: Option<String>,
 
+    /// Also play the party to a Snapcast server, so every Snapcast room
+    /// hears it in sync: a named pipe its `pipe://` source reads (e.g.
+    /// `/tmp/snapfifo`), or `tcp://HOST:PORT` for a `tcp://` source in
+    /// server mode. The box writes 48000:16:2 PCM (snapserver's default).
+    #[arg(long, env = "DT_SNAPCAST", value_parser = parse_snapcast)]
+    pub snapcast: Option<SnapcastTarget>,
+
     /// Play through an MPD or Mopidy server (`HOST:PORT`, e.g.
     /// `localhost:6600`): guests search its songs beside the box's own
     /// (with Mopidy: Spotify, YouTube, Tidal...), and it plays them. The
@@ -197,6 +204,35 @@ fn parse_trusted_proxies(text: &str) -> Result<TrustedProxies, String> {
         })
         .collect::<Result<_, _>>()
         .map(TrustedProxies)
+}
+
+/// Where the box writes the party's sound for Snapcast.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SnapcastTarget {
+    /// A named pipe a `pipe://` source reads.
+    Pipe(PathBuf),
+    /// `HOST:PORT` of a `tcp://` source in server mode.
+    Tcp(String),
+}
+
+impl std::fmt::Display for SnapcastTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SnapcastTarget::Pipe(path) => write!(f, "{}", path.display()),
+            SnapcastTarget::Tcp(address) => write!(f, "tcp://{address}"),
+        }
+    }
+}
+
+fn parse_snapcast(text: &str) -> Result<SnapcastTarget, String> {
+    let text = text.trim();
+    match text.strip_prefix("tcp://") {
+        Some(address) => parse_mpd_address(address)
+            .map(SnapcastTarget::Tcp)
+            .map_err(|_| "use tcp://HOST:PORT, like tcp://localhost:4953".to_string()),
+        None if text.is_empty() => Err("name the Snapcast pipe, or tcp://HOST:PORT".into()),
+        None => Ok(SnapcastTarget::Pipe(PathBuf::from(text))),
+    }
 }
 
 /// `HOST:PORT` (a name, an IPv4 address, or `[IPv6]`).
@@ -281,6 +317,7 @@ impl Config {
             speaker_device: None,
             mpd: None,
             mpd_password: None,
+            snapcast: None,
             port_file: None,
         }
     }

@@ -39,6 +39,8 @@ pub mod realtime;
 pub mod room_clock;
 /// The seed's contract: the first version's routes and their quirks.
 pub mod seed;
+/// The party to Snapcast (--snapcast), on the speaker's engine.
+pub mod snapcast;
 /// The box's own sound device (--speaker).
 pub mod speaker;
 /// The only code that touches SQLite.

@@ -114,12 +114,14 @@ pub const MAX_ROOMS_PER_USER: i64 = 20;
 /// The device cookie outlives guest accounts (a year).
 pub const DEVICE_COOKIE_MAX_AGE_SECS: i64 = 365 * 24 * 60 * 60;
 
-/// Longest wait for the MPD server to answer a command (or accept a
-/// connection): a server that takes longer is treated as gone.
-pub const MPD_COMMAND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+/// Longest wait for the MPD server to answer a command, or for it or a
+/// Snapcast source to accept a connection: one that takes longer is
+/// treated as gone.
+pub const OUTPUT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// Longest wait between attempts to reach a lost MPD server.
-pub const MPD_BACKOFF_MAX: std::time::Duration = std::time::Duration::from_secs(15);
+/// Longest wait between attempts to reach a lost MPD server or Snapcast
+/// source.
+pub const OUTPUT_BACKOFF_MAX: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// How often the MPD player looks at the room when nothing changed on the
 /// server (a host's pause or a new song reach it within this).

@@ -13,6 +13,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use rodio::cpal::traits::{DeviceTrait, HostTrait};
+use rodio::mixer::Mixer;
 use rodio::{Decoder, DeviceSinkBuilder, MixerDeviceSink, Player, Source};
 use tokio_util::sync::CancellationToken;
 
@@ -40,7 +41,7 @@ pub fn start(
         .spawn(move || match open(device.as_deref()) {
             Ok((sink, name)) => {
                 let _ = opened.send(Ok(name));
-                run(&sink, &store, &runtime, &token, &outputs);
+                run(sink.mixer(), &store, &runtime, &token, &outputs, "speaker");
             }
             Err(e) => {
                 let _ = opened.send(Err(e));
@@ -146,12 +147,16 @@ fn hand_over(
     Some(crossfade)
 }
 
-fn run(
-    sink: &MixerDeviceSink,
+/// Plays the party on `mixer` (a sound device's, or one a Snapcast
+/// writer drains) until `shutdown`; `kind` names the output whose playing
+/// it reports.
+pub fn run(
+    mixer: &Mixer,
     store: &Store,
     runtime: &tokio::runtime::Handle,
     shutdown: &CancellationToken,
     outputs: &Outputs,
+    kind: &'static str,
 ) {
     let mut playing: Option<Playing> = None;
     let mut fading: Option<FadingOut> = None;
@@ -167,7 +172,7 @@ fn run(
         };
         fade_step(&mut fading);
         outputs.playing(
-            "speaker",
+            kind,
             playing
                 .as_ref()
                 .and_then(|p| p.player.as_ref())
@@ -201,7 +206,11 @@ fn run(
             if fade_in.is_some() {
                 wait = FADE_STEP;
             }
-            let player = match target.path.as_deref().map(|path| load(sink, path, fade_in)) {
+            let player = match target
+                .path
+                .as_deref()
+                .map(|path| load(mixer, path, fade_in))
+            {
                 Some(Err(reason)) => {
                     let (code, item) = (target.code.clone(), target.room_track_id.clone());
                     tracing::warn!(%reason, "speaker: cannot play this file; moving on");
@@ -268,10 +277,10 @@ fn follow(
 
 /// The file's audio on a new player (paused until told; fading in over
 /// `fade_in` when given), or why it cannot be played.
-fn load(sink: &MixerDeviceSink, path: &Path, fade_in: Option<Duration>) -> Result<Player, String> {
+fn load(mixer: &Mixer, path: &Path, fade_in: Option<Duration>) -> Result<Player, String> {
     let file = std::fs::File::open(path).map_err(|e| format!("cannot open the file: {e}"))?;
     let source = Decoder::try_from(file).map_err(|e| format!("cannot decode the file: {e}"))?;
-    let player = Player::connect_new(sink.mixer());
+    let player = Player::connect_new(mixer);
     player.pause();
     match fade_in {
         Some(over) => player.append(source.fade_in(over)),

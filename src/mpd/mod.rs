@@ -25,7 +25,7 @@ use tokio::sync::{Notify, watch};
 use tokio_util::sync::CancellationToken;
 
 use crate::error::{Code, Error};
-use crate::limits::{MPD_BACKOFF_MAX, MPD_COMMAND_TIMEOUT};
+use crate::limits::{OUTPUT_BACKOFF_MAX, OUTPUT_TIMEOUT};
 use crate::outputs::{Output, Outputs};
 
 /// A connection to the MPD server, kept up in the background; cheap to
@@ -161,7 +161,7 @@ impl Mpd {
             .expect("not poisoned")
             .clone()
             .ok_or(MpdError::Disconnected)?;
-        match tokio::time::timeout(MPD_COMMAND_TIMEOUT, client.raw_command(command)).await {
+        match tokio::time::timeout(OUTPUT_TIMEOUT, client.raw_command(command)).await {
             Err(_) => Err(MpdError::Timeout),
             Ok(Ok(frame)) => Ok(frame),
             Ok(Err(mpd_client::client::CommandError::ErrorResponse { error, .. })) => {
@@ -172,7 +172,7 @@ impl Mpd {
     }
 
     /// Connects, follows the server's changes, and reconnects with backoff
-    /// (doubling up to `MPD_BACKOFF_MAX`, with jitter, so many boxes do
+    /// (doubling up to `OUTPUT_BACKOFF_MAX`, with jitter, so many boxes do
     /// not knock at once) until `shutdown`.
     async fn keep_connected(self, shutdown: CancellationToken) {
         let mut backoff = Duration::from_millis(500);
@@ -224,13 +224,13 @@ impl Mpd {
                 _ = shutdown.cancelled() => return,
                 _ = tokio::time::sleep(backoff + jitter) => {}
             }
-            backoff = (backoff * 2).min(MPD_BACKOFF_MAX);
+            backoff = (backoff * 2).min(OUTPUT_BACKOFF_MAX);
         }
     }
 
     async fn connect(&self) -> Result<mpd_client::client::Connection, String> {
         let stream = tokio::time::timeout(
-            MPD_COMMAND_TIMEOUT,
+            OUTPUT_TIMEOUT,
             tokio::net::TcpStream::connect(&self.inner.address),
         )
         .await

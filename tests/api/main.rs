@@ -34,6 +34,7 @@ mod restart;
 mod rooms;
 mod search;
 mod seed;
+mod snapcast;
 mod sound;
 mod speaker;
 mod tracks;
