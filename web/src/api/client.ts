@@ -25,6 +25,7 @@ import type {
   Room,
   RoomDoor,
   RoomState,
+  SavedPlaylist,
   SearchHit,
   Settings,
   SettingsView,
@@ -231,8 +232,15 @@ export const api = {
   playlists: (code: string) => call<PlaylistView[]>('get', `${room(code)}/playlists`),
   playlist: (code: string, id: string) => call<PlaylistDetail>('get', `${room(code)}/playlists/${encodeURIComponent(id)}`),
   /** A file in the music folders, or an uploaded file's text and name. */
-  loadPlaylist: (code: string, from: { file: string } | { name: string; content: string }, queue: boolean) =>
+  loadPlaylist: (
+    code: string,
+    from: { file: string } | { mpd_playlist: string } | { name: string; content: string },
+    queue: boolean,
+  ) =>
     call<LoadedPlaylist>('post', `${room(code)}/playlists`, { json: { ...from, queue }, timeout: 60_000 }),
+  /** Tonight as a stored playlist on the box's MPD server (host and co-hosts). */
+  saveToMpd: (code: string, name?: string) =>
+    call<SavedPlaylist>('post', `${room(code)}/played/mpd-playlist`, { json: name ? { name } : {} }),
   removePlaylist: (code: string, id: string) => call<void>('delete', `${room(code)}/playlists/${encodeURIComponent(id)}`),
   lyrics: (trackId: string) => call<Lyrics>('get', `tracks/${encodeURIComponent(trackId)}/lyrics`),
   rescan: () => call<LibraryStatus>('post', 'library/rescan'),

@@ -22,6 +22,9 @@ export type JoinDoor = Sent<Schemas['JoinDoor']>;
 export type RoomDoor = Sent<Schemas['RoomDoor']>;
 export type Joined = Sent<Schemas['Joined']>;
 export type Track = Sent<Schemas['Track']>;
+/** Where the party's sound goes (`GET /box`'s `outputs`). */
+export type Output = Sent<Schemas['Output']>;
+export type SavedPlaylist = Sent<Schemas['SavedPlaylist']>;
 /** Where a search hit stands in the party asked about. */
 export type InRoom = Sent<Schemas['InRoom']>;
 export type SearchHit = Sent<Schemas['SearchHit']>;

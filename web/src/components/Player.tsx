@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, media } from '../api/client';
-import type { QueueItem, Settings, Transport } from '../api/types';
+import type { Output, QueueItem, Settings, Transport } from '../api/types';
+import { humanMessage } from '../lib/errors';
+import { toastStore } from '../lib/toasts';
 import { useNow } from '../hooks/useNow';
 import { boxNow } from '../lib/clock';
 import { Decks, type Wanted } from '../lib/decks';
@@ -11,6 +13,8 @@ import { t } from '../i18n';
 
 
 interface Props {
+  /** The party's code: the box's volume is a setting of it. */
+  code: string;
   nowPlaying: QueueItem | null;
   /** What the room plays next (loaded ahead, so it follows without a gap). */
   upNext: QueueItem | null;
@@ -27,7 +31,7 @@ interface Props {
  * follows gaplessly, reports its end or why it cannot play it, and pauses,
  * resumes and seeks for the whole room. The box's clock keeps a song
  * without audio going. Fixed height. */
-export function Player({ nowPlaying, upNext, settings, onEnded, onFailed, onTransport }: Props) {
+export function Player({ code, nowPlaying, upNext, settings, onEnded, onFailed, onTransport }: Props) {
   const deckA = useRef<HTMLAudioElement>(null);
   const deckB = useRef<HTMLAudioElement>(null);
   const decks = useRef<Decks | null>(null);
@@ -39,7 +43,9 @@ export function Player({ nowPlaying, upNext, settings, onEnded, onFailed, onTran
   const [dragging, setDragging] = useState<number | null>(null);
   const now = useNow(250);
   const item = nowPlaying;
-  const audible = item !== null && item.playable && playsHere;
+  // The page plays the box's files; the MPD server plays its own songs.
+  const audible = item !== null && item.source === 'file' && playsHere;
+  const outputs = useOutputs();
   const callbacks = useRef({ onEnded, onFailed });
   useEffect(() => {
     callbacks.current = { onEnded, onFailed };
@@ -94,7 +100,7 @@ export function Player({ nowPlaying, upNext, settings, onEnded, onFailed, onTran
     if (!audible || !item) return;
     d.follow(wanted(now), item.paused_ms !== null);
     const next =
-      upNext?.playable ? { item: upNext, src: media.audio(upNext.track_id), gain: trackGain(upNext, settings) } : null;
+      upNext?.source === 'file' ? { item: upNext, src: media.audio(upNext.track_id), gain: trackGain(upNext, settings) } : null;
     d.tick(now, next);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [now]);
@@ -192,17 +198,91 @@ export function Player({ nowPlaying, upNext, settings, onEnded, onFailed, onTran
           </span>
         )}
       </div>
+      {outputs.length > 0 && <Outputs code={code} outputs={outputs} settings={settings} />}
       <p className="muted player-note" role="status">
         {waitingForTap
           ? t('player.noteTap')
           : !item
             ? t('now.addOne')
-            : !item.playable
-              ? t('player.noteSilent')
-              : playsHere
+            : item.source === 'mpd'
+              ? t('player.noteMpd')
+              : !item.playable
+                ? t('player.noteSilent')
+                : playsHere
                 ? t('player.notePlaying')
                 : t('player.noteElsewhere')}
       </p>
     </section>
+  );
+}
+
+/** The box's own outputs (`GET /box`), looked at every few seconds: a
+ * lost MPD server or Snapcast source shows here while the box retries. */
+function useOutputs(): Output[] {
+  const [outputs, setOutputs] = useState<Output[]>([]);
+  useEffect(() => {
+    let live = true;
+    const look = () =>
+      api
+        .box()
+        .then((box) => live && setOutputs(box.outputs))
+        .catch(() => undefined);
+    void look();
+    const timer = window.setInterval(look, OUTPUTS_EVERY_MS);
+    return () => {
+      live = false;
+      window.clearInterval(timer);
+    };
+  }, []);
+  return outputs;
+}
+
+const OUTPUTS_EVERY_MS = 3000;
+
+/** Where the party's sound goes besides this page, each with how it
+ * stands, and the box's volume for them. */
+function Outputs({ code, outputs, settings }: { code: string; outputs: Output[]; settings: Settings | null }) {
+  const [volume, setVolume] = useState<number | null>(null);
+  const shown = volume ?? settings?.volume_percent ?? 100;
+  const commit = () => {
+    if (volume === null) return;
+    api
+      .updateSettings(code, { volume_percent: volume })
+      .catch((error: unknown) => toastStore.show(humanMessage(error), 'error'))
+      .finally(() => setVolume(null));
+  };
+  return (
+    <div className="outputs">
+      <ul className="output-list" aria-label={t('player.outputs')}>
+        {outputs.map((o) => (
+          <li key={o.kind} className={o.connected ? 'output' : 'output output-down'}>
+            <span className="output-kind">{t(`player.output.${o.kind}` as 'player.output.mpd')}</span>{' '}
+            <span className="muted output-name">{o.name}</span>{' '}
+            <span className={o.playing ? 'badge badge-live' : 'badge'}>
+              {o.playing ? t('player.outputPlaying') : o.connected ? t('player.outputReady') : t('player.outputDown')}
+            </span>
+            {!o.connected && o.error && (
+              <p className="output-error" role="alert">
+                {t('player.outputRetrying', { error: o.error })}
+              </p>
+            )}
+          </li>
+        ))}
+      </ul>
+      <label className="row">
+        {t('player.boxVolume')}
+        <input
+          type="range"
+          min={0}
+          max={100}
+          step={5}
+          value={shown}
+          onChange={(e) => setVolume(Number(e.target.value))}
+          onPointerUp={commit}
+          onKeyUp={commit}
+          onBlur={commit}
+        />
+      </label>
+    </div>
   );
 }

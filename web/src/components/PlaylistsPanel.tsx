@@ -112,11 +112,11 @@ function LoadPlaylist({ code, onLoaded }: { code: string; onLoaded: () => void }
       .folderPlaylists()
       .then((found) => {
         setFolder(found);
-        setChosen(found[0]?.file ?? '');
+        setChosen(found[0] ? key(found[0]) : '');
       })
       .catch(() => undefined);
   }, []);
-  const load = async (from: { file: string } | { name: string; content: string }) => {
+  const load = async (from: { file: string } | { mpd_playlist: string } | { name: string; content: string }) => {
     setBusy(true);
     try {
       const loaded = await api.loadPlaylist(code, from, queue);
@@ -136,7 +136,8 @@ function LoadPlaylist({ code, onLoaded }: { code: string; onLoaded: () => void }
           className="row"
           onSubmit={(e) => {
             e.preventDefault();
-            if (chosen) void load({ file: chosen });
+            const picked = folder.find((f) => key(f) === chosen);
+            if (picked) void load(picked.source === 'mpd' ? { mpd_playlist: picked.file } : { file: picked.file });
           }}
         >
           <label htmlFor={ids.folder} className="visually-hidden">
@@ -144,8 +145,8 @@ function LoadPlaylist({ code, onLoaded }: { code: string; onLoaded: () => void }
           </label>
           <select id={ids.folder} className="input input-small" value={chosen} onChange={(e) => setChosen(e.target.value)}>
             {folder.map((f) => (
-              <option key={f.file} value={f.file}>
-                {f.file}
+              <option key={key(f)} value={key(f)}>
+                {f.source === 'mpd' ? t('playlists.onMpd', { name: f.name }) : f.file}
               </option>
             ))}
           </select>
@@ -181,6 +182,12 @@ function LoadPlaylist({ code, onLoaded }: { code: string; onLoaded: () => void }
       )}
     </div>
   );
+}
+
+/** A listed playlist's key: a folder's file and the MPD server's playlist
+ * may share a name. */
+function key(f: FolderPlaylist): string {
+  return `${f.source}:${f.file}`;
 }
 
 function Unmatched({ entries }: { entries: string[] }) {

@@ -10,6 +10,7 @@ const hit = (in_room: SearchHit['in_room']): SearchHit => ({
   year: null,
   duration_ms: 200_000,
   playable: true,
+  source: 'file',
   did_you_mean: null,
   in_room,
 });

@@ -70,6 +70,14 @@ export function TrackRow({ hit, now, onAdd }: { hit: SearchHit; now: number; onA
       <div className="queue-meta">
         <p className="track-title">{hit.title}</p>
         <p className="track-sub">
+          {/* First, so a long artist's ellipsis never hides it. */}
+          {hit.source === 'mpd' && (
+            <>
+              <span className="badge badge-source" title={t('search.fromMpdTitle')}>
+                {t('search.fromMpd')}
+              </span>{' '}
+            </>
+          )}
           {hit.artist} · {formatDuration(hit.duration_ms)}
         </p>
         {standing.note && <p className="track-by">{standing.note}</p>}

@@ -35,6 +35,7 @@ const settings = (patch: Partial<Settings> = {}): Settings => ({
   quiet_from: null,
   quiet_until: null,
   quiet_volume_percent: 30,
+  volume_percent: 100,
   voters_per_network: 2,
   shared_networks: [],
   max_guests: null,

@@ -117,6 +117,7 @@ export function RoomPage({ code }: { code: string }) {
         {host && <HostPanel code={code} />}
         {host && (
           <Player
+            code={code}
             nowPlaying={data.nowPlaying}
             upNext={data.queue.find((i) => i.playable) ?? null}
             settings={data.settings}

@@ -137,6 +137,7 @@ function SetList({ code, played }: { code: string; played: PlayedSong[] | null }
     <section className="panel" aria-labelledby="set-list">
       <h2 id="set-list">{t('wrapped.setList')}</h2>
       <p className="muted">{t('wrapped.setListHint')}</p>
+      <SaveToMpd code={code} />
       <div className="row downloads">
         <a className="button button-quiet" href={media.played(code, 'm3u8')} download>
           {t('wrapped.asM3u8')}
@@ -165,6 +166,40 @@ function SetList({ code, played }: { code: string; played: PlayedSong[] | null }
         </details>
       )}
     </section>
+  );
+}
+
+/** The host's button to keep tonight on the box's MPD server (shown when
+ * the box plays through one, to those who may save it). */
+function SaveToMpd({ code }: { code: string }) {
+  const [shown, setShown] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState<string | null>(null);
+  useEffect(() => {
+    Promise.all([api.box(), api.me(code)])
+      .then(([box, me]) => setShown(box.outputs.some((o) => o.kind === 'mpd') && me.can.moderate))
+      .catch(() => undefined);
+  }, [code]);
+  if (!shown) return null;
+  const save = () => {
+    setBusy(true);
+    api
+      .saveToMpd(code)
+      .then((result) => setSaved(t('wrapped.savedOnMpd', { name: result.name, n: result.saved })))
+      .catch((error: unknown) => toastStore.show(humanMessage(error), 'error'))
+      .finally(() => setBusy(false));
+  };
+  return (
+    <div className="row save-to-mpd">
+      <button type="button" className="button" disabled={busy} onClick={save}>
+        {t('wrapped.saveOnMpd')}
+      </button>
+      {saved && (
+        <p className="muted" role="status">
+          {saved}
+        </p>
+      )}
+    </div>
   );
 }
 

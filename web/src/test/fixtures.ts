@@ -21,5 +21,6 @@ export const queueItem = (patch: Partial<QueueItem> = {}): QueueItem => ({
   gain_db: null,
   auto_dj: false,
   paused_ms: null,
+  source: 'file',
   ...patch,
 });
