@@ -134,3 +134,7 @@ pub const MPD_SEARCH_TIMEOUT: std::time::Duration = std::time::Duration::from_se
 /// How far (ms) the MPD server's position may be from the room's after
 /// the host seeks before the box moves it.
 pub const MPD_SEEK_TOLERANCE_MS: i64 = 1_500;
+
+/// The largest cover the box takes from the MPD server (bytes): a phone
+/// shows it at thumbnail size.
+pub const MAX_COVER_BYTES: usize = 4 * 1024 * 1024;

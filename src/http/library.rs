@@ -150,7 +150,8 @@ async fn lyrics(
         .into_response())
 }
 
-/// The track's cover art: the picture embedded in its file, else a
+/// The track's cover art: the picture embedded in its file (for the MPD
+/// server's song, the picture the server finds for it), else a
 /// placeholder drawn from its title and artist (SVG).
 #[utoipa::path(get, path = "/tracks/{track_id}/cover", tag = "library",
     params(("track_id" = String, Path, description = "A track id")),
@@ -167,18 +168,26 @@ async fn cover(
     let track = state.store.track_file(user, track_id.clone()).await?;
     let embedded = match (&track.path, track.has_cover) {
         (Some(path), true) => match confined(&state, path.clone()).await {
-            Ok(path) => tokio::task::spawn_blocking(move || files::cover(&path))
-                .await
-                .map_err(|e| Error::Other(e.into()))?,
+            Ok(path) => tokio::task::spawn_blocking(move || {
+                files::cover(&path).map(|(bytes, mime)| (bytes, mime.to_string()))
+            })
+            .await
+            .map_err(|e| Error::Other(e.into()))?,
             // Gone or moved out of the folder: the placeholder.
             Err(_) => None,
         },
-        _ => None,
+        _ => match (&track.uri, &state.mpd) {
+            // The MPD server's song: its cover, as the server finds it.
+            (Some(uri), Some(mpd)) => mpd.cover(uri).await,
+            _ => None,
+        },
     };
-    // Covers change only with their file, whose id is its path.
+    // Covers change only with their file, whose id is its path (or URI).
     let cache = (header::CACHE_CONTROL, "private, max-age=3600");
     Ok(match embedded {
-        Some((bytes, mime)) => ([(header::CONTENT_TYPE, mime), cache], bytes).into_response(),
+        Some((bytes, mime)) => {
+            ([(header::CONTENT_TYPE, mime.as_str()), cache], bytes).into_response()
+        }
         None => (
             [(header::CONTENT_TYPE, "image/svg+xml"), cache],
             placeholder(&track_id, &track.title, &track.artist),

@@ -4,7 +4,7 @@ use mpd_client::protocol::command::Command as RawCommand;
 
 use super::{Mpd, MpdError};
 use crate::domain::song;
-use crate::limits::{MPD_SEARCH_TIMEOUT, SEARCH_LIMIT};
+use crate::limits::{MAX_COVER_BYTES, MPD_SEARCH_TIMEOUT, OUTPUT_TIMEOUT, SEARCH_LIMIT};
 pub use crate::model::MpdSong;
 use crate::model::Track;
 use crate::store::Store;
@@ -154,6 +154,20 @@ impl Mpd {
         })
     }
 
+    /// The cover of the song at `uri` as the server finds it (embedded,
+    /// else a `cover.jpg` beside it), with its type; `None` when it has
+    /// none, is too large, or the server does not answer in time.
+    pub async fn cover(&self, uri: &str) -> Option<(Vec<u8>, String)> {
+        let client = self.inner.client.read().expect("not poisoned").clone()?;
+        let found = tokio::time::timeout(OUTPUT_TIMEOUT, client.album_art(uri)).await;
+        let (bytes, mime) = found.ok()?.ok()??;
+        if bytes.len() > MAX_COVER_BYTES {
+            return None;
+        }
+        let mime = mime.unwrap_or_else(|| sniff_image(&bytes).to_string());
+        Some((bytes.to_vec(), mime))
+    }
+
     /// Up to `limit` songs matching what a guest typed.
     pub async fn search(&self, query: &str, limit: usize) -> Result<Vec<MpdSong>, MpdError> {
         let Some(command) = search_command(query, limit, self.modern()) else {
@@ -163,6 +177,30 @@ impl Mpd {
         let mut songs = parse(&frame);
         songs.truncate(limit);
         Ok(songs)
+    }
+}
+
+/// An image's type from its first bytes (MPD's `albumart` does not say).
+fn sniff_image(bytes: &[u8]) -> &'static str {
+    match bytes {
+        [0x89, b'P', b'N', b'G', ..] => "image/png",
+        [b'G', b'I', b'F', ..] => "image/gif",
+        [
+            b'R',
+            b'I',
+            b'F',
+            b'F',
+            _,
+            _,
+            _,
+            _,
+            b'W',
+            b'E',
+            b'B',
+            b'P',
+            ..,
+        ] => "image/webp",
+        _ => "image/jpeg",
     }
 }
 
@@ -223,6 +261,14 @@ mod tests {
             )
         );
         assert!(search_command("   ", 50, true).is_none());
+    }
+
+    #[test]
+    fn a_cover_is_typed_by_its_first_bytes() {
+        assert_eq!(sniff_image(b"\x89PNG\r\n"), "image/png");
+        assert_eq!(sniff_image(b"GIF89a"), "image/gif");
+        assert_eq!(sniff_image(b"RIFF1234WEBPVP8"), "image/webp");
+        assert_eq!(sniff_image(b"\xff\xd8\xff"), "image/jpeg");
     }
 
     #[test]

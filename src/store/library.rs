@@ -42,6 +42,8 @@ pub struct TrackFile {
     pub has_cover: bool,
     pub title: String,
     pub artist: String,
+    /// The MPD server's URI, for a song from it.
+    pub uri: Option<String>,
 }
 
 impl Store {
@@ -301,13 +303,14 @@ impl Store {
 
 fn track(conn: &Connection, track_id: &str) -> Result<TrackFile> {
     let track = conn
-        .prepare_cached("SELECT path, has_cover, title, artist FROM tracks WHERE id = ?1")?
+        .prepare_cached("SELECT path, has_cover, title, artist, uri FROM tracks WHERE id = ?1")?
         .query_row([track_id], |r| {
             Ok((
                 r.get::<_, Option<String>>(0)?,
                 r.get(1)?,
                 r.get(2)?,
                 r.get(3)?,
+                r.get(4)?,
             ))
         })
         .optional()?;
@@ -316,11 +319,12 @@ fn track(conn: &Connection, track_id: &str) -> Result<TrackFile> {
             Code::TrackNotFound,
             "That song is not in the catalog.",
         )),
-        Some((path, has_cover, title, artist)) => Ok(TrackFile {
+        Some((path, has_cover, title, artist, uri)) => Ok(TrackFile {
             path: path.map(PathBuf::from),
             has_cover,
             title,
             artist,
+            uri,
         }),
     }
 }

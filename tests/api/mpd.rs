@@ -114,13 +114,14 @@ async fn party_on(address: &str) -> (tempfile::TempDir, Running, Guest, String) 
 /// first added starts by itself on the server with the next queued there,
 /// the server plays it out and the room moves on, the host pauses and
 /// resumes, and seeks in a long song. `uri` names a file as the server
-/// does.
+/// does; `covers`: the server serves covers.
 async fn the_party_flow(
     app: &TestApp,
     host: &Guest,
     code: &str,
     server: &MpdClient,
     uri: impl Fn(&str) -> String,
+    covers: bool,
 ) {
     let sunrise = search_hit(app, host, "sunrise").await;
     assert_eq!(sunrise["title"], "Sunrise Test");
@@ -134,6 +135,29 @@ async fn the_party_flow(
 
     // The first song starts by itself, on the server.
     add_id(app, host, code, sunrise["id"].as_str().unwrap()).await;
+    // Its cover is the one the server finds in its file (a PNG), where the
+    // server serves covers (MPD does; Mopidy-MPD does not); a song without
+    // one gets the placeholder.
+    let cover = |id: Value| async move {
+        let res = app
+            .get(
+                &format!("/tracks/{}/cover", id.as_str().unwrap()),
+                Some(host),
+            )
+            .await;
+        let kind = res.headers()["content-type"].to_str().unwrap().to_string();
+        (kind, res.bytes().await.unwrap())
+    };
+    let (kind, bytes) = cover(sunrise["id"].clone()).await;
+    if covers {
+        assert!(
+            kind == "image/png" && bytes.starts_with(b"\x89PNG"),
+            "{kind}"
+        );
+    } else {
+        assert_eq!(kind, "image/svg+xml");
+    }
+    assert_eq!(cover(long["id"].clone()).await.0, "image/svg+xml");
     add_id(app, host, code, flac["id"].as_str().unwrap()).await;
     assert_eq!(title_playing(app, host, code).await, "Sunrise Test");
     let (sunrise_uri, flac_uri) = (uri("sunrise.mp3"), uri("flac-attack.flac"));
@@ -201,7 +225,7 @@ async fn a_party_plays_through_a_real_mpd_server() {
     let (_dir, running, host, code) = party_on(&mpd.address()).await;
     let app = TestApp::of_binary(&running);
     let server = mpd.client();
-    the_party_flow(&app, &host, &code, &server, |file| file.to_string()).await;
+    the_party_flow(&app, &host, &code, &server, |file| file.to_string(), true).await;
 
     // A song the server will not find when it is due: skipped, logged, and
     // the room moves on to the next.
@@ -270,10 +294,8 @@ async fn a_party_plays_through_mopidy() {
     };
     let (_dir, running, host, code) = party_on(&mopidy.address()).await;
     let app = TestApp::of_binary(&running);
-    the_party_flow(&app, &host, &code, &mopidy.client(), |file| {
-        format!("local:track:{file}")
-    })
-    .await;
+    let uri = |file: &str| format!("local:track:{file}");
+    the_party_flow(&app, &host, &code, &mopidy.client(), uri, false).await;
 }
 
 #[tokio::test]
