@@ -138,3 +138,7 @@ pub const MPD_SEEK_TOLERANCE_MS: i64 = 1_500;
 /// The largest cover the box takes from the MPD server (bytes): a phone
 /// shows it at thumbnail size.
 pub const MAX_COVER_BYTES: usize = 4 * 1024 * 1024;
+
+/// Songs the box takes from the MPD server's database when it connects,
+/// for the auto-DJ to pick from before guests search.
+pub const AUTO_DJ_SAMPLE: usize = 1_000;

@@ -138,18 +138,15 @@ impl Mpd {
         self.inner.changed.notified().await;
     }
 
-    /// Whether the server speaks MPD 0.20 or later (windows on search);
-    /// Mopidy says 0.19.
-    fn modern(&self) -> bool {
-        self.inner
-            .link
-            .borrow()
-            .protocol
-            .as_deref()
-            .is_some_and(|v| {
-                let mut parts = v.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
-                (parts.next().unwrap_or(0), parts.next().unwrap_or(0)) >= (0, 20)
-            })
+    /// Whether the server speaks MPD's protocol `major.minor` or later
+    /// (0.20: windows on search; 0.21: filter expressions). Mopidy says
+    /// 0.19.
+    fn speaks(&self, major: u32, minor: u32) -> bool {
+        let link = self.inner.link.borrow();
+        link.protocol.as_deref().is_some_and(|v| {
+            let mut parts = v.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+            (parts.next().unwrap_or(0), parts.next().unwrap_or(0)) >= (major, minor)
+        })
     }
 
     /// Sends one command and answers its response.

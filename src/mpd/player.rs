@@ -9,7 +9,7 @@ use mpd_client::protocol::command::Command as RawCommand;
 use tokio_util::sync::CancellationToken;
 
 use super::{Mpd, MpdError};
-use crate::limits::{MPD_POLL, MPD_SEEK_TOLERANCE_MS};
+use crate::limits::{AUTO_DJ_SAMPLE, MPD_POLL, MPD_SEEK_TOLERANCE_MS};
 use crate::store::{MpdTarget, Store};
 use crate::timestamp::Timestamp;
 
@@ -17,12 +17,27 @@ use crate::timestamp::Timestamp;
 pub fn start(mpd: Mpd, store: Store, shutdown: CancellationToken) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut follower = Follower::default();
+        let mut sampled = false;
         loop {
             tokio::select! {
                 _ = shutdown.cancelled() => break,
                 _ = mpd.changed() => {}
                 _ = tokio::time::sleep(MPD_POLL) => {}
             }
+            // Once a connection: songs for the auto-DJ before anyone searched.
+            let connected = mpd.link().connected;
+            if connected && !sampled {
+                sampled = true;
+                match mpd.sample(AUTO_DJ_SAMPLE).await {
+                    Ok(songs) => {
+                        if let Err(e) = store.remember_mpd_songs(songs).await {
+                            tracing::warn!(error = %e, "cannot keep the MPD server's songs");
+                        }
+                    }
+                    Err(e) => tracing::debug!(error = %e, "mpd sample"),
+                }
+            }
+            sampled &= connected;
             if let Err(e) = follower.step(&mpd, &store).await {
                 match e {
                     Step::Mpd(MpdError::Disconnected) => {}

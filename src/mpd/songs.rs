@@ -168,9 +168,37 @@ impl Mpd {
         Some((bytes.to_vec(), mime))
     }
 
+    /// Up to `n` of the server's songs from a random place in its
+    /// database, for the auto-DJ to pick from before guests search (MPD
+    /// 0.21 and later; Mopidy's catalog is met through search and
+    /// playlists).
+    pub async fn sample(&self, n: usize) -> Result<Vec<MpdSong>, MpdError> {
+        if !self.speaks(0, 21) {
+            return Ok(Vec::new());
+        }
+        let every = "(file != '')";
+        let count = self
+            .command(RawCommand::new("count").argument(every))
+            .await?;
+        let songs: usize = count
+            .find("songs")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        let start = rand::random_range(0..=songs.saturating_sub(n));
+        let frame = self
+            .command(
+                RawCommand::new("find")
+                    .argument(every)
+                    .argument("window")
+                    .argument(format!("{start}:{}", start + n)),
+            )
+            .await?;
+        Ok(parse(&frame))
+    }
+
     /// Up to `limit` songs matching what a guest typed.
     pub async fn search(&self, query: &str, limit: usize) -> Result<Vec<MpdSong>, MpdError> {
-        let Some(command) = search_command(query, limit, self.modern()) else {
+        let Some(command) = search_command(query, limit, self.speaks(0, 20)) else {
             return Ok(Vec::new());
         };
         let frame = self.command(command).await?;

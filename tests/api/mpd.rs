@@ -372,6 +372,21 @@ async fn the_servers_playlists_fill_a_party_and_the_night_is_saved_there() {
     )
     .await;
 
+    // The queue ran dry: the auto-DJ picks from the server's songs, which
+    // the box took from its database when it connected (nobody searched
+    // for them).
+    let picked = wait_until(Duration::from_secs(10), "an auto-DJ pick", || async {
+        let playing = app.now_playing(&host, &code).await;
+        (playing["auto_dj"] == true).then_some(playing)
+    })
+    .await;
+    assert_eq!(picked["source"], "mpd", "{picked}");
+    let title = picked["title"].as_str().unwrap();
+    assert!(
+        !["Sunrise Test", "Flac Attack"].contains(&title),
+        "{title} again"
+    );
+
     // The set list names the server's songs by their URI there.
     let m3u8 = app
         .get(&format!("/rooms/{code}/played?format=m3u8"), Some(&host))
