@@ -142,3 +142,6 @@ pub const MAX_COVER_BYTES: usize = 4 * 1024 * 1024;
 /// Songs the box takes from the MPD server's database when it connects,
 /// for the auto-DJ to pick from before guests search.
 pub const AUTO_DJ_SAMPLE: usize = 1_000;
+
+/// Pages of search results a guest may ask for (50 a page).
+pub const MAX_SEARCH_PAGES: usize = 20;

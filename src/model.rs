@@ -527,3 +527,20 @@ impl MpdSong {
         uuid::Uuid::new_v5(&MPD_NAMESPACE, uri.as_bytes()).to_string()
     }
 }
+
+/// A page of search results: `number` from 0, `size` hits a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub number: usize,
+    pub size: usize,
+}
+
+impl Page {
+    pub fn start(self) -> usize {
+        self.number * self.size
+    }
+
+    pub fn end(self) -> usize {
+        self.start() + self.size
+    }
+}

@@ -14,8 +14,8 @@ use super::rate_limits::{Action, limited};
 use super::extract::{Identity, JsonBody, RoomCode};
 use super::{AppState, RoomJson};
 use crate::error::{Code, Error, Result};
-use crate::limits::MAX_SEARCH_CHARS;
-use crate::model::{QueueItem, SearchHit};
+use crate::limits::{MAX_SEARCH_CHARS, MAX_SEARCH_PAGES, SEARCH_LIMIT};
+use crate::model::{Page, QueueItem, SearchHit};
 use crate::realtime::Personal;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -58,13 +58,14 @@ async fn queue(
 /// when few match exactly, close spellings follow, each with the words it
 /// matched in `did_you_mean`. With `room`, each says where it stands there.
 /// A box playing through an MPD server (`--mpd`) asks it too: its songs
-/// come with `source: "mpd"`.
+/// come with `source: "mpd"`. `page` asks for the next 50.
 ///
 /// Seed: `GET /tracks/search?artist_or_title=` (see `crate::seed`).
 #[utoipa::path(get, path = "/tracks/search", tag = "tracks",
     params(
         ("artist_or_title" = String, Query, description = "What to look for", example = "bad bunny"),
         ("room" = Option<String>, Query, description = "A party you are in: fills each hit's `in_room`"),
+        ("page" = Option<usize>, Query, description = "The next 50 (from 0, the default; at most 19)"),
     ),
     responses(
         (status = 200, description = "Matching tracks", body = Vec<SearchHit>),
@@ -95,16 +96,33 @@ async fn search(
         ));
     }
     let room = params.get("room").cloned();
+    let page = match params.get("page") {
+        None => 0,
+        Some(page) => page
+            .parse::<usize>()
+            .ok()
+            .filter(|p| *p < MAX_SEARCH_PAGES)
+            .ok_or_else(|| {
+                Error::refuse(
+                    Code::Invalid,
+                    format!("page is a number from 0 to {}.", MAX_SEARCH_PAGES - 1),
+                )
+            })?,
+    };
+    let page = Page {
+        number: page,
+        size: SEARCH_LIMIT,
+    };
     // Only a known guest's search reaches the MPD server.
     state.store.user(user).await?;
     let remote = match &state.mpd {
-        Some(mpd) => mpd.search_into(&state.store, query).await,
+        Some(mpd) => mpd.search_into(&state.store, query, page).await,
         None => Vec::new(),
     };
     Ok(Json(
         state
             .store
-            .search(user, query.to_string(), room, remote)
+            .search(user, query.to_string(), room, remote, page)
             .await?,
     ))
 }

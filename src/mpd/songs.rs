@@ -4,8 +4,9 @@ use mpd_client::protocol::command::Command as RawCommand;
 
 use super::{Mpd, MpdError};
 use crate::domain::song;
-use crate::limits::{MAX_COVER_BYTES, MPD_SEARCH_TIMEOUT, OUTPUT_TIMEOUT, SEARCH_LIMIT};
+use crate::limits::{MAX_COVER_BYTES, MPD_SEARCH_TIMEOUT, OUTPUT_TIMEOUT};
 pub use crate::model::MpdSong;
+use crate::model::Page;
 use crate::model::Track;
 use crate::store::Store;
 
@@ -111,9 +112,9 @@ impl Partial {
 /// The `search` for what a guest typed: every word must match some tag
 /// (MPD's case-insensitive `any`), in the form both MPD and Mopidy's MPD
 /// frontend take; a window asks a server that takes one (MPD 0.20+) for
-/// only the first `limit`, so a streaming backend's huge result stays
-/// fast. `None` when the query holds no word.
-pub fn search_command(query: &str, limit: usize, windowed: bool) -> Option<RawCommand> {
+/// only the page wanted, so a streaming backend's huge result stays fast.
+/// `None` when the query holds no word.
+pub fn search_command(query: &str, page: Page, windowed: bool) -> Option<RawCommand> {
     let words: Vec<&str> = query.split_whitespace().take(8).collect();
     if words.is_empty() {
         return None;
@@ -125,7 +126,9 @@ pub fn search_command(query: &str, limit: usize, windowed: bool) -> Option<RawCo
     }
     if windowed {
         command.add_argument("window").ok()?;
-        command.add_argument(format!("0:{limit}")).ok()?;
+        command
+            .add_argument(format!("{}:{}", page.start(), page.end()))
+            .ok()?;
     }
     Some(command)
 }
@@ -134,10 +137,8 @@ impl Mpd {
     /// The server's songs for what a guest typed, put in the catalog (to
     /// be added by id) and answered as tracks. A server that is down or
     /// slow leaves them out: search answers with the box's own songs.
-    pub async fn search_into(&self, store: &Store, query: &str) -> Vec<Track> {
-        let songs = match tokio::time::timeout(MPD_SEARCH_TIMEOUT, self.search(query, SEARCH_LIMIT))
-            .await
-        {
+    pub async fn search_into(&self, store: &Store, query: &str, page: Page) -> Vec<Track> {
+        let songs = match tokio::time::timeout(MPD_SEARCH_TIMEOUT, self.search(query, page)).await {
             Ok(Ok(songs)) => songs,
             Ok(Err(e)) => {
                 tracing::debug!(error = %e, "mpd search");
@@ -197,14 +198,17 @@ impl Mpd {
     }
 
     /// Up to `limit` songs matching what a guest typed.
-    pub async fn search(&self, query: &str, limit: usize) -> Result<Vec<MpdSong>, MpdError> {
-        let Some(command) = search_command(query, limit, self.speaks(0, 20)) else {
+    /// A page of the songs matching what a guest typed.
+    pub async fn search(&self, query: &str, page: Page) -> Result<Vec<MpdSong>, MpdError> {
+        let windowed = self.speaks(0, 20);
+        let Some(command) = search_command(query, page, windowed) else {
             return Ok(Vec::new());
         };
         let frame = self.command(command).await?;
-        let mut songs = parse(&frame);
-        songs.truncate(limit);
-        Ok(songs)
+        let songs = parse(&frame);
+        // A server without windows answered every match: the page of them.
+        let skip = if windowed { 0 } else { page.start() };
+        Ok(songs.into_iter().skip(skip).take(page.size).collect())
     }
 }
 
@@ -274,7 +278,11 @@ mod tests {
 
     #[test]
     fn a_search_quotes_every_word_and_windows_where_it_can() {
-        let cmd = search_command("bad \"bun", 50, true).unwrap();
+        let page = Page {
+            number: 1,
+            size: 50,
+        };
+        let cmd = search_command("bad \"bun", page, true).unwrap();
         assert_eq!(
             format!("{cmd:?}"),
             format!(
@@ -285,10 +293,10 @@ mod tests {
                     .argument("any")
                     .argument("\"bun")
                     .argument("window")
-                    .argument("0:50")
+                    .argument("50:100")
             )
         );
-        assert!(search_command("   ", 50, true).is_none());
+        assert!(search_command("   ", page, true).is_none());
     }
 
     #[test]

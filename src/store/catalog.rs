@@ -10,8 +10,7 @@ use crate::domain::player::Audio;
 use crate::domain::settings::GuestAdds;
 use crate::domain::{fuzzy, song};
 use crate::error::Result;
-use crate::limits::SEARCH_LIMIT;
-use crate::model::{InRoom, SearchHit, Track};
+use crate::model::{InRoom, Page, SearchHit, Track};
 use crate::timestamp::Timestamp;
 
 /// Loads the built-in catalog: new songs are added, changed ones updated,
@@ -62,6 +61,7 @@ impl Store {
         query: String,
         room: Option<String>,
         remote: Vec<Track>,
+        page: Page,
     ) -> Result<Vec<SearchHit>> {
         let user = self.user(user).await?;
         let playable_only = self.audio() == Audio::Sources;
@@ -82,15 +82,17 @@ impl Store {
                 }
             }
             let kept = |id: &str| listed.as_ref().is_none_or(|l| l.contains(id));
-            let candidates = if listed.is_some() {
-                CURATED_CANDIDATES
+            // A curated party's page is cut from the candidates it keeps.
+            let (candidates, offset, skip) = if listed.is_some() {
+                (CURATED_CANDIDATES, 0, page.start())
             } else {
-                SEARCH_LIMIT
+                (page.size, page.start(), 0)
             };
-            let mut hits: Vec<SearchHit> = search(conn, &query, playable_only, candidates)?
+            let mut hits: Vec<SearchHit> = search(conn, &query, playable_only, candidates, offset)?
                 .into_iter()
                 .filter(|track| kept(&track.id))
-                .take(SEARCH_LIMIT)
+                .skip(skip)
+                .take(page.size)
                 .map(|track| SearchHit {
                     track,
                     did_you_mean: None,
@@ -108,17 +110,18 @@ impl Store {
                 })
                 .collect();
             // The server's songs keep at least half the places.
-            hits.truncate(SEARCH_LIMIT - extra.len().min(SEARCH_LIMIT / 2));
+            hits.truncate(page.size - extra.len().min(page.size / 2));
             hits.extend(extra);
-            hits.truncate(SEARCH_LIMIT);
-            if hits.len() < FUZZY_BELOW {
+            hits.truncate(page.size);
+            // Close spellings follow the first page's few exact hits.
+            if page.number == 0 && hits.len() < FUZZY_BELOW {
                 let known: HashSet<String> = hits.iter().map(|h| h.track.id.clone()).collect();
                 let close = close_matches(conn, &query, playable_only)?;
                 hits.extend(
                     close
                         .into_iter()
                         .filter(|h| !known.contains(&h.track.id) && kept(&h.track.id))
-                        .take(SEARCH_LIMIT - hits.len()),
+                        .take(page.size - hits.len()),
                 );
             }
             if let Some(room) = snapshot {
@@ -237,7 +240,13 @@ pub(super) fn track(r: &rusqlite::Row) -> rusqlite::Result<Track> {
 /// Word-prefix search on title and artist: every word the guest typed must
 /// start a word of either ("bad bun" finds Bad Bunny). Case and accents are
 /// folded by the index's tokenizer, on both sides.
-fn search(conn: &Connection, query: &str, playable_only: bool, limit: usize) -> Result<Vec<Track>> {
+fn search(
+    conn: &Connection,
+    query: &str,
+    playable_only: bool,
+    limit: usize,
+    offset: usize,
+) -> Result<Vec<Track>> {
     let Some(expression) = match_expression(query) else {
         return Ok(Vec::new());
     };
@@ -246,9 +255,12 @@ fn search(conn: &Connection, query: &str, playable_only: bool, limit: usize) -> 
          FROM tracks_fts f JOIN tracks t ON t.seq = f.rowid
          WHERE tracks_fts MATCH ?1 AND t.available = 1 AND (?3 = 0 OR t.source != 'builtin')
          ORDER BY bm25(tracks_fts, 2.0, 2.0, 0.0), t.artist, t.title
-         LIMIT ?2",
+         LIMIT ?2 OFFSET ?4",
     )?;
-    let rows = stmt.query_map(params![expression, limit as i64, playable_only], track)?;
+    let rows = stmt.query_map(
+        params![expression, limit as i64, playable_only, offset as i64],
+        track,
+    )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

@@ -105,3 +105,48 @@ async fn each_hit_says_where_it_stands_in_the_party() {
         .unwrap();
     assert_refused(res, StatusCode::FORBIDDEN, "not_a_member").await;
 }
+
+/// `page` asks for the next 50: no hit twice, and the pages together are
+/// every match; a page out of range is a 422 in words.
+#[tokio::test]
+async fn search_answers_page_after_page() {
+    let app = spawn_app().await;
+    let guest = app.guest("Guest").await;
+    let page = |n: &'static str| {
+        let (app, guest) = (&app, &guest);
+        async move {
+            app.client
+                .get(app.url("/tracks/search"))
+                .query(&[("artist_or_title", "the"), ("page", n)])
+                .header("X-User-ID", &guest.id)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut total = 0;
+    for n in ["0", "1", "2", "3", "4", "5", "6", "7"] {
+        let hits: Vec<Value> = page(n).await.json().await.unwrap();
+        assert!(hits.len() <= 50);
+        total += hits.len();
+        for hit in &hits {
+            assert!(
+                seen.insert(hit["id"].as_str().unwrap().to_string()),
+                "{hit} twice"
+            );
+        }
+        if hits.len() < 50 {
+            break;
+        }
+    }
+    assert!(total > 100, "only {total} songs with \"the\"");
+    let first: Vec<Value> = page("0").await.json().await.unwrap();
+    assert_eq!(first, search_in(&app, &guest, "the", None).await);
+    for bad in ["20", "-1", "x"] {
+        let res = page(bad).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "page {bad}");
+        let body: Value = res.json().await.unwrap();
+        assert!(body["detail"].as_str().unwrap().contains("page"), "{body}");
+    }
+}

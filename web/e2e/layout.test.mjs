@@ -244,3 +244,22 @@ test('the TV keeps its whole code, QR code and address from 1280×720 to 3840×2
   }
   await host.context().close();
 });
+
+test('search pages through a big catalog: 50 at a time, "More results" for the next', async () => {
+  const page = await (await party.chromium.browser.newContext({ viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true })).newPage();
+  await page.goto(party.box.url);
+  await page.getByRole('textbox', { name: 'Your name' }).fill('Pager');
+  await page.getByRole('button', { name: 'Start a party' }).click();
+  await page.getByLabel('Search by artist or title').fill('the');
+  const rows = page.locator('.results .result-row');
+  await page.getByRole('button', { name: 'More results' }).waitFor();
+  assert.equal(await rows.count(), 50);
+  await page.getByRole('button', { name: 'More results' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('.results .result-row').length === 100);
+  const titles = await rows.locator('.track-title').allTextContents();
+  const ids = await rows.getByRole('button', { name: /^Add / }).evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label')));
+  assert.equal(new Set(ids).size, ids.length, 'no song twice');
+  assert.equal(titles.length, 100);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
+});

@@ -191,9 +191,14 @@ export const api = {
   state: (code: string, timeout?: number) => callVersioned<RoomState>('get', `${room(code)}/state`, { timeout }),
   advance: (code: string) => callVersioned<Advanced>('post', `${room(code)}/advance`),
   queue: (code: string) => callVersioned<QueueItem[]>('get', `tracks/rooms/${encodeURIComponent(code)}/queue`),
-  search: (query: string, roomCode?: string, signal?: AbortSignal) =>
+  /** A page of 50 hits (`page` from 0). */
+  search: (query: string, roomCode?: string, signal?: AbortSignal, page = 0) =>
     call<SearchHit[]>('get', 'tracks/search', {
-      searchParams: roomCode ? { artist_or_title: query, room: roomCode } : { artist_or_title: query },
+      searchParams: {
+        artist_or_title: query,
+        ...(roomCode ? { room: roomCode } : {}),
+        ...(page > 0 ? { page: String(page) } : {}),
+      },
       signal,
     }),
   rename: (displayName: string) => call<Guest>('patch', 'auth/me', { json: { display_name: displayName } }),

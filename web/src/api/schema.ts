@@ -859,7 +859,7 @@ export interface paths {
          *     when few match exactly, close spellings follow, each with the words it
          *     matched in `did_you_mean`. With `room`, each says where it stands there.
          *     A box playing through an MPD server (`--mpd`) asks it too: its songs
-         *     come with `source: "mpd"`.
+         *     come with `source: "mpd"`. `page` asks for the next 50.
          * @description Seed: `GET /tracks/search?artist_or_title=` (see `crate::seed`).
          */
         get: operations["search"];
@@ -899,7 +899,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The track's cover art: the picture embedded in its file, else a
+         * The track's cover art: the picture embedded in its file (for the MPD
+         *     server's song, the picture the server finds for it), else a
          *     placeholder drawn from its title and artist (SVG).
          */
         get: operations["cover"];
@@ -3755,6 +3756,8 @@ export interface operations {
                 artist_or_title: string;
                 /** @description A party you are in: fills each hit's `in_room` */
                 room?: string;
+                /** @description The next 50 (from 0, the default; at most 19) */
+                page?: number;
             };
             header?: never;
             path?: never;

@@ -20,7 +20,7 @@ export function SearchPanel({ code, queue, nowPlaying, onAdd, hint }: Props) {
   const [query, setQuery] = useState('');
   // The party's queue and playing song change what each result says.
   const version = `${nowPlaying?.room_track_id ?? ''}|${queue.map((i) => i.room_track_id).join(',')}`;
-  const { results, answered, error } = useSearch(query, code, version);
+  const { results, answered, error, hasMore, more } = useSearch(query, code, version);
   const inputId = useId();
   const now = useNow(30_000);
   const meant = results[0]?.did_you_mean ?? null;
@@ -56,6 +56,13 @@ export function SearchPanel({ code, queue, nowPlaying, onAdd, hint }: Props) {
         {error && <li className="empty">{error}</li>}
         {!error && answered && results.length === 0 && <li className="empty">{t('search.none', { query: answered })}</li>}
         {!query.trim() && <li className="empty">{hint ?? t('search.hint')}</li>}
+        {hasMore && (
+          <li className="more-results">
+            <button type="button" className="button button-quiet button-small" onClick={more}>
+              {t('search.more')}
+            </button>
+          </li>
+        )}
       </ul>
     </section>
   );

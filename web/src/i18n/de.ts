@@ -94,6 +94,7 @@ export const de: Catalog = {
   'search.placeholder': 'Interpret oder Titel suchen…',
   'search.results': 'Suchergebnisse',
   'search.add': 'Hinzufügen',
+  'search.more': 'Mehr Treffer',
   'search.fromMpdTitle': 'Vom Musikserver, über den die Box spielt',
   'search.fromMpd': 'MPD',
   'search.addLabel': '{title} von {artist} hinzufügen',

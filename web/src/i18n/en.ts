@@ -98,6 +98,7 @@ export const en = {
   'search.placeholder': 'Search artist or title…',
   'search.results': 'Search results',
   'search.add': 'Add',
+  'search.more': 'More results',
   'search.fromMpdTitle': 'From the music server the box plays through',
   'search.fromMpd': 'MPD',
   'search.addLabel': 'Add {title} by {artist}',

@@ -94,6 +94,7 @@ export const es: Catalog = {
   'search.placeholder': 'Busca artista o título…',
   'search.results': 'Resultados de la búsqueda',
   'search.add': 'Añadir',
+  'search.more': 'Más resultados',
   'search.fromMpdTitle': 'Del servidor de música por el que suena la caja',
   'search.fromMpd': 'MPD',
   'search.addLabel': 'Añadir {title} de {artist}',

@@ -94,6 +94,7 @@ export const fr: Catalog = {
   'search.placeholder': 'Artiste ou titre…',
   'search.results': 'Résultats de la recherche',
   'search.add': 'Ajouter',
+  'search.more': 'Plus de résultats',
   'search.fromMpdTitle': 'Du serveur de musique par lequel joue la box',
   'search.fromMpd': 'MPD',
   'search.addLabel': 'Ajouter {title} de {artist}',

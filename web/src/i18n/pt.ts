@@ -94,6 +94,7 @@ export const pt: Catalog = {
   'search.placeholder': 'Busque artista ou título…',
   'search.results': 'Resultados da busca',
   'search.add': 'Adicionar',
+  'search.more': 'Mais resultados',
   'search.fromMpdTitle': 'Do servidor de música pelo qual a caixa toca',
   'search.fromMpd': 'MPD',
   'search.addLabel': 'Adicionar {title} de {artist}',
