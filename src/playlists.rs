@@ -104,14 +104,17 @@ const UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUME
     .remove(b'~');
 
 /// A relative path as a relative URI (XSPF's `location`), each segment
-/// percent-encoded; an MPD server's URI (`local:track:…`) as it is.
+/// percent-encoded; an MPD server's URI (`local:track:…`: a scheme, and
+/// no spaces, which a URI never holds) as it is.
 fn file_uri(path: &str) -> String {
-    let scheme = path.split_once(':').is_some_and(|(scheme, _)| {
-        !scheme.is_empty()
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-    });
+    let uri = !path.contains(char::is_whitespace);
+    let scheme = uri
+        && path.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        });
     if scheme {
         return path.to_string();
     }
