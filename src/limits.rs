@@ -145,3 +145,8 @@ pub const AUTO_DJ_SAMPLE: usize = 1_000;
 
 /// Pages of search results a guest may ask for (50 a page).
 pub const MAX_SEARCH_PAGES: usize = 20;
+
+/// How long the MPD server may take to do what the box told it (pause,
+/// resume, seek) before a difference counts as a change made on the
+/// server itself, which the room then follows.
+pub const MPD_SETTLE: std::time::Duration = std::time::Duration::from_millis(1_500);

@@ -1,16 +1,19 @@
 //! The MPD server as the party's player. The room decides what plays and
 //! where; the server's queue holds just the playing song and the next one
 //! (so MPD changes songs gaplessly). When the server leaves the box's song
-//! (it ended, or could not be played) the room moves on, once; the host's
-//! pause and seek go to the server; after a lost connection the box puts
-//! the room's song back where the room is.
+//! (it ended, could not be played, or someone pressed next on it) the
+//! room moves on, once; the host's pause and seek go to the server, and a
+//! pause or resume pressed on the server comes back to the room; after a
+//! lost connection the box puts the room's song back where the room is.
+
+use std::time::Instant;
 
 use mpd_client::protocol::command::Command as RawCommand;
 use tokio_util::sync::CancellationToken;
 
 use super::{Mpd, MpdError};
-use crate::limits::{AUTO_DJ_SAMPLE, MPD_POLL, MPD_SEEK_TOLERANCE_MS};
-use crate::store::{MpdTarget, Store};
+use crate::limits::{AUTO_DJ_SAMPLE, MPD_POLL, MPD_SEEK_TOLERANCE_MS, MPD_SETTLE};
+use crate::store::{MpdTarget, Store, Transport};
 use crate::timestamp::Timestamp;
 
 /// Plays the party on the server until `shutdown`.
@@ -83,6 +86,11 @@ struct Placed {
     /// resume).
     started_at: String,
     paused_ms: Option<i64>,
+    /// Paused, as the box last set it or saw it set on the server.
+    paused: bool,
+    /// When the box told the server to pause or play, until the server
+    /// is seen doing it: meanwhile a difference is not the server's own.
+    sent: Option<Instant>,
     /// The next item placed after it: its room id and the server's id.
     next: Option<(String, u64)>,
     /// The room was told that the server left this song.
@@ -116,7 +124,7 @@ impl Follower {
         } else if !self.adopt_next(mpd, &target, &status).await? {
             self.place(mpd, store, &target).await?;
         }
-        self.place_next(mpd, &target).await?;
+        self.place_next(mpd, &target, &status).await?;
         self.set_volume(mpd, &target).await;
         mpd.set_playing(self.mine.is_some() && status.state == State::Play);
         Ok(())
@@ -137,13 +145,17 @@ impl Follower {
             if !mine.reported {
                 mine.reported = true;
                 let (code, item) = (target.code.clone(), target.room_track_id.clone());
-                // An error since the box placed it (it clears them), before
-                // the song's end: the server could not play it (and went
-                // on to the next, or stopped).
+                // An error since the box placed it (it clears them) that
+                // names the song, or came before the song's end: the server
+                // could not play it (and went on to the next, or stopped).
+                let named =
+                    target.uri.rsplit(['/', ':']).next().is_some_and(|name| {
+                        status.error.as_deref().is_some_and(|e| e.contains(name))
+                    });
                 let early = target.position_ms(Timestamp::now())
                     < target.duration_ms - MPD_SEEK_TOLERANCE_MS;
                 match &status.error {
-                    Some(reason) if early => {
+                    Some(reason) if named || early => {
                         let reason = format!("the MPD server could not play it: {reason}");
                         let _ = mpd.command(RawCommand::new("clearerror")).await;
                         store.failed(None, code, item, reason).await?;
@@ -153,24 +165,55 @@ impl Follower {
             }
             return Ok(());
         }
+        let server_paused = status.state == State::Pause;
+        if server_paused == mine.paused && mine.sent.is_some() {
+            // The server did what it was told.
+            mine.sent = None;
+        }
         let moved = mine.started_at != target.started_at || mine.paused_ms != target.paused_ms;
         if moved {
+            // The host paused, resumed or seeks: the server follows.
             mine.started_at = target.started_at.clone();
             mine.paused_ms = target.paused_ms;
+            mine.paused = target.paused_ms.is_some();
             let position = target.position_ms(Timestamp::now());
             if (status.elapsed_ms - position).abs() > MPD_SEEK_TOLERANCE_MS {
                 mpd.command(RawCommand::new("seekcur").argument(seconds(position)))
                     .await?;
+                // A seek may set a paused server playing (Mopidy does).
+                if mine.paused {
+                    return send_pause(mpd, mine).await;
+                }
             }
-        }
-        match (target.paused_ms.is_some(), status.state) {
-            (true, State::Play) => {
-                mpd.command(RawCommand::new("pause").argument("1")).await?;
+            if server_paused != mine.paused {
+                return send_pause(mpd, mine).await;
             }
-            (false, State::Pause) => {
-                mpd.command(RawCommand::new("pause").argument("0")).await?;
+        } else if server_paused != mine.paused {
+            match mine.sent {
+                // Told, not done yet (Mopidy's pipeline takes a moment).
+                Some(at) if at.elapsed() < MPD_SETTLE => {}
+                // Told, and it let it pass (a command too early): again.
+                Some(_) => return send_pause(mpd, mine).await,
+                // Paused or resumed on the server itself (its own remote,
+                // a Volumio page): the room follows, for every phone.
+                None => {
+                    mine.paused = server_paused;
+                    let action = if server_paused {
+                        Transport::Pause
+                    } else {
+                        Transport::Resume
+                    };
+                    let (code, item) = (target.code.clone(), target.room_track_id.clone());
+                    // The room's change is the server's own: nothing to
+                    // send back.
+                    if let Some((started_at, paused_ms)) =
+                        store.transport_by_box(code, item, action).await?
+                    {
+                        mine.started_at = started_at;
+                        mine.paused_ms = paused_ms;
+                    }
+                }
             }
-            _ => {}
         }
         Ok(())
     }
@@ -198,11 +241,16 @@ impl Follower {
                 .command(RawCommand::new("deleteid").argument(old.to_string()))
                 .await;
         }
+        // As the server plays it: a room already paused (or moved) by the
+        // host is then a change the next look applies to the server.
+        let paused = status.state == State::Pause;
         self.mine = Some(Placed {
             room_track_id: target.room_track_id.clone(),
             song_id: next_id,
             started_at: target.started_at.clone(),
-            paused_ms: target.paused_ms,
+            paused_ms: None,
+            paused,
+            sent: None,
             next: None,
             reported: false,
         });
@@ -230,29 +278,25 @@ impl Follower {
             }
             Err(e) => return Err(e.into()),
         };
-        let position = target.position_ms(Timestamp::now());
-        if target.paused_ms.is_some() {
-            // Cued where the room holds it, paused.
-            mpd.command(
-                RawCommand::new("seekid")
-                    .argument(id.to_string())
-                    .argument(seconds(position)),
-            )
+        // Played, then held and moved where the room is: a server may start
+        // playing on a seek (Mopidy does), so the pause comes last.
+        mpd.command(RawCommand::new("playid").argument(id.to_string()))
             .await?;
-            mpd.command(RawCommand::new("pause").argument("1")).await?;
-        } else {
-            mpd.command(RawCommand::new("playid").argument(id.to_string()))
+        let position = target.position_ms(Timestamp::now());
+        if position > MPD_SEEK_TOLERANCE_MS {
+            mpd.command(RawCommand::new("seekcur").argument(seconds(position)))
                 .await?;
-            if position > MPD_SEEK_TOLERANCE_MS {
-                mpd.command(RawCommand::new("seekcur").argument(seconds(position)))
-                    .await?;
-            }
+        }
+        if target.paused_ms.is_some() {
+            mpd.command(RawCommand::new("pause").argument("1")).await?;
         }
         self.mine = Some(Placed {
             room_track_id: target.room_track_id.clone(),
             song_id: id,
             started_at: target.started_at.clone(),
             paused_ms: target.paused_ms,
+            paused: target.paused_ms.is_some(),
+            sent: Some(Instant::now()),
             next: None,
             reported: false,
         });
@@ -260,12 +304,23 @@ impl Follower {
     }
 
     /// Keeps the room's next song after the playing one on the server
-    /// (votes may change which it is).
-    async fn place_next(&mut self, mpd: &Mpd, target: &MpdTarget) -> Result<(), Step> {
+    /// (votes may change which it is), once the playing one is heard.
+    async fn place_next(
+        &mut self,
+        mpd: &Mpd,
+        target: &MpdTarget,
+        status: &Status,
+    ) -> Result<(), Step> {
         let Some(mine) = self.mine.as_mut() else {
             return Ok(());
         };
-        if mine.reported {
+        // Only once the song is heard playing: a song the server cannot
+        // play then stops it with its error (with a next, MPD would go on
+        // to it and forget the error).
+        let heard = status.song_id == Some(mine.song_id)
+            && status.state == State::Play
+            && status.elapsed_ms > 0;
+        if mine.reported || (mine.next.is_none() && !heard) {
             return Ok(());
         }
         let wanted = target.next.as_ref().map(|(item, _)| item);
@@ -298,6 +353,15 @@ impl Follower {
             self.volume = Some(volume);
         }
     }
+}
+
+/// Tells the server to pause or play as the box holds it (`paused`).
+async fn send_pause(mpd: &Mpd, placed: &mut Placed) -> Result<(), Step> {
+    let pause = if placed.paused { "1" } else { "0" };
+    mpd.command(RawCommand::new("pause").argument(pause))
+        .await?;
+    placed.sent = Some(Instant::now());
+    Ok(())
 }
 
 /// Adds `uri` at the end of the server's queue; answers its id there.

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
-use super::guards;
 use super::{RoomSnapshot, Store};
+use super::{Tx, guards};
 use crate::domain::player;
 use crate::domain::refusal::Refusal;
 use crate::domain::settings::Settings;
@@ -66,56 +66,88 @@ impl Store {
         let code = self
             .write(move |tx| {
                 let room = guards::moderator_or(tx, &code, &user, not_the_player())?;
-                let playing: Option<(String, String, i64, Option<i64>)> = tx
-                    .prepare_cached(
-                        "SELECT id, started_at, duration_ms, paused_ms FROM room_tracks
-                         WHERE room_id = ?1 AND status = 'playing'",
-                    )?
-                    .query_row([&room.id], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-                    })
-                    .optional()?;
-                let Some((id, started_at, duration_ms, paused_ms)) = playing else {
-                    return Err(Error::refuse(Code::NothingPlaying, "Nothing is playing."));
-                };
-                let now = Timestamp::now().micros();
-                let position = player::position_ms(
-                    Timestamp::parse(&started_at),
-                    paused_ms,
-                    Timestamp::from_micros(now),
-                )
-                .min(duration_ms);
-                let (started, paused) = match action {
-                    Transport::Pause => (started_at, Some(paused_ms.unwrap_or(position))),
-                    Transport::Resume => {
-                        (Timestamp::from_micros(now - position * 1_000).text(), None)
-                    }
-                    Transport::Seek { position_ms } => {
-                        if !(0..=duration_ms).contains(&position_ms) {
-                            return Err(Error::refuse(
-                                Code::SeekOutOfRange,
-                                format!("Seek within the track: 0 to {duration_ms} ms."),
-                            ));
-                        }
-                        match paused_ms {
-                            Some(_) => (started_at, Some(position_ms)),
-                            None => (
-                                Timestamp::from_micros(now - position_ms * 1_000).text(),
-                                None,
-                            ),
-                        }
-                    }
-                };
-                tx.prepare_cached(
-                    "UPDATE room_tracks SET started_at = ?2, paused_ms = ?3 WHERE id = ?1",
-                )?
-                .execute(params![id, started, paused])?;
-                tx.touch(&room.id);
+                transport_in(tx, &room, action)?;
                 Ok(code)
             })
             .await?;
         self.room(&code).await
     }
+
+    /// The box's player was paused, resumed or moved on the player itself
+    /// (someone pressed pause on the MPD server's own remote): the room
+    /// follows, in the box's name, when `room_track_id` still plays.
+    /// Answers the item's new `(started_at, paused_ms)`, if it changed.
+    pub async fn transport_by_box(
+        &self,
+        code: String,
+        room_track_id: String,
+        action: Transport,
+    ) -> Result<Option<(String, Option<i64>)>> {
+        self.write(move |tx| {
+            let room = guards::find_in(tx, &code)?;
+            let playing: Option<String> = tx
+                .prepare_cached(
+                    "SELECT id FROM room_tracks WHERE room_id = ?1 AND status = 'playing'",
+                )?
+                .query_row([&room.id], |r| r.get(0))
+                .optional()?;
+            if playing.as_deref() != Some(room_track_id.as_str()) {
+                return Ok(None);
+            }
+            transport_in(tx, &room, action)?;
+            let moved = tx
+                .prepare_cached("SELECT started_at, paused_ms FROM room_tracks WHERE id = ?1")?
+                .query_row([&room_track_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(Some(moved))
+        })
+        .await
+    }
+}
+
+/// Pauses, resumes or seeks the room's playing item.
+fn transport_in(tx: &mut Tx, room: &guards::RoomRef, action: Transport) -> Result<()> {
+    let playing: Option<(String, String, i64, Option<i64>)> = tx
+        .prepare_cached(
+            "SELECT id, started_at, duration_ms, paused_ms FROM room_tracks
+             WHERE room_id = ?1 AND status = 'playing'",
+        )?
+        .query_row([&room.id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .optional()?;
+    let Some((id, started_at, duration_ms, paused_ms)) = playing else {
+        return Err(Error::refuse(Code::NothingPlaying, "Nothing is playing."));
+    };
+    let now = Timestamp::now().micros();
+    let position = player::position_ms(
+        Timestamp::parse(&started_at),
+        paused_ms,
+        Timestamp::from_micros(now),
+    )
+    .min(duration_ms);
+    let (started, paused) = match action {
+        Transport::Pause => (started_at, Some(paused_ms.unwrap_or(position))),
+        Transport::Resume => (Timestamp::from_micros(now - position * 1_000).text(), None),
+        Transport::Seek { position_ms } => {
+            if !(0..=duration_ms).contains(&position_ms) {
+                return Err(Error::refuse(
+                    Code::SeekOutOfRange,
+                    format!("Seek within the track: 0 to {duration_ms} ms."),
+                ));
+            }
+            match paused_ms {
+                Some(_) => (started_at, Some(position_ms)),
+                None => (
+                    Timestamp::from_micros(now - position_ms * 1_000).text(),
+                    None,
+                ),
+            }
+        }
+    };
+    tx.prepare_cached("UPDATE room_tracks SET started_at = ?2, paused_ms = ?3 WHERE id = ?1")?
+        .execute(params![id, started, paused])?;
+    tx.touch(&room.id);
+    Ok(())
 }
 
 /// The item the box's speaker should be playing, and where.

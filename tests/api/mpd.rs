@@ -26,7 +26,7 @@ pub fn mpd_music() -> tempfile::TempDir {
         &dir.path().join("gone.flac"),
         "Gone Tomorrow",
         "Doomed Band",
-        2,
+        10,
     );
     tone(
         &dir.path().join("long.flac"),
@@ -213,9 +213,29 @@ async fn the_party_flow(
                 .is_some_and(|e| (9.0..12.0).contains(&e))
     });
     assert_eq!(title_playing(app, host, code).await, "Long Song");
+
+    // Paused on the server itself (its own remote): the room pauses, for
+    // every phone, and plays on with it. (A change within a moment of the
+    // box's own command is taken for the server still doing it.)
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    server.command("pause 1");
+    wait_until(Duration::from_secs(5), "the room paused", || async {
+        app.now_playing(host, code).await["paused_ms"]
+            .is_i64()
+            .then_some(())
+    })
+    .await;
+    server.command("pause 0");
+    wait_until(Duration::from_secs(5), "the room playing again", || async {
+        app.now_playing(host, code).await["paused_ms"]
+            .is_null()
+            .then_some(())
+    })
+    .await;
+    assert_eq!(server.field("status", "state").as_deref(), Some("play"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_party_plays_through_a_real_mpd_server() {
     let music = mpd_music();
     let mut mpd = match MpdServer::start(music.path()) {
@@ -285,7 +305,7 @@ async fn a_party_plays_through_a_real_mpd_server() {
     assert_eq!(app.queue(&host, &code).await.len(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_party_plays_through_mopidy() {
     let music = mpd_music();
     let mopidy = match MopidyServer::start(music.path()) {
@@ -298,7 +318,7 @@ async fn a_party_plays_through_mopidy() {
     the_party_flow(&app, &host, &code, &mopidy.client(), uri, false).await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_servers_playlists_fill_a_party_and_the_night_is_saved_there() {
     let music = mpd_music();
     let mpd = match MpdServer::start(music.path()) {

@@ -144,13 +144,16 @@ impl MpdClient {
             .find_map(|line| line.strip_prefix(&format!("{key}: ")).map(str::to_string))
     }
 
-    /// Polls `check` every 50 ms for up to 15 s.
+    /// Polls `check` every 50 ms for up to 15 s (failing with the
+    /// server's status and queue).
     pub fn wait(&self, what: &str, check: impl Fn(&Self) -> bool) {
         let start = Instant::now();
         while !check(self) {
             assert!(
                 start.elapsed() < Duration::from_secs(15),
-                "waited for {what}"
+                "waited for {what}; the server says:\n{}{}",
+                self.command("status"),
+                self.command("playlistinfo")
             );
             std::thread::sleep(Duration::from_millis(50));
         }

@@ -216,7 +216,7 @@ async fn the_client_hears_the_party(snapcast: &Snapcast, target: &str) {
     assert!(level < -60.0, "paused, the client heard {level:.1} dBFS");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn snapcast_rooms_hear_the_party_through_a_pipe() {
     let snapcast = match Snapcast::start("pipe://{dir}/fifo?name=box&mode=create") {
         Ok(s) => s,
@@ -232,7 +232,7 @@ async fn snapcast_rooms_hear_the_party_through_a_pipe() {
     the_client_hears_the_party(&snapcast, &fifo.display().to_string()).await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn snapcast_rooms_hear_the_party_over_tcp() {
     let port = free_port();
     let source = format!("tcp://127.0.0.1:{port}?name=box&mode=server");
@@ -245,7 +245,7 @@ async fn snapcast_rooms_hear_the_party_over_tcp() {
 
 /// Where the box writes must exist as snapserver's: a plain file is not a
 /// pipe, and the box says so instead of filling the disk.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_plain_file_is_not_taken_for_snapcasts_pipe() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("not-a-fifo");
