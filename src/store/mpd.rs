@@ -107,37 +107,13 @@ impl Store {
     /// last (as for the box's speaker), when it is the server's song, and
     /// what comes after it for a gapless change.
     pub async fn mpd_target(&self) -> Result<Option<MpdTarget>> {
-        let playing = self
-            .read(|conn| {
-                Ok(conn
-                    .prepare_cached(
-                        "SELECT r.code, rt.id, t.uri, rt.started_at, rt.paused_ms, r.settings,
-                                rt.duration_ms
-                         FROM room_tracks rt INDEXED BY room_tracks_playing
-                         JOIN rooms r ON r.id = rt.room_id
-                         JOIN tracks t ON t.id = rt.track_id
-                         WHERE rt.status = 'playing' AND rt.started_at IS NOT NULL
-                         ORDER BY rt.started_at DESC LIMIT 1",
-                    )?
-                    .query_row([], |r| {
-                        Ok((
-                            r.get::<_, String>(0)?,
-                            r.get::<_, String>(1)?,
-                            r.get::<_, Option<String>>(2)?,
-                            r.get::<_, String>(3)?,
-                            r.get::<_, Option<i64>>(4)?,
-                            r.get::<_, String>(5)?,
-                            r.get::<_, i64>(6)?,
-                        ))
-                    })
-                    .optional()?)
-            })
-            .await?;
-        let Some((code, room_track_id, Some(uri), started_at, paused_ms, settings, duration_ms)) =
-            playing
-        else {
+        let Some(playing) = self.speaker_target().await? else {
             return Ok(None);
         };
+        let Some(uri) = playing.uri else {
+            return Ok(None);
+        };
+        let code = playing.code;
         // The room's order decides what is next: the best waiting item.
         let room = self.room(&code).await?;
         let next = room.queue.first().filter(|item| item.source == "mpd");
@@ -159,12 +135,12 @@ impl Store {
         };
         Ok(Some(MpdTarget {
             code,
-            room_track_id,
+            room_track_id: playing.room_track_id,
             uri,
-            started_at,
-            paused_ms,
-            duration_ms,
-            settings: Settings::from_stored(&settings),
+            started_at: playing.started_at,
+            paused_ms: playing.paused_ms,
+            duration_ms: playing.duration_ms,
+            settings: playing.settings,
             next,
         }))
     }

@@ -24,14 +24,15 @@ pub enum Transport {
 }
 
 impl Store {
-    /// What the box's own speaker plays: the playing item that started
-    /// last, in any room (a box usually runs one party at a time).
+    /// What the box's own players play (its speaker, Snapcast, the MPD
+    /// server): the playing item that started last, in any room (a box
+    /// usually runs one party at a time).
     pub async fn speaker_target(&self) -> Result<Option<SpeakerTarget>> {
         self.read(|conn| {
             Ok(conn
                 .prepare_cached(
                     "SELECT r.code, rt.id, t.path, rt.started_at, rt.paused_ms, rt.duration_ms,
-                            rt.gain_db, r.settings
+                            rt.gain_db, r.settings, t.uri
                      FROM room_tracks rt INDEXED BY room_tracks_playing
                      JOIN rooms r ON r.id = rt.room_id
                      JOIN tracks t ON t.id = rt.track_id
@@ -48,6 +49,7 @@ impl Store {
                         duration_ms: r.get(5)?,
                         gain_db: r.get(6)?,
                         settings: Settings::from_stored(&r.get::<_, String>(7)?),
+                        uri: r.get(8)?,
                     })
                 })
                 .optional()?)
@@ -163,6 +165,8 @@ pub struct SpeakerTarget {
     pub gain_db: Option<f64>,
     /// The room's rules: crossfade, loudness, quiet hours.
     pub settings: Settings,
+    /// The MPD server's URI, for the server's song.
+    pub uri: Option<String>,
 }
 
 impl SpeakerTarget {
@@ -206,6 +210,7 @@ mod tests {
             duration_ms: 1_000,
             gain_db,
             settings,
+            uri: None,
         }
     }
 

@@ -181,17 +181,7 @@ export function Player({ code, nowPlaying, upNext, settings, onEnded, onFailed, 
         </span>
       </div>
       <div className="player-volume">
-        <label className="row">
-          {t('player.volume')}
-          <input
-            type="range"
-            min={0}
-            max={100}
-            step={5}
-            value={Math.round(volume * 100)}
-            onChange={(e) => changeVolume(Number(e.target.value) / 100)}
-          />
-        </label>
+        <Percent label={t('player.volume')} value={Math.round(volume * 100)} onChange={(v) => changeVolume(v / 100)} />
         {ceiling < 1 && (
           <span className="badge" title={t('player.quietTitle')}>
             {t('player.quietCap', { n: Math.round(ceiling * 100) })}
@@ -269,20 +259,37 @@ function Outputs({ code, outputs, settings }: { code: string; outputs: Output[];
           </li>
         ))}
       </ul>
-      <label className="row">
-        {t('player.boxVolume')}
-        <input
-          type="range"
-          min={0}
-          max={100}
-          step={5}
-          value={shown}
-          onChange={(e) => setVolume(Number(e.target.value))}
-          onPointerUp={commit}
-          onKeyUp={commit}
-          onBlur={commit}
-        />
-      </label>
+      <Percent label={t('player.boxVolume')} value={shown} onChange={setVolume} onCommit={commit} />
     </div>
+  );
+}
+
+/** A volume slider, 0 to 100 % in steps of 5; `onCommit` when let go. */
+function Percent({
+  label,
+  value,
+  onChange,
+  onCommit,
+}: {
+  label: string;
+  value: number;
+  onChange: (percent: number) => void;
+  onCommit?: () => void;
+}) {
+  return (
+    <label className="row">
+      {label}
+      <input
+        type="range"
+        min={0}
+        max={100}
+        step={5}
+        value={value}
+        onChange={(e) => onChange(Number(e.target.value))}
+        onPointerUp={onCommit}
+        onKeyUp={onCommit}
+        onBlur={onCommit}
+      />
+    </label>
   );
 }
