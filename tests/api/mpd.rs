@@ -172,7 +172,7 @@ async fn the_party_flow(
     });
 
     // The server plays it out, and the room moves on (once) to the next.
-    wait_until(Duration::from_secs(8), "Flac Attack", || async {
+    wait_until(Duration::from_secs(10), "Flac Attack", || async {
         (title_playing(app, host, code).await == "Flac Attack").then_some(())
     })
     .await;
@@ -182,7 +182,7 @@ async fn the_party_flow(
 
     // A long song: the host pauses it, and seeks in it; the server follows.
     add_id(app, host, code, long["id"].as_str().unwrap()).await;
-    wait_until(Duration::from_secs(8), "Long Song", || async {
+    wait_until(Duration::from_secs(10), "Long Song", || async {
         (title_playing(app, host, code).await == "Long Song").then_some(())
     })
     .await;
@@ -219,14 +219,14 @@ async fn the_party_flow(
     // box's own command is taken for the server still doing it.)
     tokio::time::sleep(Duration::from_secs(2)).await;
     server.command("pause 1");
-    wait_until(Duration::from_secs(5), "the room paused", || async {
+    wait_until(Duration::from_secs(10), "the room paused", || async {
         app.now_playing(host, code).await["paused_ms"]
             .is_i64()
             .then_some(())
     })
     .await;
     server.command("pause 0");
-    wait_until(Duration::from_secs(5), "the room playing again", || async {
+    wait_until(Duration::from_secs(10), "the room playing again", || async {
         app.now_playing(host, code).await["paused_ms"]
             .is_null()
             .then_some(())
