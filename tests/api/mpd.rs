@@ -226,11 +226,15 @@ async fn the_party_flow(
     })
     .await;
     server.command("pause 0");
-    wait_until(Duration::from_secs(10), "the room playing again", || async {
-        app.now_playing(host, code).await["paused_ms"]
-            .is_null()
-            .then_some(())
-    })
+    wait_until(
+        Duration::from_secs(10),
+        "the room playing again",
+        || async {
+            app.now_playing(host, code).await["paused_ms"]
+                .is_null()
+                .then_some(())
+        },
+    )
     .await;
     assert_eq!(server.field("status", "state").as_deref(), Some("play"));
 }
