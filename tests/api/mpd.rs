@@ -180,6 +180,20 @@ async fn the_party_flow(
         s.field("currentsong", "file") == Some(flac_uri.clone())
     });
 
+    // The box's volume is the server's.
+    let res = app
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/rooms/{code}/settings"),
+            Some(host),
+            Some(json!({ "volume_percent": 40 })),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    server.wait("the server's volume at 40", |s| {
+        s.field("status", "volume").as_deref() == Some("40")
+    });
+
     // A long song: the host pauses it, and seeks in it; the server follows.
     add_id(app, host, code, long["id"].as_str().unwrap()).await;
     wait_until(Duration::from_secs(10), "Long Song", || async {
@@ -477,4 +491,72 @@ async fn the_servers_playlists_fill_a_party_and_the_night_is_saved_there() {
     assert_eq!(res.status(), StatusCode::CONFLICT);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["code"], "no_mpd_server");
+}
+
+/// A server that asks for a password: the box gives it (`--mpd-password`)
+/// and plays; a wrong one is said on the host's page, not a silent party.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_password_protected_server_takes_the_boxs_password() {
+    let music = mpd_music();
+    let mpd = match MpdServer::start_with_password(music.path(), Some("s3cret-party")) {
+        Ok(mpd) => mpd,
+        Err(why) => {
+            return cannot_run(
+                "mpd::a_password_protected_server_takes_the_boxs_password",
+                &why,
+            );
+        }
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let address = mpd.address();
+    let right = start_binary(
+        &dir.path().join("right.db"),
+        &[("DT_MPD", &address), ("DT_MPD_PASSWORD", "s3cret-party")],
+    )
+    .await;
+    let app = TestApp::of_binary(&right);
+    let host = app.guest("Anto").await;
+    let code = app.bare_room(&host).await;
+    wait_until(
+        Duration::from_secs(10),
+        "the box to reach the server",
+        || async { (mpd_output(&app).await["connected"] == true).then_some(()) },
+    )
+    .await;
+    let sunrise = search_hit(&app, &host, "sunrise").await;
+    add_id(&app, &host, &code, sunrise["id"].as_str().unwrap()).await;
+    mpd.client().wait("the server to play sunrise", |s| {
+        s.field("currentsong", "file").as_deref() == Some("sunrise.mp3")
+    });
+    // The password is in no answer and no log line.
+    let info = app.get("/box", None).await.text().await.unwrap();
+    assert!(!info.contains("s3cret"), "{info}");
+
+    let wrong = start_binary(
+        &dir.path().join("wrong.db"),
+        &[("DT_MPD", &address), ("DT_MPD_PASSWORD", "guess")],
+    )
+    .await;
+    let other = TestApp::of_binary(&wrong);
+    let out = wait_until(Duration::from_secs(10), "the refusal", || async {
+        let out = mpd_output(&other).await;
+        out["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("password"))
+            .then_some(out)
+    })
+    .await;
+    assert_eq!(out["connected"], false);
+    for line in right
+        .log
+        .lock()
+        .unwrap()
+        .iter()
+        .chain(wrong.log.lock().unwrap().iter())
+    {
+        assert!(
+            !line.contains("s3cret") && !line.contains("guess"),
+            "{line}"
+        );
+    }
 }

@@ -12,6 +12,8 @@ pub struct MpdServer {
     pub port: u16,
     pub dir: tempfile::TempDir,
     music: PathBuf,
+    /// Asked of every client, when set (with every permission).
+    password: Option<String>,
     child: Option<Child>,
 }
 
@@ -28,6 +30,12 @@ impl MpdServer {
     /// Starts MPD on `music` and waits until its database holds it; `Err`
     /// says why it cannot run here.
     pub fn start(music: &Path) -> Result<MpdServer, String> {
+        MpdServer::start_with_password(music, None)
+    }
+
+    /// `start`, asking every client for `password` (without it a client
+    /// may do nothing).
+    pub fn start_with_password(music: &Path, password: Option<&str>) -> Result<MpdServer, String> {
         if Command::new("mpd").arg("--version").output().is_err() {
             return Err("Debian's mpd is not installed (scripts/test-deps installs it)".into());
         }
@@ -35,16 +43,24 @@ impl MpdServer {
             port: free_port(),
             dir: tempfile::tempdir().unwrap(),
             music: music.to_path_buf(),
+            password: password.map(str::to_string),
             child: None,
         };
         server.restart();
         let client = server.client();
         client.command("update");
-        // Every file of the folder is a song.
-        let files = std::fs::read_dir(music).unwrap().count().to_string();
-        client.wait("the database to hold every file", |s| {
-            s.field("stats", "songs") == Some(files.clone())
-        });
+        // Every file under the folder is a song (a large library takes a
+        // while).
+        let files = walkdir::WalkDir::new(music)
+            .into_iter()
+            .filter(|e| e.as_ref().is_ok_and(|e| e.file_type().is_file()))
+            .count()
+            .to_string();
+        client.wait_for(
+            "the database to hold every file",
+            Duration::from_secs(300),
+            |s| s.field("stats", "songs") == Some(files.clone()),
+        );
         Ok(server)
     }
 
@@ -62,13 +78,19 @@ impl MpdServer {
             &conf,
             format!(
                 "music_directory \"{}\"\nplaylist_directory \"{}\"\ndb_file \"{}\"\n\
-                 bind_to_address \"127.0.0.1\"\nport \"{}\"\nlog_file \"{}\"\n\
+                 bind_to_address \"127.0.0.1\"\nport \"{}\"\nlog_file \"{}\"\n{}\
                  audio_output {{\n  type \"null\"\n  name \"null\"\n  mixer_type \"software\"\n}}\n",
                 self.music.display(),
                 dir.join("playlists").display(),
                 dir.join("db").display(),
                 self.port,
                 dir.join("log").display(),
+                match &self.password {
+                    Some(password) => format!(
+                        "password \"{password}@read,add,control,admin\"\ndefault_permissions \"\"\n"
+                    ),
+                    None => String::new(),
+                },
             ),
         )
         .unwrap();
@@ -96,7 +118,10 @@ impl MpdServer {
 
     /// A client of this server.
     pub fn client(&self) -> MpdClient {
-        MpdClient { port: self.port }
+        MpdClient {
+            port: self.port,
+            password: self.password.clone(),
+        }
     }
 }
 
@@ -104,6 +129,7 @@ impl MpdServer {
 /// connection a command).
 pub struct MpdClient {
     port: u16,
+    password: Option<String>,
 }
 
 impl MpdClient {
@@ -117,6 +143,14 @@ impl MpdClient {
         let mut reader = BufReader::new(stream.try_clone().unwrap());
         let mut line = String::new();
         reader.read_line(&mut line).unwrap(); // OK MPD x.y.z
+        if let Some(password) = &self.password {
+            (&stream)
+                .write_all(format!("password \"{password}\"\n").as_bytes())
+                .unwrap();
+            line.clear();
+            reader.read_line(&mut line).unwrap();
+            assert_eq!(line, "OK\n", "the password");
+        }
         (&stream)
             .write_all(format!("{command}\n").as_bytes())
             .unwrap();
@@ -147,10 +181,15 @@ impl MpdClient {
     /// Polls `check` every 50 ms for up to 15 s (failing with the
     /// server's status and queue).
     pub fn wait(&self, what: &str, check: impl Fn(&Self) -> bool) {
+        self.wait_for(what, Duration::from_secs(15), check);
+    }
+
+    /// `wait`, for up to `within`.
+    pub fn wait_for(&self, what: &str, within: Duration, check: impl Fn(&Self) -> bool) {
         let start = Instant::now();
         while !check(self) {
             assert!(
-                start.elapsed() < Duration::from_secs(15),
+                start.elapsed() < within,
                 "waited for {what}; the server says:\n{}{}",
                 self.command("status"),
                 self.command("playlistinfo")
@@ -245,7 +284,10 @@ impl MopidyServer {
 
     /// The same client as for MPD, on Mopidy's port.
     pub fn client(&self) -> MpdClient {
-        MpdClient { port: self.port }
+        MpdClient {
+            port: self.port,
+            password: None,
+        }
     }
 }
 
