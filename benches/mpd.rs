@@ -205,19 +205,6 @@ async fn search(
     page: &str,
 ) -> String {
     let params = [("artist_or_title", query), ("page", page)];
-    let mut times = Vec::with_capacity(SEARCHES);
-    let mut hits = 0;
-    for _ in 0..SEARCHES {
-        let started = Instant::now();
-        let answer: Value = api.get("/tracks/search", user, &params).await;
-        times.push(started.elapsed());
-        hits = answer.as_array().map_or(0, Vec::len);
-    }
-    times.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    format!(
-        "| {catalog} | {query} (page {page}) | {kind} | {hits} | {:.2} | {:.2} |",
-        ms(times[SEARCHES / 2]),
-        ms(times[SEARCHES * 99 / 100])
-    )
+    let (hits, p50, p99) = common::time_searches(api, user, &params, SEARCHES).await;
+    format!("| {catalog} | {query} (page {page}) | {kind} | {hits} | {p50:.2} | {p99:.2} |")
 }

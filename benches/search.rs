@@ -10,9 +10,9 @@
 mod common;
 
 use std::ffi::OsStr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use common::{Api, generate, start_box_with};
 
@@ -126,19 +126,6 @@ async fn measure(
     if let Some(room) = room {
         params.push(("room", room));
     }
-    let mut times = Vec::with_capacity(ROUNDS);
-    let mut hits = 0;
-    for _ in 0..ROUNDS {
-        let started = Instant::now();
-        let answer: Value = api.get("/tracks/search", user, &params).await;
-        times.push(started.elapsed());
-        hits = answer.as_array().map_or(0, Vec::len);
-    }
-    times.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    format!(
-        "| {catalog} | {query} | {kind} | {hits} | {:.2} | {:.2} |",
-        ms(times[ROUNDS / 2]),
-        ms(times[ROUNDS * 99 / 100])
-    )
+    let (hits, p50, p99) = common::time_searches(api, user, &params, ROUNDS).await;
+    format!("| {catalog} | {query} | {kind} | {hits} | {p50:.2} | {p99:.2} |")
 }

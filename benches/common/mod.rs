@@ -53,6 +53,27 @@ pub fn numbers<T: std::str::FromStr + Clone>(defaults: &[T]) -> Vec<T> {
     }
 }
 
+/// `rounds` searches with `params`, one at a time: the hits the last
+/// answered, and the answer's p50 and p99 in ms.
+pub async fn time_searches(
+    api: &Api,
+    user: &str,
+    params: &[(&str, &str)],
+    rounds: usize,
+) -> (usize, f64, f64) {
+    let mut times = Vec::with_capacity(rounds);
+    let mut hits = 0;
+    for _ in 0..rounds {
+        let started = std::time::Instant::now();
+        let answer: serde_json::Value = api.get("/tracks/search", user, params).await;
+        times.push(started.elapsed());
+        hits = answer.as_array().map_or(0, Vec::len);
+    }
+    times.sort();
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    (hits, ms(times[rounds / 2]), ms(times[rounds * 99 / 100]))
+}
+
 /// A field of /proc/<pid>/status, in kB (VmRSS, VmHWM).
 pub fn rss_kb(pid: u32, field: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))

@@ -93,6 +93,16 @@ async fn mpd_output(app: &TestApp) -> Value {
         .expect("an mpd output")
 }
 
+/// Waits until the box reaches its MPD server.
+async fn reached(app: &TestApp) {
+    wait_until(
+        Duration::from_secs(10),
+        "the box to reach the server",
+        || async { (mpd_output(app).await["connected"] == true).then_some(()) },
+    )
+    .await;
+}
+
 /// A box playing through the server at `address`, with a bare room; waits
 /// until the box reaches the server.
 async fn party_on(address: &str) -> (tempfile::TempDir, Running, Guest, String) {
@@ -101,12 +111,7 @@ async fn party_on(address: &str) -> (tempfile::TempDir, Running, Guest, String) 
     let app = TestApp::of_binary(&running);
     let host = app.guest("Anto").await;
     let code = app.bare_room(&host).await;
-    wait_until(
-        Duration::from_secs(10),
-        "the box to reach the server",
-        || async { (mpd_output(&app).await["connected"] == true).then_some(()) },
-    )
-    .await;
+    reached(&app).await;
     (dir, running, host, code)
 }
 
@@ -517,12 +522,7 @@ async fn a_password_protected_server_takes_the_boxs_password() {
     let app = TestApp::of_binary(&right);
     let host = app.guest("Anto").await;
     let code = app.bare_room(&host).await;
-    wait_until(
-        Duration::from_secs(10),
-        "the box to reach the server",
-        || async { (mpd_output(&app).await["connected"] == true).then_some(()) },
-    )
-    .await;
+    reached(&app).await;
     let sunrise = search_hit(&app, &host, "sunrise").await;
     add_id(&app, &host, &code, sunrise["id"].as_str().unwrap()).await;
     mpd.client().wait("the server to play sunrise", |s| {
