@@ -58,13 +58,7 @@ async fn main() {
         base: own.url.clone(),
     };
     let own_host = own_api.guest("Bench host").await;
-    loop {
-        let status = own_api.get("/library", &own_host, &[]).await;
-        if status["scanning"] == false && status["tracks"] == songs as i64 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    common::scanned(&own_api, &own_host, songs).await;
     let own_label = format!("music folder ({songs})");
     for (kind, query, page) in [
         ("one hit", "generated song 4242", "0"),

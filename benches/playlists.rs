@@ -33,13 +33,7 @@ async fn main() {
         base: library.url.clone(),
     };
     let host = api.guest("Bench host").await;
-    loop {
-        let status = api.get("/library", &host, &[]).await;
-        if status["scanning"] == false && status["tracks"] == files as i64 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    common::scanned(&api, &host, files).await;
     // Every (files / entries)-th file, so the list spans the library.
     let picks: Vec<usize> = (0..entries).map(|k| k * files / entries).collect();
     let path = |i: usize| {

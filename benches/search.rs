@@ -10,7 +10,6 @@
 mod common;
 
 use std::ffi::OsStr;
-use std::time::Duration;
 
 use serde_json::json;
 
@@ -61,13 +60,7 @@ async fn main() {
         base: library.url.clone(),
     };
     let (host, code) = party(&api).await;
-    loop {
-        let status = api.get("/library", &host, &[]).await;
-        if status["scanning"] == false && status["tracks"] == files as i64 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    common::scanned(&api, &host, files).await;
     let label = format!("library ({files})");
     for (kind, query) in [
         ("exact", "generated song 4242"),

@@ -53,6 +53,17 @@ pub fn numbers<T: std::str::FromStr + Clone>(defaults: &[T]) -> Vec<T> {
     }
 }
 
+/// Waits until the box's music folders are scanned and hold `tracks`.
+pub async fn scanned(api: &Api, user: &str, tracks: usize) {
+    loop {
+        let status = api.get("/library", user, &[]).await;
+        if status["scanning"] == false && status["tracks"] == tracks as i64 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 /// `rounds` searches with `params`, one at a time: the hits the last
 /// answered, and the answer's p50 and p99 in ms.
 pub async fn time_searches(
