@@ -363,6 +363,19 @@ impl TestApp {
     }
 }
 
+/// How the box's output `kind` stands (`GET /box`'s `outputs`: `speaker`,
+/// `snapcast`, `mpd`).
+pub async fn box_output(app: &TestApp, kind: &str) -> Value {
+    let info: Value = app.get("/box", None).await.json().await.unwrap();
+    info["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["kind"] == kind)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {kind} output in {info}"))
+}
+
 /// A room hosted by Anto, with Bea joined and two songs queued (one each).
 pub async fn party_of_two(app: &TestApp) -> (Guest, Guest, String) {
     let host = app.guest("Anto").await;

@@ -82,23 +82,12 @@ async fn title_playing(app: &TestApp, user: &Guest, code: &str) -> String {
         .to_string()
 }
 
-async fn mpd_output(app: &TestApp) -> Value {
-    let info: Value = app.get("/box", None).await.json().await.unwrap();
-    info["outputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["kind"] == "mpd")
-        .cloned()
-        .expect("an mpd output")
-}
-
 /// Waits until the box reaches its MPD server.
 async fn reached(app: &TestApp) {
     wait_until(
         Duration::from_secs(10),
         "the box to reach the server",
-        || async { (mpd_output(app).await["connected"] == true).then_some(()) },
+        || async { (box_output(app, "mpd").await["connected"] == true).then_some(()) },
     )
     .await;
 }
@@ -306,7 +295,7 @@ async fn a_party_plays_through_a_real_mpd_server() {
     tokio::time::sleep(Duration::from_secs(2)).await;
     mpd.kill();
     wait_until(Duration::from_secs(5), "the link down", || async {
-        let out = mpd_output(&app).await;
+        let out = box_output(&app, "mpd").await;
         (out["connected"] == false && out["error"].is_string()).then_some(())
     })
     .await;
@@ -323,7 +312,7 @@ async fn a_party_plays_through_a_real_mpd_server() {
                 .and_then(|e| e.parse::<f64>().ok())
                 .is_some_and(|e| e >= 4.0)
     });
-    assert_eq!(mpd_output(&app).await["connected"], true);
+    assert_eq!(box_output(&app, "mpd").await["connected"], true);
     assert_eq!(title_playing(&app, &host, &code).await, "Later Song");
     assert_eq!(app.queue(&host, &code).await.len(), 1);
 }
@@ -539,7 +528,7 @@ async fn a_password_protected_server_takes_the_boxs_password() {
     .await;
     let other = TestApp::of_binary(&wrong);
     let out = wait_until(Duration::from_secs(10), "the refusal", || async {
-        let out = mpd_output(&other).await;
+        let out = box_output(&other, "mpd").await;
         out["error"]
             .as_str()
             .is_some_and(|e| e.contains("password"))

@@ -159,17 +159,6 @@ fn tone_folder() -> tempfile::TempDir {
     dir
 }
 
-async fn snapcast_output(app: &TestApp) -> Value {
-    let info: Value = app.get("/box", None).await.json().await.unwrap();
-    info["outputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["kind"] == "snapcast")
-        .cloned()
-        .expect("a snapcast output")
-}
-
 /// The box plays a song to `target`; the client hears it and the host's
 /// page lists the output as playing.
 async fn the_client_hears_the_party(snapcast: &Snapcast, target: &str) {
@@ -187,13 +176,13 @@ async fn the_client_hears_the_party(snapcast: &Snapcast, target: &str) {
     wait_until(
         Duration::from_secs(10),
         "the box to reach snapserver",
-        || async { (snapcast_output(&app).await["connected"] == true).then_some(()) },
+        || async { (box_output(&app, "snapcast").await["connected"] == true).then_some(()) },
     )
     .await;
     let code = app.bare_room(&host).await;
     app.add(&host, &code, "house tone").await;
     wait_until(Duration::from_secs(10), "the output to play", || async {
-        (snapcast_output(&app).await["playing"] == true).then_some(())
+        (box_output(&app, "snapcast").await["playing"] == true).then_some(())
     })
     .await;
     snapcast.wait("snapserver's stream to play", |s| {
@@ -208,7 +197,7 @@ async fn the_client_hears_the_party(snapcast: &Snapcast, target: &str) {
     wait_until(
         Duration::from_secs(5),
         "the output to stop playing",
-        || async { (snapcast_output(&app).await["playing"] == false).then_some(()) },
+        || async { (box_output(&app, "snapcast").await["playing"] == false).then_some(()) },
     )
     .await;
     tokio::time::sleep(Duration::from_secs(2)).await;
@@ -257,7 +246,7 @@ async fn a_plain_file_is_not_taken_for_snapcasts_pipe() {
     .await;
     let app = TestApp::of_binary(&running);
     let out = wait_until(Duration::from_secs(5), "the error", || async {
-        let out = snapcast_output(&app).await;
+        let out = box_output(&app, "snapcast").await;
         out["error"]
             .as_str()
             .is_some_and(|e| e.contains("not a named pipe"))
