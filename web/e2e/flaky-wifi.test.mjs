@@ -27,6 +27,23 @@ async function recordErrorToasts(context) {
   });
 }
 
+/** What the page's queue shows (titles and tallies), recorded by the page
+ * itself each time it changes, with the page's clock: the moment it shows
+ * the room is read from this, not from a poll's late look. */
+async function recordShownQueue(context) {
+  await context.addInitScript(() => {
+    window.__shown = [];
+    const read = () =>
+      [...document.querySelectorAll('[data-testid="queue-row"]')]
+        .map((row) => `${row.querySelector('.track-title')?.textContent}:${row.querySelector('.vote-count')?.textContent}`)
+        .join(' | ');
+    new MutationObserver(() => {
+      const now = read();
+      if (window.__shown.at(-1)?.[1] !== now) window.__shown.push([Date.now(), now]);
+    }).observe(document, { childList: true, subtree: true, characterData: true });
+  });
+}
+
 const FLAKY = { delay: 300, jitter: 100, loss: 10 };
 /** How many 5-s outages (FLAKY_OUTAGES=20 for a closer look at the spread). */
 const OUTAGES = Number(process.env.FLAKY_OUTAGES ?? 5);
@@ -67,13 +84,20 @@ test('a phone on a flaky Wi-Fi: a vote from an outage counts once, and the page 
     browser = await launchPhoneBrowser(link);
     const context = await browser.browser.newContext(phone);
     await recordErrorToasts(context);
+    await recordShownQueue(context);
     const page = await context.newPage();
     const trace = [];
     if (process.env.FLAKY_TRACE) {
       const started = new Map();
       const label = (r) => `${r.method()} ${new URL(r.url()).pathname.replace(/.*\/rooms\/[^/]+/, '')}`;
       page.on('request', (r) => started.set(r, Date.now()));
-      page.on('requestfinished', (r) => trace.push([started.get(r), Date.now(), label(r), 'ok']));
+      page.on('requestfinished', (r) => {
+        // When its connection was made (-1: an open one reused) and when
+        // the request went out, as Chromium reports them.
+        const at = r.timing();
+        const when = (x) => (x < 0 ? '-' : Math.round(at.startTime + x));
+        trace.push([started.get(r), Date.now(), label(r), `ok (connected ${when(at.connectEnd)}, sent ${when(at.requestStart)}, answered ${when(at.responseStart)})`]);
+      });
       page.on('requestfailed', (r) => trace.push([started.get(r), Date.now(), label(r), r.failure()?.errorText]));
       page.on('websocket', (ws) => {
         const at = Date.now();
@@ -127,15 +151,21 @@ test('a phone on a flaky Wi-Fi: a vote from an outage counts once, and the page 
       const back = Date.now();
       await eventually(() => votesOn(mine) === 1, { timeout: 30_000, what: 'the outage vote at the box' });
       const voteMs = Date.now() - back;
-      await eventually(async () => (await shown()) === truth(), { timeout: 30_000, what: 'the page to show the room' });
-      const shownMs = Date.now() - back;
+      const room = truth();
+      await eventually(async () => (await shown()) === room, { timeout: 30_000, what: 'the page to show the room' });
+      // When the page first showed it, by its own record.
+      const shownAt = await page.evaluate((want) => window.__shown.find(([, what]) => what === want)?.[0], room);
+      assert.ok(shownAt, 'the page recorded showing the room');
+      const shownMs = shownAt - back;
       await page.locator('.live-badge', { hasText: 'Reconnecting' }).waitFor({ state: 'detached', timeout: 30_000 });
       const liveMs = Date.now() - back;
       if (process.env.FLAKY_TRACE) {
         await sleep(3000);
         const rel = (x) => (x === undefined ? '?' : x - back);
         for (const [a, b, what, how] of trace.filter(([, b]) => b > cutAt).sort((x, y) => x[0] - y[0]))
-          console.log(`  ${rel(a)}..${rel(b)} ${what} ${how}`);
+          console.log(`  ${rel(a)}..${rel(b)} ${what} ${how.replace(/\d{13}/g, (x) => rel(Number(x)))}`);
+        for (const [at, what] of await page.evaluate(() => window.__shown))
+          if (at > cutAt) console.log(`  ${at - back} shown ${what.split(' | ').filter((x) => /:[1-9]/.test(x)).join(' | ')}`);
         console.log(`  vote at box ${voteMs}, page ${shownMs}, live ${liveMs} (link back at ${back})`);
       }
       took.vote.push(voteMs);

@@ -13,13 +13,17 @@ interface Props {
   moderator: boolean;
   /** The room's version: a playlist loaded or removed changes it. */
   version: number;
+  /** The page follows the room live: while it catches up (a flaky Wi-Fi),
+   * its few connections to the box go to the room and the guest's votes,
+   * and the list is asked for once it is back. */
+  caughtUp: boolean;
   onAdd: (trackId: string, title: string) => void;
 }
 
 /** The party's playlists: for guests, songs to add from (in a curated
  * party, the only ones); for the host, loading them from the music
  * folders or a file, and filling the queue with one. */
-export function PlaylistsPanel({ code, moderator, version, onAdd }: Props) {
+export function PlaylistsPanel({ code, moderator, version, caughtUp, onAdd }: Props) {
   const [playlists, setPlaylists] = useState<PlaylistView[]>([]);
   const refresh = useCallback(
     () =>
@@ -29,7 +33,9 @@ export function PlaylistsPanel({ code, moderator, version, onAdd }: Props) {
         .catch(() => undefined),
     [code],
   );
-  useEffect(refresh, [refresh, version]);
+  useEffect(() => {
+    if (caughtUp) refresh();
+  }, [refresh, version, caughtUp]);
   if (!moderator && playlists.length === 0) return null;
   return (
     <section className="panel playlists" aria-labelledby="playlists-heading">

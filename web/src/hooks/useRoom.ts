@@ -17,8 +17,8 @@ const POLL_MS = 2500;
 /** Catching up while the socket is down (a phone at the edge of the
  * Wi-Fi): light (the queue and what plays, one request), at once and then a
  * new try every second without waiting for the last (at most two at once,
- * each given 5 s: see RETRY_TIMEOUT_MS in lib/roomActions), so the room
- * shows again within a round trip or two of the link's return. The tries
+ * each given 5 s), so the room shows again within a round trip or two of
+ * the link's return. The tries
  * share the page's budget (lib/tries) with a vote's, which go first. */
 const CATCH_UP_MS = 1000;
 const CATCH_UP_AT_ONCE = 2;
@@ -173,5 +173,7 @@ export function useRoom(
   }, [noSocket, socketDown, refresh, catchUp]);
 
   const actions = useMemo(() => roomActions(store, code, refreshMine), [store, code, refreshMine]);
-  return { data, live: live.status, refresh, refreshMine, reactions, ...actions };
+  // Following the room as it happens: what is not urgent waits for this.
+  const caughtUp = noSocket || (live.status === 'live' && !quiet);
+  return { data, live: live.status, caughtUp, refresh, refreshMine, reactions, ...actions };
 }

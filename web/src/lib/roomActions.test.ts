@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client';
 import { connection } from './connection';
-import { RETRY_EVERY_MS, RETRY_FOR_MS, deliver } from './roomActions';
+import { FIRST_TRIES, FIRST_TRY_TIMEOUT_MS, RETRY_EVERY_MS, RETRY_FOR_MS, RETRY_TIMEOUT_MS, deliver, tryTimeoutMs } from './roomActions';
 import { toastStore } from './toasts';
 import { TryBudget } from './tries';
 
@@ -50,6 +50,30 @@ afterEach(() => {
 });
 
 describe('deliver', () => {
+  it('numbers its tries: the first ones (on connections an outage may have killed) are cut short, the later ones given long', async () => {
+    const clock = fakeClock();
+    const numbers: number[] = [];
+    const answer = deliver(
+      (n) => {
+        numbers.push(n);
+        return n < 3 ? Promise.reject(offline()) : Promise.resolve('counted');
+      },
+      () => true,
+      clock,
+      new TryBudget(5),
+    );
+    await settled();
+    for (let i = 0; i < 3; i += 1) {
+      clock.advance(RETRY_EVERY_MS);
+      await settled();
+    }
+    expect(await answer).toBe('counted');
+    expect(numbers).toEqual([0, 1, 2, 3]);
+    const first = Array.from({ length: FIRST_TRIES }, () => FIRST_TRY_TIMEOUT_MS);
+    expect([0, 1, 2, 3].map(tryTimeoutMs)).toEqual([...first, RETRY_TIMEOUT_MS, RETRY_TIMEOUT_MS].slice(0, 4));
+    expect(FIRST_TRY_TIMEOUT_MS).toBeLessThan(RETRY_TIMEOUT_MS);
+  });
+
   it('answers at once when the box does', async () => {
     const clock = fakeClock();
     expect(await deliver(() => Promise.resolve('counted'), () => true, clock, new TryBudget(5))).toBe('counted');

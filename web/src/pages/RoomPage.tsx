@@ -33,7 +33,7 @@ export function RoomPage({ code }: { code: string }) {
     setIdentity(null);
   }, []);
   const room = useRoom(code, { enabled: identity !== null, onUnauthorized });
-  const { data, live, refresh, refreshMine, vote, add, advance, remove, askToSkip, ended, unplayable, transport, react, reactions } =
+  const { data, live, caughtUp, refresh, refreshMine, vote, add, advance, remove, askToSkip, ended, unplayable, transport, react, reactions } =
     room;
 
   const leave = () => {
@@ -156,7 +156,7 @@ export function RoomPage({ code }: { code: string }) {
           </section>
         )}
         {(moderator || guestAdds !== 'nothing') && (
-          <PlaylistsPanel code={code} moderator={moderator} version={data.version} onAdd={add} />
+          <PlaylistsPanel code={code} moderator={moderator} version={data.version} caughtUp={caughtUp} onAdd={add} />
         )}
         <QueueList
           queue={data.queue}
