@@ -141,6 +141,52 @@ pub enum ItemStatus {
     Played,
 }
 
+/// What changed in a room since the version a client shows (an answer
+/// asked `?since=`), in the live socket's delta form (`realtime::delta`
+/// says how to apply it). The body is built from the snapshots' JSON; this
+/// states its shape for the API document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RoomDelta {
+    /// Always `delta`.
+    #[serde(rename = "type")]
+    #[schema(inline)]
+    pub kind: DeltaKind,
+    /// The version the changes start from: the `since` asked.
+    pub base: i64,
+    /// The version they lead to (also in `X-Room-Version`).
+    pub version: i64,
+    pub queue: QueueChanges,
+    /// What plays now (in `GET /rooms/{code}/state`'s answer only).
+    #[schema(required = false)]
+    pub now_playing: Option<QueueItem>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DeltaKind {
+    Delta,
+}
+
+/// A queue's changes: drop `remove`, replace or add `upsert` (by
+/// `room_track_id`), then move each `[id, after]` of `place` in order right
+/// after `after` (`null`: first); each item's `score` is then its place,
+/// counted from the end.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueChanges {
+    pub remove: Vec<String>,
+    pub upsert: Vec<QueueItem>,
+    #[schema(value_type = Vec<Vec<Option<String>>>)]
+    pub place: Vec<(String, Option<String>)>,
+}
+
+/// The queue in an answer: whole, or (asked `?since=`) what changed.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum QueueAnswer {
+    Whole(Vec<QueueItem>),
+    Changes(Box<RoomDelta>),
+}
+
 /// A track in a room: queued, or the one playing. The same for every
 /// viewer; what is yours (your votes, your additions) is in `Me`.
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -133,3 +133,40 @@ pub struct RoomCode {
     /// Room code (any case; spaces and dashes are ignored)
     code: String,
 }
+
+/// `?since=`: the room version a client shows (its last `X-Room-Version`).
+/// An answer that carries the room is then only what changed since, in the
+/// live socket's delta form, when the box still holds that version (the
+/// latest few); else it is whole, as without it. On a lossy Wi-Fi a 40-song
+/// queue is four packets, each a chance to wait a retransmission out; what
+/// one vote changed fits in one.
+#[derive(Debug, Clone, Copy, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Since {
+    /// The room version you show: the answer is then what changed since
+    /// (`{"type": "delta", …}`) while the box still holds it.
+    pub since: Option<i64>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Since {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query =
+            axum::extract::Query::<std::collections::HashMap<String, String>>::try_from_uri(
+                &parts.uri,
+            )
+            .map(|q| q.0)
+            .unwrap_or_default();
+        let since = match query.get("since") {
+            None => None,
+            Some(v) => Some(v.parse::<i64>().ok().filter(|v| *v >= 0).ok_or_else(|| {
+                Error::refuse(
+                    Code::Invalid,
+                    "since is a room version: a whole number from 0, as X-Room-Version gave it.",
+                )
+            })?),
+        };
+        Ok(Since { since })
+    }
+}

@@ -38,7 +38,7 @@ use crate::error::Error;
 use crate::library::Library;
 use crate::limits::MAX_BODY_BYTES;
 use crate::realtime::Realtime;
-use crate::store::Store;
+use crate::store::{RoomSnapshot, Store};
 
 pub use extract::{UID_COOKIE, UID_HEADER};
 pub use rate_limits::RateLimits;
@@ -70,6 +70,34 @@ impl axum::response::IntoResponse for RoomJson {
             self.body,
         )
             .into_response()
+    }
+}
+
+impl RoomJson {
+    /// `room`'s answer to a client that shows version `since`: only what
+    /// changed since, while the box holds that version (with what plays
+    /// when `with_now_playing`), else `whole`.
+    pub fn since(
+        store: &Store,
+        room: &RoomSnapshot,
+        since: extract::Since,
+        with_now_playing: bool,
+        whole: impl FnOnce() -> axum::body::Bytes,
+    ) -> RoomJson {
+        let base = since
+            .since
+            .filter(|v| *v <= room.version)
+            .and_then(|v| store.room_at(&room.info.code, v));
+        let body = match base {
+            Some(base) => {
+                crate::realtime::delta::answer_delta(&base, room, with_now_playing).into()
+            }
+            None => whole(),
+        };
+        RoomJson {
+            version: room.version,
+            body,
+        }
     }
 }
 

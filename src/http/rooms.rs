@@ -13,12 +13,12 @@ use utoipa_axum::routes;
 
 use super::rate_limits::{Action, limited};
 
-use super::extract::{Identity, JsonBody, Network, RoomCode};
+use super::extract::{Identity, JsonBody, Network, RoomCode, Since};
 use super::{AppState, RoomJson};
 use crate::domain::voices::{Present, Voter};
 use crate::error::{Code, Error, Result};
 use crate::model::{
-    Advanced, Joined, Me, PlayedSong, QueueItem, Room, RoomDoor, SkipStatus, Wrapped,
+    Advanced, Joined, Me, PlayedSong, QueueItem, Room, RoomDelta, RoomDoor, SkipStatus, Wrapped,
 };
 use crate::playlists::{Format, SetList};
 use crate::store::JoinProof;
@@ -109,8 +109,7 @@ async fn join_room(
 
 /// The answer of `GET /rooms/{code}/state`, for the API document: the body
 /// is spliced from the room's JSON as the box already holds it.
-#[derive(ToSchema)]
-#[expect(dead_code, reason = "the answer's shape, for the API document")]
+#[derive(serde::Serialize, ToSchema)]
 pub struct RoomState {
     /// The queue, as `GET /tracks/rooms/{code}/queue` gives it.
     queue: Vec<QueueItem>,
@@ -118,32 +117,44 @@ pub struct RoomState {
     now_playing: Option<QueueItem>,
 }
 
+/// The answer of `GET /rooms/{code}/state`: the room whole, or (with
+/// `since`) what changed since that version.
+#[derive(serde::Serialize, ToSchema)]
+#[serde(untagged)]
+#[expect(dead_code, reason = "the answer's shape, for the API document")]
+pub enum RoomStateAnswer {
+    Whole(Box<RoomState>),
+    Changes(Box<RoomDelta>),
+}
+
 /// The queue and what plays now, in one answer (the room's version in
 /// `X-Room-Version`): what a phone back in Wi-Fi range asks to catch up,
 /// one request where two would wait for two of the browser's connections.
+/// With `since`, only what changed in the queue since that version, and
+/// what plays.
 #[utoipa::path(get, path = "/rooms/{code}/state", tag = "rooms",
-    params(RoomCode),
+    params(RoomCode, Since),
     responses(
-        (status = 200, description = "The queue and the song playing now", body = RoomState),
+        (status = 200, description = "The queue and the song playing now (with `since`: what changed in the queue, and what plays)", body = RoomStateAnswer),
         (status = 404, description = "No room with that code"),
     ))]
 async fn room_state(
     State(state): State<AppState>,
     Identity(user): Identity,
     Path(code): Path<String>,
+    since: Since,
 ) -> Result<RoomJson> {
     let room = state.store.room_for(user, &code).await?;
-    let (queue, now) = (&room.queue_json, &room.now_playing_json);
-    let mut body = Vec::with_capacity(queue.len() + now.len() + 32);
-    body.extend_from_slice(b"{\"queue\":");
-    body.extend_from_slice(queue);
-    body.extend_from_slice(b",\"now_playing\":");
-    body.extend_from_slice(now);
-    body.push(b'}');
-    Ok(RoomJson {
-        version: room.version,
-        body: body.into(),
-    })
+    Ok(RoomJson::since(&state.store, &room, since, true, || {
+        let (queue, now) = (&room.queue_json, &room.now_playing_json);
+        let mut body = Vec::with_capacity(queue.len() + now.len() + 32);
+        body.extend_from_slice(b"{\"queue\":");
+        body.extend_from_slice(queue);
+        body.extend_from_slice(b",\"now_playing\":");
+        body.extend_from_slice(now);
+        body.push(b'}');
+        body.into()
+    }))
 }
 
 /// What is playing in the room, or `null`.

@@ -8,11 +8,11 @@ use utoipa_axum::routes;
 
 use super::rate_limits::{Action, limited};
 
-use super::extract::{Identity, JsonBody, Network, RoomCode};
+use super::extract::{Identity, JsonBody, Network, RoomCode, Since};
 use super::{AppState, RoomJson};
 use crate::domain::vote::Vote;
 use crate::error::Result;
-use crate::model::QueueItem;
+use crate::model::QueueAnswer;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(limited(Action::Vote, routes!(vote)))
@@ -40,14 +40,14 @@ fn up_or_down() -> utoipa::openapi::Object {
 }
 
 /// Vote a queued track up or down; voting again replaces your vote.
-/// Answers the queue.
+/// Answers the queue (with `since`, what changed in it since that version).
 ///
 /// Seed: `POST /votes/rooms/{code}/votes`: answers the queue (see `crate::seed`).
 #[utoipa::path(post, path = "/votes/rooms/{code}/votes", tag = "votes",
-    params(RoomCode),
+    params(RoomCode, Since),
     request_body = VoteRequest,
     responses(
-        (status = 200, description = "The queue in its new order", body = Vec<QueueItem>),
+        (status = 200, description = "The queue in its new order (with `since`: what changed in it)", body = QueueAnswer),
         (status = 403, description = "Not a member of the room"),
         (status = 404, description = "No such room or queue item"),
         (status = 409, description = "The item is playing or has played"),
@@ -58,6 +58,7 @@ async fn vote(
     Identity(user): Identity,
     Network(network): Network,
     Path(code): Path<String>,
+    since: Since,
     JsonBody(body): JsonBody<VoteRequest>,
 ) -> Result<RoomJson> {
     let vote = Vote::parse(body.value)?;
@@ -65,8 +66,7 @@ async fn vote(
         .store
         .vote(user, code, body.room_track_id, vote, network)
         .await?;
-    Ok(RoomJson {
-        version: room.version,
-        body: room.queue_json.clone(),
-    })
+    Ok(RoomJson::since(&state.store, &room, since, false, || {
+        room.queue_json.clone()
+    }))
 }

@@ -13,6 +13,51 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::store::RoomSnapshot;
+
+/// What turns `from`'s queue into `to`'s (`queue_delta` over snapshots).
+pub fn snapshot_queue_delta(from: &RoomSnapshot, to: &RoomSnapshot) -> Vec<u8> {
+    let view = |s: &'_ RoomSnapshot| -> Vec<(usize, String)> {
+        s.queue
+            .iter()
+            .enumerate()
+            .map(|(i, item)| (i, item.room_track_id.clone()))
+            .collect()
+    };
+    let (old, new) = (view(from), view(to));
+    queue_delta(
+        &Queue {
+            ids: old.iter().map(|(_, id)| id.as_str()).collect(),
+            json: old.iter().map(|(i, _)| from.item_json(*i)).collect(),
+        },
+        &Queue {
+            ids: new.iter().map(|(_, id)| id.as_str()).collect(),
+            json: new.iter().map(|(i, _)| to.item_json(*i)).collect(),
+        },
+    )
+}
+
+/// An HTTP answer that is only what changed since the version a phone
+/// shows (`?since=`), in the live socket's delta form:
+/// `{"type":"delta","base":from,"version":to,"queue":{..}}`, and
+/// `"now_playing"` (always, when `with_now_playing`: it is small, and the
+/// phone's may be older than its queue).
+pub fn answer_delta(from: &RoomSnapshot, to: &RoomSnapshot, with_now_playing: bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(512);
+    out.extend_from_slice(b"{\"type\":\"delta\",\"base\":");
+    out.extend_from_slice(from.version.to_string().as_bytes());
+    out.extend_from_slice(b",\"version\":");
+    out.extend_from_slice(to.version.to_string().as_bytes());
+    out.extend_from_slice(b",\"queue\":");
+    out.extend_from_slice(&snapshot_queue_delta(from, to));
+    if with_now_playing {
+        out.extend_from_slice(b",\"now_playing\":");
+        out.extend_from_slice(&to.now_playing_json);
+    }
+    out.push(b'}');
+    out
+}
+
 /// One queue as the delta sees it: ids in order, and each item's JSON.
 pub struct Queue<'a> {
     pub ids: Vec<&'a str>,

@@ -546,25 +546,7 @@ impl Hub {
         {
             return d.clone();
         }
-        let queue = |s: &'_ RoomSnapshot| -> Vec<(usize, String)> {
-            s.queue
-                .iter()
-                .enumerate()
-                .map(|(i, item)| (i, item.room_track_id.clone()))
-                .collect()
-        };
-        let (old, new) = (queue(from), queue(to));
-        let made: Bytes = delta::queue_delta(
-            &delta::Queue {
-                ids: old.iter().map(|(_, id)| id.as_str()).collect(),
-                json: old.iter().map(|(i, _)| from.item_json(*i)).collect(),
-            },
-            &delta::Queue {
-                ids: new.iter().map(|(_, id)| id.as_str()).collect(),
-                json: new.iter().map(|(i, _)| to.item_json(*i)).collect(),
-            },
-        )
-        .into();
+        let made: Bytes = delta::snapshot_queue_delta(from, to).into();
         *self.last_delta.lock().expect("delta lock") = Some((key.0, key.1, made.clone()));
         made
     }

@@ -204,6 +204,12 @@ impl Store {
         Ok(self.rooms.publish(snapshot))
     }
 
+    /// The room as it was at `version`, while the box still holds that
+    /// snapshot (the latest few).
+    pub fn room_at(&self, code: &str, version: i64) -> Option<Arc<RoomSnapshot>> {
+        self.rooms.at(&room_code::normalize(code)?, version)
+    }
+
     /// Follows a room's snapshots (for live updates); 404 if unknown.
     pub async fn subscribe(&self, code: &str) -> Result<watch::Receiver<Arc<RoomSnapshot>>> {
         let room = self.room(code).await?;

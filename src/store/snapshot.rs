@@ -7,9 +7,9 @@
 //! Snapshots live in `watch` channels: readers take the latest, and live
 //! updates can subscribe to changes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 use axum::body::Bytes;
@@ -335,7 +335,16 @@ struct Cached {
     tx: watch::Sender<Arc<RoomSnapshot>>,
     /// When it was last published or read.
     used: AtomicU64,
+    /// The snapshots before the current one, newest last (`RECENT` at
+    /// most): what a phone that was away still shows, so its catch-up
+    /// answer can be only what changed since.
+    recent: Mutex<VecDeque<Arc<RoomSnapshot>>>,
 }
+
+/// Earlier snapshots kept per room. At a busy party a version goes by
+/// every few seconds; 32 cover a phone's usual Wi-Fi outage, and a phone
+/// away longer gets the whole room (a room of 40 songs keeps about 1 MB).
+pub const RECENT: usize = 32;
 
 /// Seconds on a clock that only moves forward, for "used" times.
 fn clock_secs() -> u64 {
@@ -350,6 +359,19 @@ impl RoomCache {
             c.used.store(clock_secs(), Ordering::Relaxed);
             c.tx.borrow().clone()
         })
+    }
+
+    /// The room as it was at `version`: the current snapshot or one of the
+    /// `RECENT` before it.
+    pub fn at(&self, code: &str, version: i64) -> Option<Arc<RoomSnapshot>> {
+        let rooms = self.rooms.read().expect("room cache lock");
+        let cached = rooms.get(code)?;
+        let current = cached.tx.borrow().clone();
+        if current.version == version {
+            return Some(current);
+        }
+        let recent = cached.recent.lock().expect("recent lock");
+        recent.iter().rev().find(|s| s.version == version).cloned()
     }
 
     /// Follows a room's snapshots as they are published.
@@ -383,7 +405,12 @@ impl RoomCache {
                 c.tx.send_if_modified(|current| {
                     let newer = snapshot.version > current.version;
                     if newer {
-                        *current = snapshot.clone();
+                        let before = std::mem::replace(current, snapshot.clone());
+                        let mut recent = c.recent.lock().expect("recent lock");
+                        if recent.len() == RECENT {
+                            recent.pop_front();
+                        }
+                        recent.push_back(before);
                     }
                     newer
                 });
@@ -395,6 +422,7 @@ impl RoomCache {
                     Cached {
                         tx: watch::Sender::new(snapshot.clone()),
                         used: AtomicU64::new(clock_secs()),
+                        recent: Mutex::default(),
                     },
                 );
                 snapshot

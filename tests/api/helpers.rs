@@ -726,3 +726,43 @@ pub async fn start_binary_with(
     .expect("the box starts");
     Running { child, base, log }
 }
+
+/// Applies a delta (a live frame's, or an answer asked `?since=`) to the
+/// last whole queue, as the web app does.
+pub fn apply_delta(queue: &mut Vec<Value>, delta: &Value) {
+    let Some(ops) = delta.get("queue") else {
+        return;
+    };
+    let id = |v: &Value| v["room_track_id"].as_str().unwrap().to_string();
+    let removed: Vec<&str> = ops["remove"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    queue.retain(|i| !removed.contains(&id(i).as_str()));
+    let mut aside: Vec<Value> = Vec::new();
+    for item in ops["upsert"].as_array().unwrap() {
+        match queue.iter_mut().find(|i| id(i) == id(item)) {
+            Some(slot) => *slot = item.clone(),
+            None => aside.push(item.clone()),
+        }
+    }
+    for pair in ops["place"].as_array().unwrap() {
+        let wanted = pair[0].as_str().unwrap();
+        let item = match queue.iter().position(|i| id(i) == wanted) {
+            Some(at) => queue.remove(at),
+            None => aside.remove(aside.iter().position(|i| id(i) == wanted).unwrap()),
+        };
+        let at = match pair[1].as_str() {
+            None => 0,
+            Some(after) => queue.iter().position(|i| id(i) == after).unwrap() + 1,
+        };
+        queue.insert(at, item);
+    }
+    // A score is a place: the last scores 1.
+    let n = queue.len();
+    for (i, item) in queue.iter_mut().enumerate() {
+        item["score"] = ((n - i) as i64).into();
+    }
+}

@@ -237,3 +237,147 @@ async fn a_rooms_state_is_its_queue_and_what_plays_in_one_answer() {
     let res = app.get("/rooms/ZZZZZZ/state", Some(&bea)).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+/// The room version an answer reflects.
+fn version_of(res: &reqwest::Response) -> i64 {
+    res.headers()["x-room-version"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_phone_that_shows_an_earlier_version_is_answered_only_what_changed_since() {
+    let app = spawn_app_configured(|c| c.no_rate_limits = true).await;
+    let (host, bea, code) = party_of_two(&app).await;
+    for query in ["queen", "abba", "prince", "madonna", "beyonce", "daft punk"] {
+        app.add(&host, &code, query).await;
+    }
+    // What the phone shows: the room whole, at one version.
+    let res = app.get(&format!("/rooms/{code}/state"), Some(&bea)).await;
+    let shown_at = version_of(&res);
+    let whole_len = res.bytes().await.unwrap().len();
+    let mut queue = app.queue(&bea, &code).await;
+    let ids: Vec<String> = queue
+        .iter()
+        .map(|i| i["room_track_id"].as_str().unwrap().to_string())
+        .collect();
+
+    // The room moves on without it: votes, a removal, a new song.
+    app.vote(&host, &code, &ids[5], 1).await;
+    app.send(
+        reqwest::Method::DELETE,
+        &format!("/tracks/rooms/{code}/tracks/{}", ids[2]),
+        Some(&host),
+        None,
+    )
+    .await;
+    app.add(&host, &code, "coldplay").await;
+
+    // The catch-up since then is only that, and rebuilds the room.
+    let res = app
+        .get(&format!("/rooms/{code}/state?since={shown_at}"), Some(&bea))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let now_at = version_of(&res);
+    let delta: Value = res.json().await.unwrap();
+    assert_eq!(delta["type"], "delta");
+    assert_eq!(delta["base"], shown_at);
+    assert_eq!(delta["version"], now_at);
+    // (Songs whose reason changed come whole: here most of a short queue.)
+    assert!(
+        delta.to_string().len() < whole_len,
+        "{} bytes against {whole_len}: {delta}",
+        delta.to_string().len()
+    );
+    apply_delta(&mut queue, &delta);
+    assert_eq!(queue, app.queue(&bea, &code).await);
+    assert_eq!(delta["now_playing"], app.now_playing(&bea, &code).await);
+
+    // A vote asked the same way answers what it changed (no song playing
+    // in it: the vote's answer is the queue), and the queue follows.
+    let res = app
+        .post(
+            &format!("/votes/rooms/{code}/votes?since={now_at}"),
+            Some(&bea),
+            json!({ "room_track_id": ids[3], "value": 1 }),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let voted_at = version_of(&res);
+    let delta: Value = res.json().await.unwrap();
+    assert_eq!(
+        (delta["base"].as_i64(), delta["version"].as_i64()),
+        (Some(now_at), Some(voted_at))
+    );
+    assert!(delta.get("now_playing").is_none(), "{delta}");
+    assert!(
+        delta["queue"]["upsert"].as_array().unwrap().len() < queue.len(),
+        "{delta}"
+    );
+    apply_delta(&mut queue, &delta);
+    assert_eq!(queue, app.queue(&bea, &code).await);
+
+    // Nothing changed since: nothing to say.
+    let same: Value = app
+        .get(&format!("/rooms/{code}/state?since={voted_at}"), Some(&bea))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        same["queue"],
+        json!({ "remove": [], "upsert": [], "place": [] })
+    );
+
+    // A version the box never had, or no longer holds: the whole answer,
+    // as without `since`.
+    let ahead: Value = app
+        .get(
+            &format!("/rooms/{code}/state?since={}", voted_at + 1000),
+            Some(&bea),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(ahead["queue"].is_array(), "{ahead}");
+    for n in 0..40 {
+        app.vote(&bea, &code, &ids[4], if n % 2 == 0 { 1 } else { -1 })
+            .await;
+    }
+    let res = app
+        .post(
+            &format!("/votes/rooms/{code}/votes?since={shown_at}"),
+            Some(&bea),
+            json!({ "room_track_id": ids[3], "value": 1 }),
+        )
+        .await;
+    let whole: Value = res.json().await.unwrap();
+    assert_eq!(whole, Value::Array(app.queue(&bea, &code).await));
+}
+
+#[tokio::test]
+async fn a_since_that_is_not_a_version_is_refused_and_the_vote_not_counted() {
+    let app = spawn_app().await;
+    let (_, bea, code) = party_of_two(&app).await;
+    let queue = app.queue(&bea, &code).await;
+    let item = queue[1]["room_track_id"].as_str().unwrap();
+    for since in ["abc", "-1", "1.5", ""] {
+        let res = app
+            .post(
+                &format!("/votes/rooms/{code}/votes?since={since}"),
+                Some(&bea),
+                json!({ "room_track_id": item, "value": 1 }),
+            )
+            .await;
+        let detail = assert_error(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert!(detail.contains("since"), "{detail}");
+        let res = app
+            .get(&format!("/rooms/{code}/state?since={since}"), Some(&bea))
+            .await;
+        assert_error(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    assert_eq!(app.queue(&bea, &code).await, queue, "nothing changed");
+}

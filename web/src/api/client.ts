@@ -24,7 +24,8 @@ import type {
   Role,
   Room,
   RoomDoor,
-  RoomState,
+  RoomStateAnswer,
+  QueueAnswer,
   SavedPlaylist,
   SearchHit,
   Settings,
@@ -98,6 +99,9 @@ const http = ky.create({
 type Options = { json?: unknown; searchParams?: Record<string, string>; signal?: AbortSignal; timeout?: number };
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** `?since=` when the page shows a version (none before the first). */
+const sinceParam = (since?: number) => (since !== undefined && since >= 0 ? { searchParams: { since: String(since) } } : {});
 
 async function call<T>(method: Method, path: string, options: Options = {}): Promise<T> {
   return (await callVersioned<T>(method, path, options)).body;
@@ -188,7 +192,10 @@ export const api = {
   played: (code: string) => call<PlayedSong[]>('get', `${room(code)}/played`),
   nowPlaying: (code: string) => callVersioned<QueueItem | null>('get', `${room(code)}/now-playing`),
   /** The queue and what plays, in one request (catching up on a flaky link). */
-  state: (code: string, timeout?: number) => callVersioned<RoomState>('get', `${room(code)}/state`, { timeout }),
+  /** `since`: the room version the page shows; the answer is then what
+   * changed since, while the box still holds that version. */
+  state: (code: string, timeout?: number, since?: number) =>
+    callVersioned<RoomStateAnswer>('get', `${room(code)}/state`, { timeout, ...sinceParam(since) }),
   advance: (code: string) => callVersioned<Advanced>('post', `${room(code)}/advance`),
   queue: (code: string) => callVersioned<QueueItem[]>('get', `tracks/rooms/${encodeURIComponent(code)}/queue`),
   /** A page of 50 hits (`page` from 0). */
@@ -206,10 +213,12 @@ export const api = {
     callVersioned<QueueItem[]>('post', `tracks/rooms/${encodeURIComponent(code)}/tracks`, {
       json: { track_id: trackId },
     }),
-  vote: (code: string, roomTrackId: string, value: VoteValue, timeout?: number) =>
-    callVersioned<QueueItem[]>('post', `votes/rooms/${encodeURIComponent(code)}/votes`, {
+  /** `since`: as for `state`. */
+  vote: (code: string, roomTrackId: string, value: VoteValue, timeout?: number, since?: number) =>
+    callVersioned<QueueAnswer>('post', `votes/rooms/${encodeURIComponent(code)}/votes`, {
       json: { room_track_id: roomTrackId, value },
       timeout,
+      ...sinceParam(since),
     }),
   removeItem: (code: string, roomTrackId: string, reason?: string) =>
     callVersioned<QueueItem[]>(

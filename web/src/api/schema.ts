@@ -713,6 +713,8 @@ export interface paths {
          * The queue and what plays now, in one answer (the room's version in
          *     `X-Room-Version`): what a phone back in Wi-Fi range asks to catch up,
          *     one request where two would wait for two of the browser's connections.
+         *     With `since`, only what changed in the queue since that version, and
+         *     what plays.
          */
         get: operations["room_state"];
         put?: never;
@@ -945,7 +947,7 @@ export interface paths {
         put?: never;
         /**
          * Vote a queued track up or down; voting again replaces your vote.
-         *     Answers the queue.
+         *     Answers the queue (with `since`, what changed in it since that version).
          * @description Seed: `POST /votes/rooms/{code}/votes`: answers the queue (see `crate::seed`).
          */
         post: operations["vote"];
@@ -1437,6 +1439,19 @@ export interface components {
             /** @description Change settings and roles, decide how networks count: the host. */
             run_the_room: boolean;
         };
+        /** @description The queue in an answer: whole, or (asked `?since=`) what changed. */
+        QueueAnswer: components["schemas"]["QueueItem"][] | components["schemas"]["RoomDelta"];
+        /**
+         * @description A queue's changes: drop `remove`, replace or add `upsert` (by
+         *     `room_track_id`), then move each `[id, after]` of `place` in order right
+         *     after `after` (`null`: first); each item's `score` is then its place,
+         *     counted from the end.
+         */
+        QueueChanges: {
+            place: (string | null)[][];
+            remove: string[];
+            upsert: components["schemas"]["QueueItem"][];
+        };
         /**
          * @description A track in a room: queued, or the one playing. The same for every
          *     viewer; what is yours (your votes, your additions) is in `Me`.
@@ -1550,6 +1565,27 @@ export interface components {
             name: string;
         };
         /**
+         * @description What changed in a room since the version a client shows (an answer
+         *     asked `?since=`), in the live socket's delta form (`realtime::delta`
+         *     says how to apply it). The body is built from the snapshots' JSON; this
+         *     states its shape for the API document.
+         */
+        RoomDelta: {
+            /**
+             * Format: int64
+             * @description The version the changes start from: the `since` asked.
+             */
+            base: number;
+            now_playing?: components["schemas"]["QueueItem"] | null;
+            queue: components["schemas"]["QueueChanges"];
+            type: "delta" & Record<string, never>;
+            /**
+             * Format: int64
+             * @description The version they lead to (also in `X-Room-Version`).
+             */
+            version: number;
+        };
+        /**
          * @description A room as its join link shows it: its name, and what a guest needs to
          *     get in, so the page asks for it before the first try.
          */
@@ -1572,6 +1608,11 @@ export interface components {
             /** @description The queue, as `GET /tracks/rooms/{code}/queue` gives it. */
             queue: components["schemas"]["QueueItem"][];
         };
+        /**
+         * @description The answer of `GET /rooms/{code}/state`: the room whole, or (with
+         *     `since`) what changed since that version.
+         */
+        RoomStateAnswer: components["schemas"]["RoomState"] | components["schemas"]["RoomDelta"];
         SaveToMpd: {
             /**
              * @description The playlist's name on the server (default: the party's name and
@@ -3477,7 +3518,13 @@ export interface operations {
     };
     room_state: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The room version you show: the answer is then what changed since
+                 *     (`{"type": "delta", …}`) while the box still holds it.
+                 */
+                since?: number;
+            };
             header?: never;
             path: {
                 /** @description Room code (any case; spaces and dashes are ignored) */
@@ -3487,13 +3534,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The queue and the song playing now */
+            /** @description The queue and the song playing now (with `since`: what changed in the queue, and what plays) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RoomState"];
+                    "application/json": components["schemas"]["RoomStateAnswer"];
                 };
             };
             /** @description No room with that code */
@@ -3920,7 +3967,13 @@ export interface operations {
     };
     vote: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The room version you show: the answer is then what changed since
+                 *     (`{"type": "delta", …}`) while the box still holds it.
+                 */
+                since?: number;
+            };
             header?: never;
             path: {
                 /** @description Room code (any case; spaces and dashes are ignored) */
@@ -3934,13 +3987,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The queue in its new order */
+            /** @description The queue in its new order (with `since`: what changed in it) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["QueueItem"][];
+                    "application/json": components["schemas"]["QueueAnswer"];
                 };
             };
             /** @description Not a member of the room */

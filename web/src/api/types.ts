@@ -122,6 +122,16 @@ export interface LiveDelta {
   settings?: Settings;
 }
 
+/** What changed since the version an answer was asked `since`: the live
+ * socket's delta form, with the queue (and, from `/state`, what plays). */
+export type RoomDelta = Required<Pick<LiveDelta, 'type' | 'base' | 'version' | 'queue'>> & Pick<LiveDelta, 'now_playing'>;
+
+/** A vote's answer: the queue whole, or (asked `since`) what changed. */
+export type QueueAnswer = QueueItem[] | RoomDelta;
+
+/** `/state`'s answer: the room whole, or (asked `since`) what changed. */
+export type RoomStateAnswer = RoomState | RoomDelta;
+
 /** A guest's emoji on the playing song, sent to everyone in the room. */
 export interface ReactionFrame {
   type: 'reaction';

@@ -136,12 +136,16 @@ export function useRoom(
     };
   }, [code, enabled, store, refreshMine, reactions]);
 
-  /** The queue and what plays, in one request: the light catch-up. */
+  /** The queue and what plays, in one request: the light catch-up. It asks
+   * only what changed since the queue shown (one packet where the whole
+   * room is several, each a chance to wait a retransmission out). */
   const catchUp = useCallback(async () => {
     try {
-      const { body, version } = await api.state(code, CATCH_UP_TIMEOUT_MS);
+      let answer = await api.state(code, CATCH_UP_TIMEOUT_MS, store.queueVersion());
       connection.report(true);
-      store.apply(version, { queue: body.queue, nowPlaying: body.now_playing });
+      if ('type' in answer.body && store.applyChanges(answer.body)) return;
+      if ('type' in answer.body) answer = await api.state(code, CATCH_UP_TIMEOUT_MS);
+      if (!('type' in answer.body)) store.apply(answer.version, { queue: answer.body.queue, nowPlaying: answer.body.now_playing });
     } catch (error) {
       failed(error);
     }

@@ -36,34 +36,38 @@ export interface LiveHandlers {
   onQuiet?: (quiet: boolean) => void;
 }
 
+/** `queue` after a delta's queue changes, or null when they are not for
+ * this queue (an item to place is nowhere). */
+export function applyQueueDelta(queue: QueueItem[], changes: NonNullable<LiveDelta['queue']>): QueueItem[] | null {
+  const removed = new Set(changes.remove);
+  const aside = new Map<string, QueueItem>(changes.upsert.map((i) => [i.room_track_id, i]));
+  const list = queue
+    .filter((i) => !removed.has(i.room_track_id))
+    .map((i) => {
+      const changed = aside.get(i.room_track_id);
+      aside.delete(i.room_track_id);
+      return changed ?? i;
+    });
+  for (const [id, after] of changes.place) {
+    const at = list.findIndex((i) => i.room_track_id === id);
+    const item = at >= 0 ? list.splice(at, 1)[0] : aside.get(id);
+    if (!item) return null;
+    aside.delete(id);
+    const to = after === null ? 0 : list.findIndex((i) => i.room_track_id === after) + 1;
+    if (after !== null && to === 0) return null;
+    list.splice(to, 0, item);
+  }
+  // A score is a place, counted from the end: the box does not resend
+  // items that only moved.
+  return list.map((item, i) => (item.score === list.length - i ? item : { ...item, score: list.length - i }));
+}
+
 /** The room after `delta`, or null when the delta is not for `state`
  * (then the socket starts over with a whole frame). */
 export function applyDelta(state: LiveFrame, delta: LiveDelta): LiveFrame | null {
   if (delta.base !== state.version) return null;
-  let queue = state.queue;
-  if (delta.queue) {
-    const removed = new Set(delta.queue.remove);
-    const aside = new Map<string, QueueItem>(delta.queue.upsert.map((i) => [i.room_track_id, i]));
-    const list = queue
-      .filter((i) => !removed.has(i.room_track_id))
-      .map((i) => {
-        const changed = aside.get(i.room_track_id);
-        aside.delete(i.room_track_id);
-        return changed ?? i;
-      });
-    for (const [id, after] of delta.queue.place) {
-      const at = list.findIndex((i) => i.room_track_id === id);
-      const item = at >= 0 ? list.splice(at, 1)[0] : aside.get(id);
-      if (!item) return null;
-      aside.delete(id);
-      const to = after === null ? 0 : list.findIndex((i) => i.room_track_id === after) + 1;
-      if (after !== null && to === 0) return null;
-      list.splice(to, 0, item);
-    }
-    // A score is a place, counted from the end: the box does not resend
-    // items that only moved.
-    queue = list.map((item, i) => (item.score === list.length - i ? item : { ...item, score: list.length - i }));
-  }
+  const queue = delta.queue ? applyQueueDelta(state.queue, delta.queue) : state.queue;
+  if (!queue) return null;
   return {
     type: 'snapshot',
     version: delta.version,

@@ -125,6 +125,12 @@ export async function attempt<T>(work: () => Promise<T>): Promise<T | undefined>
 }
 
 export function roomActions(store: RoomStore, code: string, refreshMine: () => Promise<void>) {
+  /** The queue whole, when what changed could not be laid on the one shown. */
+  const refreshQueue = async () => {
+    const queue = await attempt(() => api.queue(code));
+    if (queue) store.apply(queue.version, { queue: queue.body });
+  };
+
   /** After an answer that moved the room on. */
   const moved = ({ body, version }: Awaited<ReturnType<typeof api.advance>>) =>
     store.apply(version, { queue: body.queue, nowPlaying: body.now_playing });
@@ -135,13 +141,15 @@ export function roomActions(store: RoomStore, code: string, refreshMine: () => P
       if (press === null) return;
       // Tried again while the box cannot be reached (a phone at the edge of
       // the Wi-Fi), until a later press on the same item replaces it.
+      // Each try asks only what changed since the queue shown then.
       const answer = await deliver(
-        (n) => api.vote(code, roomTrackId, value, tryTimeoutMs(n)),
+        (n) => api.vote(code, roomTrackId, value, tryTimeoutMs(n), store.queueVersion()),
         () => store.stillPressed(roomTrackId, press),
       );
       store.settle(roomTrackId, press, value, answer !== undefined);
       if (!answer) return;
-      store.apply(answer.version, { queue: answer.body });
+      if (Array.isArray(answer.body)) store.apply(answer.version, { queue: answer.body });
+      else if (!store.applyChanges(answer.body)) await refreshQueue();
       // Whether it counts (or waits, and why) is the guest's own side.
       void api
         .me(code)

@@ -28,6 +28,47 @@ const tallies = (store: RoomStore) =>
   Object.fromEntries(store.snapshot().queue.map((i) => [i.room_track_id, i.votes]));
 
 describe('RoomStore', () => {
+  it('lays what changed since the queue shown on it, and only on it', () => {
+    const store = joined();
+    expect(store.queueVersion()).toBe(1);
+    // From version 1: "b" gets a vote and goes first, "c" leaves, "d" comes.
+    const lifted = queueItem({ room_track_id: 'b', track_id: 't-b', votes: 3 });
+    const added = queueItem({ room_track_id: 'd', track_id: 't-d', votes: 0 });
+    const changes = { remove: ['c'], upsert: [lifted, added], place: [['b', null], ['d', 'a']] as [string, string | null][] };
+    expect(store.applyChanges({ type: 'delta', base: 1, version: 4, queue: changes })).toBe(true);
+    expect(tallies(store)).toEqual({ b: 3, a: 2, d: 0 });
+    expect(store.snapshot().queue.map((i) => [i.room_track_id, i.score])).toEqual([
+      ['b', 3],
+      ['a', 2],
+      ['d', 1],
+    ]);
+    expect(store.queueVersion()).toBe(4);
+    // What plays comes with a catch-up's changes.
+    const playing = queueItem({ room_track_id: 'p', status: 'playing' });
+    const none = { remove: [], upsert: [], place: [] };
+    expect(store.applyChanges({ type: 'delta', base: 4, version: 5, queue: none, now_playing: playing })).toBe(true);
+    expect(store.snapshot().nowPlaying?.room_track_id).toBe('p');
+    // Older than what is shown: nothing to do.
+    expect(store.applyChanges({ type: 'delta', base: 1, version: 3, queue: changes })).toBe(true);
+    expect(store.snapshot().version).toBe(5);
+    // From a queue the page does not show (it has a newer one): refused,
+    // unchanged, so the caller asks for the whole.
+    expect(store.applyChanges({ type: 'delta', base: 2, version: 9, queue: none })).toBe(false);
+    // Changes that name an item the queue lacks: refused too.
+    const stray = { remove: [], upsert: [], place: [['zz', null]] as [string, string | null][] };
+    expect(store.applyChanges({ type: 'delta', base: 5, version: 6, queue: stray })).toBe(false);
+    expect(store.snapshot().version).toBe(5);
+    expect(tallies(store)).toEqual({ b: 3, a: 2, d: 0 });
+  });
+
+  it('knows which version its queue is at: what plays alone does not move it', () => {
+    const store = joined();
+    store.apply(2, { nowPlaying: queueItem({ room_track_id: 'p', status: 'playing' }) });
+    expect(store.snapshot().version).toBe(2);
+    expect(store.queueVersion()).toBe(1);
+    expect(store.applyChanges({ type: 'delta', base: 2, version: 3, queue: { remove: [], upsert: [], place: [] } })).toBe(false);
+  });
+
   it('drops what is older than what it shows', () => {
     const store = joined();
     store.apply(3, { queue: room({ a: 5 }) });

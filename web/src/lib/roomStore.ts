@@ -1,7 +1,8 @@
 // A room as the page holds it: what the box last said (over HTTP or the
 // live socket), newest version first, with the votes still in flight laid
 // over it item by item. Read with useSyncExternalStore; unit-tested.
-import type { LiveFrame, Me, Presence, QueueItem, RoomInfo, Settings, SkipProgress, VoteValue } from '../api/types';
+import type { LiveFrame, Me, Presence, QueueItem, RoomDelta, RoomInfo, Settings, SkipProgress, VoteValue } from '../api/types';
+import { applyQueueDelta } from './live';
 import { type PendingVote, pressVote, withPending } from './votes';
 
 export interface RoomData {
@@ -59,6 +60,8 @@ type Listener = () => void;
 
 export class RoomStore {
   private base: RoomData = emptyRoom;
+  /** The version `base.queue` is the box's at. */
+  private queueAt = -1;
   private pending = new Map<string, PendingVote>();
   private presses = 0;
   /** Votes the box accepted before `me` was known (the next `me` has them). */
@@ -79,7 +82,26 @@ export class RoomStore {
   /** A versioned part of the room; older than what is shown, it is dropped. */
   apply(version: number, state: RoomState) {
     if (version < this.base.version) return;
+    if (state.queue) this.queueAt = version;
     this.update({ ...state, version, loaded: true, missing: false });
+  }
+
+  /** The version the queue shown is exactly the box's at (-1 before the
+   * first): what an answer asked `since` starts from. */
+  queueVersion(): number {
+    return this.queueAt;
+  }
+
+  /** An answer asked `since`: what changed in the room since. False when
+   * it does not start from the queue shown (a newer one came meanwhile and
+   * this one is between): then the room is asked for whole. */
+  applyChanges(delta: RoomDelta): boolean {
+    if (delta.version <= this.base.version) return true;
+    if (delta.base !== this.queueAt) return false;
+    const queue = applyQueueDelta(this.base.queue, delta.queue);
+    if (!queue) return false;
+    this.apply(delta.version, delta.now_playing === undefined ? { queue } : { queue, nowPlaying: delta.now_playing });
+    return true;
   }
 
   /** Parts without a version: the guest's own side, the name, removal... */
@@ -96,6 +118,7 @@ export class RoomStore {
   /** The code does not exist. */
   missing() {
     this.base = { ...emptyRoom, loaded: true, missing: true };
+    this.queueAt = -1;
     this.pending.clear();
     this.emit();
   }
