@@ -12,14 +12,14 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use axum::Json;
-use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade, close_code};
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum_extra::extract::CookieJar;
 use futures_util::{SinkExt, StreamExt};
 use serde::Serialize;
-use tokio::time::{Instant, interval, timeout};
+use tokio::time::{Instant, interval, interval_at, timeout};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -30,7 +30,9 @@ use super::AppState;
 use super::extract::{Identity, Network, RoomCode, identity};
 use crate::error::{Code, Error, Result};
 use crate::limits::{LIVE_MAX_CLIENT_MESSAGE, LIVE_MAX_MESSAGES_PER_WINDOW, LIVE_MESSAGE_WINDOW};
-use crate::realtime::{Connection, Frames, Personal, Realtime, TICKET_LIFETIME};
+use crate::realtime::{
+    Connection, Frames, Personal, Realtime, SPARE_TICKET_LIFETIME, TICKET_LIFETIME,
+};
 
 const READ_BUFFER: usize = 4 * 1024;
 
@@ -81,6 +83,7 @@ async fn live_ticket(
         RoomCode,
         ("ticket" = Option<String>, Query, description = "A ticket from POST /rooms/{code}/live-ticket, for clients that cannot send the cookie or header"),
         ("frames" = Option<String>, Query, description = "`delta`: after the first frame, send only what changed (see the README's live rooms)"),
+        ("spare" = Option<String>, Query, description = "`1`: send a spare ticket (`{\"type\": \"ticket\", \"ticket\", \"expires_in_ms\"}`) now and then, good once within 2 minutes, to open the next socket without asking for one"),
     ),
     responses(
         (status = 101, description = "Switching to the WebSocket"),
@@ -98,6 +101,7 @@ async fn live(
     upgrade: WebSocketUpgrade,
 ) -> Result<Response> {
     let deltas = query.get("frames").is_some_and(|f| f == "delta");
+    let wants_spares = query.get("spare").is_some_and(|s| s == "1");
     let user = match query.get("ticket") {
         Some(ticket) => {
             let room = state.store.room(&code).await?;
@@ -119,6 +123,10 @@ async fn live(
         ping_every: state.config.ping_every,
         send_stall: state.config.live_send_stall,
     };
+    let spares = wants_spares.then(|| Spares {
+        user,
+        room_id: member.room_id.clone(),
+    });
     Ok(upgrade
         .max_message_size(LIVE_MAX_CLIENT_MESSAGE)
         .max_frame_size(LIVE_MAX_CLIENT_MESSAGE)
@@ -131,7 +139,7 @@ async fn live(
             let tasks = realtime.tasks.clone();
             async move {
                 tasks
-                    .spawn(serve(socket, connection, realtime, pace, deltas))
+                    .spawn(serve(socket, connection, realtime, pace, deltas, spares))
                     .await
                     .ok();
             }
@@ -145,6 +153,27 @@ struct Pace {
     send_stall: Duration,
 }
 
+/// Whose spare tickets a socket hands out (`?spare=1`).
+struct Spares {
+    user: uuid::Uuid,
+    room_id: String,
+}
+
+/// How often a socket hands its phone a new spare ticket: well within the
+/// ticket's life, so the phone always holds a good one.
+const SPARE_EVERY: Duration = Duration::from_secs(50);
+
+/// The frame that carries a spare ticket.
+fn spare_frame(realtime: &Realtime, spares: &Spares) -> Utf8Bytes {
+    serde_json::json!({
+        "type": "ticket",
+        "ticket": realtime.issue_spare_ticket(spares.user, &spares.room_id),
+        "expires_in_ms": SPARE_TICKET_LIFETIME.as_millis() as u64,
+    })
+    .to_string()
+    .into()
+}
+
 async fn serve(
     socket: WebSocket,
     mut connection: Connection,
@@ -154,8 +183,11 @@ async fn serve(
         send_stall,
     }: Pace,
     deltas: bool,
+    spares: Option<Spares>,
 ) {
     let (mut sink, mut stream) = socket.split();
+    // The first spare once the room went out, then one now and then.
+    let mut spare_due = interval_at(Instant::now() + Duration::from_millis(200), SPARE_EVERY);
     let mut frames = connection.frames();
     // What this socket sent last, for deltas.
     let mut sent: Option<Frames> = None;
@@ -165,7 +197,7 @@ async fn serve(
     // A dead connection is reaped within 2.5 pings.
     let silence_limit = ping_every * 5 / 2;
     let mut last_heard = Instant::now();
-    let (mut window_start, mut heard_in_window) = (Instant::now(), 0u32);
+    let mut chatter = Chatter::default();
     // The current state first: `changed` fires at once.
     frames.mark_changed();
     let goodbye = loop {
@@ -188,14 +220,7 @@ async fn serve(
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break None,
                 Some(Ok(message)) => {
                     last_heard = Instant::now();
-                    // Clients pong, and ping now and then: a chatty one is
-                    // a broken or hostile one.
-                    if window_start.elapsed() > LIVE_MESSAGE_WINDOW {
-                        window_start = Instant::now();
-                        heard_in_window = 0;
-                    }
-                    heard_in_window += 1;
-                    if heard_in_window > LIVE_MAX_MESSAGES_PER_WINDOW {
+                    if chatter.too_much() {
                         break Some(("Too many messages.", close_code::POLICY));
                     }
                     if matches!(&message, Message::Text(text) if text.as_str() == "ping")
@@ -221,6 +246,12 @@ async fn serve(
                     Personal::Notice(_) => {}
                 }
             }
+            _ = spare_due.tick(), if spares.is_some() => {
+                let frame = spares.as_ref().map(|s| spare_frame(&realtime, s)).expect("spares");
+                if !sent_in_time(&mut sink, Message::Text(frame), send_stall).await {
+                    break None;
+                }
+            }
             event = next_event(&mut events) => {
                 if !sent_in_time(&mut sink, Message::Text(event), send_stall).await {
                     break None;
@@ -230,15 +261,50 @@ async fn serve(
             _ = connection.stopped() => break Some(("The room closed.", close_code::AWAY)),
         }
     };
-    if let Some((reason, code)) = goodbye {
-        let close = Message::Close(Some(CloseFrame {
-            code,
-            reason: reason.into(),
-        }));
-        let _ = timeout(Duration::from_secs(1), sink.send(close)).await;
+    if let Some(goodbye) = goodbye {
+        say_goodbye(&mut sink, goodbye).await;
     }
     // Dropping the connection leaves the room's presence.
     drop(connection);
+}
+
+/// Closes the socket with a reason, if the phone takes it within a second.
+async fn say_goodbye(
+    sink: &mut futures_util::stream::SplitSink<WebSocket, Message>,
+    (reason, code): (&'static str, u16),
+) {
+    let close = Message::Close(Some(CloseFrame {
+        code,
+        reason: reason.into(),
+    }));
+    let _ = timeout(Duration::from_secs(1), sink.send(close)).await;
+}
+
+/// How much a client said lately. Clients pong, and ping now and then: a
+/// chatty one is a broken or hostile one.
+struct Chatter {
+    window_start: Instant,
+    heard: u32,
+}
+
+impl Default for Chatter {
+    fn default() -> Self {
+        Chatter {
+            window_start: Instant::now(),
+            heard: 0,
+        }
+    }
+}
+
+impl Chatter {
+    /// Counts one message; true when that is over the limit.
+    fn too_much(&mut self) -> bool {
+        if self.window_start.elapsed() > LIVE_MESSAGE_WINDOW {
+            *self = Chatter::default();
+        }
+        self.heard += 1;
+        self.heard > LIVE_MAX_MESSAGES_PER_WINDOW
+    }
 }
 
 /// Sends one message, unless the phone stalls it longer than `stall`.

@@ -69,6 +69,11 @@ struct Ticket {
 
 /// How long a ticket stays good.
 pub const TICKET_LIFETIME: Duration = Duration::from_secs(30);
+/// How long a spare ticket stays good: one an open socket hands its phone
+/// (`?spare=1`) for its next socket, so a phone back from a Wi-Fi outage
+/// opens it without first asking for a ticket over HTTP, a request that
+/// waits behind the others on a bad link.
+pub const SPARE_TICKET_LIFETIME: Duration = Duration::from_secs(120);
 /// Tickets held at most (unused ones expire; a flood cannot grow this).
 const MAX_TICKETS: usize = 100_000;
 
@@ -280,6 +285,15 @@ impl Realtime {
     /// A ticket for `user` to open `room_id`'s socket, good once within
     /// `TICKET_LIFETIME`.
     pub fn issue_ticket(&self, user: uuid::Uuid, room_id: &str) -> String {
+        self.issue(user, room_id, TICKET_LIFETIME)
+    }
+
+    /// A spare ticket, good once within `SPARE_TICKET_LIFETIME`.
+    pub fn issue_spare_ticket(&self, user: uuid::Uuid, room_id: &str) -> String {
+        self.issue(user, room_id, SPARE_TICKET_LIFETIME)
+    }
+
+    fn issue(&self, user: uuid::Uuid, room_id: &str, lifetime: Duration) -> String {
         let now = std::time::Instant::now();
         let mut tickets = self.tickets.lock().expect("tickets lock");
         if tickets.len() >= MAX_TICKETS / 2 {
@@ -305,7 +319,7 @@ impl Realtime {
             Ticket {
                 user,
                 room_id: room_id.to_string(),
-                expires: now + TICKET_LIFETIME,
+                expires: now + lifetime,
             },
         );
         ticket

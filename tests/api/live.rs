@@ -196,6 +196,43 @@ async fn a_live_ticket_opens_one_socket_once_and_an_id_in_the_url_opens_none() {
 }
 
 #[tokio::test]
+async fn a_socket_asked_for_spares_hands_its_phone_a_ticket_for_the_next_one() {
+    let app = spawn_app().await;
+    let (_, bea, code) = party_of_two(&app).await;
+    let ws = |query: String| format!("ws://{}/rooms/{code}/ws?{query}", app.addr);
+    let res = app
+        .post(
+            &format!("/rooms/{code}/live-ticket"),
+            Some(&bea),
+            json!(null),
+        )
+        .await;
+    let asked: Value = res.json().await.unwrap();
+    let asked = asked["ticket"].as_str().unwrap();
+    let (mut socket, _) = tokio_tungstenite::connect_async(ws(format!("spare=1&ticket={asked}")))
+        .await
+        .unwrap();
+    let spare = next_of(&mut socket, &["ticket"]).await;
+    assert_eq!(spare["expires_in_ms"], 120_000, "{spare}");
+    let spare = spare["ticket"].as_str().unwrap().to_string();
+    assert_ne!(spare, asked);
+    // The phone drops; the spare opens its next socket, once, as Bea.
+    drop(socket);
+    let (mut next, _) = tokio_tungstenite::connect_async(ws(format!("ticket={spare}")))
+        .await
+        .unwrap();
+    let frame = frame_where(&mut next, |f| f["presence"]["count"] == 1).await;
+    assert_eq!(frame["presence"]["names"], json!(["Bea"]));
+    let again = tokio_tungstenite::connect_async(ws(format!("ticket={spare}")))
+        .await
+        .unwrap_err();
+    assert!(again.to_string().contains("401"), "{again}");
+    // A socket that did not ask gets none.
+    let quiet = timeout(Duration::from_millis(1500), next_of(&mut next, &["ticket"])).await;
+    assert!(quiet.is_err(), "a ticket nobody asked for");
+}
+
+#[tokio::test]
 async fn a_client_that_stops_reading_does_not_block_the_rest() {
     // 150 quick votes from two phones: over the rate limits, which are not
     // what this test is about.

@@ -88,6 +88,20 @@ test('a phone on a flaky Wi-Fi: a vote from an outage counts once, and the page 
     const page = await context.newPage();
     const trace = [];
     if (process.env.FLAKY_TRACE) {
+      // Each socket the page makes: when, and when it opened or closed.
+      await context.addInitScript(() => {
+        window.__sockets = [];
+        const Native = window.WebSocket;
+        window.WebSocket = class extends Native {
+          constructor(...args) {
+            super(...args);
+            const seen = { made: Date.now(), spare: !String(args[0]).includes('ticket=') ? null : String(args[0]).slice(-6) };
+            window.__sockets.push(seen);
+            this.addEventListener('open', () => (seen.open = Date.now()));
+            this.addEventListener('close', () => (seen.closed = Date.now()));
+          }
+        };
+      });
       const started = new Map();
       const label = (r) => `${r.method()} ${new URL(r.url()).pathname.replace(/.*\/rooms\/[^/]+/, '')}`;
       page.on('request', (r) => started.set(r, Date.now()));
@@ -101,7 +115,9 @@ test('a phone on a flaky Wi-Fi: a vote from an outage counts once, and the page 
       page.on('requestfailed', (r) => trace.push([started.get(r), Date.now(), label(r), r.failure()?.errorText]));
       page.on('websocket', (ws) => {
         const at = Date.now();
-        ws.on('close', () => trace.push([at, Date.now(), 'WS', 'closed']));
+        let first;
+        ws.on('framereceived', () => (first ??= Date.now()));
+        ws.on('close', () => trace.push([at, Date.now(), 'WS', `closed (first frame ${first ?? 'never'})`]));
       });
     }
     await page.goto(`${box.url}/r/${code}`);
@@ -164,6 +180,8 @@ test('a phone on a flaky Wi-Fi: a vote from an outage counts once, and the page 
         const rel = (x) => (x === undefined ? '?' : x - back);
         for (const [a, b, what, how] of trace.filter(([, b]) => b > cutAt).sort((x, y) => x[0] - y[0]))
           console.log(`  ${rel(a)}..${rel(b)} ${what} ${how.replace(/\d{13}/g, (x) => rel(Number(x)))}`);
+        for (const { made, open, closed, spare } of await page.evaluate(() => window.__sockets))
+          if ((closed ?? Infinity) > cutAt) console.log(`  socket ${rel(made)}: open ${open ? rel(open) : '-'}, closed ${closed ? rel(closed) : '-'} (${spare})`);
         for (const [at, what] of await page.evaluate(() => window.__shown))
           if (at > cutAt) console.log(`  ${at - back} shown ${what.split(' | ').filter((x) => /:[1-9]/.test(x)).join(' | ')}`);
         console.log(`  vote at box ${voteMs}, page ${shownMs}, live ${liveMs} (link back at ${back})`);

@@ -3633,6 +3633,8 @@ export interface operations {
                 ticket?: string;
                 /** @description `delta`: after the first frame, send only what changed (see the README's live rooms) */
                 frames?: string;
+                /** @description `1`: send a spare ticket (`{"type": "ticket", "ticket", "expires_in_ms"}`) now and then, good once within 2 minutes, to open the next socket without asking for one */
+                spare?: string;
             };
             header?: never;
             path: {

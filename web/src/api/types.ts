@@ -139,6 +139,14 @@ export interface ReactionFrame {
   room_track_id: string;
 }
 
+/** A spare ticket for this socket's next one (`?spare=1`): good once, for
+ * `expires_in_ms`. */
+export interface TicketFrame {
+  type: 'ticket';
+  ticket: string;
+  expires_in_ms: number;
+}
+
 /** A message for this person only: a notice, or that they are out of the room. */
 export interface PersonalFrame {
   type: 'notice' | 'removed';

@@ -1,6 +1,6 @@
 // The room's WebSocket: connects, reconnects with backoff and jitter after
 // Wi-Fi drops, and reports how it is doing.
-import type { LiveDelta, LiveFrame, PersonalFrame, QueueItem, ReactionFrame } from '../api/types';
+import type { LiveDelta, LiveFrame, PersonalFrame, QueueItem, ReactionFrame, TicketFrame } from '../api/types';
 import { api } from '../api/client';
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
@@ -23,6 +23,14 @@ export const SILENT_FOR_MS = 3500;
 export const QUIET_AFTER_MS = 1500;
 /** A ticket for a new socket is asked again rather than waited on longer. */
 const TICKET_TIMEOUT_MS = 4000;
+/** A socket that has not opened by then is tried again: begun in a Wi-Fi
+ * outage, it opens within two round trips of the link's return, a lost
+ * packet or two later on a bad link. */
+export const OPEN_TIMEOUT_MS = 8000;
+/** How many sockets one spare ticket is tried for. */
+const SPARE_TRIES = 2;
+/** A spare ticket is used only this long before its end. */
+const SPARE_MARGIN_MS = 10_000;
 
 export interface LiveHandlers {
   onFrame: (frame: LiveFrame) => void;
@@ -88,7 +96,9 @@ export interface Live {
   /** Closes it for good. */
   close: () => void;
   /** While waiting to try again: tries at once instead (the box answered
-   * over HTTP again). Does nothing while a try is under way. */
+   * over HTTP again). A socket still opening is left to open: begun in the
+   * outage, it is often a round trip from open when the box answers (begun
+   * anew then, half took longer, measured). */
   skipWait: () => void;
 }
 
@@ -104,7 +114,7 @@ export function openLive(code: string, { onFrame, onPersonal, onEvent, onStatus,
   // 500-song queue is not resent per vote.
   const url = (ticket: string) => {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const query = `?frames=delta&ticket=${encodeURIComponent(ticket)}`;
+    const query = `?frames=delta&spare=1&ticket=${encodeURIComponent(ticket)}`;
     return `${scheme}://${location.host}/rooms/${encodeURIComponent(code)}/ws${query}`;
   };
 
@@ -117,6 +127,14 @@ export function openLive(code: string, { onFrame, onPersonal, onEvent, onStatus,
     timer = setTimeout(connect, backoffMs(failures));
   };
 
+  // The spare ticket the open socket handed over, for the next one: a
+  // phone back from an outage opens its socket at once, without first
+  // asking for a ticket over HTTP (a request that waits behind the others
+  // on a bad link). The box takes it when a socket opens with it; a socket
+  // given up before it opened may not have reached the box, so it is tried
+  // twice, then the page asks for a ticket.
+  let spare: { ticket: string; until: number; tries: number } | null = null;
+
   // Each attempt's number: a ticket that arrives after a newer attempt
   // began opens nothing.
   let attempt = 0;
@@ -126,6 +144,12 @@ export function openLive(code: string, { onFrame, onPersonal, onEvent, onStatus,
     if (stopped) return;
     const mine = ++attempt;
     onStatus(failures === 0 ? 'connecting' : 'reconnecting', failures);
+    if (spare && spare.tries < SPARE_TRIES && Date.now() < spare.until) {
+      spare.tries += 1;
+      open(spare.ticket);
+      return;
+    }
+    spare = null;
     api
       .liveTicket(code, TICKET_TIMEOUT_MS)
       .then(({ ticket }) => {
@@ -170,7 +194,17 @@ export function openLive(code: string, { onFrame, onPersonal, onEvent, onStatus,
       setQuiet(silent > QUIET_AFTER_MS);
       ws.send('ping');
     }, HEARTBEAT_MS);
+    // A socket begun in an outage can wait for minutes to open: it is
+    // given up for a new try (which the box's answering again hurries).
+    const opening = setTimeout(() => {
+      if (socket !== ws || ws.readyState !== WebSocket.CONNECTING) return;
+      socket = null;
+      ws.close();
+      retryLater();
+    }, OPEN_TIMEOUT_MS);
     ws.onopen = () => {
+      clearTimeout(opening);
+      spare = null;
       heard = Date.now();
       failures = 0;
       onStatus('live', 0);
@@ -179,8 +213,11 @@ export function openLive(code: string, { onFrame, onPersonal, onEvent, onStatus,
       heard = Date.now();
       setQuiet(false);
       try {
-        const frame = JSON.parse(String(event.data)) as LiveFrame | LiveDelta | PersonalFrame | ReactionFrame;
-        if (frame.type === 'snapshot') {
+        const frame = JSON.parse(String(event.data)) as LiveFrame | LiveDelta | PersonalFrame | ReactionFrame | TicketFrame;
+        if (frame.type === 'ticket') {
+          // Kept a little short of its end: the way to the box takes time.
+          spare = { ticket: frame.ticket, until: Date.now() + frame.expires_in_ms - SPARE_MARGIN_MS, tries: 0 };
+        } else if (frame.type === 'snapshot') {
           room = frame;
           onFrame(frame);
         } else if (frame.type === 'delta') {
@@ -199,6 +236,7 @@ export function openLive(code: string, { onFrame, onPersonal, onEvent, onStatus,
       }
     };
     ws.onclose = (event) => {
+      clearTimeout(opening);
       clearInterval(heartbeat);
       setQuiet(false);
       if (stopped || socket !== ws) return;

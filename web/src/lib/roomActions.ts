@@ -125,11 +125,6 @@ export async function attempt<T>(work: () => Promise<T>): Promise<T | undefined>
 }
 
 export function roomActions(store: RoomStore, code: string, refreshMine: () => Promise<void>) {
-  /** The queue whole, when what changed could not be laid on the one shown. */
-  const refreshQueue = async () => {
-    const queue = await attempt(() => api.queue(code));
-    if (queue) store.apply(queue.version, { queue: queue.body });
-  };
 
   /** After an answer that moved the room on. */
   const moved = ({ body, version }: Awaited<ReturnType<typeof api.advance>>) =>
@@ -148,8 +143,11 @@ export function roomActions(store: RoomStore, code: string, refreshMine: () => P
       );
       store.settle(roomTrackId, press, value, answer !== undefined);
       if (!answer) return;
+      // Changes that do not start from the queue shown (a newer one came
+      // meanwhile) are left: the live socket, or the catch-up while it is
+      // down, brings the room.
       if (Array.isArray(answer.body)) store.apply(answer.version, { queue: answer.body });
-      else if (!store.applyChanges(answer.body)) await refreshQueue();
+      else store.applyChanges(answer.body);
       // Whether it counts (or waits, and why) is the guest's own side.
       void api
         .me(code)
