@@ -353,6 +353,33 @@ impl TestApp {
         res.json().await.unwrap()
     }
 
+    /// A live ticket for `user` in `code`'s room (`POST .../live-ticket`),
+    /// good for 30 s.
+    pub async fn live_ticket(&self, user: &Guest, code: &str) -> String {
+        let res = self
+            .post(
+                &format!("/rooms/{code}/live-ticket"),
+                Some(user),
+                json!(null),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["expires_in"], 30);
+        body["ticket"].as_str().unwrap().to_string()
+    }
+
+    /// Takes a queued item out (`DELETE /tracks/rooms/{code}/tracks/{id}`).
+    pub async fn remove_item(&self, user: &Guest, code: &str, item: &str) -> Response {
+        self.send(
+            Method::DELETE,
+            &format!("/tracks/rooms/{code}/tracks/{item}"),
+            Some(user),
+            None,
+        )
+        .await
+    }
+
     pub async fn vote(&self, user: &Guest, code: &str, item: &str, value: i64) -> Response {
         self.post(
             &format!("/votes/rooms/{code}/votes"),

@@ -148,19 +148,7 @@ async fn a_live_ticket_opens_one_socket_once_and_an_id_in_the_url_opens_none() {
         .unwrap_err();
     assert!(refused.to_string().contains("401"), "{refused}");
 
-    let ticket = |who: &Guest, code: &str| {
-        let path = format!("/rooms/{code}/live-ticket");
-        let who = who.clone();
-        let app = &app;
-        async move {
-            let res = app.post(&path, Some(&who), json!(null)).await;
-            assert_eq!(res.status(), StatusCode::OK);
-            let body: Value = res.json().await.unwrap();
-            assert_eq!(body["expires_in"], 30);
-            body["ticket"].as_str().unwrap().to_string()
-        }
-    };
-    let t = ticket(&bea, &code).await;
+    let t = app.live_ticket(&bea, &code).await;
     let (mut socket, _) = tokio_tungstenite::connect_async(ws(format!("ticket={t}")))
         .await
         .unwrap();
@@ -178,7 +166,7 @@ async fn a_live_ticket_opens_one_socket_once_and_an_id_in_the_url_opens_none() {
     assert!(again.to_string().contains("401"), "{again}");
     // Good for its room only.
     let other = app.bare_room(&host).await;
-    let t = ticket(&host, &other).await;
+    let t = app.live_ticket(&host, &other).await;
     let elsewhere = tokio_tungstenite::connect_async(ws(format!("ticket={t}")))
         .await
         .unwrap_err();
@@ -200,15 +188,7 @@ async fn a_socket_asked_for_spares_hands_its_phone_a_ticket_for_the_next_one() {
     let app = spawn_app().await;
     let (_, bea, code) = party_of_two(&app).await;
     let ws = |query: String| format!("ws://{}/rooms/{code}/ws?{query}", app.addr);
-    let res = app
-        .post(
-            &format!("/rooms/{code}/live-ticket"),
-            Some(&bea),
-            json!(null),
-        )
-        .await;
-    let asked: Value = res.json().await.unwrap();
-    let asked = asked["ticket"].as_str().unwrap();
+    let asked = app.live_ticket(&bea, &code).await;
     let (mut socket, _) = tokio_tungstenite::connect_async(ws(format!("spare=1&ticket={asked}")))
         .await
         .unwrap();
@@ -330,19 +310,7 @@ async fn deltas_after_the_first_frame_rebuild_the_room_and_stay_small() {
     ] {
         app.add(&host, &code, query).await;
     }
-    let t = {
-        let res = app
-            .post(
-                &format!("/rooms/{code}/live-ticket"),
-                Some(&bea),
-                json!(null),
-            )
-            .await;
-        res.json::<Value>().await.unwrap()["ticket"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
+    let t = app.live_ticket(&bea, &code).await;
     let url = format!("ws://{}/rooms/{code}/ws?frames=delta&ticket={t}", app.addr);
     let (mut socket, _) = tokio_tungstenite::connect_async(url).await.unwrap();
     let first = next_of(&mut socket, &["snapshot", "delta"]).await;
@@ -357,13 +325,7 @@ async fn deltas_after_the_first_frame_rebuild_the_room_and_stay_small() {
         .collect();
     app.vote(&bea, &code, &ids[5], 1).await;
     app.vote(&host, &code, &ids[7], 1).await;
-    app.send(
-        reqwest::Method::DELETE,
-        &format!("/tracks/rooms/{code}/tracks/{}", ids[2]),
-        Some(&host),
-        None,
-    )
-    .await;
+    app.remove_item(&host, &code, &ids[2]).await;
     app.add(&bea, &code, "coldplay").await;
     let want = app.queue(&host, &code).await;
     timeout(Duration::from_secs(5), async {

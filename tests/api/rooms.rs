@@ -266,13 +266,7 @@ async fn a_phone_that_shows_an_earlier_version_is_answered_only_what_changed_sin
 
     // The room moves on without it: votes, a removal, a new song.
     app.vote(&host, &code, &ids[5], 1).await;
-    app.send(
-        reqwest::Method::DELETE,
-        &format!("/tracks/rooms/{code}/tracks/{}", ids[2]),
-        Some(&host),
-        None,
-    )
-    .await;
+    app.remove_item(&host, &code, &ids[2]).await;
     app.add(&host, &code, "coldplay").await;
 
     // The catch-up since then is only that, and rebuilds the room.

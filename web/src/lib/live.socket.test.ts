@@ -24,10 +24,10 @@ class FakeSocket {
     this.sent.push(text);
     if (text === 'ping') this.says({ type: 'pong' });
   }
-  close() {
+  close(code = 1006) {
     if (this.readyState === 3) return;
     this.readyState = 3;
-    this.onclose?.({ code: 1006 });
+    this.onclose?.({ code });
   }
   opened() {
     this.readyState = FakeSocket.OPEN;
@@ -98,6 +98,18 @@ describe('openLive', () => {
     fifth.close();
     await vi.advanceTimersByTimeAsync(1000);
     expect(FakeSocket.made.at(-1)!.ticket).toBe('asked-3');
+    live.close();
+  });
+
+  it('forgets the spare ticket when the box says it is going away (it restarts, and forgets its tickets)', async () => {
+    const live = openLive('ABCD', handlers);
+    await settle();
+    const first = FakeSocket.made[0]!;
+    first.opened();
+    first.says({ type: 'ticket', ticket: 'spare-1', expires_in_ms: 120_000 });
+    first.close(1001);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(FakeSocket.made.map((s) => s.ticket)).toEqual(['asked-1', 'asked-2']);
     live.close();
   });
 

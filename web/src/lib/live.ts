@@ -242,6 +242,8 @@ export function openLive(code: string, { onFrame, onPersonal, onEvent, onStatus,
       if (stopped || socket !== ws) return;
       // 1008 (policy): the box put this person out of the room; no retry.
       if (event.code === 1008) return;
+      // 1001 (going away): the box is restarting, and forgets its tickets.
+      if (event.code === 1001) spare = null;
       retryLater();
     };
   };
