@@ -43,6 +43,16 @@ const handlers = { onFrame: () => undefined, onPersonal: () => undefined, onStat
 /** Lets promises (the ticket's answer) settle under fake timers. */
 const settle = () => vi.advanceTimersByTimeAsync(0);
 
+/** The page's live socket, open, holding the spare ticket `spare-1`. */
+async function openWithSpare() {
+  const live = openLive('ABCD', handlers);
+  await settle();
+  const first = FakeSocket.made[0]!;
+  first.opened();
+  first.says({ type: 'ticket', ticket: 'spare-1', expires_in_ms: 120_000 });
+  return { live, first };
+}
+
 let tickets: ReturnType<typeof vi.spyOn>;
 beforeEach(() => {
   vi.useFakeTimers();
@@ -62,13 +72,9 @@ afterEach(() => {
 
 describe('openLive', () => {
   it('opens the next socket with the spare ticket the last one handed over, once; then asks again', async () => {
-    const live = openLive('ABCD', handlers);
-    await settle();
+    const { live, first } = await openWithSpare();
     expect(FakeSocket.made.map((s) => s.ticket)).toEqual(['asked-1']);
-    expect(FakeSocket.made[0]!.url).toContain('spare=1');
-    const first = FakeSocket.made[0]!;
-    first.opened();
-    first.says({ type: 'ticket', ticket: 'spare-1', expires_in_ms: 120_000 });
+    expect(first.url).toContain('spare=1');
 
     // Dropped: the next socket needs no request to the box.
     first.close();
@@ -102,11 +108,7 @@ describe('openLive', () => {
   });
 
   it('forgets the spare ticket when the box says it is going away (it restarts, and forgets its tickets)', async () => {
-    const live = openLive('ABCD', handlers);
-    await settle();
-    const first = FakeSocket.made[0]!;
-    first.opened();
-    first.says({ type: 'ticket', ticket: 'spare-1', expires_in_ms: 120_000 });
+    const { live, first } = await openWithSpare();
     first.close(1001);
     await vi.advanceTimersByTimeAsync(1000);
     expect(FakeSocket.made.map((s) => s.ticket)).toEqual(['asked-1', 'asked-2']);
@@ -114,11 +116,7 @@ describe('openLive', () => {
   });
 
   it('does not use a spare ticket near its end', async () => {
-    const live = openLive('ABCD', handlers);
-    await settle();
-    const first = FakeSocket.made[0]!;
-    first.opened();
-    first.says({ type: 'ticket', ticket: 'spare-1', expires_in_ms: 120_000 });
+    const { live, first } = await openWithSpare();
     await vi.advanceTimersByTimeAsync(115_000);
     first.close();
     await vi.advanceTimersByTimeAsync(1000);
