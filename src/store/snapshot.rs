@@ -343,8 +343,11 @@ struct Cached {
 
 /// Earlier snapshots kept per room. At a busy party a version goes by
 /// every few seconds; 32 cover a phone's usual Wi-Fi outage, and a phone
-/// away longer gets the whole room (a room of 40 songs keeps about 1 MB).
-pub const RECENT: usize = 32;
+/// away longer gets the whole room. A room of 40 songs keeps about 1.5 MB;
+/// a long queue keeps fewer (`RECENT_BYTES` of queue JSON: 15 versions of
+/// a 500-song queue).
+const RECENT: usize = 32;
+const RECENT_BYTES: usize = 4 << 20;
 
 /// Seconds on a clock that only moves forward, for "used" times.
 fn clock_secs() -> u64 {
@@ -407,10 +410,12 @@ impl RoomCache {
                     if newer {
                         let before = std::mem::replace(current, snapshot.clone());
                         let mut recent = c.recent.lock().expect("recent lock");
-                        if recent.len() == RECENT {
-                            recent.pop_front();
-                        }
                         recent.push_back(before);
+                        let mut bytes: usize = recent.iter().map(|s| s.queue_json.len()).sum();
+                        while recent.len() > RECENT || bytes > RECENT_BYTES {
+                            let oldest = recent.pop_front().expect("not empty");
+                            bytes -= oldest.queue_json.len();
+                        }
                     }
                     newer
                 });
@@ -434,5 +439,58 @@ impl RoomCache {
     pub fn forget(&self, room_id: &str) {
         let mut rooms = self.rooms.write().expect("room cache lock");
         rooms.retain(|_, c| c.tx.borrow().id != room_id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A snapshot of room `ABCD` at `version` whose queue JSON is `bytes` long.
+    fn snapshot(version: i64, bytes: usize) -> RoomSnapshot {
+        let mut s = RoomSnapshot::new(
+            "room".into(),
+            RoomInfo {
+                code: "ABCD".into(),
+                name: "Party".into(),
+                is_active: true,
+                created_at: "2026-12-07T00:00:00Z".into(),
+            },
+            version,
+            Vec::new(),
+            None,
+            Extras {
+                settings: Settings::default(),
+                skip_askers: Vec::new(),
+                next_due: None,
+            },
+        );
+        s.queue_json = Bytes::from(vec![b' '; bytes]);
+        s
+    }
+
+    #[test]
+    fn keeps_the_versions_before_the_current_one_up_to_a_count_and_a_size() {
+        let cache = RoomCache::default();
+        for version in 1..=40 {
+            cache.publish(snapshot(version, 100));
+        }
+        let held = |cache: &RoomCache| (1..=40).filter(|v| cache.at("ABCD", *v).is_some()).count();
+        // The current one and the 32 before it.
+        assert_eq!(held(&cache), 33);
+        assert!(cache.at("ABCD", 7).is_none() && cache.at("ABCD", 8).is_some());
+        assert_eq!(cache.at("ABCD", 40).unwrap().version, 40);
+        assert!(cache.at("ABCD", 41).is_none() && cache.at("ZZZZ", 40).is_none());
+
+        // Long queues: fewer, within the byte budget.
+        let cache = RoomCache::default();
+        for version in 1..=40 {
+            cache.publish(snapshot(version, RECENT_BYTES / 10));
+        }
+        assert_eq!(held(&cache), 11, "the current one and 10 before it");
+        // An older version published late changes nothing.
+        cache.publish(snapshot(3, 100));
+        assert_eq!(cache.at("ABCD", 40).unwrap().version, 40);
+        assert!(cache.at("ABCD", 3).is_none());
     }
 }
