@@ -147,9 +147,7 @@ pub enum ItemStatus {
 /// states its shape for the API document.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RoomDelta {
-    /// Always `delta`.
     #[serde(rename = "type")]
-    #[schema(inline)]
     pub kind: DeltaKind,
     /// The version the changes start from: the `since` asked.
     pub base: i64,
@@ -161,6 +159,7 @@ pub struct RoomDelta {
     pub now_playing: Option<QueueItem>,
 }
 
+/// Always `delta`: what tells a delta from a whole answer.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DeltaKind {

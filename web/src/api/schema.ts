@@ -1048,6 +1048,11 @@ export interface components {
              */
             name?: string | null;
         };
+        /**
+         * @description Always `delta`: what tells a delta from a whole answer.
+         * @enum {string}
+         */
+        DeltaKind: "delta";
         Ended: {
             /** @description The item the player played to its end. */
             room_track_id: string;
@@ -1578,7 +1583,7 @@ export interface components {
             base: number;
             now_playing?: components["schemas"]["QueueItem"] | null;
             queue: components["schemas"]["QueueChanges"];
-            type: "delta" & Record<string, never>;
+            type: components["schemas"]["DeltaKind"];
             /**
              * Format: int64
              * @description The version they lead to (also in `X-Room-Version`).
