@@ -70,17 +70,7 @@ async fn main() {
     }
     drop(own);
 
-    println!();
-    println!(
-        "Search, {SEARCHES} searches each, one at a time ({} cores)",
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    );
-    println!();
-    println!("| catalog | query | kind | hits | p50 ms | p99 ms |");
-    println!("|---|---|---|---:|---:|---:|");
-    for row in rows {
-        println!("{row}");
-    }
+    common::print_search_table(SEARCHES, &rows);
 
     // A quiet room: the time from the add's answer to the server playing
     // the song (the room starts it at once; the box's player places it).

@@ -75,17 +75,7 @@ async fn main() {
         }
     }
 
-    println!();
-    println!(
-        "Search, {ROUNDS} searches each, one at a time ({} cores)",
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    );
-    println!();
-    println!("| catalog | query | kind | hits | p50 ms | p99 ms |");
-    println!("|---|---|---|---:|---:|---:|");
-    for row in rows {
-        println!("{row}");
-    }
+    common::print_search_table(ROUNDS, &rows);
 }
 
 /// A host with a room, and the room's queue filled from the catalog (so

@@ -121,3 +121,19 @@ pub fn generate(dir: &std::path::Path, n: usize) {
         tag.save_to_path(&path, WriteOptions::default()).unwrap();
     }
 }
+
+/// Prints the search timing table: `rows` from `time_searches`, `count`
+/// searches each.
+pub fn print_search_table(count: usize, rows: &[String]) {
+    println!();
+    println!(
+        "Search, {count} searches each, one at a time ({} cores)",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    println!();
+    println!("| catalog | query | kind | hits | p50 ms | p99 ms |");
+    println!("|---|---|---|---:|---:|---:|");
+    for row in rows {
+        println!("{row}");
+    }
+}
